@@ -1,0 +1,38 @@
+package io.paymesh.config.model;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The policy kinds paymesh understands; {@link #wireName()} is the {@code kind} field of a document. */
+public enum Kind {
+  SERVICE("Service", "services"),
+  PAYMENT_PROCESSOR("PaymentProcessor", "paymentprocessors"),
+  ROUTE_TABLE("RouteTable", "routetables"),
+  AUTHORIZATION_POLICY("AuthorizationPolicy", "authorizationpolicies");
+
+  private final String wireName;
+  private final String pathSegment;
+
+  Kind(String wireName, String pathSegment) {
+    this.wireName = wireName;
+    this.pathSegment = pathSegment;
+  }
+
+  /** The name used in documents, e.g. {@code RouteTable}. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /** The lower-case segment used in etcd keys and URLs, e.g. {@code routetables}. */
+  public String pathSegment() {
+    return pathSegment;
+  }
+
+  public static Optional<Kind> fromWireName(String name) {
+    return Arrays.stream(values()).filter(k -> k.wireName.equals(name)).findFirst();
+  }
+
+  public static Optional<Kind> fromPathSegment(String segment) {
+    return Arrays.stream(values()).filter(k -> k.pathSegment.equals(segment)).findFirst();
+  }
+}

@@ -1,0 +1,168 @@
+package io.paymesh.config.store;
+
+import io.paymesh.config.model.AuthorizationPolicy;
+import io.paymesh.config.model.PaymentProcessor;
+import io.paymesh.config.model.PolicyResource;
+import io.paymesh.config.model.RouteTable;
+import io.paymesh.config.model.Service;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The whole valid policy and endpoint registry as read from etcd at one revision. Immutable; maps
+ * are sorted by name so everything derived from a snapshot is deterministic.
+ */
+public final class PolicySnapshot {
+  private final long revision;
+  private final SortedMap<String, Service> services;
+  private final SortedMap<String, PaymentProcessor> processors;
+  private final SortedMap<String, RouteTable> routeTables;
+  private final SortedMap<String, AuthorizationPolicy> authorizationPolicies;
+  private final SortedMap<String, List<Endpoint>> endpoints;
+  private final List<RejectedDocument> rejected;
+
+  private PolicySnapshot(Builder b) {
+    this.revision = b.revision;
+    this.services = Collections.unmodifiableSortedMap(new TreeMap<>(b.services));
+    this.processors = Collections.unmodifiableSortedMap(new TreeMap<>(b.processors));
+    this.routeTables = Collections.unmodifiableSortedMap(new TreeMap<>(b.routeTables));
+    this.authorizationPolicies =
+        Collections.unmodifiableSortedMap(new TreeMap<>(b.authorizationPolicies));
+    TreeMap<String, List<Endpoint>> eps = new TreeMap<>();
+    b.endpoints.forEach(
+        (service, list) -> {
+          List<Endpoint> sorted = new ArrayList<>(list);
+          sorted.sort((x, y) -> x.id().compareTo(y.id()));
+          eps.put(service, List.copyOf(sorted));
+        });
+    this.endpoints = Collections.unmodifiableSortedMap(eps);
+    this.rejected = List.copyOf(b.rejected);
+  }
+
+  public static PolicySnapshot empty() {
+    return builder(0).build();
+  }
+
+  public static Builder builder(long revision) {
+    return new Builder(revision);
+  }
+
+  /** The etcd revision this snapshot was read at. */
+  public long revision() {
+    return revision;
+  }
+
+  public SortedMap<String, Service> services() {
+    return services;
+  }
+
+  public SortedMap<String, PaymentProcessor> processors() {
+    return processors;
+  }
+
+  public SortedMap<String, RouteTable> routeTables() {
+    return routeTables;
+  }
+
+  public SortedMap<String, AuthorizationPolicy> authorizationPolicies() {
+    return authorizationPolicies;
+  }
+
+  /** Registered instances per service, each list sorted by instance id. */
+  public SortedMap<String, List<Endpoint>> endpoints() {
+    return endpoints;
+  }
+
+  public List<Endpoint> endpointsOf(String service) {
+    return endpoints.getOrDefault(service, List.of());
+  }
+
+  /** The route table whose {@code host} is the given one, if any. */
+  public Optional<RouteTable> routeTableForHost(String host) {
+    return routeTables.values().stream().filter(t -> t.spec().host().equals(host)).findFirst();
+  }
+
+  /** Documents present in etcd but left out because they are invalid. */
+  public List<RejectedDocument> rejected() {
+    return rejected;
+  }
+
+  /** Every valid document, in kind then name order. */
+  public List<PolicyResource> resources() {
+    List<PolicyResource> all = new ArrayList<>();
+    all.addAll(services.values());
+    all.addAll(processors.values());
+    all.addAll(routeTables.values());
+    all.addAll(authorizationPolicies.values());
+    return List.copyOf(all);
+  }
+
+  /** Same content, ignoring the revision: an unrelated etcd write does not count as a change. */
+  public boolean sameContentAs(PolicySnapshot other) {
+    return services.equals(other.services)
+        && processors.equals(other.processors)
+        && routeTables.equals(other.routeTables)
+        && authorizationPolicies.equals(other.authorizationPolicies)
+        && endpoints.equals(other.endpoints)
+        && rejected.equals(other.rejected);
+  }
+
+  @Override
+  public String toString() {
+    return "PolicySnapshot{revision=" + revision + ", resources=" + resources().size()
+        + ", endpoints=" + endpoints.values().stream().mapToInt(List::size).sum()
+        + ", rejected=" + rejected.size() + "}";
+  }
+
+  /** Collects documents; later additions of the same key replace earlier ones. */
+  public static final class Builder {
+    private final long revision;
+    private final Map<String, Service> services = new TreeMap<>();
+    private final Map<String, PaymentProcessor> processors = new TreeMap<>();
+    private final Map<String, RouteTable> routeTables = new TreeMap<>();
+    private final Map<String, AuthorizationPolicy> authorizationPolicies = new TreeMap<>();
+    private final Map<String, List<Endpoint>> endpoints = new TreeMap<>();
+    private final List<RejectedDocument> rejected = new ArrayList<>();
+
+    private Builder(long revision) {
+      this.revision = revision;
+    }
+
+    public Builder add(PolicyResource resource) {
+      // Switching on the kind enum is exhaustive in Java 17; pattern switches are not available.
+      switch (resource.kind()) {
+        case SERVICE -> services.put(resource.name(), (Service) resource);
+        case PAYMENT_PROCESSOR -> processors.put(resource.name(), (PaymentProcessor) resource);
+        case ROUTE_TABLE -> routeTables.put(resource.name(), (RouteTable) resource);
+        case AUTHORIZATION_POLICY ->
+            authorizationPolicies.put(resource.name(), (AuthorizationPolicy) resource);
+      }
+      return this;
+    }
+
+    public Builder addAll(Collection<? extends PolicyResource> resources) {
+      resources.forEach(this::add);
+      return this;
+    }
+
+    public Builder addEndpoint(Endpoint endpoint) {
+      endpoints.computeIfAbsent(endpoint.service(), s -> new ArrayList<>()).add(endpoint);
+      return this;
+    }
+
+    public Builder reject(RejectedDocument document) {
+      rejected.add(document);
+      return this;
+    }
+
+    public PolicySnapshot build() {
+      return new PolicySnapshot(this);
+    }
+  }
+}
