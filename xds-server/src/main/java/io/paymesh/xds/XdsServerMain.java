@@ -1,0 +1,53 @@
+package io.paymesh.xds;
+
+import io.etcd.jetcd.Client;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs one xds-server replica from a YAML config file until the process is stopped. */
+public final class XdsServerMain {
+  private static final Logger LOG = LoggerFactory.getLogger(XdsServerMain.class);
+
+  private XdsServerMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 1) {
+      System.err.println("usage: java -jar xds-server.jar <config.yaml>");
+      System.exit(2);
+    }
+    XdsServerConfig config;
+    try {
+      config = XdsServerConfig.load(Path.of(args[0]));
+    } catch (IllegalArgumentException e) {
+      System.err.println("invalid configuration: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Client etcd = config.etcd().newClient();
+    XdsServer server =
+        XdsServer.start(
+            etcd,
+            config.etcd().prefix(),
+            config.coalesceWindowDuration(),
+            new InetSocketAddress(config.ads().host(), config.ads().port()));
+    LOG.info("paymesh xds-server: ADS on {}:{}, policy from {} under {}", config.ads().host(),
+        server.adsPort(), config.etcd().endpoints(), config.etcd().prefix());
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("shutting down");
+      try {
+        server.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        etcd.close();
+        stopped.countDown();
+      }
+    }, "paymesh-shutdown"));
+    stopped.await();
+  }
+}

@@ -1,0 +1,77 @@
+package io.paymesh.xds.ads;
+
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gRPC endpoint proxies connect to: state-of-the-world ADS plus gRPC health. Delta xDS is
+ * not offered, so every stream goes through the NACK handling of {@link AdsStreamInterceptor}.
+ */
+public final class AdsServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AdsServer.class);
+  /** Envoy's recommended ADS keepalive is 30s; allow clients to ping that often. */
+  private static final long PERMIT_KEEPALIVE_SECONDS = 10;
+  private static final long KEEPALIVE_SECONDS = 30;
+  private static final int MAX_INBOUND_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+  private final Server server;
+  private final HealthStatusManager health = new HealthStatusManager();
+
+  public AdsServer(
+      InetSocketAddress address, V3DiscoveryServer discovery, AdsStreamInterceptor interceptor) {
+    this.server =
+        NettyServerBuilder.forAddress(address)
+            .addService(ServerInterceptors.intercept(stateOfTheWorldAds(discovery), interceptor))
+            .addService(health.getHealthService())
+            .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+            .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+            .build();
+  }
+
+  /** Only the StreamAggregatedResources method of the library's ADS service. */
+  private static ServerServiceDefinition stateOfTheWorldAds(V3DiscoveryServer discovery) {
+    ServerServiceDefinition full = discovery.getAggregatedDiscoveryServiceImpl().bindService();
+    return ServerServiceDefinition.builder(full.getServiceDescriptor().getName())
+        .addMethod(full.getMethod(
+            AggregatedDiscoveryServiceGrpc.getStreamAggregatedResourcesMethod()
+                .getFullMethodName()))
+        .build();
+  }
+
+  public AdsServer start() throws IOException {
+    server.start();
+    LOG.info("ADS listening on {}", server.getListenSockets());
+    return this;
+  }
+
+  /** The port actually bound (useful when configured with port 0). */
+  public int port() {
+    return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+  }
+
+  /** Marks the server serving once it has published its first config. */
+  public void markServing() {
+    health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    health.enterTerminalState();
+    server.shutdown();
+    if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+}

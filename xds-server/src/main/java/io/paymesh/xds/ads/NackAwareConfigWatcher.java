@@ -1,0 +1,73 @@
+package io.paymesh.xds.ads;
+
+import com.google.common.collect.ImmutableSet;
+import io.envoyproxy.controlplane.cache.ConfigWatcher;
+import io.envoyproxy.controlplane.cache.DeltaResponse;
+import io.envoyproxy.controlplane.cache.DeltaWatch;
+import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
+import io.envoyproxy.controlplane.cache.Response;
+import io.envoyproxy.controlplane.cache.Watch;
+import io.envoyproxy.controlplane.cache.XdsRequest;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Keeps the snapshot cache from answering a NACK with the config just rejected. With the
+ * rejected version in the request (see {@link AdsStreamInterceptor}) and the requested names
+ * declared known, the cache opens a watch that fires only when the group's config changes.
+ */
+public final class NackAwareConfigWatcher implements ConfigWatcher {
+  private final ConfigWatcher delegate;
+
+  public NackAwareConfigWatcher(ConfigWatcher delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public Watch createWatch(
+      boolean ads,
+      XdsRequest request,
+      Set<String> knownResourceNames,
+      Consumer<Response> responseConsumer,
+      boolean hasClusterChanged,
+      boolean allowDefaultEmptyEdsUpdate) {
+    if (request.hasErrorDetail()) {
+      // The cache answers at once when names look new or clusters changed; after a NACK neither
+      // is news to the client, it has just seen (and refused) exactly that.
+      return delegate.createWatch(
+          ads,
+          request,
+          ImmutableSet.copyOf(request.getResourceNamesList()),
+          responseConsumer,
+          false,
+          allowDefaultEmptyEdsUpdate);
+    }
+    return delegate.createWatch(
+        ads,
+        request,
+        knownResourceNames,
+        responseConsumer,
+        hasClusterChanged,
+        allowDefaultEmptyEdsUpdate);
+  }
+
+  @Override
+  public DeltaWatch createDeltaWatch(
+      DeltaXdsRequest request,
+      String requesterVersion,
+      Map<String, String> resourceVersions,
+      Set<String> pendingResources,
+      boolean isWildcard,
+      Consumer<DeltaResponse> responseConsumer,
+      boolean hasClusterChanged) {
+    return delegate.createDeltaWatch(
+        request,
+        requesterVersion,
+        resourceVersions,
+        pendingResources,
+        isWildcard,
+        responseConsumer,
+        hasClusterChanged);
+  }
+}

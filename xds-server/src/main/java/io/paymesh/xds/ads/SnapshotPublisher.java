@@ -1,0 +1,142 @@
+package io.paymesh.xds.ads;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
+import io.envoyproxy.controlplane.cache.SnapshotCache;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.paymesh.config.store.PolicySnapshot;
+import io.paymesh.xds.gate.Gate;
+import io.paymesh.xds.gate.GateResult;
+import io.paymesh.xds.gate.GateViolation;
+import io.paymesh.xds.translate.GroupResources;
+import io.paymesh.xds.translate.GroupTranslator;
+import io.paymesh.xds.translate.ProxyForm;
+import io.paymesh.xds.translate.ProxyGroup;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.Comparator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one writer of xDS state: turns each PolicySnapshot into a per-group xDS snapshot, checks it
+ * with the Gate and hands it to the cache only if it passes and its content changed. A group
+ * whose new config fails keeps serving its last good one; other groups are not held back.
+ */
+public final class SnapshotPublisher {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotPublisher.class);
+  private static final Comparator<ProxyGroup> GROUP_ORDER =
+      Comparator.comparing(ProxyGroup::service).thenComparing(ProxyGroup::form);
+
+  private final GroupTranslator translator;
+  private final Gate gate;
+  private final SnapshotCache<ProxyGroup, Snapshot> cache;
+  private final Counter published;
+  private final Counter rejected;
+
+  // Guarded by this: publish() is the only mutator and is synchronized.
+  private final Set<ProxyGroup> servedGroups = new HashSet<>();
+  private final Map<ProxyGroup, List<GateViolation>> failing = new HashMap<>();
+  private volatile long lastRevision;
+
+  public SnapshotPublisher(
+      GroupTranslator translator,
+      Gate gate,
+      SnapshotCache<ProxyGroup, Snapshot> cache,
+      MetricRegistry metrics) {
+    this.translator = translator;
+    this.gate = gate;
+    this.cache = cache;
+    this.published = metrics.counter("xds.snapshots.published");
+    this.rejected = metrics.counter("xds.gate.rejections");
+  }
+
+  /** Rebuilds every group of the policy; called by the policy watcher, one snapshot at a time. */
+  public synchronized void publish(PolicySnapshot policy) {
+    Set<ProxyGroup> groups = new TreeSet<>(GROUP_ORDER);
+    for (String service : policy.services().keySet()) {
+      for (ProxyForm form : ProxyForm.values()) {
+        groups.add(new ProxyGroup(service, form));
+      }
+    }
+    for (ProxyGroup group : groups) {
+      publishGroup(policy, group);
+    }
+    for (ProxyGroup removed : new HashSet<>(servedGroups)) {
+      if (!groups.contains(removed)) {
+        // A service taken out of the policy is decommissioned: its proxies keep no listener
+        // and no route, so nothing can reach it or be reached from it through the mesh.
+        LOG.warn("service {} is no longer in the policy (revision {}); its {} proxies get an "
+            + "empty config", removed.service(), policy.revision(), removed.form());
+        setIfChanged(removed, GroupResources.empty(), policy.revision());
+        servedGroups.remove(removed);
+        failing.remove(removed);
+      }
+    }
+    lastRevision = policy.revision();
+  }
+
+  private void publishGroup(PolicySnapshot policy, ProxyGroup group) {
+    GroupResources resources = translator.translate(policy, group).orElse(GroupResources.empty());
+    GateResult result = gate.check(policy, group, resources);
+    if (!result.passed()) {
+      rejected.inc();
+      failing.put(group, result.violations());
+      for (GateViolation violation : result.violations()) {
+        LOG.error("not pushing revision {} to group {}: {}; it keeps its last good config",
+            policy.revision(), group, violation);
+      }
+      return;
+    }
+    failing.remove(group);
+    servedGroups.add(group);
+    setIfChanged(group, resources, policy.revision());
+  }
+
+  private void setIfChanged(ProxyGroup group, GroupResources resources, long revision) {
+    Snapshot next = toSnapshot(resources);
+    Snapshot current = cache.getSnapshot(group);
+    if (current != null && sameVersions(current, next)) {
+      return;
+    }
+    cache.setSnapshot(group, next);
+    published.inc();
+    LOG.info("group {} now at revision {}: {}", group, revision, describe(next));
+  }
+
+  /** Groups whose latest config the Gate refused, with the reasons. */
+  public synchronized Map<ProxyGroup, List<GateViolation>> failingGroups() {
+    return Map.copyOf(failing);
+  }
+
+  /** The etcd revision of the last policy snapshot processed. */
+  public long lastRevision() {
+    return lastRevision;
+  }
+
+  static Snapshot toSnapshot(GroupResources r) {
+    return Snapshot.create(
+        r.clusters(), ContentVersion.of(r.clusters()),
+        r.endpoints(), ContentVersion.of(r.endpoints()),
+        r.listeners(), ContentVersion.of(r.listeners()),
+        r.routes(), ContentVersion.of(r.routes()),
+        List.of(), ContentVersion.of(List.of()));
+  }
+
+  private static boolean sameVersions(Snapshot a, Snapshot b) {
+    return a.clusters().version().equals(b.clusters().version())
+        && a.endpoints().version().equals(b.endpoints().version())
+        && a.listeners().version().equals(b.listeners().version())
+        && a.routes().version().equals(b.routes().version())
+        && a.secrets().version().equals(b.secrets().version());
+  }
+
+  private static String describe(Snapshot s) {
+    return "lds=" + s.listeners().version() + " rds=" + s.routes().version()
+        + " cds=" + s.clusters().version() + " eds=" + s.endpoints().version();
+  }
+}

@@ -1,0 +1,172 @@
+package io.paymesh.xds.ads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.codahale.metrics.MetricRegistry;
+import com.google.rpc.Status;
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.paymesh.xds.translate.GroupResources;
+import io.paymesh.xds.translate.ProxyForm;
+import io.paymesh.xds.translate.ProxyGroup;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ADS protocol rules paymesh adds to java-control-plane, driven through a real gRPC ADS
+ * stream on loopback: NACKed versions are not re-sent, later requests may omit the node, and
+ * ACKs/NACKs are recorded per stream.
+ */
+class AdsProtocolTest {
+  private static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
+  private static final Node NODE =
+      Node.newBuilder().setId("checkout~1").setCluster("checkout").setUserAgentName("envoy").build();
+  private static final ProxyGroup GROUP = new ProxyGroup("checkout", ProxyForm.SIDECAR);
+
+  private final SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
+  private final ProxyStatusRegistry registry = new ProxyStatusRegistry(Clock.systemUTC());
+  private final MetricRegistry metrics = new MetricRegistry();
+  private AdsServer server;
+  private ManagedChannel channel;
+  private final BlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();
+  private StreamObserver<DiscoveryRequest> requests;
+
+  @BeforeEach
+  void startServer() throws Exception {
+    V3DiscoveryServer discovery = new V3DiscoveryServer(new NackAwareConfigWatcher(cache));
+    server =
+        new AdsServer(
+                new InetSocketAddress("127.0.0.1", 0),
+                discovery,
+                new AdsStreamInterceptor(registry, metrics))
+            .start();
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    requests =
+        AggregatedDiscoveryServiceGrpc.newStub(channel)
+            .streamAggregatedResources(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(DiscoveryResponse response) {
+                    responses.add(response);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {}
+
+                  @Override
+                  public void onCompleted() {}
+                });
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    requests.onCompleted();
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    server.close();
+  }
+
+  private void publish(String... listenerNames) {
+    List<Listener> listeners =
+        java.util.Arrays.stream(listenerNames)
+            .map(n -> Listener.newBuilder().setName(n).build())
+            .toList();
+    cache.setSnapshot(
+        GROUP,
+        SnapshotPublisher.toSnapshot(
+            new GroupResources(listeners, List.of(), List.of(), List.of())));
+  }
+
+  private DiscoveryResponse nextResponse() throws InterruptedException {
+    DiscoveryResponse response = responses.poll(5, TimeUnit.SECONDS);
+    assertThat(response).as("a response within 5s").isNotNull();
+    return response;
+  }
+
+  private void assertNoResponseFor(Duration window) {
+    await().during(window).atMost(window.plusSeconds(2)).until(responses::isEmpty);
+  }
+
+  @Test
+  void nackedVersion_isNotResent_untilTheConfigChanges() throws Exception {
+    publish("bad-listener");
+    requests.onNext(DiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(LDS).build());
+    DiscoveryResponse first = nextResponse();
+
+    requests.onNext(
+        DiscoveryRequest.newBuilder()
+            .setTypeUrl(LDS)
+            .setResponseNonce(first.getNonce())
+            .setErrorDetail(Status.newBuilder().setCode(3).setMessage("listener rejected"))
+            .build());
+
+    assertNoResponseFor(Duration.ofSeconds(2));
+    assertThat(metrics.counter("xds.nacks").getCount()).isEqualTo(1);
+    ProxyStatusRegistry.ProxyStatus status = registry.byNode("checkout~1").get(0);
+    assertThat(status.lastNack()).hasValueSatisfying(nack -> {
+      assertThat(nack.version()).isEqualTo(first.getVersionInfo());
+      assertThat(nack.errorDetail()).isEqualTo("listener rejected");
+    });
+
+    publish("good-listener");
+    DiscoveryResponse fixed = nextResponse();
+    assertThat(fixed.getVersionInfo()).isNotEqualTo(first.getVersionInfo());
+    assertThat(fixed.getResources(0).unpack(Listener.class).getName()).isEqualTo("good-listener");
+  }
+
+  @Test
+  void laterRequestsWithoutNode_areServedFromTheFirstRequestsNode() throws Exception {
+    publish("v1");
+    requests.onNext(DiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(LDS).build());
+    DiscoveryResponse first = nextResponse();
+
+    // The ACK omits the node, as xDS clients may after the first request of a stream.
+    requests.onNext(
+        DiscoveryRequest.newBuilder()
+            .setTypeUrl(LDS)
+            .setVersionInfo(first.getVersionInfo())
+            .setResponseNonce(first.getNonce())
+            .build());
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(registry.byNode("checkout~1").get(0).ackedVersions())
+            .containsEntry(LDS, first.getVersionInfo()));
+
+    publish("v2");
+    DiscoveryResponse second = nextResponse();
+    assertThat(second.getResources(0).unpack(Listener.class).getName()).isEqualTo("v2");
+  }
+
+  @Test
+  void republishingTheSameContent_sendsNothingNew() throws Exception {
+    publish("same");
+    requests.onNext(DiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(LDS).build());
+    DiscoveryResponse first = nextResponse();
+    requests.onNext(
+        DiscoveryRequest.newBuilder()
+            .setTypeUrl(LDS)
+            .setVersionInfo(first.getVersionInfo())
+            .setResponseNonce(first.getNonce())
+            .build());
+
+    publish("same");
+
+    assertNoResponseFor(Duration.ofSeconds(1));
+    assertThat(metrics.counter("xds.acks").getCount()).isEqualTo(1);
+  }
+}

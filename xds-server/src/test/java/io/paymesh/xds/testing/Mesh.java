@@ -1,0 +1,120 @@
+package io.paymesh.xds.testing;
+
+import io.etcd.jetcd.Client;
+import io.paymesh.config.codec.PolicyCodec;
+import io.paymesh.config.store.Endpoint;
+import io.paymesh.config.store.EndpointRegistry;
+import io.paymesh.config.store.PolicyRepository;
+import io.paymesh.config.testing.EtcdExtension;
+import io.paymesh.xds.XdsServer;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small payment mesh for one test: an xds-server replica on loopback reading its own etcd
+ * prefix, real gRPC backends registered as leased endpoints, and real grpc-java xDS clients.
+ * Everything it starts is closed, newest first, by {@link #close()}.
+ */
+public final class Mesh implements AutoCloseable {
+  private static final AtomicInteger PREFIXES = new AtomicInteger();
+  private static final Duration COALESCE_WINDOW = Duration.ofMillis(50);
+  private static final Duration ENDPOINT_TTL = Duration.ofSeconds(10);
+
+  private final Client etcd;
+  private final String prefix;
+  private final PolicyCodec codec = new PolicyCodec();
+  private final PolicyRepository repository;
+  private final EndpointRegistry endpoints;
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private XdsServer server;
+  private int adsPort;
+
+  private Mesh(Client etcd) {
+    this.etcd = etcd;
+    this.prefix = "/paymesh-test-" + PREFIXES.incrementAndGet() + "/";
+    this.repository = new PolicyRepository(etcd, prefix, codec);
+    this.endpoints = new EndpointRegistry(etcd, prefix);
+  }
+
+  public static Mesh start(EtcdExtension etcdProcess) throws Exception {
+    Mesh mesh = new Mesh(etcdProcess.client());
+    mesh.server = XdsServer.start(mesh.etcd, mesh.prefix, COALESCE_WINDOW,
+        new InetSocketAddress("127.0.0.1", 0));
+    mesh.adsPort = mesh.server.adsPort();
+    return mesh;
+  }
+
+  /** Validates and writes a YAML policy (one or more documents) in one transaction. */
+  public void apply(String yaml) throws Exception {
+    repository.putAll(codec.decodeAll(yaml));
+  }
+
+  public PolicyRepository repository() {
+    return repository;
+  }
+
+  public EndpointRegistry endpoints() {
+    return endpoints;
+  }
+
+  /** The etcd key prefix of this mesh, e.g. {@code /paymesh-test-3/}. */
+  public String prefix() {
+    return prefix;
+  }
+
+  /** Starts a backend and registers it as an instance of {@code service}, kept alive. */
+  public TestBackend backend(String service, String name) throws Exception {
+    TestBackend backend = TestBackend.start(name);
+    started.push(backend);
+    started.push(endpoints.register(endpointOf(service, backend), ENDPOINT_TTL));
+    return backend;
+  }
+
+  public static Endpoint endpointOf(String service, TestBackend backend) {
+    return new Endpoint(service, backend.name(), "127.0.0.1", backend.port(), "local", 1);
+  }
+
+  /** Starts a backend without registering it. */
+  public TestBackend unregisteredBackend(String name) throws Exception {
+    TestBackend backend = TestBackend.start(name);
+    started.push(backend);
+    return backend;
+  }
+
+  /** A proxyless client of service {@code service} calling {@code xds:///host}. */
+  public XdsTestClient client(String service, String host) {
+    XdsTestClient client = XdsTestClient.connect(adsPort, service, host);
+    started.push(client);
+    return client;
+  }
+
+  public XdsServer server() {
+    return server;
+  }
+
+  /** Stops the xds-server and starts a new one on the same ADS port, as a redeploy would. */
+  public void restartServer() throws Exception {
+    server.close();
+    server = XdsServer.start(etcd, prefix, COALESCE_WINDOW,
+        new InetSocketAddress("127.0.0.1", adsPort));
+  }
+
+  @Override
+  public void close() throws Exception {
+    Exception first = null;
+    while (!started.isEmpty()) {
+      try {
+        started.pop().close();
+      } catch (Exception e) {
+        first = first == null ? e : first;
+      }
+    }
+    server.close();
+    if (first != null) {
+      throw first;
+    }
+  }
+}

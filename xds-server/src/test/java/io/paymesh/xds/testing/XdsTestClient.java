@@ -1,0 +1,83 @@
+package io.paymesh.xds.testing;
+
+import io.grpc.CallOptions;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.NameResolverRegistry;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.grpc.xds.XdsNameResolverProvider;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real proxyless grpc-java xDS client ({@code xds:///host}) with its own bootstrap, pointed at
+ * an ADS server on loopback. Each client gets its own resolver scheme, hence its own XdsClient and
+ * ADS stream, so several can run in one JVM against different servers.
+ */
+public final class XdsTestClient implements AutoCloseable {
+  private static final AtomicInteger SCHEMES = new AtomicInteger();
+
+  private final ManagedChannel channel;
+
+  private XdsTestClient(ManagedChannel channel) {
+    this.channel = channel;
+  }
+
+  /**
+   * @param adsPort the xds-server's ADS port on 127.0.0.1
+   * @param service the client's own service (node.cluster): it decides which policy applies
+   * @param host the destination host, i.e. the target {@code xds:///host}
+   */
+  public static XdsTestClient connect(int adsPort, String service, String host) {
+    String scheme = "xds-test-" + SCHEMES.incrementAndGet();
+    Map<String, ?> bootstrap =
+        Map.of(
+            "xds_servers",
+            List.of(
+                Map.of(
+                    "server_uri", "127.0.0.1:" + adsPort,
+                    "channel_creds", List.of(Map.of("type", "insecure")),
+                    "server_features", List.of("xds_v3"))),
+            "node",
+            Map.of("id", service + "~" + scheme, "cluster", service));
+    NameResolverRegistry registry = new NameResolverRegistry();
+    registry.register(XdsNameResolverProvider.createForTest(scheme, bootstrap));
+    ManagedChannel channel =
+        Grpc.newChannelBuilder(scheme + ":///" + host, InsecureChannelCredentials.create(), registry)
+            .build();
+    return new XdsTestClient(channel);
+  }
+
+  /** Sends one Charge RPC; returns the name of the backend that answered. */
+  public String charge() {
+    return call(PaymentsRpc.CHARGE);
+  }
+
+  /** Sends one GetPayment RPC; returns the name of the backend that answered. */
+  public String getPayment() {
+    return call(PaymentsRpc.GET_PAYMENT);
+  }
+
+  private String call(io.grpc.MethodDescriptor<String, String> method) {
+    return ClientCalls.blockingUnaryCall(
+        channel, method, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), "order-1");
+  }
+
+  /** Like {@link #charge()} but returns null instead of throwing when the RPC fails. */
+  public String tryCharge() {
+    try {
+      return charge();
+    } catch (StatusRuntimeException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+}
