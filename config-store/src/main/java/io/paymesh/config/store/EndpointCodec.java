@@ -67,11 +67,13 @@ public final class EndpointCodec {
     int port = integer(root, PORT, -1, errors);
     String zone = text(root, ZONE, DEFAULT_ZONE, errors);
     int weight = integer(root, WEIGHT, DEFAULT_WEIGHT, errors);
-    if (!errors.isEmpty()) {
-      throw new PolicyValidationException(errors);
-    }
     Endpoint endpoint = new Endpoint(service, id, address, port, zone, weight);
-    errors.addAll(validate(endpoint));
+    // Range errors too, except for fields already reported as missing or mistyped.
+    for (ValidationError rangeError : validate(endpoint)) {
+      if (errors.stream().noneMatch(e -> e.path().equals(rangeError.path()))) {
+        errors.add(rangeError);
+      }
+    }
     if (!errors.isEmpty()) {
       throw new PolicyValidationException(errors);
     }
