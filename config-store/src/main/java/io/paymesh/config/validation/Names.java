@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 final class Names {
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final int DNS_NAME_MAX = 253;
+  private static final Pattern ALL_DIGITS = Pattern.compile("\\d+");
   private static final Pattern IPV4 =
       Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
   private static final Pattern IPV6_GROUP = Pattern.compile("[0-9a-fA-F]{1,4}");
@@ -31,6 +32,14 @@ final class Names {
       }
     }
     return true;
+  }
+
+  /**
+   * A DNS name usable as an address: the last label is not all digits, so a mistyped IPv4
+   * address such as {@code 10.0.0.256} is not taken for a hostname.
+   */
+  static boolean isHostname(String s) {
+    return isDnsName(s) && !ALL_DIGITS.matcher(s.substring(s.lastIndexOf('.') + 1)).matches();
   }
 
   static boolean isIpLiteral(String s) {

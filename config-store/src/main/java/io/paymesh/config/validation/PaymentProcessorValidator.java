@@ -54,7 +54,7 @@ final class PaymentProcessorValidator {
   private static void address(ErrorCollector c, String address) {
     Checks.notEmpty(c, address);
     if (address != null && !address.isEmpty()
-        && !Names.isDnsName(address) && !Names.isIpLiteral(address)) {
+        && !Names.isHostname(address) && !Names.isIpLiteral(address)) {
       c.add(Messages.HOST_OR_IP);
     }
   }
