@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.etcd.jetcd.Client;
 import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.testing.EtcdExtension;
+import io.paymesh.config.testing.TcpProxy;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,5 +77,27 @@ class EndpointRegistryTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageEndingWith("[port: must be between 1 and 65535]");
     assertThat(exists(ETCD.client(), "/paymesh/endpoints/payments-v1/bad")).isFalse();
+  }
+
+  @Test
+  void register_whenLeaseIsLostDuringNetworkCut_registersAgainAfterwards() throws Exception {
+    Endpoint endpoint = new Endpoint("payments-v1", "i-1", "127.0.0.1", 50051, "local", 1);
+    try (TcpProxy proxy = TcpProxy.to(ETCD.endpoint());
+        Client cutOff = Client.builder().endpoints(proxy.endpoint()).build();
+        EndpointRegistry cutOffRegistry = new EndpointRegistry(cutOff, PREFIX)) {
+      EndpointRegistry.Registration registration =
+          cutOffRegistry.register(endpoint, Duration.ofSeconds(1));
+      long firstLease = registration.leaseId();
+      await().atMost(WAIT).until(() -> !recorder.last().endpointsOf("payments-v1").isEmpty());
+
+      proxy.cut();
+      // Keep-alives cannot get through: etcd expires the lease and deletes the key.
+      await().atMost(WAIT).until(() -> recorder.last().endpointsOf("payments-v1").isEmpty());
+      proxy.restore();
+
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> recorder.last().endpointsOf("payments-v1").contains(endpoint));
+      assertThat(registration.leaseId()).isNotEqualTo(firstLease);
+    }
   }
 }
