@@ -160,15 +160,20 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
     long gen = supersede();
     // Both ranges in one read-only transaction: they are read at the same revision R.
     GetOption prefixed = GetOption.builder().isPrefix(true).build();
-    client
-        .getKVClient()
-        .txn()
-        .Then(
-            Op.get(bytes(keys.policyPrefix()), prefixed),
-            Op.get(bytes(keys.endpointsPrefix()), prefixed))
-        .commit()
-        .orTimeout(LIST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((response, error) -> submit(() -> onListed(gen, response, error)));
+    try {
+      client
+          .getKVClient()
+          .txn()
+          .Then(
+              Op.get(bytes(keys.policyPrefix()), prefixed),
+              Op.get(bytes(keys.endpointsPrefix()), prefixed))
+          .commit()
+          .orTimeout(LIST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete((response, error) -> submit(() -> onListed(gen, response, error)));
+    } catch (RuntimeException e) {
+      // e.g. the client was closed under us: retried like any failed list.
+      onListed(gen, null, e);
+    }
   }
 
   private void onListed(long gen, TxnResponse response, Throwable error) {
