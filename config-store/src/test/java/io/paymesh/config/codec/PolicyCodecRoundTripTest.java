@@ -64,6 +64,15 @@ class PolicyCodecRoundTripTest {
   }
 
   @Test
+  void toYaml_whenStringsLookLikeYamlScalars_quotesThem() throws Exception {
+    for (String value : List.of("no", "yes", "on", "off", "true", "null", "~", "010", "0x1F", "1_000", "1e3", "y", ".inf", "-.5", "0b101", "1:20", "12")) {
+      PolicyResource r = Fixtures.routeTable(t -> t.routes = List.of(Fixtures.route(
+          d -> d.headers = List.of(new HeaderMatch("x-region", new HeaderMatch.Exact(value))))));
+      assertThat(codec.decode(codec.toYaml(r))).as(value).isEqualTo(r);
+    }
+  }
+
+  @Test
   void toJson_whenService_writesCanonicalFieldOrderAndDurations() {
     assertThat(codec.toJson(Fixtures.service(s -> s.outlierDetection =
             Optional.of(new OutlierDetection(5, ms(60_000), ms(1500), 50)))))
