@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.paymesh.config.model.AuthorizationPolicy;
 import io.paymesh.config.model.LoadBalancing;
+import io.paymesh.config.model.PaymentProcessor;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.model.RouteTable;
 import io.paymesh.config.model.Service;
@@ -195,6 +196,25 @@ class PolicyCodecDecodeTest {
     // The weight sum is wrong too, but rules run only on a document that decoded.
     assertThat(errors(Examples.ROUTE_TABLE.replace("weight: 10", "weight: 5").replace("timeout: 1s", "timeout: soon")))
         .containsExactly("routes[default].timeout: must be a duration like 250ms, 2s or 1m");
+  }
+
+  @Test
+  void decode_whenYaml11BooleanWords_keepsThemAsStrings() throws Exception {
+    PolicyResource p = codec.decode(Examples.PROCESSOR.replace("region: eu-west-1", "region: no"));
+    assertThat(p).isEqualTo(Fixtures.processor(d -> d.endpoints = List.of(
+        d.endpoints.get(0), new PaymentProcessor.Endpoint("api-eu.stripe.com", 443, "no", 1))));
+    assertThat(errors(Examples.ROUTE_TABLE.replace("present: true", "present: yes")))
+        .containsExactly("routes[charge-card].match.headers[x-merchant-id].present: must be a boolean");
+    assertThat(errors(Examples.PROCESSOR.replace("region: eu-west-1", "region: 0x1F")))
+        .containsExactly("endpoints[1].region: must be a string");
+  }
+
+  @Test
+  void decode_whenEmptyValues_treatsBareAsAbsentAndQuotedAsEmpty() {
+    assertThat(errors(Examples.PROCESSOR.replace("region: eu-west-1", "region:")))
+        .containsExactly("endpoints[1].region: required");
+    assertThat(errors(Examples.PROCESSOR.replace("region: eu-west-1", "region: ''")))
+        .containsExactly("endpoints[1].region: must not be empty");
   }
 
   @Test
