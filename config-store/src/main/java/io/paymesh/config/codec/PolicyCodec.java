@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.validation.ErrorCollector;
 import io.paymesh.config.validation.PolicyValidationException;
@@ -36,11 +38,18 @@ public final class PolicyCodec {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
   private final YAMLMapper yaml =
-      YAMLMapper.builder()
+      YAMLMapper.builder(
+              YAMLFactory.builder()
+                  // The factory builder does not start from YAMLFactory's defaults: an empty
+                  // document must read as null (blank), not as "".
+                  .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+                  // YAML 1.2 booleans only, so `region: no` stays the string "no".
+                  .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
+                  .stringQuotingChecker(new YamlQuoting())
+                  .build())
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
           .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-          .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
           .build();
   private final PolicyValidator validator = new PolicyValidator();
 
