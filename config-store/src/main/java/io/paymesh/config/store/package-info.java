@@ -1,0 +1,28 @@
+/**
+ * The etcd policy store: the key layout ({@link io.paymesh.config.store.KeyLayout}), the read side
+ * ({@link io.paymesh.config.store.EtcdPolicyWatcher} -> {@link io.paymesh.config.store.PolicySnapshot})
+ * and the write side ({@link io.paymesh.config.store.PolicyRepository},
+ * {@link io.paymesh.config.store.EndpointRegistry}).
+ *
+ * <p>Decisions worth knowing:
+ *
+ * <ul>
+ *   <li>A document in etcd that fails decoding, validation, or does not match its key
+ *       ({@code policy/<kind-segment>/<name>}) is left out of the snapshot and listed in
+ *       {@link io.paymesh.config.store.PolicySnapshot#rejected()} with every reason; the rest of
+ *       the policy still applies. Whole-mesh consistency is the Gate's job, not the store's.
+ *   <li>The watcher lists policy and endpoints in one read-only transaction (one revision R) and
+ *       watches the whole prefix from R+1. Events are coalesced: the first event of a burst opens
+ *       a window, and one snapshot is built when it closes. Snapshots equal in content to the last
+ *       one are not published, so status/audit writes and no-op rewrites push nothing.
+ *   <li>When the watch breaks, the last snapshot stays published; the watch resumes from the last
+ *       applied revision + 1 (backoff 100ms..5s). If that revision is compacted (or in the future,
+ *       after etcd lost data) the watcher lists again and logs what changed.
+ *   <li>Endpoint registrations live under leases; if a lease is lost while etcd was unreachable,
+ *       the registration is made again under a new lease.
+ *   <li>The repository validates by round-tripping each document through the codec before writing,
+ *       so anything it writes is read back identically by the watcher. {@code putAll} is one etcd
+ *       transaction, capped at etcd's default 128 operations.
+ * </ul>
+ */
+package io.paymesh.config.store;

@@ -1,0 +1,127 @@
+package io.paymesh.config.codec;
+
+import static io.paymesh.config.validation.Fixtures.ms;
+import static io.paymesh.config.validation.Fixtures.seconds;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paymesh.config.model.AuthorizationPolicy;
+import io.paymesh.config.model.AuthorizationPolicy.EnforcementMode;
+import io.paymesh.config.model.CircuitBreakers;
+import io.paymesh.config.model.HeaderMatch;
+import io.paymesh.config.model.LoadBalancing;
+import io.paymesh.config.model.OutlierDetection;
+import io.paymesh.config.model.PolicyResource;
+import io.paymesh.config.model.RouteTable.RetryPolicy;
+import io.paymesh.config.validation.Fixtures;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PolicyCodecRoundTripTest {
+  private final PolicyCodec codec = new PolicyCodec();
+
+  private static List<PolicyResource> everyKind() {
+    return List.of(
+        Fixtures.service(s -> {}),
+        Fixtures.service(s -> {
+          s.dependencies = List.of();
+          s.loadBalancing = LoadBalancing.RING_HASH;
+          s.circuitBreakers = Optional.empty();
+          s.outlierDetection = Optional.of(new OutlierDetection(1, ms(1500), Fixtures.seconds(60), 100));
+        }),
+        Fixtures.processor(p -> {}),
+        Fixtures.processor(p -> {
+          p.connectTimeout = ms(250);
+          p.circuitBreakers = Optional.of(new CircuitBreakers(1, 2, 3, 4));
+          p.outlierDetection = Optional.of(new OutlierDetection(3, seconds(5), seconds(30), 10));
+        }),
+        Fixtures.routeTable(t -> {}),
+        Fixtures.routeTable(t -> t.routes = List.of(Fixtures.route(r -> {
+          r.headers = List.of(
+              new HeaderMatch("x-region", new HeaderMatch.Exact("eu")),
+              new HeaderMatch("x-api-version", new HeaderMatch.Prefix("2024-")));
+          r.retry = Optional.of(new RetryPolicy(List.of("connect-failure"), 2, Optional.empty()));
+        }))),
+        Fixtures.authorizationPolicy(a -> {}),
+        Fixtures.authorizationPolicy(a -> {
+          a.mode = EnforcementMode.SHADOW;
+          a.rules = List.of();
+        }));
+  }
+
+  @Test
+  void toJson_thenDecode_returnsEqualResourceForEveryKind() throws Exception {
+    for (PolicyResource r : everyKind()) {
+      assertThat(codec.decode(codec.toJson(r))).as(r.key().toString()).isEqualTo(r);
+    }
+  }
+
+  @Test
+  void toYaml_thenDecode_returnsEqualResourceForEveryKind() throws Exception {
+    for (PolicyResource r : everyKind()) {
+      assertThat(codec.decode(codec.toYaml(r))).as(r.key().toString()).isEqualTo(r);
+    }
+  }
+
+  @Test
+  void toYaml_whenStringsLookLikeYamlScalars_quotesThem() throws Exception {
+    for (String value : List.of("no", "yes", "on", "off", "true", "null", "~", "010", "0x1F", "1_000", "1e3", "y", ".inf", "-.5", "0b101", "1:20", "12")) {
+      PolicyResource r = Fixtures.routeTable(t -> t.routes = List.of(Fixtures.route(
+          d -> d.headers = List.of(new HeaderMatch("x-region", new HeaderMatch.Exact(value))))));
+      assertThat(codec.decode(codec.toYaml(r))).as(value).isEqualTo(r);
+    }
+  }
+
+  @Test
+  void toJson_whenService_writesCanonicalFieldOrderAndDurations() {
+    assertThat(codec.toJson(Fixtures.service(s -> s.outlierDetection =
+            Optional.of(new OutlierDetection(5, ms(60_000), ms(1500), 50)))))
+        .isEqualTo("{\"kind\":\"Service\",\"name\":\"checkout\",\"spec\":{"
+            + "\"ports\":[{\"name\":\"grpc\",\"port\":8443,\"targetPort\":9090,\"protocol\":\"GRPC\"}],"
+            + "\"identity\":\"spiffe://paymesh.local/ns/payments/sa/checkout\",\"pciScope\":\"CONNECTED\","
+            + "\"dependencies\":[\"payments\",\"payments-v1\",\"payments-v2\",\"stripe\"],"
+            + "\"loadBalancing\":\"ROUND_ROBIN\","
+            + "\"circuitBreakers\":{\"maxConnections\":1024,\"maxPendingRequests\":256,\"maxRequests\":1024,\"maxRetries\":3},"
+            + "\"outlierDetection\":{\"consecutive5xx\":5,\"interval\":\"1m\",\"baseEjectionTime\":\"1500ms\",\"maxEjectionPercent\":50}}}");
+  }
+
+  @Test
+  void toJson_whenOptionalsEmpty_omitsThem() {
+    assertThat(codec.toJson(Fixtures.routeTable(t -> t.routes = List.of(Fixtures.route(Fixtures.RouteDraft::makeDefault)))))
+        .isEqualTo("{\"kind\":\"RouteTable\",\"name\":\"payments\",\"spec\":{\"host\":\"payments\",\"routes\":["
+            + "{\"name\":\"default\",\"match\":{\"path\":{\"prefix\":\"/\"}},\"destination\":{\"target\":\"payments-v1\"},"
+            + "\"operation\":\"READ\",\"timeout\":\"1s\"}]}}");
+    assertThat(codec.toJson(Fixtures.authorizationPolicy(a -> a.rules = List.of())))
+        .isEqualTo("{\"kind\":\"AuthorizationPolicy\",\"name\":\"payments-callers\","
+            + "\"spec\":{\"service\":\"payments-v1\",\"mode\":\"ENFORCE\",\"rules\":[]}}");
+  }
+
+  @Test
+  void toJson_whenDecodedFromDifferentSpellings_isIdentical() throws Exception {
+    AuthorizationPolicy a = (AuthorizationPolicy) codec.decode(
+        "{\"name\": \"p\", \"spec\": {\"rules\": [], \"service\": \"s\"}, \"kind\": \"AuthorizationPolicy\"}");
+    AuthorizationPolicy b = (AuthorizationPolicy) codec.decode(
+        "kind: AuthorizationPolicy\nname: p\nspec:\n  service: s\n  mode: ENFORCE\n  rules: []\n");
+    assertThat(codec.toJson(a)).isEqualTo(codec.toJson(b));
+  }
+
+  @Test
+  void toYaml_whenRouteTable_isReadableYaml() {
+    assertThat(codec.toYaml(Fixtures.routeTable(t -> t.routes = List.of(Fixtures.route(Fixtures.RouteDraft::makeDefault)))))
+        .isEqualTo("""
+            kind: RouteTable
+            name: payments
+            spec:
+              host: payments
+              routes:
+              - name: default
+                match:
+                  path:
+                    prefix: /
+                destination:
+                  target: payments-v1
+                operation: READ
+                timeout: 1s
+            """);
+  }
+}
