@@ -71,7 +71,8 @@ final class Checks {
   }
 
   /** Reports {@code duplicate name} at {@code list[name].name} for the second and later uses. */
-  static <T> void uniqueNames(ErrorCollector c, String list, List<T> items, Function<T, String> name) {
+  static <T> void uniqueNames(
+      ErrorCollector c, String list, List<T> items, Function<T, String> name) {
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < items.size(); i++) {
       String n = items.get(i) == null ? null : name.apply(items.get(i));

@@ -35,7 +35,10 @@ public final class Durations {
     }
   }
 
-  /** The shortest exact form: 60000ms prints as 1m, 1500ms as 1500ms. Sub-millisecond parts are dropped. */
+  /**
+   * The shortest exact form: 60000ms prints as 1m, 1500ms as 1500ms. Sub-millisecond parts are
+   * dropped (documents cannot express them).
+   */
   public static String format(Duration d) {
     long millis = d.toMillis();
     if (millis != 0 && millis % MILLIS_PER_MINUTE == 0) {

@@ -24,11 +24,6 @@ public final class ErrorCollector {
     this.path = path;
   }
 
-  /** A collector rooted at {@code prefix}, e.g. {@code documents[2]}, with its own error list. */
-  public static ErrorCollector rootedAt(String prefix) {
-    return new ErrorCollector(new ArrayList<>(), prefix);
-  }
-
   /** The child for an object field: {@code routes[a]} then {@code routes[a].retry}. */
   public ErrorCollector at(String field) {
     return new ErrorCollector(errors, join(path, field));

@@ -18,7 +18,8 @@ public final class Messages {
   public static final String DNS_LABEL =
       "must be a lowercase DNS label (a-z, 0-9, '-'), at most 63 characters";
   public static final String DNS_NAME =
-      "must be a lowercase DNS name (labels of a-z, 0-9, '-' separated by '.'), at most 253 characters";
+      "must be a lowercase DNS name (labels of a-z, 0-9, '-' separated by '.'), "
+          + "at most 253 characters";
   public static final String HOST_OR_IP = "must be a lowercase DNS name or an IP address";
   public static final String PORT_RANGE = between(1, 65535);
   public static final String SPIFFE_ID = "must be a SPIFFE ID like spiffe://<trust-domain>/<path>";
@@ -44,7 +45,9 @@ public final class Messages {
   }
 
   public static String oneOf(Collection<?> values) {
-    return values.stream().map(String::valueOf).collect(Collectors.joining(", ", "must be one of [", "]"));
+    return values.stream()
+        .map(String::valueOf)
+        .collect(Collectors.joining(", ", "must be one of [", "]"));
   }
 
   public static <E extends Enum<E>> String oneOf(Class<E> type) {

@@ -7,8 +7,9 @@ final class Names {
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final int DNS_NAME_MAX = 253;
   private static final Pattern ALL_DIGITS = Pattern.compile("\\d+");
+  private static final String IPV4_OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
   private static final Pattern IPV4 =
-      Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+      Pattern.compile("(" + IPV4_OCTET + "\\.){3}" + IPV4_OCTET);
   private static final Pattern IPV6_GROUP = Pattern.compile("[0-9a-fA-F]{1,4}");
   private static final int IPV6_GROUPS = 8;
   private static final Pattern HEADER_NAME = Pattern.compile("[a-z0-9!#$%&'*+.^_`|~-]+");

@@ -62,9 +62,14 @@ final class PaymentProcessorValidator {
   /** Envoy fails over priority by priority, so a gap would leave a level with no endpoints. */
   private static void priorities(ErrorCollector c, List<PaymentProcessor.Endpoint> endpoints) {
     TreeSet<Integer> used =
-        endpoints.stream().map(PaymentProcessor.Endpoint::priority).collect(Collectors.toCollection(TreeSet::new));
+        endpoints.stream()
+            .map(PaymentProcessor.Endpoint::priority)
+            .collect(Collectors.toCollection(TreeSet::new));
     List<Integer> missing =
-        IntStream.rangeClosed(0, used.last()).filter(p -> !used.contains(p)).boxed().collect(Collectors.toList());
+        IntStream.rangeClosed(0, used.last())
+            .filter(p -> !used.contains(p))
+            .boxed()
+            .collect(Collectors.toList());
     if (!missing.isEmpty()) {
       c.add("priorities must start at 0 and be contiguous; missing " + missing);
     }

@@ -23,10 +23,11 @@ class ErrorCollectorTest {
 
   @Test
   void addAllNested_prefixesPathsAndKeepsRootMessages() {
-    ErrorCollector c = ErrorCollector.rootedAt("documents[1]");
+    ErrorCollector root = new ErrorCollector();
+    ErrorCollector c = root.atIndex("documents", 1);
     c.addAllNested(List.of(new ValidationError("name", "required"), new ValidationError("", "bad")));
     assertThat(c.errors()).extracting(ValidationError::toString)
         .containsExactly("documents[1].name: required", "documents[1]: bad");
-    assertThat(c.count()).isEqualTo(2);
+    assertThat(root.errors()).hasSize(2);
   }
 }
