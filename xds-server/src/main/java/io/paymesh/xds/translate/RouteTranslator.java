@@ -32,6 +32,9 @@ import java.util.Optional;
  * tagged with its operation kind so the Gate can check the output without the policy.
  */
 final class RouteTranslator {
+  /** The HTTP method of every gRPC call. */
+  private static final String GRPC_METHOD = "POST";
+
   private final RetryPolicyTranslator retries = new RetryPolicyTranslator();
 
   /**
@@ -103,7 +106,7 @@ final class RouteTranslator {
     retries.retryPolicy(route, form).ifPresent(action::setRetryPolicy);
     return Route.newBuilder()
         .setName(route.name())
-        .setMatch(match(route.match()))
+        .setMatch(match(route.match(), form))
         .setRoute(action)
         .setMetadata(metadata(route.operation(), Optional.of(tableName)))
         .build();
@@ -149,7 +152,7 @@ final class RouteTranslator {
         .build();
   }
 
-  private static RouteMatch match(RouteTable.RouteMatch match) {
+  private static RouteMatch match(RouteTable.RouteMatch match, ProxyForm form) {
     RouteMatch.Builder m = RouteMatch.newBuilder();
     PathMatch path = match.path();
     if (path instanceof PathMatch.Exact e) {
@@ -159,11 +162,21 @@ final class RouteTranslator {
     } else {
       throw new AssertionError("unknown path match " + path);
     }
-    if (!match.methods().isEmpty()) {
+    if (!match.methods().isEmpty() && !(form == ProxyForm.PROXYLESS && allowsGrpc(match))) {
       m.addHeaders(ProtoValues.methodMatcher(match.methods()));
     }
     match.headers().forEach(h -> m.addHeaders(header(h)));
     return m.build();
+  }
+
+  /**
+   * grpc-java matches headers against the call's Metadata, which has no {@code :method}: a
+   * {@code :method} matcher never matches there. Every gRPC call is a POST, so for proxyless
+   * clients a method list including POST is always true and is left out; one without POST keeps
+   * its matcher and, as intended, matches no gRPC call.
+   */
+  private static boolean allowsGrpc(RouteTable.RouteMatch match) {
+    return match.methods().contains(GRPC_METHOD);
   }
 
   private static HeaderMatcher header(HeaderMatch header) {
