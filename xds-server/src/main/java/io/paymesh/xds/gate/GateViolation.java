@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * One reason a group's resources may not be pushed.
  *
- * @param resource the offending resource, e.g. {@code RouteConfiguration/outbound route charge-card}
+ * @param resource the offending resource, e.g.
+ *     {@code RouteConfiguration/outbound route charge-card}
  * @param invariant {@code references} or the number of the payment invariant (DESIGN.md section 4)
  */
 public record GateViolation(String resource, String invariant, String message) {

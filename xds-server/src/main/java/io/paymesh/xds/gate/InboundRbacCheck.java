@@ -61,7 +61,8 @@ final class InboundRbacCheck implements GateCheck {
     return out;
   }
 
-  private static void checkHcm(String resource, HttpConnectionManager hcm, List<GateViolation> out) {
+  private static void checkHcm(
+      String resource, HttpConnectionManager hcm, List<GateViolation> out) {
     List<HttpFilter> filters = hcm.getHttpFiltersList();
     int rbacAt = indexOf(filters, XdsNames.RBAC_FILTER);
     int routerAt = indexOf(filters, XdsNames.ROUTER_FILTER);

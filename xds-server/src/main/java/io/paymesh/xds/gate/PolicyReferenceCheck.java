@@ -45,8 +45,8 @@ final class PolicyReferenceCheck implements GateCheck {
       boolean known =
           isCluster(snapshot, dependency) || snapshot.routeTableForHost(dependency).isPresent();
       if (!known) {
-        out.add(new GateViolation(serviceRef, INVARIANT,
-            "dependency '" + dependency + "' is not a Service, PaymentProcessor or RouteTable host"));
+        out.add(new GateViolation(serviceRef, INVARIANT, "dependency '" + dependency
+            + "' is not a Service, PaymentProcessor or RouteTable host"));
       }
     }
     for (String host : new TreeSet<>(dependencies)) {

@@ -1,6 +1,7 @@
 package io.paymesh.xds.gate;
 
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.ProxyGroup;
@@ -47,9 +48,7 @@ final class RetryBudgetCheck implements GateCheck {
           ? policy.getNumRetries().getValue()
           : ENVOY_DEFAULT_NUM_RETRIES;
       Duration perTry = toJava(policy.getPerTryTimeout());
-      Duration timeout = ref.route().getRoute().hasTimeout()
-          ? toJava(ref.route().getRoute().getTimeout())
-          : ENVOY_DEFAULT_ROUTE_TIMEOUT;
+      Duration timeout = deadline(ref.route().getRoute());
       if (timeout.isZero()) {
         continue; // 0 disables the route timeout: nothing to exceed.
       }
@@ -61,6 +60,22 @@ final class RetryBudgetCheck implements GateCheck {
       }
     }
     return out;
+  }
+
+  /**
+   * The deadline a client enforces: Envoy's {@code timeout} (15s when unset), capped by
+   * {@code max_stream_duration}, which is the one grpc-java honours.
+   */
+  private static Duration deadline(RouteAction action) {
+    Duration timeout =
+        action.hasTimeout() ? toJava(action.getTimeout()) : ENVOY_DEFAULT_ROUTE_TIMEOUT;
+    if (action.getMaxStreamDuration().hasMaxStreamDuration()) {
+      Duration max = toJava(action.getMaxStreamDuration().getMaxStreamDuration());
+      if (!max.isZero() && (timeout.isZero() || max.compareTo(timeout) < 0)) {
+        return max;
+      }
+    }
+    return timeout;
   }
 
   private static Duration toJava(com.google.protobuf.Duration d) {

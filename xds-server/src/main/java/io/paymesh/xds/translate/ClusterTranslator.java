@@ -35,7 +35,8 @@ import java.util.TreeMap;
 /**
  * Translates a service's dependencies into CDS clusters: EDS clusters for mesh Services, TLS
  * clusters with inline, prioritised endpoints for PaymentProcessors, and (sidecars only) static
- * clusters to the local app. Only dependencies get clusters: the CDS scope is the egress allow-list.
+ * clusters to the local app. Only dependencies get clusters: the CDS scope is the egress
+ * allow-list.
  */
 final class ClusterTranslator {
 
@@ -72,7 +73,8 @@ final class ClusterTranslator {
                 Cluster.EdsClusterConfig.newBuilder().setEdsConfig(adsConfigSource()))
             .setConnectTimeout(duration(XdsNames.SERVICE_CONNECT_TIMEOUT))
             .setLbPolicy(lbPolicy(target.spec().loadBalancing()));
-    target.spec().circuitBreakers().ifPresent(cb -> cluster.setCircuitBreakers(circuitBreakers(cb)));
+    target.spec().circuitBreakers()
+        .ifPresent(cb -> cluster.setCircuitBreakers(circuitBreakers(cb)));
     target.spec().outlierDetection().ifPresent(od -> cluster.setOutlierDetection(outlier(od)));
     boolean grpc =
         target.spec().ports().stream().anyMatch(p -> p.protocol() == Service.Protocol.GRPC);

@@ -24,7 +24,8 @@ final class EndpointTranslator {
     for (Endpoint e : endpoints) {
       byZone.computeIfAbsent(e.zone(), z -> new ArrayList<>()).add(e);
     }
-    ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(clusterName);
+    ClusterLoadAssignment.Builder cla =
+        ClusterLoadAssignment.newBuilder().setClusterName(clusterName);
     byZone.forEach(
         (zone, members) -> {
           // grpc-java drops a locality without load_balancing_weight; Envoy without locality-

@@ -77,13 +77,14 @@ final class RouteTranslator {
         vhost.addRoutes(route(route, table.get().name(), form));
       }
     } else {
-      vhost.addRoutes(defaultRoute(host));
+      vhost.addRoutes(defaultRoute(host, form));
     }
     return vhost.build();
   }
 
   Route route(RouteTable.Route route, String tableName, ProxyForm form) {
-    RouteAction.Builder action = RouteAction.newBuilder().setTimeout(duration(route.timeout()));
+    RouteAction.Builder action = RouteAction.newBuilder();
+    setTimeout(action, route.timeout(), form);
     Destination destination = route.destination();
     if (destination instanceof Destination.Single single) {
       action.setCluster(single.target());
@@ -113,16 +114,28 @@ final class RouteTranslator {
   }
 
   /** A dependency without a RouteTable: everything to the cluster of the same name. */
-  Route defaultRoute(String host) {
+  Route defaultRoute(String host, ProxyForm form) {
+    RouteAction.Builder action = RouteAction.newBuilder().setCluster(host);
+    setTimeout(action, XdsNames.DEFAULT_ROUTE_TIMEOUT, form);
     return Route.newBuilder()
         .setName(XdsNames.DEFAULT_ROUTE)
         .setMatch(RouteMatch.newBuilder().setPrefix(XdsNames.ROOT_PREFIX))
-        .setRoute(
-            RouteAction.newBuilder()
-                .setCluster(host)
-                .setTimeout(duration(XdsNames.DEFAULT_ROUTE_TIMEOUT)))
+        .setRoute(action)
         .setMetadata(metadata(OperationKind.READ, Optional.empty()))
         .build();
+  }
+
+  /**
+   * Envoy enforces {@code timeout}. grpc-java ignores it and takes the call deadline from
+   * {@code max_stream_duration} instead (capping the application's own deadline), so proxyless
+   * routes carry the same value there too; otherwise a proxyless charge would have no deadline.
+   */
+  private static void setTimeout(RouteAction.Builder action, Duration timeout, ProxyForm form) {
+    action.setTimeout(duration(timeout));
+    if (form == ProxyForm.PROXYLESS) {
+      action.setMaxStreamDuration(
+          RouteAction.MaxStreamDuration.newBuilder().setMaxStreamDuration(duration(timeout)));
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.paymesh.xds.gate;
 
+import static io.paymesh.xds.gate.GateFixtures.PROXYLESS;
 import static io.paymesh.xds.gate.GateFixtures.SIDECAR;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,6 +42,22 @@ class RetryBudgetGateTest {
     assertThat(result.violations()).containsExactly(new GateViolation(
         "RouteConfiguration/outbound route refund", "2",
         "(num_retries 1 + 1) x per_try_timeout 7750ms = 15500ms exceeds the route timeout 15s"));
+  }
+
+  @Test
+  void proxyless_budgetIsCheckedAgainstMaxStreamDuration_theDeadlineGrpcJavaHonours() {
+    GroupResources bad = GateFixtures.editRoute(GateFixtures.translate(PROXYLESS), "payments",
+        "refund", r -> {
+          r.getRouteBuilder().getMaxStreamDurationBuilder()
+              .setMaxStreamDuration(Duration.newBuilder().setNanos(900_000_000));
+          return r;
+        });
+
+    GateResult result = gate.check(PolicyFixtures.snapshot(), PROXYLESS, bad);
+
+    assertThat(result.violations()).containsExactly(new GateViolation(
+        "RouteConfiguration/payments route refund", "2",
+        "(num_retries 1 + 1) x per_try_timeout 1s = 2s exceeds the route timeout 900ms"));
   }
 
   @Test

@@ -56,7 +56,7 @@ class RouteTranslatorTest {
                     .setPath(PolicyFixtures.CHARGE)
                     .addHeaders(
                         HeaderMatcher.newBuilder().setName("x-merchant-id").setPresentMatch(true)))
-            .setRoute(chargeCardAction())
+            .setRoute(chargeCardAction().setMaxStreamDuration(maxStreamDuration(3)))
             .setMetadata(metadata("NON_IDEMPOTENT_WRITE", "payments"))
             .build();
 
@@ -110,7 +110,7 @@ class RouteTranslatorTest {
                         HeaderMatcher.newBuilder()
                             .setName("x-api-version")
                             .setStringMatch(StringMatcher.newBuilder().setPrefix("v1"))))
-            .setRoute(refundAction())
+            .setRoute(refundAction().setMaxStreamDuration(maxStreamDuration(2)))
             .setMetadata(metadata("IDEMPOTENT_WRITE", "payments"))
             .build();
 
@@ -126,7 +126,7 @@ class RouteTranslatorTest {
             .setName("ledger")
             .addDomains("ledger")
             .addDomains("ledger:*")
-            .addRoutes(defaultRoute("ledger"))
+            .addRoutes(defaultRoute("ledger", ProxyForm.SIDECAR))
             .build();
 
     List<RouteConfiguration> configs =
@@ -158,7 +158,7 @@ class RouteTranslatorTest {
                         .setName("stripe")
                         .addDomains("stripe")
                         .addDomains("stripe:*")
-                        .addRoutes(defaultRoute("stripe")))
+                        .addRoutes(defaultRoute("stripe", ProxyForm.PROXYLESS)))
                 .build());
   }
 
@@ -239,14 +239,22 @@ class RouteTranslatorTest {
                 .setPerTryTimeout(Duration.newBuilder().setSeconds(1)));
   }
 
-  private static Route defaultRoute(String host) {
+  private static RouteAction.MaxStreamDuration maxStreamDuration(int seconds) {
+    return RouteAction.MaxStreamDuration.newBuilder()
+        .setMaxStreamDuration(Duration.newBuilder().setSeconds(seconds))
+        .build();
+  }
+
+  private static Route defaultRoute(String host, ProxyForm form) {
+    RouteAction.Builder action =
+        RouteAction.newBuilder().setCluster(host).setTimeout(Duration.newBuilder().setSeconds(10));
+    if (form == ProxyForm.PROXYLESS) {
+      action.setMaxStreamDuration(maxStreamDuration(10));
+    }
     return Route.newBuilder()
         .setName("default")
         .setMatch(RouteMatch.newBuilder().setPrefix("/"))
-        .setRoute(
-            RouteAction.newBuilder()
-                .setCluster(host)
-                .setTimeout(Duration.newBuilder().setSeconds(10)))
+        .setRoute(action)
         .setMetadata(
             Metadata.newBuilder()
                 .putFilterMetadata("io.paymesh",
