@@ -7,6 +7,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.paymesh.config.model.PolicyResource;
+import io.paymesh.config.model.Service;
 import io.paymesh.config.store.Endpoint;
 import io.paymesh.config.store.PolicySnapshot;
 import java.util.ArrayList;
@@ -85,6 +86,25 @@ class GroupTranslatorTest {
         GroupResources actual = translator.translate(shuffled, group).get();
         assertThat(serialized(actual)).isEqualTo(serialized(expected));
       }
+    }
+  }
+
+  @Test
+  void reorderedDependencies_giveEqualOutput() {
+    Service checkout = PolicyFixtures.checkout();
+    List<String> reversed = new ArrayList<>(checkout.spec().dependencies());
+    Collections.reverse(reversed);
+    Service.Spec spec = checkout.spec();
+    PolicySnapshot.Builder b = PolicySnapshot.builder(42).addAll(PolicyFixtures.resources())
+        .add(new Service("checkout", new Service.Spec(
+            spec.ports(), spec.identity(), spec.pciScope(), reversed, spec.loadBalancing(),
+            spec.circuitBreakers(), spec.outlierDetection())));
+    PolicyFixtures.endpoints().forEach(b::addEndpoint);
+
+    for (ProxyGroup group : List.of(ProxyGroup.sidecar("checkout"),
+        ProxyGroup.proxyless("checkout"))) {
+      assertThat(serialized(translator.translate(b.build(), group).get()))
+          .isEqualTo(serialized(translator.translate(PolicyFixtures.snapshot(), group).get()));
     }
   }
 
