@@ -1,0 +1,32 @@
+package io.paymesh.xds.gate;
+
+import io.paymesh.config.store.PolicySnapshot;
+import io.paymesh.xds.translate.GroupResources;
+import io.paymesh.xds.translate.ProxyGroup;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The check between translation and push: references resolve and the payment invariants hold.
+ * Output checks read only the resources (and the route metadata the translator writes), so a
+ * translator bug cannot hide behind the policy it was given.
+ */
+public final class Gate {
+  private final List<GateCheck> checks =
+      List.of(
+          new PolicyReferenceCheck(),
+          new ResourceReferenceCheck(),
+          new NonIdempotentRetryCheck(),
+          new RetryBudgetCheck(),
+          new InboundRbacCheck(),
+          new EgressScopeCheck(),
+          new InlinePrivateKeyCheck());
+
+  public GateResult check(PolicySnapshot snapshot, ProxyGroup group, GroupResources resources) {
+    List<GateViolation> violations = new ArrayList<>();
+    for (GateCheck check : checks) {
+      violations.addAll(check.check(snapshot, group, resources));
+    }
+    return new GateResult(violations);
+  }
+}

@@ -1,0 +1,108 @@
+package io.paymesh.xds.gate;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Value;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.paymesh.xds.translate.GroupResources;
+import io.paymesh.xds.translate.XdsNames;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** Read-side helpers shared by the checks: walk routes, find HCMs, read route metadata. */
+final class XdsWalk {
+  private XdsWalk() {}
+
+  /** One route in its configuration and virtual host. */
+  record RouteRef(RouteConfiguration config, VirtualHost vhost, Route route) {
+    String resource() {
+      return ResourceNames.route(config, route.getName());
+    }
+
+    /** The route's retry policy, or the virtual host's one it inherits. */
+    Optional<RetryPolicy> effectiveRetryPolicy() {
+      if (route.getRoute().hasRetryPolicy()) {
+        return Optional.of(route.getRoute().getRetryPolicy());
+      }
+      return vhost.hasRetryPolicy() ? Optional.of(vhost.getRetryPolicy()) : Optional.empty();
+    }
+
+    /** The operation kind the translator tagged the route with, if any. */
+    Optional<String> operation() {
+      var meta = route.getMetadata().getFilterMetadataMap().get(XdsNames.METADATA_NAMESPACE);
+      if (meta == null) {
+        return Optional.empty();
+      }
+      Value value = meta.getFieldsMap().get(XdsNames.METADATA_OPERATION);
+      return value == null || value.getKindCase() != Value.KindCase.STRING_VALUE
+          ? Optional.empty()
+          : Optional.of(value.getStringValue());
+    }
+  }
+
+  static List<RouteRef> routes(GroupResources resources) {
+    List<RouteRef> refs = new ArrayList<>();
+    for (RouteConfiguration config : resources.routes()) {
+      for (VirtualHost vhost : config.getVirtualHostsList()) {
+        for (Route route : vhost.getRoutesList()) {
+          refs.add(new RouteRef(config, vhost, route));
+        }
+      }
+    }
+    return refs;
+  }
+
+  /** Every filter chain of a listener, the default one included. */
+  static List<FilterChain> filterChains(Listener listener) {
+    List<FilterChain> chains = new ArrayList<>(listener.getFilterChainsList());
+    if (listener.hasDefaultFilterChain()) {
+      chains.add(listener.getDefaultFilterChain());
+    }
+    return chains;
+  }
+
+  /** The filter as an HCM, when it is named and typed as one. */
+  static Optional<HttpConnectionManager> hcm(Filter filter) {
+    if (!filter.getName().equals(XdsNames.HTTP_CONNECTION_MANAGER)
+        || !filter.getTypedConfig().is(HttpConnectionManager.class)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(filter.getTypedConfig().unpack(HttpConnectionManager.class));
+    } catch (InvalidProtocolBufferException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Every HCM of a listener: in its filter chains, or its api_listener (proxyless). */
+  static List<HttpConnectionManager> hcms(Listener listener) {
+    List<HttpConnectionManager> hcms = new ArrayList<>();
+    for (FilterChain chain : filterChains(listener)) {
+      chain.getFiltersList().forEach(f -> hcm(f).ifPresent(hcms::add));
+    }
+    if (listener.hasApiListener()) {
+      try {
+        hcms.add(listener.getApiListener().getApiListener().unpack(HttpConnectionManager.class));
+      } catch (InvalidProtocolBufferException e) {
+        // Reported by the reference check; nothing to walk here.
+      }
+    }
+    return hcms;
+  }
+
+  /** The retry conditions of a policy that are not "never reached the app" ones, in order. */
+  static List<String> unsafeRetryOn(RetryPolicy policy) {
+    return Arrays.stream(policy.getRetryOn().split(","))
+        .map(String::trim)
+        .filter(c -> !c.isEmpty() && !XdsNames.SAFE_RETRY_ON.contains(c))
+        .toList();
+  }
+}

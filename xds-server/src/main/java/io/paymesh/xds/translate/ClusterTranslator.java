@@ -1,0 +1,232 @@
+package io.paymesh.xds.translate;
+
+import static io.paymesh.xds.translate.ProtoValues.adsConfigSource;
+import static io.paymesh.xds.translate.ProtoValues.duration;
+import static io.paymesh.xds.translate.ProtoValues.socketAddress;
+import static io.paymesh.xds.translate.ProtoValues.uint32;
+
+import com.google.common.net.InetAddresses;
+import com.google.protobuf.Any;
+import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
+import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.Locality;
+import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.paymesh.config.model.LoadBalancing;
+import io.paymesh.config.model.PaymentProcessor;
+import io.paymesh.config.model.Service;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Translates a service's dependencies into CDS clusters: EDS clusters for mesh Services, TLS
+ * clusters with inline, prioritised endpoints for PaymentProcessors, and (sidecars only) static
+ * clusters to the local app. Only dependencies get clusters: the CDS scope is the egress
+ * allow-list.
+ */
+final class ClusterTranslator {
+
+  /** Clusters for {@code service}'s dependencies, plus its local-app clusters when a sidecar. */
+  List<Cluster> clusters(
+      Map<String, Service> services,
+      Map<String, PaymentProcessor> processors,
+      Service service,
+      ProxyForm form) {
+    List<Cluster> clusters = new ArrayList<>();
+    for (String dependency : service.spec().dependencies().stream().distinct().toList()) {
+      Service target = services.get(dependency);
+      PaymentProcessor processor = processors.get(dependency);
+      if (target != null) {
+        clusters.add(serviceCluster(target));
+      } else if (processor != null) {
+        clusters.add(processorCluster(processor));
+      }
+      // Anything else is a RouteTable host only: it is routed, never connected to directly.
+    }
+    if (form == ProxyForm.SIDECAR) {
+      service.spec().ports().forEach(port -> clusters.add(localAppCluster(port)));
+    }
+    return clusters;
+  }
+
+  /** A mesh service: endpoints come from EDS over ADS, named like the cluster. */
+  Cluster serviceCluster(Service target) {
+    Cluster.Builder cluster =
+        Cluster.newBuilder()
+            .setName(target.name())
+            .setType(Cluster.DiscoveryType.EDS)
+            .setEdsClusterConfig(
+                Cluster.EdsClusterConfig.newBuilder().setEdsConfig(adsConfigSource()))
+            .setConnectTimeout(duration(XdsNames.SERVICE_CONNECT_TIMEOUT))
+            .setLbPolicy(lbPolicy(target.spec().loadBalancing()));
+    target.spec().circuitBreakers()
+        .ifPresent(cb -> cluster.setCircuitBreakers(circuitBreakers(cb)));
+    target.spec().outlierDetection().ifPresent(od -> cluster.setOutlierDetection(outlier(od)));
+    boolean grpc =
+        target.spec().ports().stream().anyMatch(p -> p.protocol() == Service.Protocol.GRPC);
+    if (grpc) {
+      putHttp2(cluster);
+    }
+    return cluster.build();
+  }
+
+  /**
+   * An external PSP: DNS-resolved unless every address is an IP literal; endpoints grouped per
+   * (region, priority) so Envoy fails over to priority 1 only when priority 0 is unhealthy.
+   */
+  Cluster processorCluster(PaymentProcessor processor) {
+    PaymentProcessor.Spec spec = processor.spec();
+    boolean allLiterals =
+        spec.endpoints().stream().allMatch(e -> InetAddresses.isInetAddress(e.address()));
+    Cluster.Builder cluster =
+        Cluster.newBuilder()
+            .setName(processor.name())
+            .setType(allLiterals ? Cluster.DiscoveryType.STATIC : Cluster.DiscoveryType.STRICT_DNS)
+            .setConnectTimeout(duration(spec.connectTimeout()))
+            .setLoadAssignment(processorLoadAssignment(processor))
+            .setTransportSocket(upstreamTls(spec.tls()));
+    spec.circuitBreakers().ifPresent(cb -> cluster.setCircuitBreakers(circuitBreakers(cb)));
+    spec.outlierDetection().ifPresent(od -> cluster.setOutlierDetection(outlier(od)));
+    return cluster.build();
+  }
+
+  /** The sidecar's hop to its own application on loopback. */
+  Cluster localAppCluster(Service.Port port) {
+    String name = XdsNames.inbound(port.name());
+    Cluster.Builder cluster =
+        Cluster.newBuilder()
+            .setName(name)
+            .setType(Cluster.DiscoveryType.STATIC)
+            .setConnectTimeout(duration(XdsNames.SERVICE_CONNECT_TIMEOUT))
+            .setLoadAssignment(
+                ClusterLoadAssignment.newBuilder()
+                    .setClusterName(name)
+                    .addEndpoints(
+                        LocalityLbEndpoints.newBuilder()
+                            .addLbEndpoints(lbEndpoint(XdsNames.LOOPBACK, port.targetPort()))));
+    // A gRPC app only speaks HTTP/2; Envoy would otherwise forward as HTTP/1.1.
+    if (port.protocol() == Service.Protocol.GRPC) {
+      putHttp2(cluster);
+    }
+    return cluster.build();
+  }
+
+  private static ClusterLoadAssignment processorLoadAssignment(PaymentProcessor processor) {
+    record Group(int priority, String region) {}
+    Map<Group, List<PaymentProcessor.Endpoint>> groups =
+        new TreeMap<>(Comparator.comparingInt(Group::priority).thenComparing(Group::region));
+    for (PaymentProcessor.Endpoint e : processor.spec().endpoints()) {
+      groups.computeIfAbsent(new Group(e.priority(), e.region()), g -> new ArrayList<>())
+          .add(e);
+    }
+    ClusterLoadAssignment.Builder cla =
+        ClusterLoadAssignment.newBuilder().setClusterName(processor.name());
+    groups.forEach(
+        (group, endpoints) -> {
+          LocalityLbEndpoints.Builder locality =
+              LocalityLbEndpoints.newBuilder()
+                  .setLocality(Locality.newBuilder().setRegion(group.region()))
+                  .setPriority(group.priority())
+                  .setLoadBalancingWeight(uint32(1));
+          endpoints.forEach(e -> locality.addLbEndpoints(lbEndpoint(e.address(), e.port())));
+          cla.addEndpoints(locality);
+        });
+    return cla.build();
+  }
+
+  /**
+   * Upstream TLS that verifies the PSP: SNI, the expected DNS SANs, and a CA bundle fetched over
+   * SDS by name, so no certificate material is inline in the cluster.
+   */
+  private static TransportSocket upstreamTls(PaymentProcessor.Tls tls) {
+    CertificateValidationContext.Builder validation = CertificateValidationContext.newBuilder();
+    for (String san : tls.subjectAltNames()) {
+      validation.addMatchTypedSubjectAltNames(
+          SubjectAltNameMatcher.newBuilder()
+              .setSanType(SubjectAltNameMatcher.SanType.DNS)
+              .setMatcher(ProtoValues.exact(san)));
+    }
+    UpstreamTlsContext context =
+        UpstreamTlsContext.newBuilder()
+            .setSni(tls.sni())
+            .setCommonTlsContext(
+                CommonTlsContext.newBuilder()
+                    .setCombinedValidationContext(
+                        CommonTlsContext.CombinedCertificateValidationContext.newBuilder()
+                            .setDefaultValidationContext(validation)
+                            .setValidationContextSdsSecretConfig(
+                                SdsSecretConfig.newBuilder()
+                                    .setName(tls.trustedCaSecret())
+                                    .setSdsConfig(adsConfigSource()))))
+            .build();
+    return TransportSocket.newBuilder()
+        .setName(XdsNames.TLS_TRANSPORT_SOCKET)
+        .setTypedConfig(Any.pack(context))
+        .build();
+  }
+
+  private static void putHttp2(Cluster.Builder cluster) {
+    HttpProtocolOptions options =
+        HttpProtocolOptions.newBuilder()
+            .setExplicitHttpConfig(
+                HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+                    .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance()))
+            .build();
+    cluster.putTypedExtensionProtocolOptions(XdsNames.HTTP_PROTOCOL_OPTIONS, Any.pack(options));
+  }
+
+  private static LbEndpoint lbEndpoint(String address, int port) {
+    return LbEndpoint.newBuilder()
+        .setEndpoint(
+            io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
+                .setAddress(socketAddress(address, port)))
+        .build();
+  }
+
+  private static Cluster.LbPolicy lbPolicy(LoadBalancing lb) {
+    switch (lb) {
+      case ROUND_ROBIN:
+        return Cluster.LbPolicy.ROUND_ROBIN;
+      case LEAST_REQUEST:
+        return Cluster.LbPolicy.LEAST_REQUEST;
+      case RING_HASH:
+        return Cluster.LbPolicy.RING_HASH;
+    }
+    throw new AssertionError("unknown load balancing " + lb);
+  }
+
+  private static CircuitBreakers circuitBreakers(io.paymesh.config.model.CircuitBreakers cb) {
+    return CircuitBreakers.newBuilder()
+        .addThresholds(
+            CircuitBreakers.Thresholds.newBuilder()
+                .setPriority(RoutingPriority.DEFAULT)
+                .setMaxConnections(uint32(cb.maxConnections()))
+                .setMaxPendingRequests(uint32(cb.maxPendingRequests()))
+                .setMaxRequests(uint32(cb.maxRequests()))
+                .setMaxRetries(uint32(cb.maxRetries())))
+        .build();
+  }
+
+  private static OutlierDetection outlier(io.paymesh.config.model.OutlierDetection od) {
+    return OutlierDetection.newBuilder()
+        .setConsecutive5Xx(uint32(od.consecutive5xx()))
+        .setInterval(duration(od.interval()))
+        .setBaseEjectionTime(duration(od.baseEjectionTime()))
+        .setMaxEjectionPercent(uint32(od.maxEjectionPercent()))
+        .build();
+  }
+}

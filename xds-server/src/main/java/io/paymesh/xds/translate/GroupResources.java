@@ -1,0 +1,45 @@
+package io.paymesh.xds.translate;
+
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The Envoy resources of one proxy group, output of the translator and input of the Gate. The
+ * factory sorts each list by resource name so equal policy always yields equal (and equally
+ * hashed) resources.
+ */
+public record GroupResources(
+    List<Listener> listeners,
+    List<RouteConfiguration> routes,
+    List<Cluster> clusters,
+    List<ClusterLoadAssignment> endpoints) {
+
+  public GroupResources {
+    listeners = List.copyOf(listeners);
+    routes = List.copyOf(routes);
+    clusters = List.copyOf(clusters);
+    endpoints = List.copyOf(endpoints);
+  }
+
+  /** Builds the record with every list sorted by resource name. */
+  public static GroupResources sorted(
+      List<Listener> listeners,
+      List<RouteConfiguration> routes,
+      List<Cluster> clusters,
+      List<ClusterLoadAssignment> endpoints) {
+    return new GroupResources(
+        sortBy(listeners, Listener::getName),
+        sortBy(routes, RouteConfiguration::getName),
+        sortBy(clusters, Cluster::getName),
+        sortBy(endpoints, ClusterLoadAssignment::getClusterName));
+  }
+
+  private static <T> List<T> sortBy(List<T> items, Function<T, String> name) {
+    return items.stream().sorted(Comparator.comparing(name)).toList();
+  }
+}

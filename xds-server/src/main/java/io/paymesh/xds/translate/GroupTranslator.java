@@ -1,0 +1,43 @@
+package io.paymesh.xds.translate;
+
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.paymesh.config.model.Service;
+import io.paymesh.config.store.PolicySnapshot;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The translator step of the pipeline: (PolicySnapshot, ProxyGroup) -> the group's Envoy
+ * resources. Pure and deterministic (no I/O, no clock); the Gate checks its output before a push.
+ */
+public final class GroupTranslator {
+  private final ClusterTranslator clusters = new ClusterTranslator();
+  private final EndpointTranslator endpoints = new EndpointTranslator();
+  private final RouteTranslator routes = new RouteTranslator();
+  private final ListenerTranslator listeners = new ListenerTranslator();
+  private final RbacFilterTranslator rbac = new RbacFilterTranslator();
+
+  /** The group's resources, or empty when its service is not in the snapshot. */
+  public Optional<GroupResources> translate(PolicySnapshot snapshot, ProxyGroup group) {
+    Service service = snapshot.services().get(group.service());
+    if (service == null) {
+      return Optional.empty();
+    }
+    List<Cluster> clusterList =
+        clusters.clusters(snapshot.services(), snapshot.processors(), service, group.form());
+    List<ClusterLoadAssignment> loadAssignments =
+        clusterList.stream()
+            .filter(c -> c.getType() == Cluster.DiscoveryType.EDS)
+            .map(c -> endpoints.loadAssignment(c.getName(), snapshot.endpointsOf(c.getName())))
+            .toList();
+    List<RouteConfiguration> routeConfigs =
+        routes.routeConfigurations(snapshot, service, group.form());
+    List<Listener> listenerList =
+        listeners.listeners(service, group.form(), rbac.rbacFilter(snapshot, service.name()));
+    return Optional.of(
+        GroupResources.sorted(listenerList, routeConfigs, clusterList, loadAssignments));
+  }
+}

@@ -1,0 +1,224 @@
+package io.paymesh.xds.translate;
+
+import static io.paymesh.xds.translate.ProtoValues.duration;
+import static io.paymesh.xds.translate.ProtoValues.uint32;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.envoyproxy.envoy.config.core.v3.Metadata;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.paymesh.config.model.Destination;
+import io.paymesh.config.model.HeaderMatch;
+import io.paymesh.config.model.OperationKind;
+import io.paymesh.config.model.PathMatch;
+import io.paymesh.config.model.RouteTable;
+import io.paymesh.config.model.Service;
+import io.paymesh.config.store.PolicySnapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Translates RouteTables (or a default route) into RDS resources: one virtual host per dependency
+ * host, routes with matches, cluster or sticky weighted split, timeout and retry. Every route is
+ * tagged with its operation kind so the Gate can check the output without the policy.
+ */
+final class RouteTranslator {
+  /** The HTTP method of every gRPC call. */
+  private static final String GRPC_METHOD = "POST";
+
+  private final RetryPolicyTranslator retries = new RetryPolicyTranslator();
+
+  /**
+   * SIDECAR: {@code outbound} with every dependency host plus one {@code inbound|<port>} per port.
+   * PROXYLESS: one configuration per dependency host, named like the host (the xds:/// target).
+   */
+  List<RouteConfiguration> routeConfigurations(
+      PolicySnapshot snapshot, Service service, ProxyForm form) {
+    List<String> hosts = service.spec().dependencies().stream().sorted().distinct().toList();
+    List<RouteConfiguration> configs = new ArrayList<>();
+    switch (form) {
+      case SIDECAR -> {
+        RouteConfiguration.Builder outbound =
+            RouteConfiguration.newBuilder().setName(XdsNames.OUTBOUND);
+        hosts.forEach(h -> outbound.addVirtualHosts(virtualHost(snapshot, h, form)));
+        configs.add(outbound.build());
+        service.spec().ports().forEach(p -> configs.add(inboundRoute(p)));
+      }
+      case PROXYLESS ->
+          hosts.forEach(
+              h ->
+                  configs.add(
+                      RouteConfiguration.newBuilder()
+                          .setName(h)
+                          .addVirtualHosts(virtualHost(snapshot, h, form))
+                          .build()));
+    }
+    return configs;
+  }
+
+  VirtualHost virtualHost(PolicySnapshot snapshot, String host, ProxyForm form) {
+    VirtualHost.Builder vhost =
+        VirtualHost.newBuilder()
+            .setName(host)
+            .addDomains(host)
+            .addDomains(host + XdsNames.ANY_PORT_SUFFIX);
+    Optional<RouteTable> table = snapshot.routeTableForHost(host);
+    if (table.isPresent()) {
+      for (RouteTable.Route route : table.get().spec().routes()) {
+        vhost.addRoutes(route(route, table.get().name(), form));
+      }
+    } else {
+      vhost.addRoutes(defaultRoute(host, form));
+    }
+    return vhost.build();
+  }
+
+  Route route(RouteTable.Route route, String tableName, ProxyForm form) {
+    RouteAction.Builder action = RouteAction.newBuilder();
+    setTimeout(action, route.timeout(), form);
+    Destination destination = route.destination();
+    if (destination instanceof Destination.Single single) {
+      action.setCluster(single.target());
+    } else if (destination instanceof Destination.Split split) {
+      WeightedCluster.Builder weighted = WeightedCluster.newBuilder();
+      for (Destination.WeightedTarget t : split.targets()) {
+        weighted.addClusters(
+            WeightedCluster.ClusterWeight.newBuilder()
+                .setName(t.target())
+                .setWeight(uint32(t.weight())));
+      }
+      action.setWeightedClusters(weighted);
+      // Hashing a header keeps one merchant on one side of the split (invariant 4).
+      split.stickyBy().ifPresent(header -> action.addHashPolicy(
+          RouteAction.HashPolicy.newBuilder()
+              .setHeader(RouteAction.HashPolicy.Header.newBuilder().setHeaderName(header))));
+    } else {
+      throw new AssertionError("unknown destination " + destination);
+    }
+    retries.retryPolicy(route, form).ifPresent(action::setRetryPolicy);
+    return Route.newBuilder()
+        .setName(route.name())
+        .setMatch(match(route.match(), form))
+        .setRoute(action)
+        .setMetadata(metadata(route.operation(), Optional.of(tableName)))
+        .build();
+  }
+
+  /** A dependency without a RouteTable: everything to the cluster of the same name. */
+  Route defaultRoute(String host, ProxyForm form) {
+    RouteAction.Builder action = RouteAction.newBuilder().setCluster(host);
+    setTimeout(action, XdsNames.DEFAULT_ROUTE_TIMEOUT, form);
+    return Route.newBuilder()
+        .setName(XdsNames.DEFAULT_ROUTE)
+        .setMatch(RouteMatch.newBuilder().setPrefix(XdsNames.ROOT_PREFIX))
+        .setRoute(action)
+        .setMetadata(metadata(OperationKind.READ, Optional.empty()))
+        .build();
+  }
+
+  /**
+   * Envoy enforces {@code timeout}. grpc-java ignores it and takes the call deadline from
+   * {@code max_stream_duration} instead (capping the application's own deadline), so proxyless
+   * routes carry the same value there too; otherwise a proxyless charge would have no deadline.
+   */
+  private static void setTimeout(RouteAction.Builder action, Duration timeout, ProxyForm form) {
+    action.setTimeout(duration(timeout));
+    if (form == ProxyForm.PROXYLESS) {
+      action.setMaxStreamDuration(
+          RouteAction.MaxStreamDuration.newBuilder().setMaxStreamDuration(duration(timeout)));
+    }
+  }
+
+  /**
+   * The sidecar's hop to its own app. The timeout is disabled (0s): the caller's route already
+   * bounds the request, and a second, shorter deadline here would cut payments the caller still
+   * waits for. Tagged NON_IDEMPOTENT_WRITE because any operation may arrive here, so the Gate
+   * holds it to the strictest retry rule (it has no retry policy).
+   */
+  RouteConfiguration inboundRoute(Service.Port port) {
+    String name = XdsNames.inbound(port.name());
+    return RouteConfiguration.newBuilder()
+        .setName(name)
+        .addVirtualHosts(
+            VirtualHost.newBuilder()
+                .setName(XdsNames.INBOUND_VIRTUAL_HOST)
+                .addDomains(XdsNames.ANY_DOMAIN)
+                .addRoutes(
+                    Route.newBuilder()
+                        .setName(XdsNames.DEFAULT_ROUTE)
+                        .setMatch(RouteMatch.newBuilder().setPrefix(XdsNames.ROOT_PREFIX))
+                        .setRoute(
+                            RouteAction.newBuilder()
+                                .setCluster(name)
+                                .setTimeout(duration(Duration.ZERO)))
+                        .setMetadata(
+                            metadata(OperationKind.NON_IDEMPOTENT_WRITE, Optional.empty()))))
+        .build();
+  }
+
+  private static RouteMatch match(RouteTable.RouteMatch match, ProxyForm form) {
+    RouteMatch.Builder m = RouteMatch.newBuilder();
+    PathMatch path = match.path();
+    if (path instanceof PathMatch.Exact e) {
+      m.setPath(e.path());
+    } else if (path instanceof PathMatch.Prefix p) {
+      m.setPrefix(p.prefix());
+    } else {
+      throw new AssertionError("unknown path match " + path);
+    }
+    if (!match.methods().isEmpty() && !(form == ProxyForm.PROXYLESS && allowsGrpc(match))) {
+      m.addHeaders(ProtoValues.methodMatcher(match.methods()));
+    }
+    match.headers().forEach(h -> m.addHeaders(header(h)));
+    return m.build();
+  }
+
+  /**
+   * grpc-java matches headers against the call's Metadata, which has no {@code :method}: a
+   * {@code :method} matcher never matches there. Every gRPC call is a POST, so for proxyless
+   * clients a method list including POST is always true and is left out; one without POST keeps
+   * its matcher and, as intended, matches no gRPC call.
+   */
+  private static boolean allowsGrpc(RouteTable.RouteMatch match) {
+    return match.methods().contains(GRPC_METHOD);
+  }
+
+  private static HeaderMatcher header(HeaderMatch header) {
+    HeaderMatcher.Builder matcher = HeaderMatcher.newBuilder().setName(header.name());
+    HeaderMatch.Condition condition = header.condition();
+    if (condition instanceof HeaderMatch.Exact e) {
+      matcher.setStringMatch(StringMatcher.newBuilder().setExact(e.value()));
+    } else if (condition instanceof HeaderMatch.Prefix p) {
+      matcher.setStringMatch(StringMatcher.newBuilder().setPrefix(p.value()));
+    } else if (condition instanceof HeaderMatch.Present) {
+      matcher.setPresentMatch(true);
+    } else {
+      throw new AssertionError("unknown header condition " + condition);
+    }
+    return matcher.build();
+  }
+
+  static Metadata metadata(OperationKind operation, Optional<String> routeTable) {
+    Struct.Builder fields =
+        Struct.newBuilder()
+            .putFields(
+                XdsNames.METADATA_OPERATION,
+                Value.newBuilder().setStringValue(operation.name()).build());
+    routeTable.ifPresent(
+        t ->
+            fields.putFields(
+                XdsNames.METADATA_ROUTE_TABLE, Value.newBuilder().setStringValue(t).build()));
+    return Metadata.newBuilder()
+        .putFilterMetadata(XdsNames.METADATA_NAMESPACE, fields.build())
+        .build();
+  }
+}

@@ -1,0 +1,95 @@
+package io.paymesh.xds.gate;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.paymesh.config.store.PolicySnapshot;
+import io.paymesh.xds.translate.GroupResources;
+import io.paymesh.xds.translate.GroupTranslator;
+import io.paymesh.xds.translate.PolicyFixtures;
+import io.paymesh.xds.translate.ProxyGroup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** Translator output for the example-like policy, and edits that break one thing in it. */
+final class GateFixtures {
+  static final ProxyGroup SIDECAR = ProxyGroup.sidecar("checkout");
+  static final ProxyGroup PROXYLESS = ProxyGroup.proxyless("checkout");
+
+  private GateFixtures() {}
+
+  static GroupResources translate(PolicySnapshot snapshot, ProxyGroup group) {
+    return new GroupTranslator().translate(snapshot, group).orElseThrow();
+  }
+
+  static GroupResources translate(ProxyGroup group) {
+    return translate(PolicyFixtures.snapshot(), group);
+  }
+
+  static GroupResources editRoute(
+      GroupResources r, String config, String route, UnaryOperator<Route.Builder> edit) {
+    return editVirtualHosts(r, config, vhost -> {
+      VirtualHost.Builder b = vhost.toBuilder().clearRoutes();
+      for (Route rt : vhost.getRoutesList()) {
+        b.addRoutes(rt.getName().equals(route) ? edit.apply(rt.toBuilder()).build() : rt);
+      }
+      return b.build();
+    });
+  }
+
+  static GroupResources editVirtualHosts(
+      GroupResources r, String config, UnaryOperator<VirtualHost> edit) {
+    List<RouteConfiguration> routes = new ArrayList<>();
+    for (RouteConfiguration rc : r.routes()) {
+      if (!rc.getName().equals(config)) {
+        routes.add(rc);
+        continue;
+      }
+      RouteConfiguration.Builder b = rc.toBuilder().clearVirtualHosts();
+      rc.getVirtualHostsList().forEach(v -> b.addVirtualHosts(edit.apply(v)));
+      routes.add(b.build());
+    }
+    return new GroupResources(r.listeners(), routes, r.clusters(), r.endpoints());
+  }
+
+  static GroupResources editCluster(
+      GroupResources r, String name, UnaryOperator<Cluster.Builder> edit) {
+    List<Cluster> clusters = r.clusters().stream()
+        .map(c -> c.getName().equals(name) ? edit.apply(c.toBuilder()).build() : c)
+        .toList();
+    return new GroupResources(r.listeners(), r.routes(), clusters, r.endpoints());
+  }
+
+  static GroupResources editListener(
+      GroupResources r, String name, UnaryOperator<Listener.Builder> edit) {
+    List<Listener> listeners = r.listeners().stream()
+        .map(l -> l.getName().equals(name) ? edit.apply(l.toBuilder()).build() : l)
+        .toList();
+    return new GroupResources(listeners, r.routes(), r.clusters(), r.endpoints());
+  }
+
+  /** Rewrites the HCM of the listener's first filter chain. */
+  static GroupResources editHcm(
+      GroupResources r, String listener, UnaryOperator<HttpConnectionManager.Builder> edit) {
+    return editListener(r, listener, l -> {
+      try {
+        HttpConnectionManager hcm = l.getFilterChains(0).getFilters(0).getTypedConfig()
+            .unpack(HttpConnectionManager.class);
+        l.getFilterChainsBuilder(0).getFiltersBuilder(0)
+            .setTypedConfig(com.google.protobuf.Any.pack(edit.apply(hcm.toBuilder()).build()));
+        return l;
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  static GroupResources withClusters(GroupResources r, List<Cluster> clusters) {
+    return new GroupResources(r.listeners(), r.routes(), clusters, r.endpoints());
+  }
+}

@@ -1,0 +1,228 @@
+package io.paymesh.xds.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
+import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.Locality;
+import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.paymesh.config.model.PaymentProcessor;
+import io.paymesh.config.model.Service;
+import io.paymesh.config.store.PolicySnapshot;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ClusterTranslatorTest {
+  private static final ConfigSource ADS =
+      ConfigSource.newBuilder()
+          .setAds(AggregatedConfigSource.getDefaultInstance())
+          .setResourceApiVersion(ApiVersion.V3)
+          .build();
+  private static final Any HTTP2 =
+      Any.pack(
+          HttpProtocolOptions.newBuilder()
+              .setExplicitHttpConfig(
+                  HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+                      .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance()))
+              .build());
+
+  private final ClusterTranslator translator = new ClusterTranslator();
+
+  @Test
+  void serviceDependency_becomesEdsClusterWithLbBreakersOutlierAndHttp2() {
+    Cluster expected =
+        Cluster.newBuilder()
+            .setName("payments-v1")
+            .setType(Cluster.DiscoveryType.EDS)
+            .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS))
+            .setConnectTimeout(Duration.newBuilder().setSeconds(1))
+            .setLbPolicy(Cluster.LbPolicy.RING_HASH)
+            .setCircuitBreakers(
+                CircuitBreakers.newBuilder()
+                    .addThresholds(
+                        CircuitBreakers.Thresholds.newBuilder()
+                            .setPriority(RoutingPriority.DEFAULT)
+                            .setMaxConnections(UInt32Value.of(1024))
+                            .setMaxPendingRequests(UInt32Value.of(256))
+                            .setMaxRequests(UInt32Value.of(512))
+                            .setMaxRetries(UInt32Value.of(3))))
+            .setOutlierDetection(
+                OutlierDetection.newBuilder()
+                    .setConsecutive5Xx(UInt32Value.of(5))
+                    .setInterval(Duration.newBuilder().setSeconds(10))
+                    .setBaseEjectionTime(Duration.newBuilder().setSeconds(30))
+                    .setMaxEjectionPercent(UInt32Value.of(50)))
+            .putTypedExtensionProtocolOptions(
+                "envoy.extensions.upstreams.http.v3.HttpProtocolOptions", HTTP2)
+            .build();
+
+    assertThat(translator.serviceCluster(PolicyFixtures.paymentsV1())).isEqualTo(expected);
+  }
+
+  @Test
+  void httpOnlyService_getsNoHttp2AndItsOwnLbPolicy() {
+    Cluster expected =
+        Cluster.newBuilder()
+            .setName("ledger")
+            .setType(Cluster.DiscoveryType.EDS)
+            .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS))
+            .setConnectTimeout(Duration.newBuilder().setSeconds(1))
+            .setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST)
+            .build();
+
+    assertThat(translator.serviceCluster(PolicyFixtures.ledger())).isEqualTo(expected);
+  }
+
+  @Test
+  void processor_becomesStrictDnsTlsClusterWithOneLocalityPerRegionAndPriority() {
+    UpstreamTlsContext tls =
+        UpstreamTlsContext.newBuilder()
+            .setSni("api.stripe.com")
+            .setCommonTlsContext(
+                CommonTlsContext.newBuilder()
+                    .setCombinedValidationContext(
+                        CommonTlsContext.CombinedCertificateValidationContext.newBuilder()
+                            .setDefaultValidationContext(
+                                CertificateValidationContext.newBuilder()
+                                    .addMatchTypedSubjectAltNames(dnsSan("api.stripe.com"))
+                                    .addMatchTypedSubjectAltNames(dnsSan("*.stripe.com")))
+                            .setValidationContextSdsSecretConfig(
+                                SdsSecretConfig.newBuilder()
+                                    .setName("psp-ca-bundle")
+                                    .setSdsConfig(ADS))))
+            .build();
+    Cluster expected =
+        Cluster.newBuilder()
+            .setName("stripe")
+            .setType(Cluster.DiscoveryType.STRICT_DNS)
+            .setConnectTimeout(Duration.newBuilder().setSeconds(2))
+            .setLoadAssignment(
+                ClusterLoadAssignment.newBuilder()
+                    .setClusterName("stripe")
+                    .addEndpoints(
+                        LocalityLbEndpoints.newBuilder()
+                            .setLocality(Locality.newBuilder().setRegion("us-east-1"))
+                            .setPriority(0)
+                            .setLoadBalancingWeight(UInt32Value.of(1))
+                            .addLbEndpoints(lbEndpoint("api.stripe.com", 443))
+                            .addLbEndpoints(lbEndpoint("api2.stripe.com", 443)))
+                    .addEndpoints(
+                        LocalityLbEndpoints.newBuilder()
+                            .setLocality(Locality.newBuilder().setRegion("eu-west-1"))
+                            .setPriority(1)
+                            .setLoadBalancingWeight(UInt32Value.of(1))
+                            .addLbEndpoints(lbEndpoint("api-eu.stripe.com", 443))))
+            .setTransportSocket(
+                TransportSocket.newBuilder()
+                    .setName("envoy.transport_sockets.tls")
+                    .setTypedConfig(Any.pack(tls)))
+            .setCircuitBreakers(
+                CircuitBreakers.newBuilder()
+                    .addThresholds(
+                        CircuitBreakers.Thresholds.newBuilder()
+                            .setPriority(RoutingPriority.DEFAULT)
+                            .setMaxConnections(UInt32Value.of(100))
+                            .setMaxPendingRequests(UInt32Value.of(50))
+                            .setMaxRequests(UInt32Value.of(100))
+                            .setMaxRetries(UInt32Value.of(2))))
+            .build();
+
+    assertThat(translator.processorCluster(PolicyFixtures.stripe())).isEqualTo(expected);
+  }
+
+  @Test
+  void processorWithOnlyIpLiterals_isStatic() {
+    PaymentProcessor bank =
+        new PaymentProcessor("bank", new PaymentProcessor.Spec(
+            List.of(new PaymentProcessor.Endpoint("192.0.2.10", 8443, "eu-west-1", 0),
+                new PaymentProcessor.Endpoint("2001:db8::1", 8443, "eu-west-1", 0)),
+            new PaymentProcessor.Tls("bank.example", "bank-ca", List.of("bank.example")),
+            java.time.Duration.ofMillis(500), Optional.empty(), Optional.empty()));
+
+    Cluster cluster = translator.processorCluster(bank);
+
+    assertThat(cluster.getType()).isEqualTo(Cluster.DiscoveryType.STATIC);
+    assertThat(cluster.getConnectTimeout()).isEqualTo(Duration.newBuilder().setNanos(500_000_000).build());
+    assertThat(cluster.getLoadAssignment().getEndpointsList()).hasSize(1);
+  }
+
+  @Test
+  void sidecarLocalAppCluster_pointsAtLoopbackTargetPortWithHttp2ForGrpc() {
+    Cluster expected =
+        Cluster.newBuilder()
+            .setName("inbound|grpc")
+            .setType(Cluster.DiscoveryType.STATIC)
+            .setConnectTimeout(Duration.newBuilder().setSeconds(1))
+            .setLoadAssignment(
+                ClusterLoadAssignment.newBuilder()
+                    .setClusterName("inbound|grpc")
+                    .addEndpoints(
+                        LocalityLbEndpoints.newBuilder()
+                            .addLbEndpoints(lbEndpoint("127.0.0.1", 9090))))
+            .putTypedExtensionProtocolOptions(
+                "envoy.extensions.upstreams.http.v3.HttpProtocolOptions", HTTP2)
+            .build();
+
+    assertThat(translator.localAppCluster(
+            new Service.Port("grpc", 8443, 9090, Service.Protocol.GRPC)))
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void clusters_onlyForServiceAndProcessorDependencies_plusLocalAppForSidecar() {
+    PolicySnapshot s = PolicyFixtures.snapshot();
+
+    List<String> sidecar =
+        translator.clusters(s.services(), s.processors(), PolicyFixtures.checkout(),
+                ProxyForm.SIDECAR).stream().map(Cluster::getName).toList();
+    List<String> proxyless =
+        translator.clusters(s.services(), s.processors(), PolicyFixtures.checkout(),
+                ProxyForm.PROXYLESS).stream().map(Cluster::getName).toList();
+
+    // "payments" is only a RouteTable host: routed, never a cluster.
+    assertThat(sidecar)
+        .containsExactly("stripe", "payments-v1", "payments-v2", "ledger", "inbound|grpc");
+    assertThat(proxyless).containsExactly("stripe", "payments-v1", "payments-v2", "ledger");
+  }
+
+  private static SubjectAltNameMatcher dnsSan(String san) {
+    return SubjectAltNameMatcher.newBuilder()
+        .setSanType(SubjectAltNameMatcher.SanType.DNS)
+        .setMatcher(StringMatcher.newBuilder().setExact(san))
+        .build();
+  }
+
+  private static LbEndpoint lbEndpoint(String address, int port) {
+    return LbEndpoint.newBuilder()
+        .setEndpoint(
+            Endpoint.newBuilder()
+                .setAddress(
+                    Address.newBuilder()
+                        .setSocketAddress(
+                            SocketAddress.newBuilder().setAddress(address).setPortValue(port))))
+        .build();
+  }
+}

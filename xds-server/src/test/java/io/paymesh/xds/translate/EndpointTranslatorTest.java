@@ -1,0 +1,61 @@
+package io.paymesh.xds.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.Locality;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EndpointTranslatorTest {
+  private final EndpointTranslator translator = new EndpointTranslator();
+
+  @Test
+  void endpoints_areGroupedByZone_withLocalityWeightTheSumOfEndpointWeights() {
+    ClusterLoadAssignment expected =
+        ClusterLoadAssignment.newBuilder()
+            .setClusterName("payments-v1")
+            .addEndpoints(
+                LocalityLbEndpoints.newBuilder()
+                    .setLocality(Locality.newBuilder().setZone("zone-a"))
+                    .setLoadBalancingWeight(UInt32Value.of(1))
+                    .addLbEndpoints(lbEndpoint("10.0.0.2", 9090, 1)))
+            .addEndpoints(
+                LocalityLbEndpoints.newBuilder()
+                    .setLocality(Locality.newBuilder().setZone("zone-b"))
+                    .setLoadBalancingWeight(UInt32Value.of(5))
+                    .addLbEndpoints(lbEndpoint("10.0.0.1", 9090, 2))
+                    .addLbEndpoints(lbEndpoint("10.0.0.3", 9090, 3)))
+            .build();
+
+    ClusterLoadAssignment actual =
+        translator.loadAssignment("payments-v1",
+            PolicyFixtures.snapshot().endpointsOf("payments-v1"));
+
+    assertThat(actual).isEqualTo(expected);
+  }
+
+  @Test
+  void noEndpoints_stillYieldsAnAssignmentWithoutLocalities() {
+    assertThat(translator.loadAssignment("payments-v2", List.of()))
+        .isEqualTo(ClusterLoadAssignment.newBuilder().setClusterName("payments-v2").build());
+  }
+
+  private static LbEndpoint lbEndpoint(String address, int port, int weight) {
+    return LbEndpoint.newBuilder()
+        .setEndpoint(
+            Endpoint.newBuilder()
+                .setAddress(
+                    Address.newBuilder()
+                        .setSocketAddress(
+                            SocketAddress.newBuilder().setAddress(address).setPortValue(port))))
+        .setLoadBalancingWeight(UInt32Value.of(weight))
+        .build();
+  }
+}

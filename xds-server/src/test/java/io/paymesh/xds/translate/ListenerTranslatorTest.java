@@ -1,0 +1,152 @@
+package io.paymesh.xds.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Any;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
+import io.envoyproxy.envoy.config.listener.v3.ApiListener;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.paymesh.config.store.PolicySnapshot;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ListenerTranslatorTest {
+  private static final ConfigSource ADS =
+      ConfigSource.newBuilder()
+          .setAds(AggregatedConfigSource.getDefaultInstance())
+          .setResourceApiVersion(ApiVersion.V3)
+          .build();
+  private static final HttpFilter ROUTER =
+      HttpFilter.newBuilder()
+          .setName("envoy.filters.http.router")
+          .setTypedConfig(Any.pack(Router.getDefaultInstance()))
+          .build();
+
+  private final ListenerTranslator translator = new ListenerTranslator();
+
+  @Test
+  void inboundListener_runsRbacFromThePoliciesBeforeTheRouter() {
+    PolicySnapshot snapshot = PolicyFixtures.snapshot();
+    RBAC rbac = new RbacFilterTranslator().rbacFilter(snapshot, "payments-v1");
+    HttpConnectionManager hcm =
+        HttpConnectionManager.newBuilder()
+            .setStatPrefix("inbound_grpc")
+            .setCodecType(HttpConnectionManager.CodecType.AUTO)
+            .setRds(Rds.newBuilder().setRouteConfigName("inbound|grpc").setConfigSource(ADS))
+            .addHttpFilters(
+                HttpFilter.newBuilder()
+                    .setName("envoy.filters.http.rbac")
+                    .setTypedConfig(Any.pack(rbac)))
+            .addHttpFilters(ROUTER)
+            .build();
+    Listener expected =
+        Listener.newBuilder()
+            .setName("inbound|grpc")
+            .setAddress(address("0.0.0.0", 8443))
+            .setTrafficDirection(TrafficDirection.INBOUND)
+            .addFilterChains(
+                FilterChain.newBuilder()
+                    .addFilters(
+                        Filter.newBuilder()
+                            .setName("envoy.filters.network.http_connection_manager")
+                            .setTypedConfig(Any.pack(hcm))))
+            .build();
+
+    List<Listener> listeners =
+        translator.listeners(PolicyFixtures.paymentsV1(), ProxyForm.SIDECAR, rbac);
+
+    assertThat(listeners).extracting(Listener::getName)
+        .containsExactly("inbound|grpc", "inbound|admin", "outbound");
+    assertThat(listeners.get(0)).isEqualTo(expected);
+    // The RBAC inside is the ENFORCE + SHADOW translation of the fixture policies.
+    assertThat(rbac.getRules().getPoliciesMap()).containsOnlyKeys("payments-callers/checkout-charges");
+    assertThat(rbac.getShadowRules().getPoliciesMap()).containsOnlyKeys("ledger-audit/ledger-reads");
+  }
+
+  @Test
+  void inboundListener_withEmptyAllowList_carriesDenyAllRbac() throws Exception {
+    RBAC denyAll = new RbacFilterTranslator().rbacFilter(PolicyFixtures.snapshot(), "checkout");
+
+    Listener inbound = translator.listeners(PolicyFixtures.checkout(), ProxyForm.SIDECAR, denyAll)
+        .get(0);
+
+    HttpConnectionManager hcm =
+        inbound.getFilterChains(0).getFilters(0).getTypedConfig()
+            .unpack(HttpConnectionManager.class);
+    RBAC rbac = hcm.getHttpFilters(0).getTypedConfig().unpack(RBAC.class);
+    assertThat(rbac)
+        .isEqualTo(
+            RBAC.newBuilder()
+                .setRules(
+                    io.envoyproxy.envoy.config.rbac.v3.RBAC.newBuilder()
+                        .setAction(io.envoyproxy.envoy.config.rbac.v3.RBAC.Action.ALLOW))
+                .build());
+  }
+
+  @Test
+  void outboundListener_onLoopback15001_routesByRdsOutbound() {
+    HttpConnectionManager hcm =
+        HttpConnectionManager.newBuilder()
+            .setStatPrefix("outbound")
+            .setCodecType(HttpConnectionManager.CodecType.AUTO)
+            .setRds(Rds.newBuilder().setRouteConfigName("outbound").setConfigSource(ADS))
+            .addHttpFilters(ROUTER)
+            .build();
+    Listener expected =
+        Listener.newBuilder()
+            .setName("outbound")
+            .setAddress(address("127.0.0.1", 15001))
+            .setTrafficDirection(TrafficDirection.OUTBOUND)
+            .addFilterChains(
+                FilterChain.newBuilder()
+                    .addFilters(
+                        Filter.newBuilder()
+                            .setName("envoy.filters.network.http_connection_manager")
+                            .setTypedConfig(Any.pack(hcm))))
+            .build();
+
+    assertThat(translator.outbound()).isEqualTo(expected);
+  }
+
+  @Test
+  void proxyless_oneApiListenerPerDependencyHost_namedLikeTheXdsTarget() {
+    HttpConnectionManager hcm =
+        HttpConnectionManager.newBuilder()
+            .setStatPrefix("payments")
+            .setCodecType(HttpConnectionManager.CodecType.AUTO)
+            .setRds(Rds.newBuilder().setRouteConfigName("payments").setConfigSource(ADS))
+            .addHttpFilters(ROUTER)
+            .build();
+    Listener expected =
+        Listener.newBuilder()
+            .setName("payments")
+            .setApiListener(ApiListener.newBuilder().setApiListener(Any.pack(hcm)))
+            .build();
+
+    List<Listener> listeners =
+        translator.listeners(PolicyFixtures.checkout(), ProxyForm.PROXYLESS,
+            RBAC.getDefaultInstance());
+
+    assertThat(listeners).extracting(Listener::getName)
+        .containsExactly("ledger", "payments", "payments-v1", "payments-v2", "stripe");
+    assertThat(listeners.get(1)).isEqualTo(expected);
+  }
+
+  private static Address address(String host, int port) {
+    return Address.newBuilder()
+        .setSocketAddress(SocketAddress.newBuilder().setAddress(host).setPortValue(port))
+        .build();
+  }
+}

@@ -1,0 +1,276 @@
+package io.paymesh.xds.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.Struct;
+import com.google.protobuf.UInt32Value;
+import com.google.protobuf.Value;
+import io.envoyproxy.envoy.config.core.v3.Metadata;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.paymesh.config.model.Service;
+import io.paymesh.config.store.PolicySnapshot;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RouteTranslatorTest {
+  private final RouteTranslator translator = new RouteTranslator();
+
+  @Test
+  void splitStickyNonIdempotentRoute_sidecar_requiresIdempotencyKeyToRetry() {
+    Route expected =
+        chargeCardBase()
+            .setRoute(
+                chargeCardAction()
+                    .setRetryPolicy(
+                        RetryPolicy.newBuilder()
+                            .setRetryOn("connect-failure,refused-stream,unavailable")
+                            .setNumRetries(UInt32Value.of(1))
+                            .setPerTryTimeout(Duration.newBuilder().setSeconds(1).setNanos(500_000_000))
+                            .addRetriableRequestHeaders(
+                                HeaderMatcher.newBuilder()
+                                    .setName("idempotency-key")
+                                    .setPresentMatch(true))))
+            .build();
+
+    assertThat(translator.route(PolicyFixtures.chargeCard(), "payments", ProxyForm.SIDECAR))
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void splitStickyNonIdempotentRoute_proxyless_hasNoRetryPolicyAndNoMethodMatcher() {
+    Route expected =
+        Route.newBuilder()
+            .setName("charge-card")
+            .setMatch(
+                RouteMatch.newBuilder()
+                    .setPath(PolicyFixtures.CHARGE)
+                    .addHeaders(
+                        HeaderMatcher.newBuilder().setName("x-merchant-id").setPresentMatch(true)))
+            .setRoute(chargeCardAction().setMaxStreamDuration(maxStreamDuration(3)))
+            .setMetadata(metadata("NON_IDEMPOTENT_WRITE", "payments"))
+            .build();
+
+    assertThat(translator.route(PolicyFixtures.chargeCard(), "payments", ProxyForm.PROXYLESS))
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void idempotentRouteWithSeveralMethodsAndHeaders_sidecar_keepsRetryWithoutKeyHeader() {
+    Route expected =
+        Route.newBuilder()
+            .setName("refund")
+            .setMatch(
+                RouteMatch.newBuilder()
+                    .setPrefix("/payments.v1.Payments/Refund")
+                    .addHeaders(
+                        HeaderMatcher.newBuilder()
+                            .setName(":method")
+                            .setStringMatch(
+                                StringMatcher.newBuilder()
+                                    .setSafeRegex(RegexMatcher.newBuilder().setRegex("^(POST|PUT)$"))))
+                    .addHeaders(
+                        HeaderMatcher.newBuilder()
+                            .setName("x-region")
+                            .setStringMatch(StringMatcher.newBuilder().setExact("eu")))
+                    .addHeaders(
+                        HeaderMatcher.newBuilder()
+                            .setName("x-api-version")
+                            .setStringMatch(StringMatcher.newBuilder().setPrefix("v1"))))
+            .setRoute(refundAction())
+            .setMetadata(metadata("IDEMPOTENT_WRITE", "payments"))
+            .build();
+
+    assertThat(translator.route(PolicyFixtures.refund(), "payments", ProxyForm.SIDECAR))
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void idempotentRoute_proxyless_keepsRetryButDropsPostMethodMatcher() {
+    Route expected =
+        Route.newBuilder()
+            .setName("refund")
+            .setMatch(
+                RouteMatch.newBuilder()
+                    .setPrefix("/payments.v1.Payments/Refund")
+                    .addHeaders(
+                        HeaderMatcher.newBuilder()
+                            .setName("x-region")
+                            .setStringMatch(StringMatcher.newBuilder().setExact("eu")))
+                    .addHeaders(
+                        HeaderMatcher.newBuilder()
+                            .setName("x-api-version")
+                            .setStringMatch(StringMatcher.newBuilder().setPrefix("v1"))))
+            .setRoute(refundAction().setMaxStreamDuration(maxStreamDuration(2)))
+            .setMetadata(metadata("IDEMPOTENT_WRITE", "payments"))
+            .build();
+
+    assertThat(translator.route(PolicyFixtures.refund(), "payments", ProxyForm.PROXYLESS))
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void sidecar_outboundHoldsEveryDependencyHost_andOneInboundRoutePerPort() {
+    PolicySnapshot snapshot = PolicyFixtures.snapshot();
+    VirtualHost ledger =
+        VirtualHost.newBuilder()
+            .setName("ledger")
+            .addDomains("ledger")
+            .addDomains("ledger:*")
+            .addRoutes(defaultRoute("ledger", ProxyForm.SIDECAR))
+            .build();
+
+    List<RouteConfiguration> configs =
+        translator.routeConfigurations(snapshot, PolicyFixtures.checkout(), ProxyForm.SIDECAR);
+
+    assertThat(configs).extracting(RouteConfiguration::getName)
+        .containsExactly("outbound", "inbound|grpc");
+    assertThat(configs.get(0).getVirtualHostsList()).extracting(VirtualHost::getName)
+        .containsExactly("ledger", "payments", "payments-v1", "payments-v2", "stripe");
+    assertThat(configs.get(0).getVirtualHosts(0)).isEqualTo(ledger);
+    assertThat(configs.get(0).getVirtualHosts(1).getRoutesList()).extracting(Route::getName)
+        .containsExactly("charge-card", "refund", "default");
+  }
+
+  @Test
+  void proxyless_oneRouteConfigurationPerDependencyHost_namedLikeTheHost() {
+    List<RouteConfiguration> configs =
+        translator.routeConfigurations(
+            PolicyFixtures.snapshot(), PolicyFixtures.checkout(), ProxyForm.PROXYLESS);
+
+    assertThat(configs).extracting(RouteConfiguration::getName)
+        .containsExactly("ledger", "payments", "payments-v1", "payments-v2", "stripe");
+    assertThat(configs.get(4))
+        .isEqualTo(
+            RouteConfiguration.newBuilder()
+                .setName("stripe")
+                .addVirtualHosts(
+                    VirtualHost.newBuilder()
+                        .setName("stripe")
+                        .addDomains("stripe")
+                        .addDomains("stripe:*")
+                        .addRoutes(defaultRoute("stripe", ProxyForm.PROXYLESS)))
+                .build());
+  }
+
+  @Test
+  void inboundRoute_forwardsEverythingToTheLocalAppWithTheTimeoutDisabled() {
+    RouteConfiguration expected =
+        RouteConfiguration.newBuilder()
+            .setName("inbound|grpc")
+            .addVirtualHosts(
+                VirtualHost.newBuilder()
+                    .setName("inbound")
+                    .addDomains("*")
+                    .addRoutes(
+                        Route.newBuilder()
+                            .setName("default")
+                            .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                            .setRoute(
+                                RouteAction.newBuilder()
+                                    .setCluster("inbound|grpc")
+                                    .setTimeout(Duration.getDefaultInstance()))
+                            .setMetadata(
+                                Metadata.newBuilder()
+                                    .putFilterMetadata("io.paymesh",
+                                        Struct.newBuilder()
+                                            .putFields("operation",
+                                                Value.newBuilder()
+                                                    .setStringValue("NON_IDEMPOTENT_WRITE")
+                                                    .build())
+                                            .build()))))
+            .build();
+
+    assertThat(translator.inboundRoute(new Service.Port("grpc", 8443, 9090, Service.Protocol.GRPC)))
+        .isEqualTo(expected);
+  }
+
+  private static Route.Builder chargeCardBase() {
+    return Route.newBuilder()
+        .setName("charge-card")
+        .setMatch(
+            RouteMatch.newBuilder()
+                .setPath(PolicyFixtures.CHARGE)
+                .addHeaders(
+                    HeaderMatcher.newBuilder()
+                        .setName(":method")
+                        .setStringMatch(StringMatcher.newBuilder().setExact("POST")))
+                .addHeaders(
+                    HeaderMatcher.newBuilder().setName("x-merchant-id").setPresentMatch(true)))
+        .setMetadata(metadata("NON_IDEMPOTENT_WRITE", "payments"));
+  }
+
+  private static RouteAction.Builder chargeCardAction() {
+    return RouteAction.newBuilder()
+        .setWeightedClusters(
+            WeightedCluster.newBuilder()
+                .addClusters(
+                    WeightedCluster.ClusterWeight.newBuilder()
+                        .setName("payments-v1")
+                        .setWeight(UInt32Value.of(90)))
+                .addClusters(
+                    WeightedCluster.ClusterWeight.newBuilder()
+                        .setName("payments-v2")
+                        .setWeight(UInt32Value.of(10))))
+        .addHashPolicy(
+            RouteAction.HashPolicy.newBuilder()
+                .setHeader(
+                    RouteAction.HashPolicy.Header.newBuilder().setHeaderName("x-merchant-id")))
+        .setTimeout(Duration.newBuilder().setSeconds(3));
+  }
+
+  private static RouteAction.Builder refundAction() {
+    return RouteAction.newBuilder()
+        .setCluster("payments-v1")
+        .setTimeout(Duration.newBuilder().setSeconds(2))
+        .setRetryPolicy(
+            RetryPolicy.newBuilder()
+                .setRetryOn("5xx,reset")
+                .setNumRetries(UInt32Value.of(1))
+                .setPerTryTimeout(Duration.newBuilder().setSeconds(1)));
+  }
+
+  private static RouteAction.MaxStreamDuration maxStreamDuration(int seconds) {
+    return RouteAction.MaxStreamDuration.newBuilder()
+        .setMaxStreamDuration(Duration.newBuilder().setSeconds(seconds))
+        .build();
+  }
+
+  private static Route defaultRoute(String host, ProxyForm form) {
+    RouteAction.Builder action =
+        RouteAction.newBuilder().setCluster(host).setTimeout(Duration.newBuilder().setSeconds(10));
+    if (form == ProxyForm.PROXYLESS) {
+      action.setMaxStreamDuration(maxStreamDuration(10));
+    }
+    return Route.newBuilder()
+        .setName("default")
+        .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+        .setRoute(action)
+        .setMetadata(
+            Metadata.newBuilder()
+                .putFilterMetadata("io.paymesh",
+                    Struct.newBuilder()
+                        .putFields("operation", Value.newBuilder().setStringValue("READ").build())
+                        .build()))
+        .build();
+  }
+
+  private static Metadata metadata(String operation, String routeTable) {
+    return Metadata.newBuilder()
+        .putFilterMetadata("io.paymesh",
+            Struct.newBuilder()
+                .putFields("operation", Value.newBuilder().setStringValue(operation).build())
+                .putFields("routeTable", Value.newBuilder().setStringValue(routeTable).build())
+                .build())
+        .build();
+  }
+}
