@@ -81,7 +81,8 @@ public final class SnapshotPublisher {
   }
 
   private void publishGroup(PolicySnapshot policy, ProxyGroup group) {
-    GroupResources resources = translator.translate(policy, group).orElse(GroupResources.empty());
+    // Groups are derived from the policy's services, so there is always something to translate.
+    GroupResources resources = translator.translate(policy, group).orElseThrow();
     GateResult result = gate.check(policy, group, resources);
     if (!result.passed()) {
       rejected.inc();

@@ -26,6 +26,11 @@ public record GroupResources(
     endpoints = List.copyOf(endpoints);
   }
 
+  /** No resources at all: what a proxy of a service removed from the policy is sent. */
+  public static GroupResources empty() {
+    return new GroupResources(List.of(), List.of(), List.of(), List.of());
+  }
+
   /** Builds the record with every list sorted by resource name. */
   public static GroupResources sorted(
       List<Listener> listeners,
