@@ -192,7 +192,7 @@ class EnvoyConfigsTest {
 
   @Test
   void dockerCompose_whenFileIsBroken_failsValidation(@TempDir Path dir) throws Exception {
-    // Proves dockerCompose_validates can fail: a service without image or build is invalid.
+    // Proves dockerCompose_validates can fail: a port must be a number or a port mapping.
     Path compose = dir.resolve("docker-compose.yml");
     Files.writeString(compose, "services:\n  broken:\n    ports: [\"not-a-port\"]\n");
 
