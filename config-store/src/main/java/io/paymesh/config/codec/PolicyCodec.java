@@ -1,0 +1,152 @@
+package io.paymesh.config.codec;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.paymesh.config.model.PolicyResource;
+import io.paymesh.config.validation.ErrorCollector;
+import io.paymesh.config.validation.PolicyValidationException;
+import io.paymesh.config.validation.PolicyValidator;
+import io.paymesh.config.validation.ValidationError;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Policy documents (YAML or JSON) to records and back. Decoding maps the Jackson tree by hand, so
+ * every structural problem is reported with its path, then runs {@link PolicyValidator}; nothing
+ * invalid comes out. {@link #toJson} is the canonical form stored in etcd. Thread-safe.
+ */
+public final class PolicyCodec {
+  static final String DOCUMENTS = "documents";
+  static final String PARSE_ERROR = "must be valid YAML or JSON: ";
+
+  private final ObjectMapper json =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+  private final YAMLMapper yaml =
+      YAMLMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+          .build();
+  private final PolicyValidator validator = new PolicyValidator();
+
+  /** Decodes exactly one document; throws with every structural or validation error. */
+  public PolicyResource decode(String text) throws PolicyValidationException {
+    ErrorCollector errors = new ErrorCollector();
+    List<JsonNode> documents = parse(text, errors, false);
+    PolicyResource resource = null;
+    if (errors.count() == 0) {
+      if (documents.size() != 1) {
+        errors.add("must contain exactly one document, found " + documents.size());
+      } else {
+        resource = decodeDocument(documents.get(0), errors);
+      }
+    }
+    throwIfAny(errors);
+    return resource;
+  }
+
+  /**
+   * Decodes a YAML stream of documents separated by {@code ---} (or one JSON document). Errors are
+   * reported under {@code documents[i]}, i counting the non-blank documents from 0.
+   */
+  public List<PolicyResource> decodeAll(String text) throws PolicyValidationException {
+    ErrorCollector errors = new ErrorCollector();
+    List<JsonNode> documents = parse(text, errors, true);
+    List<PolicyResource> resources = new ArrayList<>();
+    for (int i = 0; i < documents.size(); i++) {
+      PolicyResource r = decodeDocument(documents.get(i), errors.atIndex(DOCUMENTS, i));
+      if (r != null) {
+        resources.add(r);
+      }
+    }
+    throwIfAny(errors);
+    return List.copyOf(resources);
+  }
+
+  /** The canonical JSON form: fixed field order, durations as strings, empty optionals omitted. */
+  public String toJson(PolicyResource resource) {
+    try {
+      return json.writeValueAsString(DocumentMapper.encode(resource));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot happen: writing a tree to a string", e);
+    }
+  }
+
+  /** The same tree as {@link #toJson}, as YAML for people. */
+  public String toYaml(PolicyResource resource) {
+    try {
+      return yaml.writeValueAsString(DocumentMapper.encode(resource));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot happen: writing a tree to a string", e);
+    }
+  }
+
+  private PolicyResource decodeDocument(JsonNode document, ErrorCollector errors) {
+    int before = errors.count();
+    PolicyResource resource = DocumentMapper.decode(document, errors);
+    if (resource == null || errors.count() > before) {
+      return null;
+    }
+    List<ValidationError> problems = validator.validate(resource);
+    errors.addAllNested(problems);
+    return problems.isEmpty() ? resource : null;
+  }
+
+  /**
+   * The non-blank documents of {@code text}. JSON is parsed as JSON (YAML 1.1 would reject tabs in
+   * pretty-printed JSON); anything else as a YAML stream.
+   */
+  private List<JsonNode> parse(String text, ErrorCollector errors, boolean nameDocuments) {
+    List<JsonNode> documents = new ArrayList<>();
+    String trimmed = text.strip();
+    if (trimmed.startsWith("{")) {
+      try {
+        documents.add(json.readTree(trimmed));
+      } catch (JacksonException e) {
+        (nameDocuments ? errors.atIndex(DOCUMENTS, 0) : errors).add(parseError(e));
+      }
+      return documents;
+    }
+    try (JsonParser parser = yaml.createParser(text);
+        MappingIterator<JsonNode> it = yaml.readValues(parser, JsonNode.class)) {
+      while (it.hasNextValue()) {
+        JsonNode document = it.nextValue();
+        if (document != null && !document.isMissingNode() && !document.isNull()) {
+          documents.add(document);
+        }
+      }
+    } catch (JacksonException e) {
+      (nameDocuments ? errors.atIndex(DOCUMENTS, documents.size()) : errors).add(parseError(e));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot happen: reading from a string", e);
+    }
+    return documents;
+  }
+
+  private static String parseError(JacksonException e) {
+    JsonLocation at = e.getLocation();
+    String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    return PARSE_ERROR + e.getOriginalMessage() + where;
+  }
+
+  private static void throwIfAny(ErrorCollector errors) throws PolicyValidationException {
+    if (errors.count() > 0) {
+      throw new PolicyValidationException(errors.errors());
+    }
+  }
+}

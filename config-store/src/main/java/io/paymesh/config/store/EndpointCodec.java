@@ -1,0 +1,132 @@
+package io.paymesh.config.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paymesh.config.validation.PolicyValidationException;
+import io.paymesh.config.validation.ValidationError;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads and writes the value of an endpoint registration,
+ * {@code {"address":"10.0.0.7","port":50051,"zone":"eu-west-1a","weight":1}}. The service and
+ * instance id are not in the value: they come from the key.
+ */
+public final class EndpointCodec {
+  public static final String DEFAULT_ZONE = "default";
+  public static final int DEFAULT_WEIGHT = 1;
+  static final String ADDRESS = "address";
+  static final String PORT = "port";
+  static final String ZONE = "zone";
+  static final String WEIGHT = "weight";
+  private static final Set<String> FIELDS = Set.of(ADDRESS, PORT, ZONE, WEIGHT);
+  private static final int MAX_PORT = 65535;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private EndpointCodec() {}
+
+  public static String toJson(Endpoint endpoint) {
+    List<ValidationError> errors = validate(endpoint);
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException("invalid endpoint " + endpoint + ": " + errors);
+    }
+    ObjectNode node = JSON.createObjectNode();
+    node.put(ADDRESS, endpoint.address());
+    node.put(PORT, endpoint.port());
+    node.put(ZONE, endpoint.zone());
+    node.put(WEIGHT, endpoint.weight());
+    return node.toString();
+  }
+
+  /** Decodes a stored value; every problem is reported, with the field as path. */
+  public static Endpoint decode(String service, String id, String json)
+      throws PolicyValidationException {
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new PolicyValidationException(
+          List.of(new ValidationError("", "invalid JSON: " + e.getOriginalMessage())));
+    }
+    if (root == null || !root.isObject()) {
+      throw new PolicyValidationException(
+          List.of(new ValidationError("", "must be a JSON object")));
+    }
+    List<ValidationError> errors = new ArrayList<>();
+    for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!FIELDS.contains(name)) {
+        errors.add(new ValidationError(name, "unknown field"));
+      }
+    }
+    String address = text(root, ADDRESS, null, errors);
+    int port = integer(root, PORT, -1, errors);
+    String zone = text(root, ZONE, DEFAULT_ZONE, errors);
+    int weight = integer(root, WEIGHT, DEFAULT_WEIGHT, errors);
+    Endpoint endpoint = new Endpoint(service, id, address, port, zone, weight);
+    // Range errors too, except for fields already reported as missing or mistyped.
+    for (ValidationError rangeError : validate(endpoint)) {
+      if (errors.stream().noneMatch(e -> e.path().equals(rangeError.path()))) {
+        errors.add(rangeError);
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new PolicyValidationException(errors);
+    }
+    return endpoint;
+  }
+
+  /** Range checks shared by decoding and registration. */
+  public static List<ValidationError> validate(Endpoint endpoint) {
+    List<ValidationError> errors = new ArrayList<>();
+    if (endpoint.address() == null || endpoint.address().isBlank()) {
+      errors.add(new ValidationError(ADDRESS, "required"));
+    } else if (endpoint.address().chars().anyMatch(Character::isWhitespace)) {
+      errors.add(new ValidationError(ADDRESS, "must not contain whitespace"));
+    }
+    if (endpoint.port() < 1 || endpoint.port() > MAX_PORT) {
+      errors.add(new ValidationError(PORT, "must be between 1 and " + MAX_PORT));
+    }
+    if (endpoint.zone() == null || endpoint.zone().isBlank()) {
+      errors.add(new ValidationError(ZONE, "must not be empty"));
+    }
+    if (endpoint.weight() < 1) {
+      errors.add(new ValidationError(WEIGHT, "must be >= 1"));
+    }
+    return errors;
+  }
+
+  private static String text(JsonNode root, String field, String dflt, List<ValidationError> errors) {
+    JsonNode node = root.get(field);
+    if (node == null || node.isNull()) {
+      if (dflt == null) {
+        errors.add(new ValidationError(field, "required"));
+      }
+      return dflt;
+    }
+    if (!node.isTextual()) {
+      errors.add(new ValidationError(field, "must be a string"));
+      return dflt;
+    }
+    return node.textValue();
+  }
+
+  private static int integer(JsonNode root, String field, int dflt, List<ValidationError> errors) {
+    JsonNode node = root.get(field);
+    if (node == null || node.isNull()) {
+      if (dflt < 0) {
+        errors.add(new ValidationError(field, "required"));
+      }
+      return dflt;
+    }
+    if (!node.isInt()) {
+      errors.add(new ValidationError(field, "must be an integer"));
+      return dflt;
+    }
+    return node.intValue();
+  }
+}

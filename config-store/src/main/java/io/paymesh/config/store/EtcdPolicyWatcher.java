@@ -1,0 +1,435 @@
+package io.paymesh.config.store;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.paymesh.config.codec.PolicyCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read side of the policy store: lists {@code <prefix>policy/} and {@code <prefix>endpoints/} at
+ * one revision R, publishes that as a {@link PolicySnapshot}, then watches the prefix from R+1 and
+ * publishes one new snapshot per burst of changes (coalesced over a short window).
+ *
+ * <p>Everything — applying events, building and publishing snapshots, reconnecting — runs on one
+ * thread, so snapshots are published in revision order and the listener is never called
+ * concurrently. If the watch breaks (etcd restarted or unreachable) the last snapshot stays
+ * published and the watch resumes from the last applied revision + 1 with bounded backoff; if that
+ * revision has been compacted away, the prefix is listed again and the difference published.
+ */
+public final class EtcdPolicyWatcher implements AutoCloseable {
+  public static final Duration DEFAULT_COALESCE_WINDOW = Duration.ofMillis(100);
+  static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  /** A list that takes longer than this is treated as failed and retried. */
+  static final Duration LIST_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdPolicyWatcher.class);
+
+  private final Client client;
+  private final KeyLayout keys;
+  private final StoredEntryDecoder decoder;
+  private final Duration coalesceWindow;
+  private final Consumer<PolicySnapshot> listener;
+  private final ScheduledExecutorService thread;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private volatile boolean closed;
+  private volatile boolean watching;
+  private volatile PolicySnapshot published;
+
+  // Confined to `thread`.
+  private final Backoff backoff = new Backoff(MIN_BACKOFF, MAX_BACKOFF);
+  private PolicyView view = new PolicyView();
+  private boolean listedOnce;
+  private long revision;
+  /** Bumped whenever the current list/watch is superseded; callbacks of older ones are dropped. */
+  private long generation;
+  private Watch.Watcher activeWatch;
+  private ScheduledFuture<?> pendingFlush;
+  private boolean lost;
+
+  /**
+   * @param prefix key prefix such as {@link EtcdSettings#DEFAULT_PREFIX}
+   * @param coalesceWindow how long to gather events after the first one of a burst before publishing
+   * @param listener receives every new snapshot, on the watcher thread; it must not block for long
+   */
+  public EtcdPolicyWatcher(
+      Client client,
+      String prefix,
+      PolicyCodec codec,
+      Duration coalesceWindow,
+      Consumer<PolicySnapshot> listener) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.keys = new KeyLayout(prefix);
+    this.decoder = new StoredEntryDecoder(keys, Objects.requireNonNull(codec, "codec"));
+    if (coalesceWindow.isNegative()) {
+      throw new IllegalArgumentException("coalesce window must not be negative: " + coalesceWindow);
+    }
+    this.coalesceWindow = coalesceWindow;
+    this.listener = Objects.requireNonNull(listener, "listener");
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "paymesh-policy-watcher");
+              t.setDaemon(true);
+              return t;
+            });
+    // close() must not wait for a pending reconnect delay of up to MAX_BACKOFF.
+    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    executor.setRemoveOnCancelPolicy(true);
+    this.thread = executor;
+  }
+
+  /** Starts listing and watching in the background; the first snapshot follows the first list. */
+  public void start() {
+    if (closed) {
+      throw new IllegalStateException("watcher is closed");
+    }
+    if (started.compareAndSet(false, true)) {
+      LOG.info("Starting policy watcher on {} (coalesce window {})", keys.prefix(), coalesceWindow);
+      submit(this::list);
+    }
+  }
+
+  /** The last published snapshot; empty until the first list has completed. */
+  public Optional<PolicySnapshot> current() {
+    return Optional.ofNullable(published);
+  }
+
+  /** True while a watch stream is established; false while (re)connecting. */
+  public boolean isWatching() {
+    return watching;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    submit(this::cancelWatch);
+    thread.shutdown();
+    try {
+      if (!thread.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        thread.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      thread.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    watching = false;
+    LOG.info("Policy watcher on {} closed", keys.prefix());
+  }
+
+  // ---- list ----
+
+  private void list() {
+    if (closed) {
+      return;
+    }
+    long gen = supersede();
+    // Both ranges in one read-only transaction: they are read at the same revision R.
+    GetOption prefixed = GetOption.builder().isPrefix(true).build();
+    client
+        .getKVClient()
+        .txn()
+        .Then(
+            Op.get(bytes(keys.policyPrefix()), prefixed),
+            Op.get(bytes(keys.endpointsPrefix()), prefixed))
+        .commit()
+        .orTimeout(LIST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((response, error) -> submit(() -> onListed(gen, response, error)));
+  }
+
+  private void onListed(long gen, TxnResponse response, Throwable error) {
+    if (closed || gen != generation) {
+      return;
+    }
+    if (error != null) {
+      Duration delay = backoff.nextDelay();
+      LOG.warn("Cannot list {} from etcd (attempt {}): {}; keeping {}, retrying in {}",
+          keys.prefix(), backoff.failures(), describe(error), describePublished(), delay);
+      schedule(gen, this::list, delay);
+      return;
+    }
+    long listRevision = response.getHeader().getRevision();
+    PolicyView listed = new PolicyView();
+    for (GetResponse range : response.getGetResponses()) {
+      for (KeyValue kv : range.getKvs()) {
+        String key = string(kv.getKey());
+        decoder
+            .decode(key, string(kv.getValue()), kv.getModRevision())
+            .ifPresent(entry -> apply(listed, key, entry));
+      }
+    }
+    PolicyView.Diff diff = view.diff(listed);
+    view = listed;
+    revision = listRevision;
+    cancelFlush();
+    if (listedOnce) {
+      LOG.warn("Re-listed {} at revision {}: {} added, {} removed, {} changed",
+          keys.prefix(), listRevision, diff.added(), diff.removed(), diff.changed());
+    } else {
+      LOG.info("Listed {} at revision {}: {} entries", keys.prefix(), listRevision, listed.size());
+    }
+    listedOnce = true;
+    publishIfChanged(view.toSnapshot(revision));
+    startWatch();
+  }
+
+  // ---- watch ----
+
+  private void startWatch() {
+    if (closed) {
+      return;
+    }
+    long gen = supersede();
+    long from = revision + 1;
+    WatchOption option =
+        WatchOption.builder().isPrefix(true).withRevision(from).withCreateNotify(true).build();
+    try {
+      activeWatch =
+          client.getWatchClient().watch(bytes(keys.prefix()), option, new Listener(gen));
+    } catch (RuntimeException e) {
+      onWatchError(gen, e);
+    }
+  }
+
+  private void onWatchResponse(long gen, WatchResponse response) {
+    if (closed || gen != generation) {
+      return;
+    }
+    if (response.isCreatedNotify()) {
+      watching = true;
+      backoff.reset();
+      if (lost) {
+        lost = false;
+        LOG.info("Watch on {} resumed from revision {}", keys.prefix(), revision + 1);
+      } else {
+        LOG.info("Watching {} from revision {}", keys.prefix(), revision + 1);
+      }
+      return;
+    }
+    boolean applied = false;
+    for (WatchEvent event : response.getEvents()) {
+      KeyValue kv = event.getKeyValue();
+      String key = string(kv.getKey());
+      revision = Math.max(revision, kv.getModRevision());
+      switch (event.getEventType()) {
+        case PUT -> {
+          Optional<StoredEntry> entry =
+              decoder.decode(key, string(kv.getValue()), kv.getModRevision());
+          if (entry.isPresent()) {
+            apply(view, key, entry.get());
+            applied = true;
+          }
+        }
+        case DELETE -> {
+          view.remove(key);
+          applied = true;
+        }
+        case UNRECOGNIZED -> LOG.warn("Ignoring unrecognized watch event on {}", key);
+      }
+    }
+    if (applied) {
+      scheduleFlush();
+    }
+  }
+
+  private void onWatchError(long gen, Throwable error) {
+    if (closed || gen != generation) {
+      return;
+    }
+    supersede();
+    if (isCompacted(error)) {
+      LOG.warn("Watch on {} cannot resume from revision {}: {}; re-listing",
+          keys.prefix(), revision + 1, describe(error));
+      list();
+      return;
+    }
+    Duration delay = backoff.nextDelay();
+    if (!lost) {
+      lost = true;
+      LOG.warn("Lost watch on {} after revision {}: {}; keeping {}, retrying", keys.prefix(),
+          revision, describe(error), describePublished());
+    }
+    LOG.debug("Watch retry {} in {}", backoff.failures(), delay);
+    schedule(generation, this::startWatch, delay);
+  }
+
+  /** The history we need is gone (compacted, or etcd came back with older data): list again. */
+  private static boolean isCompacted(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof CompactedException) {
+        return true;
+      }
+      if (t instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.OUT_OF_RANGE) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- publish ----
+
+  private void apply(PolicyView target, String key, StoredEntry entry) {
+    if (entry instanceof StoredEntry.Rejected rejected) {
+      LOG.warn("Rejected {} at revision {}: {}", key, rejected.document().modRevision(),
+          String.join("; ", rejected.document().errors()));
+    }
+    target.put(key, entry);
+  }
+
+  private void scheduleFlush() {
+    if (pendingFlush == null) {
+      pendingFlush = thread.schedule(this::flush, coalesceWindow.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void cancelFlush() {
+    if (pendingFlush != null) {
+      pendingFlush.cancel(false);
+      pendingFlush = null;
+    }
+  }
+
+  private void flush() {
+    pendingFlush = null;
+    if (!closed) {
+      publishIfChanged(view.toSnapshot(revision));
+    }
+  }
+
+  private void publishIfChanged(PolicySnapshot snapshot) {
+    PolicySnapshot previous = published;
+    if (previous != null && snapshot.sameContentAs(previous)) {
+      LOG.debug("Revision {} changes nothing in the policy; not publishing", snapshot.revision());
+      return;
+    }
+    published = snapshot;
+    LOG.info("Publishing {}", snapshot);
+    try {
+      listener.accept(snapshot);
+    } catch (RuntimeException e) {
+      // The listener's failure is its own; the watcher must keep the store in view.
+      LOG.error("Snapshot listener failed on {}", snapshot, e);
+    }
+  }
+
+  // ---- plumbing ----
+
+  /** Cancels the current watch and invalidates callbacks of the current list/watch. */
+  private long supersede() {
+    generation++;
+    cancelWatch();
+    return generation;
+  }
+
+  private void cancelWatch() {
+    watching = false;
+    if (activeWatch != null) {
+      Watch.Watcher w = activeWatch;
+      activeWatch = null;
+      w.close();
+    }
+  }
+
+  private void schedule(long gen, Runnable task, Duration delay) {
+    try {
+      thread.schedule(
+          () -> {
+            if (!closed && gen == generation) {
+              task.run();
+            }
+          },
+          delay.toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("Watcher closed; not scheduling", e);
+    }
+  }
+
+  private void submit(Runnable task) {
+    try {
+      thread.execute(
+          () -> {
+            try {
+              task.run();
+            } catch (RuntimeException e) {
+              LOG.error("Policy watcher task failed", e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      LOG.debug("Watcher closed; dropping task", e);
+    }
+  }
+
+  private String describePublished() {
+    PolicySnapshot p = published;
+    return p == null ? "no snapshot yet" : "snapshot at revision " + p.revision();
+  }
+
+  private static String describe(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == error ? String.valueOf(error) : error + " (" + root + ")";
+  }
+
+  private static ByteSequence bytes(String s) {
+    return ByteSequence.from(s, StandardCharsets.UTF_8);
+  }
+
+  private static String string(ByteSequence b) {
+    return b.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Hands jetcd callbacks (on its threads) to the watcher thread, tagged with their generation. */
+  private final class Listener implements Watch.Listener {
+    private final long gen;
+
+    Listener(long gen) {
+      this.gen = gen;
+    }
+
+    @Override
+    public void onNext(WatchResponse response) {
+      submit(() -> onWatchResponse(gen, response));
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      submit(() -> onWatchError(gen, throwable));
+    }
+
+    @Override
+    public void onCompleted() {
+      submit(() -> onWatchError(gen, new IllegalStateException("watch stream ended")));
+    }
+  }
+}

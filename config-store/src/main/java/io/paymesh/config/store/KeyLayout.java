@@ -1,0 +1,98 @@
+package io.paymesh.config.store;
+
+import io.paymesh.config.model.Kind;
+import io.paymesh.config.model.ResourceKey;
+import java.util.Optional;
+
+/**
+ * The etcd key layout of DESIGN.md section 3 under one prefix. Every key paymesh reads or writes is
+ * built and parsed here, so the layout is defined in exactly one place.
+ */
+public record KeyLayout(String prefix) {
+  static final String POLICY = "policy/";
+  static final String ENDPOINTS = "endpoints/";
+  static final String STATUS = "status/";
+  static final String AUDIT = "audit/";
+  private static final char SEPARATOR = '/';
+
+  public KeyLayout {
+    requireValidPrefix(prefix);
+  }
+
+  static void requireValidPrefix(String prefix) {
+    if (prefix == null || !prefix.startsWith("/") || !prefix.endsWith("/")) {
+      throw new IllegalArgumentException("etcd prefix must start and end with '/': " + prefix);
+    }
+  }
+
+  public static KeyLayout defaultLayout() {
+    return new KeyLayout(EtcdSettings.DEFAULT_PREFIX);
+  }
+
+  public String policyPrefix() {
+    return prefix + POLICY;
+  }
+
+  public String endpointsPrefix() {
+    return prefix + ENDPOINTS;
+  }
+
+  public String statusPrefix() {
+    return prefix + STATUS;
+  }
+
+  public String auditPrefix() {
+    return prefix + AUDIT;
+  }
+
+  /** {@code <prefix>policy/<kind path segment>/<name>}, e.g. {@code /paymesh/policy/routetables/payments}. */
+  public String policyKey(Kind kind, String name) {
+    return policyPrefix() + kind.pathSegment() + SEPARATOR + requireSegment(name, "name");
+  }
+
+  public String policyKey(ResourceKey key) {
+    return policyKey(key.kind(), key.name());
+  }
+
+  /** {@code <prefix>endpoints/<service>/<id>}. */
+  public String endpointKey(String service, String id) {
+    return endpointsPrefix() + requireSegment(service, "service") + SEPARATOR
+        + requireSegment(id, "id");
+  }
+
+  /** What a key under this prefix denotes; empty if it is outside the prefix. */
+  public Optional<StoreKey> parse(String key) {
+    if (key.startsWith(policyPrefix())) {
+      String[] parts = key.substring(policyPrefix().length()).split("/", -1);
+      if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+        return Optional.of(new StoreKey.Malformed(
+            "key: expected " + policyPrefix() + "<kind>/<name>"));
+      }
+      Optional<Kind> kind = Kind.fromPathSegment(parts[0]);
+      if (kind.isEmpty()) {
+        return Optional.of(new StoreKey.Malformed("key: unknown kind segment '" + parts[0] + "'"));
+      }
+      return Optional.of(new StoreKey.Policy(new ResourceKey(kind.get(), parts[1])));
+    }
+    if (key.startsWith(endpointsPrefix())) {
+      String[] parts = key.substring(endpointsPrefix().length()).split("/", -1);
+      if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+        return Optional.of(new StoreKey.Malformed(
+            "key: expected " + endpointsPrefix() + "<service>/<id>"));
+      }
+      return Optional.of(new StoreKey.EndpointInstance(parts[0], parts[1]));
+    }
+    if (key.startsWith(prefix)) {
+      return Optional.of(new StoreKey.Other());
+    }
+    return Optional.empty();
+  }
+
+  private static String requireSegment(String value, String what) {
+    if (value == null || value.isEmpty() || value.indexOf(SEPARATOR) >= 0) {
+      throw new IllegalArgumentException(what + " must be a non-empty key segment without '/': "
+          + value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,184 @@
+package io.paymesh.config.tools;
+
+import io.etcd.jetcd.Client;
+import io.paymesh.config.codec.PolicyCodec;
+import io.paymesh.config.model.PolicyResource;
+import io.paymesh.config.store.EtcdSettings;
+import io.paymesh.config.store.PolicyRepository;
+import io.paymesh.config.store.PolicyStoreException;
+import io.paymesh.config.validation.PolicyValidationException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Command-line bootstrap of a policy store: decodes every policy file given (YAML or JSON, files or
+ * directories), and only if all of them are valid writes them to etcd in one transaction.
+ *
+ * <pre>PolicyLoader --etcd http://127.0.0.1:2379 [--prefix /paymesh/] file-or-dir...</pre>
+ */
+public final class PolicyLoader {
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_STORE_FAILED = 1;
+  public static final int EXIT_INVALID = 2;
+  public static final int EXIT_USAGE = 64;
+  static final String USAGE =
+      "usage: PolicyLoader --etcd http://127.0.0.1:2379 [--prefix /paymesh/] file-or-dir...";
+  private static final String ETCD_FLAG = "--etcd";
+  private static final String PREFIX_FLAG = "--prefix";
+  private static final List<String> YAML_SUFFIXES = List.of(".yaml", ".yml");
+  private static final String JSON_SUFFIX = ".json";
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final PolicyCodec codec = new PolicyCodec();
+
+  PolicyLoader(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new PolicyLoader(System.out, System.err).run(args));
+  }
+
+  /** Runs the loader; returns the process exit code. */
+  int run(String[] args) {
+    Arguments arguments;
+    try {
+      arguments = Arguments.parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.println(USAGE);
+      return EXIT_USAGE;
+    }
+    List<Path> files;
+    try {
+      files = policyFiles(arguments.paths());
+    } catch (IOException e) {
+      err.println("cannot read " + e.getMessage());
+      return EXIT_USAGE;
+    }
+    if (files.isEmpty()) {
+      err.println("no *.yaml, *.yml or *.json files in " + arguments.paths());
+      return EXIT_USAGE;
+    }
+    List<PolicyResource> resources = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (Path file : files) {
+      try {
+        resources.addAll(decode(file));
+      } catch (PolicyValidationException e) {
+        e.errors().forEach(error -> problems.add(file + ": " + error));
+      } catch (IOException e) {
+        problems.add(file + ": cannot read: " + e.getMessage());
+      }
+    }
+    if (!problems.isEmpty()) {
+      problems.forEach(err::println);
+      err.println("nothing written: " + problems.size() + " error(s)");
+      return EXIT_INVALID;
+    }
+    return write(arguments.settings(), resources);
+  }
+
+  private int write(EtcdSettings settings, List<PolicyResource> resources) {
+    try (Client client = settings.newClient()) {
+      PolicyRepository repository = new PolicyRepository(client, settings.prefix(), codec);
+      long revision = repository.putAll(resources);
+      for (PolicyResource resource : resources) {
+        out.println("wrote " + repository.keys().policyKey(resource.key()) + " (" + resource.key()
+            + ")");
+      }
+      out.println(resources.size() + " document(s) written at revision " + revision);
+      return EXIT_OK;
+    } catch (PolicyValidationException e) {
+      // e.g. the same document in two files; paths are already qualified by Kind/name.
+      e.errors().forEach(error -> err.println(error));
+      err.println("nothing written: " + e.errors().size() + " error(s)");
+      return EXIT_INVALID;
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      return EXIT_INVALID;
+    } catch (PolicyStoreException e) {
+      err.println("etcd at " + settings.endpoints() + ": " + e.getMessage());
+      return EXIT_STORE_FAILED;
+    }
+  }
+
+  private List<PolicyResource> decode(Path file) throws IOException, PolicyValidationException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    if (fileName(file).endsWith(JSON_SUFFIX)) {
+      return List.of(codec.decode(text));
+    }
+    return codec.decodeAll(text);
+  }
+
+  /** The given files, plus the policy files in the given directories (recursively, sorted). */
+  private static List<Path> policyFiles(List<Path> paths) throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (Path path : paths) {
+      if (Files.isDirectory(path)) {
+        try (Stream<Path> walk = Files.walk(path)) {
+          walk.filter(Files::isRegularFile).filter(PolicyLoader::isPolicyFile).sorted()
+              .forEach(files::add);
+        }
+      } else if (Files.isRegularFile(path)) {
+        files.add(path);
+      } else {
+        throw new IOException(path + ": no such file or directory");
+      }
+    }
+    return files;
+  }
+
+  private static boolean isPolicyFile(Path file) {
+    String name = fileName(file);
+    return name.endsWith(JSON_SUFFIX) || YAML_SUFFIXES.stream().anyMatch(name::endsWith);
+  }
+
+  private static String fileName(Path file) {
+    return file.getFileName().toString().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parsed command line. */
+  record Arguments(EtcdSettings settings, List<Path> paths) {
+    static Arguments parse(String[] args) {
+      String etcd = null;
+      String prefix = EtcdSettings.DEFAULT_PREFIX;
+      List<Path> paths = new ArrayList<>();
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        if (arg.equals(ETCD_FLAG) || arg.equals(PREFIX_FLAG)) {
+          if (i + 1 >= args.length) {
+            throw new IllegalArgumentException(arg + " needs a value");
+          }
+          String value = args[++i];
+          if (arg.equals(ETCD_FLAG)) {
+            etcd = value;
+          } else {
+            prefix = value;
+          }
+        } else if (arg.startsWith("--")) {
+          throw new IllegalArgumentException("unknown option " + arg);
+        } else {
+          paths.add(Path.of(arg));
+        }
+      }
+      if (etcd == null) {
+        throw new IllegalArgumentException(ETCD_FLAG + " is required");
+      }
+      if (paths.isEmpty()) {
+        throw new IllegalArgumentException("no policy files given");
+      }
+      return new Arguments(
+          new EtcdSettings(List.of(etcd.split(",")), prefix), List.copyOf(paths));
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.paymesh.config.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.paymesh.config.validation.PolicyValidationException;
+import io.paymesh.config.validation.ValidationError;
+import org.junit.jupiter.api.Test;
+
+class EndpointCodecTest {
+
+  @Test
+  void decode_whenOnlyRequiredFields_appliesDefaults() throws Exception {
+    Endpoint endpoint =
+        EndpointCodec.decode("payments", "i-1", "{\"address\":\"10.0.0.7\",\"port\":8443}");
+
+    assertThat(endpoint).isEqualTo(new Endpoint("payments", "i-1", "10.0.0.7", 8443, "default", 1));
+  }
+
+  @Test
+  void toJson_thenDecode_roundTrips() throws Exception {
+    Endpoint endpoint = new Endpoint("payments", "i-1", "127.0.0.1", 50051, "local", 3);
+
+    String json = EndpointCodec.toJson(endpoint);
+
+    assertThat(json)
+        .isEqualTo("{\"address\":\"127.0.0.1\",\"port\":50051,\"zone\":\"local\",\"weight\":3}");
+    assertThat(EndpointCodec.decode("payments", "i-1", json)).isEqualTo(endpoint);
+  }
+
+  @Test
+  void decode_whenFieldsMissingOrMistyped_reportsEach() {
+    PolicyValidationException e = catchThrowableOfType(PolicyValidationException.class,
+        () -> EndpointCodec.decode("payments", "i-1", "{\"port\":\"8443\",\"zone\":7}"));
+
+    assertThat(e.errors()).containsExactly(
+        new ValidationError("address", "required"),
+        new ValidationError("port", "must be an integer"),
+        new ValidationError("zone", "must be a string"));
+  }
+
+  @Test
+  void decode_whenNotJson_reportsInvalidJson() {
+    PolicyValidationException e = catchThrowableOfType(PolicyValidationException.class,
+        () -> EndpointCodec.decode("payments", "i-1", "[1,2]"));
+
+    assertThat(e.errors()).containsExactly(new ValidationError("", "must be a JSON object"));
+  }
+}

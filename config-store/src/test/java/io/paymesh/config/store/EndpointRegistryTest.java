@@ -1,0 +1,79 @@
+package io.paymesh.config.store;
+
+import static io.paymesh.config.store.TestDocuments.PREFIX;
+import static io.paymesh.config.store.TestDocuments.exists;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.paymesh.config.codec.PolicyCodec;
+import io.paymesh.config.testing.EtcdExtension;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class EndpointRegistryTest {
+  @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  private final SnapshotRecorder recorder = new SnapshotRecorder();
+  private EtcdPolicyWatcher watcher;
+  private EndpointRegistry registry;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    ETCD.deleteAll();
+    registry = new EndpointRegistry(ETCD.client(), PREFIX);
+    watcher = new EtcdPolicyWatcher(
+        ETCD.client(), PREFIX, new PolicyCodec(), Duration.ofMillis(50), recorder);
+    watcher.start();
+    await().atMost(WAIT).until(() -> recorder.any() && watcher.isWatching());
+  }
+
+  @AfterEach
+  void tearDown() {
+    watcher.close();
+    registry.close();
+  }
+
+  @Test
+  void register_showsUpInSnapshot_andCloseRemovesIt() throws Exception {
+    Endpoint endpoint = new Endpoint("payments-v1", "i-1", "127.0.0.1", 50051, "local", 2);
+
+    EndpointRegistry.Registration registration = registry.register(endpoint, Duration.ofSeconds(5));
+
+    assertThat(registration.key()).isEqualTo("/paymesh/endpoints/payments-v1/i-1");
+    await().atMost(WAIT).until(() -> !recorder.last().endpointsOf("payments-v1").isEmpty());
+    assertThat(recorder.last().endpointsOf("payments-v1")).containsExactly(endpoint);
+
+    registration.close();
+    await().atMost(WAIT).until(() -> recorder.last().endpointsOf("payments-v1").isEmpty());
+    assertThat(exists(ETCD.client(), registration.key())).isFalse();
+  }
+
+  @Test
+  void registerOnce_expiresAfterTtl_whileKeptAliveRegistrationStays() throws Exception {
+    Endpoint kept = new Endpoint("payments-v1", "kept", "127.0.0.1", 50051, "local", 1);
+    Endpoint once = new Endpoint("payments-v1", "once", "127.0.0.1", 50052, "local", 1);
+
+    registry.register(kept, Duration.ofSeconds(1));
+    registry.registerOnce(once, Duration.ofSeconds(1));
+    await().atMost(WAIT).until(() -> recorder.last().endpointsOf("payments-v1").size() == 2);
+
+    await().atMost(WAIT).until(() -> recorder.last().endpointsOf("payments-v1").size() == 1);
+    assertThat(recorder.last().endpointsOf("payments-v1")).containsExactly(kept);
+    assertThat(exists(ETCD.client(), "/paymesh/endpoints/payments-v1/once")).isFalse();
+  }
+
+  @Test
+  void register_invalidEndpoint_isRefusedBeforeWriting() throws Exception {
+    Endpoint invalid = new Endpoint("payments-v1", "bad", "127.0.0.1", 0, "local", 1);
+
+    assertThatThrownBy(() -> registry.register(invalid, Duration.ofSeconds(5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageEndingWith("[port: must be between 1 and 65535]");
+    assertThat(exists(ETCD.client(), "/paymesh/endpoints/payments-v1/bad")).isFalse();
+  }
+}

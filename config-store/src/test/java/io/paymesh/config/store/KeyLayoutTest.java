@@ -1,0 +1,46 @@
+package io.paymesh.config.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.paymesh.config.model.Kind;
+import io.paymesh.config.model.ResourceKey;
+import org.junit.jupiter.api.Test;
+
+class KeyLayoutTest {
+  private final KeyLayout keys = new KeyLayout("/mesh/");
+
+  @Test
+  void policyKey_usesKindPathSegment() {
+    assertThat(keys.policyKey(Kind.ROUTE_TABLE, "payments"))
+        .isEqualTo("/mesh/policy/routetables/payments");
+    assertThat(keys.endpointKey("payments", "i-1")).isEqualTo("/mesh/endpoints/payments/i-1");
+  }
+
+  @Test
+  void parse_recognisesEachKindOfKey() {
+    assertThat(keys.parse("/mesh/policy/services/checkout"))
+        .contains(new StoreKey.Policy(new ResourceKey(Kind.SERVICE, "checkout")));
+    assertThat(keys.parse("/mesh/endpoints/checkout/i-1"))
+        .contains(new StoreKey.EndpointInstance("checkout", "i-1"));
+    assertThat(keys.parse("/mesh/status/proxies/checkout~1")).contains(new StoreKey.Other());
+    assertThat(keys.parse("/other/policy/services/checkout")).isEmpty();
+  }
+
+  @Test
+  void parse_whenShapeIsWrong_reportsMalformed() {
+    assertThat(keys.parse("/mesh/policy/services/a/b"))
+        .contains(new StoreKey.Malformed("key: expected /mesh/policy/<kind>/<name>"));
+    assertThat(keys.parse("/mesh/endpoints/checkout"))
+        .contains(new StoreKey.Malformed("key: expected /mesh/endpoints/<service>/<id>"));
+    assertThat(keys.parse("/mesh/policy/gateways/edge"))
+        .contains(new StoreKey.Malformed("key: unknown kind segment 'gateways'"));
+  }
+
+  @Test
+  void construction_whenPrefixLacksSlashes_isRefused() {
+    assertThatThrownBy(() -> new KeyLayout("paymesh"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("etcd prefix must start and end with '/': paymesh");
+  }
+}
