@@ -11,15 +11,15 @@ import jakarta.validation.constraints.NotNull;
  */
 public class AdminConfiguration extends Configuration {
 
-  @Valid @NotNull private EtcdSettings etcd;
+  @Valid @NotNull private EtcdConfiguration etcd;
 
   @JsonProperty("etcd")
-  public EtcdSettings getEtcd() {
+  public EtcdConfiguration getEtcd() {
     return etcd;
   }
 
   @JsonProperty("etcd")
-  public void setEtcd(EtcdSettings etcd) {
+  public void setEtcd(EtcdConfiguration etcd) {
     this.etcd = etcd;
   }
 }

@@ -25,7 +25,7 @@ class AdminConfigurationTest {
 
     assertThat(config.getEtcd())
         .isEqualTo(
-            new EtcdSettings(List.of("http://127.0.0.1:2379"), "/paymesh/", Duration.seconds(2)));
+            new EtcdConfiguration(List.of("http://127.0.0.1:2379"), "/paymesh/", Duration.seconds(2)));
   }
 
   @Test

@@ -1,12 +1,14 @@
 package io.paymesh.admin.health;
 
 import com.codahale.metrics.health.HealthCheck;
+import io.dropwizard.util.Duration;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
-import io.paymesh.admin.EtcdSettings;
+import io.paymesh.config.store.EtcdSettings;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,10 +25,12 @@ public final class EtcdHealthCheck extends HealthCheck {
 
   private final KV kv;
   private final EtcdSettings settings;
+  private final Duration timeout;
 
-  public EtcdHealthCheck(KV kv, EtcdSettings settings) {
+  public EtcdHealthCheck(KV kv, EtcdSettings settings, Duration timeout) {
     this.kv = kv;
     this.settings = settings;
+    this.timeout = timeout;
   }
 
   @Override
@@ -36,17 +40,20 @@ public final class EtcdHealthCheck extends HealthCheck {
     // the quorum, and would report healthy while writes fail.
     GetOption countOnly =
         GetOption.builder().isPrefix(true).withCountOnly(true).withSerializable(false).build();
-    long timeoutMillis = settings.requestTimeout().toMilliseconds();
+    long timeoutMillis = timeout.toMilliseconds();
+    CompletableFuture<GetResponse> probe = kv.get(prefix, countOnly);
     try {
-      GetResponse response = kv.get(prefix, countOnly).get(timeoutMillis, TimeUnit.MILLISECONDS);
+      GetResponse response = probe.get(timeoutMillis, TimeUnit.MILLISECONDS);
       return Result.healthy(
-          "etcd %s answered at revision %d", settings.endpoints(), response.getHeader().getRevision());
+          "etcd %s answered at revision %d",
+          settings.endpoints(), response.getHeader().getRevision());
     } catch (TimeoutException e) {
+      // jetcd keeps retrying an unanswered request; stop it so probes do not pile up.
+      probe.cancel(true);
       return Result.unhealthy(
           "etcd %s did not answer within %dms", settings.endpoints(), timeoutMillis);
     } catch (ExecutionException e) {
-      return Result.unhealthy(
-          "etcd %s failed: %s", settings.endpoints(), String.valueOf(e.getCause()));
+      return Result.unhealthy("etcd %s failed: %s", settings.endpoints(), e.getCause());
     }
   }
 }
