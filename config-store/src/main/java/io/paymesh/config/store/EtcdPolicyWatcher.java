@@ -59,6 +59,7 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean watching;
   private volatile PolicySnapshot published;
+  private volatile Thread watcherThread;
 
   // Confined to `thread`.
   private final Backoff backoff = new Backoff(MIN_BACKOFF, MAX_BACKOFF);
@@ -96,6 +97,7 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
             r -> {
               Thread t = new Thread(r, "paymesh-policy-watcher");
               t.setDaemon(true);
+              watcherThread = t;
               return t;
             });
     // close() must not wait for a pending reconnect delay of up to MAX_BACKOFF.
@@ -133,6 +135,10 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
     closed = true;
     submit(this::cancelWatch);
     thread.shutdown();
+    if (Thread.currentThread() == watcherThread) {
+      // Closed from the listener: the queued cancel runs right after this task returns.
+      return;
+    }
     try {
       if (!thread.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         thread.shutdownNow();

@@ -123,4 +123,19 @@ class EtcdPolicyWatcherResilienceTest {
     // Resumed by replaying the missed events: the snapshot carries the delete's revision.
     assertThat(recorder.last().revision()).isEqualTo(last);
   }
+
+  @Test
+  void startWhileEtcdIsDown_publishesFirstSnapshotOnceEtcdIsUp() throws Exception {
+    put(ETCD.client(), serviceKey("checkout"), serviceJson("checkout"));
+    ETCD.stop();
+    watcher = new EtcdPolicyWatcher(ETCD.client(), PREFIX, new PolicyCodec(), WINDOW, recorder);
+    watcher.start();
+    assertThat(watcher.current()).isEmpty();
+
+    ETCD.start();
+
+    await().atMost(WAIT).until(() -> recorder.any() && watcher.isWatching());
+    assertThat(recorder.all()).hasSize(1);
+    assertThat(recorder.last().services()).containsOnlyKeys("checkout");
+  }
 }

@@ -90,7 +90,7 @@ class PolicyLoaderTest {
 
     assertThat(exit).isEqualTo(PolicyLoader.EXIT_INVALID);
     assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo(
-        broken + ": ports[grpc].port: must be between 1 and 65535\n"
+        broken + ": documents[0].ports[grpc].port: must be between 1 and 65535\n"
             + "nothing written: 1 error(s)\n");
     assertThat(repository.get(Kind.SERVICE, "checkout")).isEmpty();
   }
