@@ -1,0 +1,25 @@
+# syntax=docker/dockerfile:1
+# paymesh xds-server image. Build from the repository root (docker-compose does this):
+#   docker build -f docker/xds-server.Dockerfile -t paymesh/xds-server .
+# The same image runs the one-shot PolicyLoader (io.paymesh.config.tools.PolicyLoader), which is
+# in the shaded jar too.
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml ./
+# The parent lists admin-api as a module; its pom must exist for the reactor to load.
+COPY admin-api/pom.xml admin-api/
+COPY config-store config-store
+COPY xds-server xds-server
+# The cache mount keeps ~/.m2 between builds (BuildKit), so only changed code is rebuilt.
+RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests -pl xds-server -am package
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 10001 paymesh
+COPY --from=build /src/xds-server/target/xds-server.jar /opt/paymesh/xds-server.jar
+COPY docker/xds-server.compose.yaml /etc/paymesh/xds-server.yaml
+USER 10001
+# ADS over gRPC.
+EXPOSE 18000
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/paymesh/xds-server.jar"]
+CMD ["/etc/paymesh/xds-server.yaml"]

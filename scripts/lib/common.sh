@@ -1,0 +1,106 @@
+# shellcheck shell=bash
+# Shared helpers for scripts/run, scripts/test and .ci/run. Source it; it defines functions only.
+
+# Absolute path of the repository root (the parent of scripts/).
+paymesh_root() {
+  cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd
+}
+
+log() {
+  printf '[paymesh] %s\n' "$*" >&2
+}
+
+die() {
+  printf '[paymesh] error: %s\n' "$*" >&2
+  exit 1
+}
+
+require_cmd() {
+  command -v "$1" >/dev/null 2>&1 || die "$1 is required but not on the PATH ($2)"
+}
+
+# Installs Debian packages with apt-get, through sudo when not root. On a system without
+# apt-get it explains what to install and exits: we do not guess other package managers.
+# Usage: apt_install <command that should exist afterwards> <debian package> <what it is>
+apt_install() {
+  local cmd="$1" package="$2" what="$3"
+  if command -v "$cmd" >/dev/null 2>&1; then
+    return 0
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    die "$cmd ($what) is missing and this is not a Debian-based system: install $what so that '$cmd' is on the PATH, then re-run"
+  fi
+  local sudo=()
+  if [[ "$(id -u)" -ne 0 ]]; then
+    require_cmd sudo "needed to apt-get install $package as a non-root user"
+    sudo=(sudo)
+  fi
+  log "installing Debian package $package ($what)"
+  "${sudo[@]}" apt-get update -qq
+  # Through env, because sudo does not pass the caller's environment on.
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package"
+  command -v "$cmd" >/dev/null 2>&1 || die "$package installed but '$cmd' is still not on the PATH"
+}
+
+ensure_etcd() {
+  apt_install etcd etcd-server "etcd 3.4 or newer"
+}
+
+ensure_docker_compose() {
+  apt_install docker-compose docker-compose "docker-compose 1.29 (only 'config' is used, no Docker engine)"
+}
+
+# Runs Maven in batch mode. PAYMESH_MVN_FLAGS adds flags, e.g. PAYMESH_MVN_FLAGS=-o offline.
+run_mvn() {
+  local extra=()
+  read -r -a extra <<<"${PAYMESH_MVN_FLAGS:-}"
+  mvn -B "${extra[@]}" "$@"
+}
+
+# True when an etcd answers its health endpoint at 127.0.0.1:<port>. Uses bash's /dev/tcp so
+# that neither curl nor etcdctl is needed on a fresh machine.
+etcd_healthy() {
+  local port="$1" response
+  # The inner script is single-quoted on purpose: the port reaches it as its $1.
+  # shellcheck disable=SC2016
+  response="$(timeout 2 bash -c '
+    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+    printf "GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" >&3
+    cat <&3' _ "$port" 2>/dev/null)" || return 1
+  [[ "$response" == *'"health":"true"'* ]]
+}
+
+# True when something accepts TCP connections on 127.0.0.1:<port>.
+port_open() {
+  # shellcheck disable=SC2016
+  timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null
+}
+
+# Polls <check...> every 100ms, at most <tries> times. Returns 1 if it never succeeded.
+wait_for() {
+  local tries="$1"
+  shift
+  local attempt
+  for ((attempt = 0; attempt < tries; attempt++)); do
+    if "$@"; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+
+# Sends TERM to a process we started and waits up to 10s for it, then KILLs it.
+stop_process() {
+  local pid="$1" name="$2"
+  kill -TERM "$pid" 2>/dev/null || return 0
+  if ! wait_for 100 process_gone "$pid"; then
+    log "$name (pid $pid) did not stop within 10s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+process_gone() {
+  ! kill -0 "$1" 2>/dev/null
+}
