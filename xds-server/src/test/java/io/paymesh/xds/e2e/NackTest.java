@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A config the client refuses is not pushed to it again and again. grpc-java refuses a
  * PaymentProcessor cluster (DNS discovery with SDS-based TLS is for Envoy sidecars, not for
- * proxyless clients), which Envoy would accept, so the Gate lets it through.
+ * proxyless clients) once a route sends it there; Envoy would accept it, so the Gate lets it
+ * through.
  */
 class NackTest {
   @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();
@@ -31,6 +32,24 @@ class NackTest {
         endpoints: [{address: api.stripe.invalid, port: 443, region: us-east-1, priority: 0}]
         tls: {sni: api.stripe.invalid, trustedCaSecret: psp-ca, subjectAltNames: [api.stripe.invalid]}
         connectTimeout: 2s
+      """;
+
+  private static final String CHARGES_TO_STRIPE = """
+      kind: RouteTable
+      name: payments
+      spec:
+        host: payments
+        routes:
+          - name: charge
+            match: {path: {exact: /payments.v1.Payments/Charge}}
+            destination: {target: stripe}
+            operation: NON_IDEMPOTENT_WRITE
+            timeout: 3s
+          - name: reads
+            match: {path: {prefix: /}}
+            destination: {target: payments-a}
+            operation: READ
+            timeout: 2s
       """;
 
   private Mesh mesh;
@@ -61,7 +80,8 @@ class NackTest {
 
     mesh.apply(STRIPE + "---\n" + Policies.SERVICES.replace(
         "dependencies: [payments, payments-a, payments-b]",
-        "dependencies: [payments, payments-a, payments-b, stripe]"));
+        "dependencies: [payments, payments-a, payments-b, stripe]")
+        + "---\n" + CHARGES_TO_STRIPE);
 
     await().atMost(CONVERGE).until(() -> checkoutStatus().nackCount() >= 1);
     ProxyStatus nacked = checkoutStatus();
@@ -72,14 +92,16 @@ class NackTest {
     // A NACK storm would re-send within milliseconds; over 3 seconds nothing more arrives.
     await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
         .until(() -> checkoutStatus().nackCount() == nacked.nackCount());
-    assertThat(client.charge()).isEqualTo("backend-a");
+    // The rest of the client's config still works: reads go on reaching payments-a.
+    assertThat(client.getPayment()).isEqualTo("backend-a");
 
-    mesh.apply(Policies.SERVICES);
+    mesh.apply(Policies.SERVICES + "---\n" + Policies.routeAllTo("payments-a"));
 
     await().atMost(CONVERGE).untilAsserted(() ->
         assertThat(checkoutStatus().ackedVersions().get(CDS))
             .isNotEqualTo(nacked.ackedVersions().get(CDS))
             .isNotEqualTo(nacked.lastNack().orElseThrow().version()));
     assertThat(checkoutStatus().nackCount()).isEqualTo(nacked.nackCount());
+    assertThat(client.charge()).isEqualTo("backend-a");
   }
 }
