@@ -168,7 +168,7 @@ class EnvoyConfigsTest {
   @Test
   void grpcBootstrap_hasTheFieldsGrpcJavaReads() throws IOException {
     JsonNode bootstrap =
-        JSON.readTree(RepoFiles.envoyConfigs().resolve("examples/grpc-bootstrap.json").toFile());
+        JSON.readTree(RepoFiles.envoyConfigs().resolve("proxyless/grpc-bootstrap.json").toFile());
 
     JsonNode server = bootstrap.path("xds_servers").path(0);
     assertThat(bootstrap.path("xds_servers").size()).isEqualTo(1);
