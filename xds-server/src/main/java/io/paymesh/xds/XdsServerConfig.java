@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.paymesh.config.store.EtcdSettings;
+import io.paymesh.config.validation.Durations;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The xds-server's YAML config file: where ADS listens, which etcd to read and under which prefix,
@@ -24,8 +23,6 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public record XdsServerConfig(Ads ads, EtcdSettings etcd, String coalesceWindow) {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s)");
-
   public record Ads(String host, int port) {}
 
   public static XdsServerConfig load(Path file) throws IOException {
@@ -74,18 +71,13 @@ public record XdsServerConfig(Ads ads, EtcdSettings etcd, String coalesceWindow)
     if (etcd == null) {
       errors.add("etcd: required");
     }
-    if (coalesceWindow == null || !DURATION.matcher(coalesceWindow).matches()) {
+    if (coalesceWindow == null || Durations.parse(coalesceWindow).isEmpty()) {
       errors.add("coalesceWindow: must be a duration like 100ms or 1s");
     }
     return errors;
   }
 
   public Duration coalesceWindowDuration() {
-    Matcher m = DURATION.matcher(coalesceWindow);
-    if (!m.matches()) {
-      throw new IllegalStateException("validated at load");
-    }
-    long amount = Long.parseLong(m.group(1));
-    return m.group(2).equals("ms") ? Duration.ofMillis(amount) : Duration.ofSeconds(amount);
+    return Durations.parse(coalesceWindow).orElseThrow();
   }
 }
