@@ -21,9 +21,7 @@ import io.paymesh.config.model.ResourceKey;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.testing.EtcdExtension;
 import io.paymesh.config.validation.PolicyValidationException;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -40,6 +38,7 @@ class PolicyCommitTest {
   private static final Actor BOB = new Actor("bob", null);
 
   private final PolicyCodec codec = new PolicyCodec();
+  private final InterferingClock clock = new InterferingClock(NOW);
   private PolicyRepository repository;
   private AuditLog audit;
 
@@ -47,7 +46,7 @@ class PolicyCommitTest {
   void setUp() throws Exception {
     ETCD.deleteAll();
     repository = new PolicyRepository(ETCD.client(), PREFIX, codec,
-        PolicyRepository.DEFAULT_TIMEOUT, Clock.fixed(NOW, ZoneOffset.UTC));
+        PolicyRepository.DEFAULT_TIMEOUT, clock);
     audit = new AuditLog(ETCD.client(), PREFIX);
   }
 
@@ -114,6 +113,46 @@ class PolicyCommitTest {
     assertThat(repository.get(Kind.SERVICE, "checkout"))
         .contains(new StoredDocument(serviceKey("checkout"), v2, rev2));
     assertThat(audit.page(Optional.empty(), 0, 10).entries()).hasSize(2);
+  }
+
+  @Test
+  void commit_whenAnotherWriterLandsBetweenReadAndWrite_revisionPreconditionFails()
+      throws Exception {
+    Service v1 = service("checkout", List.of());
+    long rev1 = commit(ALICE, Change.put(v1, new Precondition.Absent())).revision();
+    Service concurrent = withDependency(v1, "ledger");
+    clock.interfereOnce(() -> TestDocuments.put(
+        ETCD.client(), serviceKey("checkout"), codec.toJson(concurrent)));
+
+    PreconditionFailedException e = catchThrowableOfType(PreconditionFailedException.class,
+        () -> commit(BOB, Change.put(withDependency(v1, "payments"),
+            new Precondition.Revision(rev1))));
+
+    long concurrentRevision = ETCD.currentRevision();
+    assertThat(e.actualModRevision()).isEqualTo(concurrentRevision);
+    assertThat(repository.get(Kind.SERVICE, "checkout")).map(StoredDocument::resource)
+        .contains(concurrent);
+    assertThat(audit.page(Optional.of(CHECKOUT), rev1, 10).entries()).isEmpty();
+  }
+
+  @Test
+  void commit_whenAnotherWriterLandsBetweenReadAndWrite_anyPreconditionRetriesOnFreshBefore()
+      throws Exception {
+    Service v1 = service("checkout", List.of());
+    commit(ALICE, Change.put(v1, new Precondition.Absent()));
+    Service concurrent = withDependency(v1, "ledger");
+    clock.interfereOnce(() -> TestDocuments.put(
+        ETCD.client(), serviceKey("checkout"), codec.toJson(concurrent)));
+    Service mine = withDependency(v1, "payments");
+
+    CommitResult result = commit(BOB, Change.put(mine, new Precondition.Any()));
+
+    assertThat(result.changes()).extracting(CommittedChange::before)
+        .containsExactly(Optional.of(concurrent));
+    assertThat(audit.at(CHECKOUT, result.revision())).map(AuditEntry::beforeJson)
+        .contains(Optional.of(codec.toJson(concurrent)));
+    assertThat(repository.get(Kind.SERVICE, "checkout")).map(StoredDocument::resource)
+        .contains(mine);
   }
 
   @Test
