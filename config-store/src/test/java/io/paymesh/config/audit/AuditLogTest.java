@@ -183,10 +183,13 @@ class AuditLogTest {
   }
 
   @Test
-  void page_withoutPositiveLimit_isRefused() {
+  void page_withBadLimitOrCursor_isRefused() {
     assertThatThrownBy(() -> audit.page(Optional.empty(), 0, 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("limit must be at least 1: 0");
+    assertThatThrownBy(() -> audit.page(Optional.empty(), -1, 10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("afterRevision must not be negative: -1");
   }
 
   private long commit(List<Change> changes) throws Exception {
