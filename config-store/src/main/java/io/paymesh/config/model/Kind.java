@@ -8,7 +8,10 @@ public enum Kind {
   SERVICE("Service", "services"),
   PAYMENT_PROCESSOR("PaymentProcessor", "paymentprocessors"),
   ROUTE_TABLE("RouteTable", "routetables"),
-  AUTHORIZATION_POLICY("AuthorizationPolicy", "authorizationpolicies");
+  AUTHORIZATION_POLICY("AuthorizationPolicy", "authorizationpolicies"),
+  PEER_AUTHENTICATION("PeerAuthentication", "peerauthentications"),
+  REQUEST_AUTHENTICATION("RequestAuthentication", "requestauthentications"),
+  RATE_LIMIT_POLICY("RateLimitPolicy", "ratelimitpolicies");
 
   private final String wireName;
   private final String pathSegment;
@@ -26,6 +29,18 @@ public enum Kind {
   /** The lower-case segment used in etcd keys and URLs, e.g. {@code routetables}. */
   public String pathSegment() {
     return pathSegment;
+  }
+
+  /**
+   * Whether the kind decides who may talk to a service at all (authorization, mTLS, JWT), as
+   * opposed to how traffic is routed. The admin API reserves writes of these to security admins.
+   */
+  public boolean isSecurityKind() {
+    // A switch expression, so adding a kind does not compile until it is classified here.
+    return switch (this) {
+      case AUTHORIZATION_POLICY, PEER_AUTHENTICATION, REQUEST_AUTHENTICATION -> true;
+      case SERVICE, PAYMENT_PROCESSOR, ROUTE_TABLE, RATE_LIMIT_POLICY -> false;
+    };
   }
 
   public static Optional<Kind> fromWireName(String name) {
