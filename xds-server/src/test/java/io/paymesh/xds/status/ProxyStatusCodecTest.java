@@ -3,6 +3,7 @@ package io.paymesh.xds.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paymesh.xds.translate.ProxyGroup;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -82,6 +83,11 @@ class ProxyStatusCodecTest {
     assertThatThrownBy(() -> ProxyStatusCodec.fromJson("[1]"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("expected a JSON object");
+  }
+
+  @Test
+  void group_isTheServiceInItsForm() {
+    assertThat(nacked().group()).isEqualTo(ProxyGroup.sidecar("checkout"));
   }
 
   @Test
