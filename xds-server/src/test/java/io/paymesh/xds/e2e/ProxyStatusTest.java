@@ -49,7 +49,10 @@ class ProxyStatusTest {
       name: stripe
       spec:
         endpoints: [{address: api.stripe.invalid, port: 443, region: us-east-1, priority: 0}]
-        tls: {sni: api.stripe.invalid, trustedCaSecret: psp-ca, subjectAltNames: [api.stripe.invalid]}
+        tls:
+          sni: api.stripe.invalid
+          trustedCaSecret: psp-ca
+          subjectAltNames: [api.stripe.invalid]
         connectTimeout: 2s
       """;
   private static final String CHARGES_TO_STRIPE = Policies.routeAllTo("payments-a")

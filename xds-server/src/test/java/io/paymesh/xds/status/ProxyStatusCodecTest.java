@@ -28,7 +28,8 @@ class ProxyStatusCodecTest {
         "{\"nodeId\":\"checkout~a1\",\"service\":\"checkout\",\"form\":\"SIDECAR\","
             + "\"replica\":\"xds-1\",\"ackedVersions\":{\"" + CDS + "\":\"2222\",\"" + LDS
             + "\":\"1111\"},\"lastNack\":{\"typeUrl\":\"" + CDS + "\",\"version\":\"3333\","
-            + "\"errorDetail\":\"cluster stripe: unsupported\",\"at\":\"2026-11-23T02:00:01.250Z\"},"
+            + "\"errorDetail\":\"cluster stripe: unsupported\","
+            + "\"at\":\"2026-11-23T02:00:01.250Z\"},"
             + "\"nackCount\":2,\"connectedAt\":\"2026-11-23T02:00:00Z\","
             + "\"updatedAt\":\"2026-11-23T02:00:01.250Z\"}");
   }
