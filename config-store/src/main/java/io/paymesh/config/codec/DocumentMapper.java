@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paymesh.config.model.AuthorizationPolicy;
 import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.PaymentProcessor;
+import io.paymesh.config.model.PeerAuthentication;
 import io.paymesh.config.model.PolicyResource;
+import io.paymesh.config.model.RateLimitPolicy;
+import io.paymesh.config.model.RequestAuthentication;
 import io.paymesh.config.model.RouteTable;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.validation.ErrorCollector;
@@ -72,6 +75,15 @@ final class DocumentMapper {
       case AUTHORIZATION_POLICY:
         AuthorizationPolicy.Spec policy = AuthorizationPolicyMapper.decode(spec);
         return policy == null ? null : new AuthorizationPolicy(name, policy);
+      case PEER_AUTHENTICATION:
+        PeerAuthentication.Spec peer = PeerAuthenticationMapper.decode(spec);
+        return peer == null ? null : new PeerAuthentication(name, peer);
+      case REQUEST_AUTHENTICATION:
+        RequestAuthentication.Spec jwt = RequestAuthenticationMapper.decode(spec);
+        return jwt == null ? null : new RequestAuthentication(name, jwt);
+      case RATE_LIMIT_POLICY:
+        RateLimitPolicy.Spec limits = RateLimitPolicyMapper.decode(spec);
+        return limits == null ? null : new RateLimitPolicy(name, limits);
       default:
         throw new AssertionError(kind);
     }
@@ -94,6 +106,12 @@ final class DocumentMapper {
       return RouteTableMapper.encode(((RouteTable) resource).spec());
     } else if (resource instanceof AuthorizationPolicy) {
       return AuthorizationPolicyMapper.encode(((AuthorizationPolicy) resource).spec());
+    } else if (resource instanceof PeerAuthentication) {
+      return PeerAuthenticationMapper.encode(((PeerAuthentication) resource).spec());
+    } else if (resource instanceof RequestAuthentication) {
+      return RequestAuthenticationMapper.encode(((RequestAuthentication) resource).spec());
+    } else if (resource instanceof RateLimitPolicy) {
+      return RateLimitPolicyMapper.encode(((RateLimitPolicy) resource).spec());
     }
     throw new AssertionError(resource);
   }

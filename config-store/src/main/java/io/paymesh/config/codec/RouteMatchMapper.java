@@ -15,7 +15,6 @@ final class RouteMatchMapper {
   static final String EXACT = "exact";
   static final String PREFIX = "prefix";
   static final String PRESENT = "present";
-  static final String MUST_BE_TRUE = "must be true";
 
   private RouteMatchMapper() {}
 
@@ -47,7 +46,7 @@ final class RouteMatchMapper {
       conditions++;
       Boolean present = r.bool(PRESENT);
       if (Boolean.FALSE.equals(present)) {
-        c.add(PRESENT, MUST_BE_TRUE);
+        c.add(PRESENT, Messages.MUST_BE_TRUE);
       }
       condition = new HeaderMatch.Present();
     }

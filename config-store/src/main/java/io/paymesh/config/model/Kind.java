@@ -8,7 +8,10 @@ public enum Kind {
   SERVICE("Service", "services"),
   PAYMENT_PROCESSOR("PaymentProcessor", "paymentprocessors"),
   ROUTE_TABLE("RouteTable", "routetables"),
-  AUTHORIZATION_POLICY("AuthorizationPolicy", "authorizationpolicies");
+  AUTHORIZATION_POLICY("AuthorizationPolicy", "authorizationpolicies"),
+  PEER_AUTHENTICATION("PeerAuthentication", "peerauthentications"),
+  REQUEST_AUTHENTICATION("RequestAuthentication", "requestauthentications"),
+  RATE_LIMIT_POLICY("RateLimitPolicy", "ratelimitpolicies");
 
   private final String wireName;
   private final String pathSegment;
@@ -26,6 +29,26 @@ public enum Kind {
   /** The lower-case segment used in etcd keys and URLs, e.g. {@code routetables}. */
   public String pathSegment() {
     return pathSegment;
+  }
+
+  /**
+   * Whether the kind decides who may talk to a service at all (authorization, mTLS, JWT), as
+   * opposed to how traffic is routed. The admin API reserves writes of these to security admins.
+   */
+  public boolean isSecurityKind() {
+    switch (this) {
+      case AUTHORIZATION_POLICY:
+      case PEER_AUTHENTICATION:
+      case REQUEST_AUTHENTICATION:
+        return true;
+      case SERVICE:
+      case PAYMENT_PROCESSOR:
+      case ROUTE_TABLE:
+      case RATE_LIMIT_POLICY:
+        return false;
+      default:
+        throw new AssertionError(this);
+    }
   }
 
   public static Optional<Kind> fromWireName(String name) {

@@ -5,7 +5,13 @@ package io.paymesh.config.model;
  * (validator, codec, translator) handles each kind with an exhaustive switch.
  */
 public sealed interface PolicyResource
-    permits Service, PaymentProcessor, RouteTable, AuthorizationPolicy {
+    permits Service,
+        PaymentProcessor,
+        RouteTable,
+        AuthorizationPolicy,
+        PeerAuthentication,
+        RequestAuthentication,
+        RateLimitPolicy {
 
   String name();
 

@@ -2,7 +2,10 @@ package io.paymesh.config.store;
 
 import io.paymesh.config.model.AuthorizationPolicy;
 import io.paymesh.config.model.PaymentProcessor;
+import io.paymesh.config.model.PeerAuthentication;
 import io.paymesh.config.model.PolicyResource;
+import io.paymesh.config.model.RateLimitPolicy;
+import io.paymesh.config.model.RequestAuthentication;
 import io.paymesh.config.model.RouteTable;
 import io.paymesh.config.model.Service;
 import java.util.ArrayList;
@@ -24,6 +27,9 @@ public final class PolicySnapshot {
   private final SortedMap<String, PaymentProcessor> processors;
   private final SortedMap<String, RouteTable> routeTables;
   private final SortedMap<String, AuthorizationPolicy> authorizationPolicies;
+  private final SortedMap<String, PeerAuthentication> peerAuthentications;
+  private final SortedMap<String, RequestAuthentication> requestAuthentications;
+  private final SortedMap<String, RateLimitPolicy> rateLimitPolicies;
   private final SortedMap<String, List<Endpoint>> endpoints;
   private final List<RejectedDocument> rejected;
 
@@ -34,6 +40,11 @@ public final class PolicySnapshot {
     this.routeTables = Collections.unmodifiableSortedMap(new TreeMap<>(b.routeTables));
     this.authorizationPolicies =
         Collections.unmodifiableSortedMap(new TreeMap<>(b.authorizationPolicies));
+    this.peerAuthentications =
+        Collections.unmodifiableSortedMap(new TreeMap<>(b.peerAuthentications));
+    this.requestAuthentications =
+        Collections.unmodifiableSortedMap(new TreeMap<>(b.requestAuthentications));
+    this.rateLimitPolicies = Collections.unmodifiableSortedMap(new TreeMap<>(b.rateLimitPolicies));
     TreeMap<String, List<Endpoint>> eps = new TreeMap<>();
     b.endpoints.forEach(
         (service, list) -> {
@@ -74,6 +85,18 @@ public final class PolicySnapshot {
     return authorizationPolicies;
   }
 
+  public SortedMap<String, PeerAuthentication> peerAuthentications() {
+    return peerAuthentications;
+  }
+
+  public SortedMap<String, RequestAuthentication> requestAuthentications() {
+    return requestAuthentications;
+  }
+
+  public SortedMap<String, RateLimitPolicy> rateLimitPolicies() {
+    return rateLimitPolicies;
+  }
+
   /** Registered instances per service, each list sorted by instance id. */
   public SortedMap<String, List<Endpoint>> endpoints() {
     return endpoints;
@@ -100,6 +123,9 @@ public final class PolicySnapshot {
     all.addAll(processors.values());
     all.addAll(routeTables.values());
     all.addAll(authorizationPolicies.values());
+    all.addAll(peerAuthentications.values());
+    all.addAll(requestAuthentications.values());
+    all.addAll(rateLimitPolicies.values());
     return List.copyOf(all);
   }
 
@@ -109,6 +135,9 @@ public final class PolicySnapshot {
         && processors.equals(other.processors)
         && routeTables.equals(other.routeTables)
         && authorizationPolicies.equals(other.authorizationPolicies)
+        && peerAuthentications.equals(other.peerAuthentications)
+        && requestAuthentications.equals(other.requestAuthentications)
+        && rateLimitPolicies.equals(other.rateLimitPolicies)
         && endpoints.equals(other.endpoints)
         && rejected.equals(other.rejected);
   }
@@ -127,6 +156,9 @@ public final class PolicySnapshot {
     private final Map<String, PaymentProcessor> processors = new TreeMap<>();
     private final Map<String, RouteTable> routeTables = new TreeMap<>();
     private final Map<String, AuthorizationPolicy> authorizationPolicies = new TreeMap<>();
+    private final Map<String, PeerAuthentication> peerAuthentications = new TreeMap<>();
+    private final Map<String, RequestAuthentication> requestAuthentications = new TreeMap<>();
+    private final Map<String, RateLimitPolicy> rateLimitPolicies = new TreeMap<>();
     private final Map<String, List<Endpoint>> endpoints = new TreeMap<>();
     private final List<RejectedDocument> rejected = new ArrayList<>();
 
@@ -135,13 +167,21 @@ public final class PolicySnapshot {
     }
 
     public Builder add(PolicyResource resource) {
-      // Switching on the kind enum is exhaustive in Java 17; pattern switches are not available.
+      // Pattern switches are not available in Java 17, so switch on the kind. A switch statement is
+      // not checked for exhaustiveness; PolicySnapshotTest adds one document of every Kind.
       switch (resource.kind()) {
         case SERVICE -> services.put(resource.name(), (Service) resource);
         case PAYMENT_PROCESSOR -> processors.put(resource.name(), (PaymentProcessor) resource);
         case ROUTE_TABLE -> routeTables.put(resource.name(), (RouteTable) resource);
         case AUTHORIZATION_POLICY ->
             authorizationPolicies.put(resource.name(), (AuthorizationPolicy) resource);
+        case PEER_AUTHENTICATION ->
+            peerAuthentications.put(resource.name(), (PeerAuthentication) resource);
+        case REQUEST_AUTHENTICATION ->
+            requestAuthentications.put(resource.name(), (RequestAuthentication) resource);
+        case RATE_LIMIT_POLICY ->
+            rateLimitPolicies.put(resource.name(), (RateLimitPolicy) resource);
+        default -> throw new AssertionError(resource.kind());
       }
       return this;
     }

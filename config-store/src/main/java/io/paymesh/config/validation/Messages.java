@@ -37,6 +37,7 @@ public final class Messages {
   public static final String OBJECT = "must be an object";
   public static final String LIST = "must be a list";
   public static final String DURATION = "must be a duration like 250ms, 2s or 1m";
+  public static final String MUST_BE_TRUE = "must be true";
 
   private Messages() {}
 

@@ -2,7 +2,10 @@ package io.paymesh.config.validation;
 
 import io.paymesh.config.model.AuthorizationPolicy;
 import io.paymesh.config.model.PaymentProcessor;
+import io.paymesh.config.model.PeerAuthentication;
 import io.paymesh.config.model.PolicyResource;
+import io.paymesh.config.model.RateLimitPolicy;
+import io.paymesh.config.model.RequestAuthentication;
 import io.paymesh.config.model.RouteTable;
 import io.paymesh.config.model.Service;
 import java.util.List;
@@ -26,6 +29,12 @@ public final class PolicyValidator {
       RouteTableValidator.validate(c, (RouteTable) resource);
     } else if (resource instanceof AuthorizationPolicy) {
       AuthorizationPolicyValidator.validate(c, (AuthorizationPolicy) resource);
+    } else if (resource instanceof PeerAuthentication) {
+      PeerAuthenticationValidator.validate(c, (PeerAuthentication) resource);
+    } else if (resource instanceof RequestAuthentication) {
+      RequestAuthenticationValidator.validate(c, (RequestAuthentication) resource);
+    } else if (resource instanceof RateLimitPolicy) {
+      RateLimitPolicyValidator.validate(c, (RateLimitPolicy) resource);
     } else {
       throw new AssertionError(resource);
     }

@@ -1,0 +1,61 @@
+package io.paymesh.config.codec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paymesh.config.model.RequestAuthentication;
+import io.paymesh.config.validation.ErrorCollector;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The spec of a RequestAuthentication document. There is deliberately no field for inline keys:
+ * the strict reader rejects any, so JWKS arrive by URI only.
+ */
+final class RequestAuthenticationMapper {
+  static final String SERVICE = "service";
+  static final String ISSUERS = "issuers";
+  static final String ISSUER = "issuer";
+  static final String AUDIENCES = "audiences";
+  static final String JWKS_URI = "jwksUri";
+  static final String JWKS_CACHE_DURATION = "jwksCacheDuration";
+
+  private RequestAuthenticationMapper() {}
+
+  static RequestAuthentication.Spec decode(NodeReader r) {
+    String service = r.string(SERVICE);
+    List<RequestAuthentication.JwtIssuer> issuers =
+        r.list(ISSUERS, true, RequestAuthenticationMapper::issuer);
+    return r.finish() ? new RequestAuthentication.Spec(service, issuers) : null;
+  }
+
+  private static RequestAuthentication.JwtIssuer issuer(JsonNode node, ErrorCollector c) {
+    NodeReader r = NodeReader.of(node, c);
+    if (r == null) {
+      return null;
+    }
+    String issuer = r.string(ISSUER);
+    List<String> audiences = r.strings(AUDIENCES, true);
+    String jwksUri = r.string(JWKS_URI);
+    Optional<Duration> cacheDuration = r.optionalDuration(JWKS_CACHE_DURATION);
+    if (!r.finish()) {
+      return null;
+    }
+    return new RequestAuthentication.JwtIssuer(issuer, audiences, jwksUri, cacheDuration);
+  }
+
+  static ObjectNode encode(RequestAuthentication.Spec spec) {
+    ObjectNode n = Trees.object();
+    n.put(SERVICE, spec.service());
+    ArrayNode issuers = n.putArray(ISSUERS);
+    for (RequestAuthentication.JwtIssuer issuer : spec.issuers()) {
+      ObjectNode in = issuers.addObject();
+      in.put(ISSUER, issuer.issuer());
+      Trees.putStrings(in, AUDIENCES, issuer.audiences());
+      in.put(JWKS_URI, issuer.jwksUri());
+      Trees.putDuration(in, JWKS_CACHE_DURATION, issuer.jwksCacheDuration());
+    }
+    return n;
+  }
+}
