@@ -34,4 +34,11 @@ public final class WritePermissions {
       throw ApiException.forbidden("role may not write " + refused);
     }
   }
+
+  /** Throws 403 unless {@code principal} may write some kind (checked before reading a bundle). */
+  public static void requireSomeWrite(AdminPrincipal principal) {
+    if (!principal.has(Role.ADMIN) && !principal.has(Role.OPERATOR) && !principal.has(Role.SECURITY_ADMIN)) {
+      throw ApiException.forbidden("role may not write policy");
+    }
+  }
 }
