@@ -8,11 +8,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Blocking calls on jetcd futures with a deadline, failures as {@link PolicyStoreException}. */
-final class EtcdCalls {
+/**
+ * Blocking calls on jetcd futures with a deadline, failures as {@link PolicyStoreException}. Public
+ * only so the audit package reads etcd the same way; not part of the store's API.
+ */
+public final class EtcdCalls {
   private EtcdCalls() {}
 
-  static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
+  public static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -27,11 +30,11 @@ final class EtcdCalls {
     }
   }
 
-  static ByteSequence bytes(String s) {
+  public static ByteSequence bytes(String s) {
     return ByteSequence.from(s, StandardCharsets.UTF_8);
   }
 
-  static String string(ByteSequence b) {
+  public static String string(ByteSequence b) {
     return b.toString(StandardCharsets.UTF_8);
   }
 }

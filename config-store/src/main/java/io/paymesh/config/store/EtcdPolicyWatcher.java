@@ -7,10 +7,7 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
-import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
@@ -52,6 +49,7 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
   private final Client client;
   private final KeyLayout keys;
   private final StoredEntryDecoder decoder;
+  private final PolicyListing listing;
   private final Duration coalesceWindow;
   private final Consumer<PolicySnapshot> listener;
   private final ScheduledExecutorService thread;
@@ -86,6 +84,7 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
     this.client = Objects.requireNonNull(client, "client");
     this.keys = new KeyLayout(prefix);
     this.decoder = new StoredEntryDecoder(keys, Objects.requireNonNull(codec, "codec"));
+    this.listing = new PolicyListing(keys, decoder);
     if (coalesceWindow.isNegative()) {
       throw new IllegalArgumentException("coalesce window must not be negative: " + coalesceWindow);
     }
@@ -158,16 +157,9 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
       return;
     }
     long gen = supersede();
-    // Both ranges in one read-only transaction: they are read at the same revision R.
-    GetOption prefixed = GetOption.builder().isPrefix(true).build();
     try {
-      client
-          .getKVClient()
-          .txn()
-          .Then(
-              Op.get(bytes(keys.policyPrefix()), prefixed),
-              Op.get(bytes(keys.endpointsPrefix()), prefixed))
-          .commit()
+      listing
+          .read(client.getKVClient())
           .orTimeout(LIST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
           .whenComplete((response, error) -> submit(() -> onListed(gen, response, error)));
     } catch (RuntimeException e) {
@@ -189,14 +181,7 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
     }
     long listRevision = response.getHeader().getRevision();
     PolicyView listed = new PolicyView();
-    for (GetResponse range : response.getGetResponses()) {
-      for (KeyValue kv : range.getKvs()) {
-        String key = string(kv.getKey());
-        decoder
-            .decode(key, string(kv.getValue()), kv.getModRevision())
-            .ifPresent(entry -> apply(listed, key, entry));
-      }
-    }
+    listing.decode(response, (key, entry) -> apply(listed, key, entry));
     PolicyView.Diff diff = view.diff(listed);
     view = listed;
     revision = listRevision;

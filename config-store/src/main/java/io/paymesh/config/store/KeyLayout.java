@@ -54,6 +54,16 @@ public record KeyLayout(String prefix) {
     return policyKey(key.kind(), key.name());
   }
 
+  /** {@code <prefix>policy/<kind path segment>/}: every document of one kind. */
+  public String kindPrefix(Kind kind) {
+    return policyPrefix() + kind.pathSegment() + SEPARATOR;
+  }
+
+  /** {@code <prefix>audit/<id>}; see {@link io.paymesh.config.audit} for what the id is. */
+  public String auditKey(String id) {
+    return auditPrefix() + requireSegment(id, "audit id");
+  }
+
   /** {@code <prefix>endpoints/<service>/<id>}. */
   public String endpointKey(String service, String id) {
     return endpointsPrefix() + requireSegment(service, "service") + SEPARATOR

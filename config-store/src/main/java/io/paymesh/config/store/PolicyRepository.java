@@ -8,47 +8,61 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
-import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.GetOption;
 import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.model.ResourceKey;
 import io.paymesh.config.validation.PolicyValidationException;
-import io.paymesh.config.validation.ValidationError;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * The write side of the policy store: stores each document as its canonical JSON under
- * {@code <prefix>policy/<kind>/<name>}. Documents are validated before anything is written, so a
- * write through the repository never produces a document the watcher would reject.
+ * The write side of the policy store, and its consistent reads. Every write is a {@link #commit}:
+ * validated first, then one etcd transaction guarded by the documents' mod revisions that stores
+ * each document as its canonical JSON under {@code <prefix>policy/<kind>/<name>} together with one
+ * audit record per change. So a write never produces a document the watcher would reject, and
+ * never happens without its audit entry.
  */
 public final class PolicyRepository {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
-  /** etcd's default {@code --max-txn-ops}: a larger transaction is refused by the server. */
-  public static final int MAX_DOCUMENTS_PER_TRANSACTION = 128;
+  /**
+   * Each change costs two operations of the transaction (document and audit record); 40 keeps a
+   * commit well inside etcd's default {@code --max-txn-ops} of 128.
+   */
+  public static final int MAX_CHANGES_PER_COMMIT = 40;
 
   private final KV kv;
   private final KeyLayout keys;
   private final PolicyCodec codec;
   private final Duration timeout;
+  private final StoredEntryDecoder decoder;
+  private final PolicyListing listing;
+  private final Committer committer;
 
   public PolicyRepository(Client client, String prefix, PolicyCodec codec) {
     this(client, prefix, codec, DEFAULT_TIMEOUT);
   }
 
   public PolicyRepository(Client client, String prefix, PolicyCodec codec, Duration timeout) {
+    this(client, prefix, codec, timeout, Clock.systemUTC());
+  }
+
+  /** @param clock the time recorded in audit entries */
+  public PolicyRepository(
+      Client client, String prefix, PolicyCodec codec, Duration timeout, Clock clock) {
     this.kv = Objects.requireNonNull(client, "client").getKVClient();
     this.keys = new KeyLayout(prefix);
     this.codec = Objects.requireNonNull(codec, "codec");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.decoder = new StoredEntryDecoder(keys, codec);
+    this.listing = new PolicyListing(keys, decoder);
+    this.committer = new Committer(kv, keys, codec, timeout, Objects.requireNonNull(clock, "clock"));
   }
 
   public KeyLayout keys() {
@@ -56,65 +70,70 @@ public final class PolicyRepository {
   }
 
   /**
-   * Validates and stores one document, replacing any previous version.
+   * Applies up to {@link #MAX_CHANGES_PER_COMMIT} changes atomically: all or none, at one etcd
+   * revision, each with an audit entry naming {@code actor}.
+   *
+   * <ul>
+   *   <li>Every new version is validated first; all errors of all documents are reported, paths
+   *       prefixed {@code Kind/name.}, and nothing is written.
+   *   <li>The transaction compares each document's mod revision with the one read just before, so
+   *       {@link CommittedChange#before()} is exactly what was replaced. If another writer got in
+   *       between, a {@link Precondition.Revision} or {@link Precondition.Absent} change fails with
+   *       {@link PreconditionFailedException}; an all-{@link Precondition.Any} commit is read and
+   *       tried again, at most 10 times ({@link PolicyStoreException}
+   *       after that).
+   *   <li>Deleting a document that does not exist fails with {@link DocumentNotFoundException},
+   *       whatever its precondition.
+   *   <li>A change to an identical version is still written and audited: the operator may be
+   *       recording a reason.
+   * </ul>
+   *
+   * @param rollback record the changes as {@link Operation#ROLLBACK} (restoring an earlier version)
+   * @throws IllegalArgumentException for no changes or more than {@link #MAX_CHANGES_PER_COMMIT}
+   */
+  public CommitResult commit(List<Change> changes, Actor actor, boolean rollback)
+      throws PolicyValidationException, PreconditionFailedException, DocumentNotFoundException {
+    return committer.commit(List.copyOf(changes), Objects.requireNonNull(actor, "actor"), rollback);
+  }
+
+  /**
+   * Validates and stores one document, replacing any previous version; audited as
+   * {@link Actor#SYSTEM}.
    *
    * @return the etcd revision of the write (the document's new mod revision)
    * @throws PolicyValidationException with every problem; nothing is written
    */
   public long put(PolicyResource resource) throws PolicyValidationException {
-    String json = canonical(resource);
-    return await(kv.put(bytes(keys.policyKey(resource.key())), bytes(json)), timeout,
-        "put " + resource.key())
-        .getHeader()
-        .getRevision();
+    return putAll(List.of(resource));
   }
 
   /**
-   * Validates all documents, then stores them in one etcd transaction: all are written or none.
-   * Errors are reported for all documents at once, each path prefixed with the document's
-   * {@code Kind/name}.
+   * Validates all documents, then stores them in one commit: all are written or none. Errors are
+   * reported for all documents at once, each path prefixed with the document's {@code Kind/name}.
    *
    * @return the etcd revision of the transaction
    */
   public long putAll(List<PolicyResource> resources) throws PolicyValidationException {
-    if (resources.isEmpty()) {
-      throw new IllegalArgumentException("nothing to write");
+    List<Change> changes =
+        resources.stream().map(r -> Change.put(r, new Precondition.Any())).toList();
+    try {
+      return commit(changes, Actor.SYSTEM, false).revision();
+    } catch (PreconditionFailedException | DocumentNotFoundException e) {
+      throw new AssertionError("unconditional puts have no precondition to fail", e);
     }
-    if (resources.size() > MAX_DOCUMENTS_PER_TRANSACTION) {
-      throw new IllegalArgumentException("at most " + MAX_DOCUMENTS_PER_TRANSACTION
-          + " documents fit in one etcd transaction, got " + resources.size());
-    }
-    List<ValidationError> errors = new ArrayList<>();
-    List<Op> puts = new ArrayList<>();
-    Set<ResourceKey> seen = new HashSet<>();
-    for (PolicyResource resource : resources) {
-      if (!seen.add(resource.key())) {
-        errors.add(new ValidationError(resource.key().toString(), "duplicate document in one write"));
-        continue;
-      }
-      try {
-        String json = canonical(resource);
-        puts.add(Op.put(bytes(keys.policyKey(resource.key())), bytes(json), PutOption.DEFAULT));
-      } catch (PolicyValidationException e) {
-        for (ValidationError error : e.errors()) {
-          errors.add(new ValidationError(qualified(resource.key(), error.path()), error.message()));
-        }
-      }
-    }
-    if (!errors.isEmpty()) {
-      throw new PolicyValidationException(errors);
-    }
-    return await(kv.txn().Then(puts.toArray(Op[]::new)).commit(), timeout,
-        "write of " + resources.size() + " documents")
-        .getHeader()
-        .getRevision();
   }
 
   /** Deletes one document; false if there was none. */
   public boolean delete(Kind kind, String name) {
-    return await(kv.delete(bytes(keys.policyKey(kind, name)), DeleteOption.DEFAULT), timeout,
-        "delete " + new ResourceKey(kind, name))
-        .getDeleted() > 0;
+    Change change = Change.delete(new ResourceKey(kind, name), new Precondition.Any());
+    try {
+      commit(List.of(change), Actor.SYSTEM, false);
+      return true;
+    } catch (DocumentNotFoundException e) {
+      return false;
+    } catch (PolicyValidationException | PreconditionFailedException e) {
+      throw new AssertionError("an unconditional delete has nothing to validate or fail", e);
+    }
   }
 
   /**
@@ -134,14 +153,35 @@ public final class PolicyRepository {
     return Optional.of(new StoredDocument(key, resource, stored.getModRevision()));
   }
 
-  /** The JSON to store, proven to decode and validate exactly as the watcher will read it. */
-  private String canonical(PolicyResource resource) throws PolicyValidationException {
-    String json = codec.toJson(resource);
-    codec.decode(json);
-    return json;
+  /**
+   * Every valid document of one kind, sorted by name. Documents the watcher would reject are left
+   * out here too; {@link #loadSnapshot()} lists them with their reasons.
+   */
+  public List<StoredDocument> list(Kind kind) {
+    String prefix = keys.kindPrefix(kind);
+    GetResponse response = await(kv.get(bytes(prefix), GetOption.builder().isPrefix(true).build()),
+        timeout, "list " + prefix);
+    List<StoredDocument> documents = new ArrayList<>();
+    for (KeyValue stored : response.getKvs()) {
+      String key = string(stored.getKey());
+      decoder
+          .acceptedDocument(key, string(stored.getValue()), stored.getModRevision())
+          .ifPresent(resource ->
+              documents.add(new StoredDocument(key, resource, stored.getModRevision())));
+    }
+    documents.sort(Comparator.comparing(document -> document.resource().name()));
+    return List.copyOf(documents);
   }
 
-  private static String qualified(ResourceKey key, String path) {
-    return path.isEmpty() ? key.toString() : key + "." + path;
+  /**
+   * The whole policy and endpoint registry as one snapshot at the current revision, read and
+   * decoded exactly as {@link EtcdPolicyWatcher} does (same rejections): what the xDS servers
+   * publish once they have seen this revision.
+   */
+  public PolicySnapshot loadSnapshot() {
+    var response = await(listing.read(kv), timeout, "list " + keys.prefix());
+    PolicyView view = new PolicyView();
+    listing.decode(response, view::put);
+    return view.toSnapshot(response.getHeader().getRevision());
   }
 }

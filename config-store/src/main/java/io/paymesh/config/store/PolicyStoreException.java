@@ -4,6 +4,10 @@ package io.paymesh.config.store;
 public final class PolicyStoreException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  public PolicyStoreException(String message) {
+    super(message);
+  }
+
   public PolicyStoreException(String message, Throwable cause) {
     super(message, cause);
   }

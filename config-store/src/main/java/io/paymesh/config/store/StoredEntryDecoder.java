@@ -42,6 +42,13 @@ final class StoredEntryDecoder {
     throw new AssertionError("unhandled key type " + storeKey);
   }
 
+  /** The document stored under {@code key}, if it is one the watcher accepts. */
+  Optional<PolicyResource> acceptedDocument(String key, String value, long modRevision) {
+    return decode(key, value, modRevision)
+        .filter(StoredEntry.Document.class::isInstance)
+        .map(entry -> ((StoredEntry.Document) entry).resource());
+  }
+
   private StoredEntry decodeDocument(
       String key, ResourceKey expected, String value, long modRevision) {
     PolicyResource resource;

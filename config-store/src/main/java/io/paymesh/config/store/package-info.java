@@ -21,8 +21,15 @@
  *   <li>Endpoint registrations live under leases; if a lease is lost while etcd was unreachable,
  *       the registration is made again under a new lease.
  *   <li>The repository validates by round-tripping each document through the codec before writing,
- *       so anything it writes is read back identically by the watcher. {@code putAll} is one etcd
- *       transaction, capped at etcd's default 128 operations.
+ *       so anything it writes is read back identically by the watcher.
+ *   <li>Every write is one {@link io.paymesh.config.store.PolicyRepository#commit}: read the touched
+ *       documents, then one transaction that compares each one's mod revision with what was read
+ *       (0 = absent) and writes the documents plus one audit record per change. Preconditions
+ *       (ETags) are checked against that read; a lost race re-reads, so a stale ETag always ends in
+ *       {@link io.paymesh.config.store.PreconditionFailedException} and never in a lost update. At
+ *       most 40 changes per commit (2 operations each, under etcd's default 128).
+ *   <li>{@code loadSnapshot} shares the watcher's listing and decoding, so it rejects exactly the
+ *       documents the watcher rejects.
  * </ul>
  */
 package io.paymesh.config.store;

@@ -1,0 +1,132 @@
+package io.paymesh.config.store;
+
+import static io.paymesh.config.store.EtcdCalls.await;
+
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.paymesh.config.audit.AuditRecord;
+import io.paymesh.config.codec.PolicyCodec;
+import io.paymesh.config.model.ResourceKey;
+import io.paymesh.config.validation.PolicyValidationException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link PolicyRepository#commit}: validate everything, read the current versions, check the
+ * preconditions against them, then one compare-and-write transaction. When the transaction's
+ * compares fail, a document changed between read and write: the commit reads again, and either a
+ * Revision/Absent precondition now fails (nothing written) or, for Any, it is tried again.
+ */
+final class Committer {
+  /** Attempts before a commit under constant contention gives up; each attempt is two etcd calls. */
+  static final int MAX_ATTEMPTS = 10;
+  private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
+
+  private final KV kv;
+  private final KeyLayout keys;
+  private final PolicyCodec codec;
+  private final ChangeValidator validator;
+  private final CurrentDocuments current;
+  private final Duration timeout;
+  private final Clock clock;
+
+  Committer(KV kv, KeyLayout keys, PolicyCodec codec, Duration timeout, Clock clock) {
+    this.kv = kv;
+    this.keys = keys;
+    this.codec = codec;
+    this.validator = new ChangeValidator(codec);
+    this.current = new CurrentDocuments(kv, keys, new StoredEntryDecoder(keys, codec), timeout);
+    this.timeout = timeout;
+    this.clock = clock;
+  }
+
+  CommitResult commit(List<Change> changes, Actor actor, boolean rollback)
+      throws PolicyValidationException, PreconditionFailedException, DocumentNotFoundException {
+    if (changes.isEmpty()) {
+      throw new IllegalArgumentException("nothing to write");
+    }
+    if (changes.size() > PolicyRepository.MAX_CHANGES_PER_COMMIT) {
+      throw new IllegalArgumentException("at most " + PolicyRepository.MAX_CHANGES_PER_COMMIT
+          + " changes fit in one commit, got " + changes.size());
+    }
+    Map<ResourceKey, String> documents = validator.canonicalDocuments(changes);
+    List<ResourceKey> touched = changes.stream().map(Change::key).toList();
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      Map<ResourceKey, CurrentDocuments.Version> read = current.read(touched);
+      checkPreconditions(changes, read);
+      Instant at = clock.instant();
+      ChangeTransaction txn = new ChangeTransaction(keys);
+      List<Planned> planned = new ArrayList<>();
+      for (Change change : changes) {
+        Planned plan = new Planned(change, read.get(change.key()), rollback);
+        txn.add(change.key(), plan.before().modRevision(),
+            change.after().map(after -> documents.get(change.key())), plan.audit(actor, at, codec));
+        planned.add(plan);
+      }
+      TxnResponse response = await(txn.commit(kv, at), timeout,
+          "commit of " + changes.size() + " change(s)");
+      if (response.isSucceeded()) {
+        long revision = response.getHeader().getRevision();
+        return new CommitResult(revision, planned.stream().map(p -> p.committed(revision)).toList());
+      }
+      LOG.debug("Commit of {} lost a race (attempt {}); reading again", touched, attempt);
+    }
+    throw new PolicyStoreException("gave up after " + MAX_ATTEMPTS
+        + " attempts: documents " + touched + " kept changing concurrently");
+  }
+
+  private static void checkPreconditions(
+      List<Change> changes, Map<ResourceKey, CurrentDocuments.Version> read)
+      throws PreconditionFailedException, DocumentNotFoundException {
+    for (Change change : changes) {
+      CurrentDocuments.Version version = read.get(change.key());
+      // A delete needs a document whatever its precondition: 404 says more than 412 would.
+      if (change.isDelete() && !version.exists()) {
+        throw new DocumentNotFoundException(change.key());
+      }
+      Precondition expected = change.precondition();
+      boolean holds;
+      if (expected instanceof Precondition.Any) {
+        holds = true;
+      } else if (expected instanceof Precondition.Absent) {
+        holds = !version.exists();
+      } else if (expected instanceof Precondition.Revision revision) {
+        holds = version.modRevision() == revision.modRevision();
+      } else {
+        throw new AssertionError("unhandled precondition " + expected);
+      }
+      if (!holds) {
+        throw new PreconditionFailedException(change.key(), expected, version.modRevision());
+      }
+    }
+  }
+
+  /** One change with the version it replaces, before the transaction gives it a revision. */
+  private record Planned(Change change, CurrentDocuments.Version before, boolean rollback) {
+    Operation operation() {
+      if (rollback) {
+        return Operation.ROLLBACK;
+      }
+      if (change.isDelete()) {
+        return Operation.DELETE;
+      }
+      return before.exists() ? Operation.UPDATE : Operation.CREATE;
+    }
+
+    AuditRecord audit(Actor actor, Instant at, PolicyCodec codec) {
+      return new AuditRecord(actor.name(), at, actor.reasonOpt(), change.key(), operation(),
+          before.resource().map(codec::toJson), change.after().map(codec::toJson));
+    }
+
+    CommittedChange committed(long revision) {
+      return new CommittedChange(change.key(), operation(), revision, before.resource(),
+          change.after());
+    }
+  }
+}
