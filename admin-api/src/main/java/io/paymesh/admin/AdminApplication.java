@@ -17,9 +17,23 @@ import io.paymesh.admin.errors.UnexpectedExceptionMapper;
 import io.paymesh.admin.errors.WebApplicationExceptionMapper;
 import io.paymesh.admin.health.EtcdHealthCheck;
 import io.paymesh.admin.metrics.PrometheusServlet;
+import io.paymesh.admin.policy.PolicyDocuments;
+import io.paymesh.admin.policy.PolicyWriter;
+import io.paymesh.admin.resources.ApplyResource;
+import io.paymesh.admin.resources.AuditResource;
 import io.paymesh.admin.resources.OpenApiResource;
+import io.paymesh.admin.resources.PlanResource;
 import io.paymesh.admin.resources.PolicyBodyReader;
+import io.paymesh.admin.resources.PolicyKindResource;
+import io.paymesh.admin.resources.ProxyResource;
+import io.paymesh.config.audit.AuditLog;
+import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.store.EtcdSettings;
+import io.paymesh.config.store.PolicyRepository;
+import io.paymesh.xds.inspect.ConfigDumper;
+import io.paymesh.xds.inspect.PlanCalculator;
+import io.paymesh.xds.status.ProxyStatusReader;
+import java.time.Duration;
 
 /**
  * Entry point of the operators' admin API (Dropwizard): the policy REST resources on the
@@ -64,6 +78,24 @@ public final class AdminApplication extends Application<AdminConfiguration> {
     registerAuth(configuration, jersey);
     jersey.register(new PolicyBodyReader());
     jersey.register(new OpenApiResource());
+    registerPolicyResources(client, settings.prefix(), etcd, environment);
+  }
+
+  private static void registerPolicyResources(Client client, String prefix, EtcdConfiguration etcd,
+      Environment environment) {
+    PolicyCodec codec = new PolicyCodec();
+    Duration timeout = Duration.ofMillis(etcd.requestTimeout().toMilliseconds());
+    PolicyRepository repository = new PolicyRepository(client, prefix, codec, timeout);
+    AuditLog audit = new AuditLog(client, prefix, timeout);
+    PolicyWriter writer = new PolicyWriter(repository, new PlanCalculator());
+    PolicyDocuments documents = new PolicyDocuments(codec);
+    JerseyEnvironment jersey = environment.jersey();
+    jersey.register(new PolicyKindResource(repository, audit, codec, writer, environment.getObjectMapper()));
+    jersey.register(new PlanResource(documents, writer));
+    jersey.register(new ApplyResource(documents, writer));
+    jersey.register(new AuditResource(audit, codec, environment.getObjectMapper()));
+    jersey.register(new ProxyResource(new ProxyStatusReader(client, prefix), repository,
+        new ConfigDumper(), environment.getObjectMapper()));
   }
 
   private static void registerErrorHandling(AdminConfiguration configuration, JerseyEnvironment jersey) {
