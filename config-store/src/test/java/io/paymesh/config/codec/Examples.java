@@ -61,5 +61,44 @@ final class Examples {
             to: [{methods: [POST], paths: [{exact: /payments.v1.Payments/Charge}, {prefix: /payments.v1.Payments/Get}]}]
       """;
 
+  static final String PEER_AUTHENTICATION = """
+      kind: PeerAuthentication
+      name: payments-mtls
+      spec:
+        service: payments-v1
+        mode: STRICT
+      """;
+
+  static final String REQUEST_AUTHENTICATION = """
+      kind: RequestAuthentication
+      name: gateway-jwt
+      spec:
+        service: api-gateway
+        issuers:
+          - issuer: https://auth.paymesh.example
+            audiences: [payments-api]
+            jwksUri: https://auth.paymesh.example/.well-known/jwks.json
+            jwksCacheDuration: 5m
+      """;
+
+  static final String RATE_LIMIT_POLICY = """
+      kind: RateLimitPolicy
+      name: payments-limits
+      spec:
+        service: payments-v1
+        limits:
+          - name: merchant-charges
+            path: {exact: /payments.v1.Payments/Charge}
+            key: {header: x-merchant-id}
+            tokens: 100
+            interval: 1s
+            burst: 200
+          - name: per-caller
+            key: {caller: true}
+            tokens: 1000
+            interval: 1m
+            burst: 1000
+      """;
+
   private Examples() {}
 }

@@ -139,9 +139,11 @@ class PolicyCodecDecodeTest {
   @Test
   void decode_whenKindUnknown_reportsKind() {
     assertThat(errors("kind: VirtualService\nname: x\nspec: {}\n"))
-        .containsExactly("kind: must be one of [Service, PaymentProcessor, RouteTable, AuthorizationPolicy]");
+        .containsExactly("kind: must be one of [Service, PaymentProcessor, RouteTable, AuthorizationPolicy, "
+            + "PeerAuthentication, RequestAuthentication, RateLimitPolicy]");
     assertThat(errors("kind: service\nname: x\nspec: {}\n"))
-        .containsExactly("kind: must be one of [Service, PaymentProcessor, RouteTable, AuthorizationPolicy]");
+        .containsExactly("kind: must be one of [Service, PaymentProcessor, RouteTable, AuthorizationPolicy, "
+            + "PeerAuthentication, RequestAuthentication, RateLimitPolicy]");
   }
 
   @Test

@@ -10,6 +10,8 @@ import io.paymesh.config.model.CircuitBreakers;
 import io.paymesh.config.model.HeaderMatch;
 import io.paymesh.config.model.LoadBalancing;
 import io.paymesh.config.model.OutlierDetection;
+import io.paymesh.config.model.PathMatch;
+import io.paymesh.config.model.PeerAuthentication.MtlsMode;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.model.RouteTable.RetryPolicy;
 import io.paymesh.config.validation.Fixtures;
@@ -46,7 +48,25 @@ class PolicyCodecRoundTripTest {
         Fixtures.authorizationPolicy(a -> {
           a.mode = EnforcementMode.SHADOW;
           a.rules = List.of();
-        }));
+        }),
+        Fixtures.peerAuthentication(p -> {}),
+        Fixtures.peerAuthentication(p -> p.mode = MtlsMode.PERMISSIVE),
+        Fixtures.requestAuthentication(a -> {}),
+        Fixtures.requestAuthentication(a -> a.issuers = List.of(
+            Fixtures.jwtIssuer(i -> {
+              i.audiences = List.of("payments-api", "refunds-api");
+              i.jwksCacheDuration = Optional.empty();
+            }),
+            Fixtures.jwtIssuer(i -> {
+              i.issuer = "partner-idp";
+              i.jwksUri = "https://idp.partner.example:8443/keys?format=jwks";
+              i.jwksCacheDuration = Optional.of(ms(90_000));
+            }))),
+        Fixtures.rateLimitPolicy(r -> {}),
+        Fixtures.rateLimitPolicy(r -> r.limits = List.of(Fixtures.rateLimit(l -> {
+          l.path = Optional.of(new PathMatch.Prefix("/payments.v1.Payments/"));
+          l.interval = ms(250);
+        }))));
   }
 
   @Test
@@ -94,6 +114,31 @@ class PolicyCodecRoundTripTest {
     assertThat(codec.toJson(Fixtures.authorizationPolicy(a -> a.rules = List.of())))
         .isEqualTo("{\"kind\":\"AuthorizationPolicy\",\"name\":\"payments-callers\","
             + "\"spec\":{\"service\":\"payments-v1\",\"mode\":\"ENFORCE\",\"rules\":[]}}");
+  }
+
+  @Test
+  void toJson_whenAccessAndLimitKinds_writesCanonicalForm() {
+    assertThat(codec.toJson(Fixtures.peerAuthentication(p -> {})))
+        .isEqualTo("{\"kind\":\"PeerAuthentication\",\"name\":\"payments-mtls\","
+            + "\"spec\":{\"service\":\"payments-v1\",\"mode\":\"STRICT\"}}");
+    assertThat(codec.toJson(Fixtures.requestAuthentication(a -> a.issuers = List.of(
+            Fixtures.jwtIssuer(i -> {}), Fixtures.jwtIssuer(i -> {
+              i.issuer = "partner-idp";
+              i.jwksCacheDuration = Optional.empty();
+            })))))
+        .isEqualTo("{\"kind\":\"RequestAuthentication\",\"name\":\"gateway-jwt\",\"spec\":{"
+            + "\"service\":\"api-gateway\",\"issuers\":["
+            + "{\"issuer\":\"https://auth.paymesh.example\",\"audiences\":[\"payments-api\"],"
+            + "\"jwksUri\":\"https://auth.paymesh.example/.well-known/jwks.json\",\"jwksCacheDuration\":\"5m\"},"
+            + "{\"issuer\":\"partner-idp\",\"audiences\":[\"payments-api\"],"
+            + "\"jwksUri\":\"https://auth.paymesh.example/.well-known/jwks.json\"}]}}");
+    assertThat(codec.toJson(Fixtures.rateLimitPolicy(r -> {})))
+        .isEqualTo("{\"kind\":\"RateLimitPolicy\",\"name\":\"payments-limits\",\"spec\":{"
+            + "\"service\":\"payments-v1\",\"limits\":["
+            + "{\"name\":\"merchant-charges\",\"path\":{\"exact\":\"/payments.v1.Payments/Charge\"},"
+            + "\"key\":{\"header\":\"x-merchant-id\"},\"tokens\":100,\"interval\":\"1s\",\"burst\":200},"
+            + "{\"name\":\"per-caller\",\"key\":{\"caller\":true},\"tokens\":1000,"
+            + "\"interval\":\"1m\",\"burst\":1000}]}}");
   }
 
   @Test

@@ -14,6 +14,12 @@ import io.paymesh.config.model.OutlierDetection;
 import io.paymesh.config.model.PathMatch;
 import io.paymesh.config.model.PaymentProcessor;
 import io.paymesh.config.model.PciScope;
+import io.paymesh.config.model.PeerAuthentication;
+import io.paymesh.config.model.PeerAuthentication.MtlsMode;
+import io.paymesh.config.model.RateLimitPolicy;
+import io.paymesh.config.model.RateLimitPolicy.RateLimit;
+import io.paymesh.config.model.RequestAuthentication;
+import io.paymesh.config.model.RequestAuthentication.JwtIssuer;
 import io.paymesh.config.model.RouteTable;
 import io.paymesh.config.model.RouteTable.RetryPolicy;
 import io.paymesh.config.model.RouteTable.Route;
@@ -64,6 +70,39 @@ public final class Fixtures {
     AuthorizationDraft d = new AuthorizationDraft();
     change.accept(d);
     return new AuthorizationPolicy(d.name, new AuthorizationPolicy.Spec(d.service, d.mode, d.rules));
+  }
+
+  public static PeerAuthentication peerAuthentication(Consumer<PeerAuthenticationDraft> change) {
+    PeerAuthenticationDraft d = new PeerAuthenticationDraft();
+    change.accept(d);
+    return new PeerAuthentication(d.name, new PeerAuthentication.Spec(d.service, d.mode));
+  }
+
+  public static RequestAuthentication requestAuthentication(
+      Consumer<RequestAuthenticationDraft> change) {
+    RequestAuthenticationDraft d = new RequestAuthenticationDraft();
+    change.accept(d);
+    return new RequestAuthentication(d.name, new RequestAuthentication.Spec(d.service, d.issuers));
+  }
+
+  /** The reference's auth issuer, changed by {@code change}. */
+  public static JwtIssuer jwtIssuer(Consumer<JwtIssuerDraft> change) {
+    JwtIssuerDraft d = new JwtIssuerDraft();
+    change.accept(d);
+    return new JwtIssuer(d.issuer, d.audiences, d.jwksUri, d.jwksCacheDuration);
+  }
+
+  public static RateLimitPolicy rateLimitPolicy(Consumer<RateLimitPolicyDraft> change) {
+    RateLimitPolicyDraft d = new RateLimitPolicyDraft();
+    change.accept(d);
+    return new RateLimitPolicy(d.name, new RateLimitPolicy.Spec(d.service, d.limits));
+  }
+
+  /** The reference's per-merchant charge limit, changed by {@code change}. */
+  public static RateLimit rateLimit(Consumer<RateLimitDraft> change) {
+    RateLimitDraft d = new RateLimitDraft();
+    change.accept(d);
+    return new RateLimit(d.name, d.path, d.key, d.tokens, d.interval, d.burst);
   }
 
   public static Duration ms(long millis) {
@@ -144,5 +183,53 @@ public final class Fixtures {
         List.of(new RequestMatch(List.of("POST"), List.of(
             new PathMatch.Exact("/payments.v1.Payments/Charge"),
             new PathMatch.Prefix("/payments.v1.Payments/Get"))))));
+  }
+
+  /** Mutable fields of a PeerAuthentication, initialised to a valid one. */
+  public static final class PeerAuthenticationDraft {
+    public String name = "payments-mtls";
+    public String service = "payments-v1";
+    public MtlsMode mode = MtlsMode.STRICT;
+  }
+
+  /** Mutable fields of a RequestAuthentication, initialised to a valid one. */
+  public static final class RequestAuthenticationDraft {
+    public String name = "gateway-jwt";
+    public String service = "api-gateway";
+    public List<JwtIssuer> issuers = List.of(jwtIssuer(i -> {}));
+  }
+
+  /** Mutable fields of a JWT issuer, initialised to a valid one. */
+  public static final class JwtIssuerDraft {
+    public String issuer = "https://auth.paymesh.example";
+    public List<String> audiences = List.of("payments-api");
+    public String jwksUri = "https://auth.paymesh.example/.well-known/jwks.json";
+    public Optional<Duration> jwksCacheDuration = Optional.of(Duration.ofMinutes(5));
+  }
+
+  /** Mutable fields of a RateLimitPolicy, initialised to a valid one. */
+  public static final class RateLimitPolicyDraft {
+    public String name = "payments-limits";
+    public String service = "payments-v1";
+    public List<RateLimit> limits = List.of(
+        rateLimit(l -> {}),
+        rateLimit(l -> {
+          l.name = "per-caller";
+          l.path = Optional.empty();
+          l.key = new RateLimitPolicy.Key.Caller();
+          l.tokens = 1000;
+          l.interval = Duration.ofMinutes(1);
+          l.burst = 1000;
+        }));
+  }
+
+  /** Mutable fields of a RateLimit, initialised to the per-merchant charge limit. */
+  public static final class RateLimitDraft {
+    public String name = "merchant-charges";
+    public Optional<PathMatch> path = Optional.of(new PathMatch.Exact("/payments.v1.Payments/Charge"));
+    public RateLimitPolicy.Key key = new RateLimitPolicy.Key.Header("x-merchant-id");
+    public int tokens = 100;
+    public Duration interval = Duration.ofSeconds(1);
+    public int burst = 200;
   }
 }
