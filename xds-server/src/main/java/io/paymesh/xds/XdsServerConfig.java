@@ -7,6 +7,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.paymesh.config.store.EtcdSettings;
 import io.paymesh.config.validation.Durations;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,16 +16,21 @@ import java.util.List;
 
 /**
  * The xds-server's YAML config file: where ADS listens, which etcd to read and under which prefix,
- * and how long to coalesce bursts of etcd events. Unknown keys are an error, not ignored.
+ * how long to coalesce bursts of etcd events, and the replica's name in the proxy status it
+ * publishes. Unknown keys are an error, not ignored.
  *
  * <pre>
  * ads: {host: 0.0.0.0, port: 18000}
  * etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
  * coalesceWindow: 100ms
+ * replicaId: xds-1      # optional, default &lt;hostname&gt;-&lt;pid&gt;
  * </pre>
  */
-public record XdsServerConfig(Ads ads, EtcdSettings etcd, String coalesceWindow) {
+public record XdsServerConfig(Ads ads, EtcdSettings etcd, String coalesceWindow, String replicaId) {
   public record Ads(String host, int port) {}
+
+  /** Without a resolvable hostname the pid alone still tells replicas on one machine apart. */
+  private static final String UNKNOWN_HOST = "xds-server";
 
   public static XdsServerConfig load(Path file) throws IOException {
     ObjectMapper yaml =
@@ -74,7 +81,29 @@ public record XdsServerConfig(Ads ads, EtcdSettings etcd, String coalesceWindow)
     if (coalesceWindow == null || Durations.parse(coalesceWindow).isEmpty()) {
       errors.add("coalesceWindow: must be a duration like 100ms or 1s");
     }
+    if (replicaId != null && replicaId.isBlank()) {
+      errors.add("replicaId: must not be blank (leave it out for <hostname>-<pid>)");
+    }
     return errors;
+  }
+
+  /** The configured replica id, else {@link #defaultReplicaId()}. */
+  public String replicaIdOrDefault() {
+    return replicaId != null ? replicaId : defaultReplicaId();
+  }
+
+  /**
+   * {@code <hostname>-<pid>}: unique per process on a host, and names the pod or machine an
+   * operator would look at when a proxy's status points at this replica.
+   */
+  public static String defaultReplicaId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = UNKNOWN_HOST;
+    }
+    return host + "-" + ProcessHandle.current().pid();
   }
 
   public Duration coalesceWindowDuration() {

@@ -32,9 +32,10 @@ public final class XdsServerMain {
             etcd,
             config.etcd().prefix(),
             config.coalesceWindowDuration(),
-            new InetSocketAddress(config.ads().host(), config.ads().port()));
-    LOG.info("paymesh xds-server: ADS on {}:{}, policy from {} under {}", config.ads().host(),
-        server.adsPort(), config.etcd().endpoints(), config.etcd().prefix());
+            new InetSocketAddress(config.ads().host(), config.ads().port()),
+            config.replicaIdOrDefault());
+    LOG.info("paymesh xds-server {}: ADS on {}:{}, policy from {} under {}", server.replicaId(),
+        config.ads().host(), server.adsPort(), config.etcd().endpoints(), config.etcd().prefix());
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

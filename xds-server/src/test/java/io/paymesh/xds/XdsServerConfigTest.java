@@ -28,6 +28,36 @@ class XdsServerConfigTest {
     assertThat(config.etcd().endpoints()).isEqualTo(List.of("http://127.0.0.1:2379"));
     assertThat(config.etcd().prefix()).isEqualTo("/paymesh/");
     assertThat(config.coalesceWindowDuration()).isEqualTo(Duration.ofMillis(100));
+    assertThat(config.replicaId()).isNull();
+    assertThat(config.replicaIdOrDefault())
+        .isEqualTo(XdsServerConfig.defaultReplicaId())
+        .endsWith("-" + ProcessHandle.current().pid());
+  }
+
+  @Test
+  void load_whenAReplicaIdIsGiven_usesIt() throws Exception {
+    Path file = write("""
+        ads: {host: 0.0.0.0, port: 18000}
+        etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
+        coalesceWindow: 100ms
+        replicaId: xds-eu-1
+        """);
+
+    assertThat(XdsServerConfig.load(file).replicaIdOrDefault()).isEqualTo("xds-eu-1");
+  }
+
+  @Test
+  void load_whenTheReplicaIdIsBlank_reportsIt() throws Exception {
+    Path file = write("""
+        ads: {host: 0.0.0.0, port: 18000}
+        etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
+        coalesceWindow: 100ms
+        replicaId: " "
+        """);
+
+    assertThatThrownBy(() -> XdsServerConfig.load(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(file + ": replicaId: must not be blank (leave it out for <hostname>-<pid>)");
   }
 
   @Test

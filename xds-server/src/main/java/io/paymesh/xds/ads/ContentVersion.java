@@ -2,13 +2,18 @@ package io.paymesh.xds.ads;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Message;
+import io.envoyproxy.controlplane.cache.Resources;
+import io.paymesh.xds.translate.GroupResources;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Versions of xDS resources derived from their content, so that a restart, a resync or a no-op
@@ -43,6 +48,21 @@ public final class ContentVersion {
     }
     byte[] hash = digest.digest();
     return HexFormat.of().formatHex(hash, 0, VERSION_BYTES);
+  }
+
+  /**
+   * The version of each resource type of a group, keyed by type URL in xDS order (LDS, RDS, CDS,
+   * EDS). The one place that turns a group's resources into versions: the snapshot publisher
+   * publishes exactly these, and the admin API's config dump and plan report them, so a version
+   * an operator sees can be compared with the one a proxy ACKs.
+   */
+  public static Map<String, String> ofGroup(GroupResources resources) {
+    Map<String, String> versions = new LinkedHashMap<>();
+    versions.put(Resources.V3.LISTENER_TYPE_URL, of(resources.listeners()));
+    versions.put(Resources.V3.ROUTE_TYPE_URL, of(resources.routes()));
+    versions.put(Resources.V3.CLUSTER_TYPE_URL, of(resources.clusters()));
+    versions.put(Resources.V3.ENDPOINT_TYPE_URL, of(resources.endpoints()));
+    return Collections.unmodifiableMap(versions);
   }
 
   private static MessageDigest sha256() {

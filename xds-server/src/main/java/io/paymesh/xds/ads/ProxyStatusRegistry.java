@@ -8,18 +8,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What each connected proxy has accepted and rejected, per ADS stream: the ACKed version of every
- * resource type and the last NACK with Envoy's error detail. Feeds logs, tests and, later, the
- * admin API's proxy status.
+ * resource type and the last NACK with Envoy's error detail. Feeds logs, tests and, through its
+ * listeners, the proxy status the admin API reads from etcd.
  */
 public final class ProxyStatusRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyStatusRegistry.class);
+
   private final Clock clock;
   private final Map<Long, ProxyStatus> streams = new ConcurrentHashMap<>();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
   public ProxyStatusRegistry(Clock clock) {
     this.clock = clock;
+  }
+
+  /**
+   * Told after a stream of a node opened, ACKed, NACKed or closed. Called on gRPC threads, so an
+   * implementation must return at once (hand the work to its own thread) and may read the
+   * registry for the node's current state: only that, not the event, is meant to be published.
+   */
+  @FunctionalInterface
+  public interface Listener {
+    void changed(String nodeId);
   }
 
   /** A rejected push: the version the proxy refused and why. */
@@ -35,38 +51,72 @@ public final class ProxyStatusRegistry {
       ProxyGroup group,
       Map<String, String> ackedVersions,
       Optional<Nack> lastNack,
-      long nackCount) {
+      long nackCount,
+      Instant connectedAt,
+      Instant updatedAt) {
     public ProxyStatus {
       ackedVersions = Map.copyOf(ackedVersions);
     }
 
-    ProxyStatus withAck(String typeUrl, String version) {
+    ProxyStatus withAck(String typeUrl, String version, Instant at) {
       Map<String, String> acked = new HashMap<>(ackedVersions);
       acked.put(typeUrl, version);
-      return new ProxyStatus(streamId, nodeId, group, acked, lastNack, nackCount);
+      return new ProxyStatus(
+          streamId, nodeId, group, acked, lastNack, nackCount, connectedAt, at);
     }
 
     ProxyStatus withNack(Nack nack) {
-      return new ProxyStatus(
-          streamId, nodeId, group, ackedVersions, Optional.of(nack), nackCount + 1);
+      return new ProxyStatus(streamId, nodeId, group, ackedVersions, Optional.of(nack),
+          nackCount + 1, connectedAt, nack.at());
     }
   }
 
+  /** Registers a listener for every later change. */
+  public void addListener(Listener listener) {
+    listeners.add(listener);
+  }
+
+  public void removeListener(Listener listener) {
+    listeners.remove(listener);
+  }
+
   void opened(long streamId, String nodeId, ProxyGroup group) {
-    streams.put(streamId, new ProxyStatus(streamId, nodeId, group, Map.of(), Optional.empty(), 0));
+    Instant now = clock.instant();
+    streams.put(streamId,
+        new ProxyStatus(streamId, nodeId, group, Map.of(), Optional.empty(), 0, now, now));
+    notifyChanged(nodeId);
   }
 
   void acked(long streamId, String typeUrl, String version) {
-    streams.computeIfPresent(streamId, (id, status) -> status.withAck(typeUrl, version));
+    Instant now = clock.instant();
+    notifyChanged(
+        streams.computeIfPresent(streamId, (id, status) -> status.withAck(typeUrl, version, now)));
   }
 
   void nacked(long streamId, String typeUrl, String version, String errorDetail) {
     Nack nack = new Nack(typeUrl, version, errorDetail, clock.instant());
-    streams.computeIfPresent(streamId, (id, status) -> status.withNack(nack));
+    notifyChanged(streams.computeIfPresent(streamId, (id, status) -> status.withNack(nack)));
   }
 
   void closed(long streamId) {
-    streams.remove(streamId);
+    notifyChanged(streams.remove(streamId));
+  }
+
+  private void notifyChanged(ProxyStatus status) {
+    if (status != null) {
+      notifyChanged(status.nodeId());
+    }
+  }
+
+  private void notifyChanged(String nodeId) {
+    for (Listener listener : listeners) {
+      try {
+        listener.changed(nodeId);
+      } catch (RuntimeException e) {
+        // A status consumer must never break the ADS stream that reported the change.
+        LOG.error("proxy status listener failed for node {}", nodeId, e);
+      }
+    }
   }
 
   /** Every open stream, in stream order. */
@@ -79,5 +129,12 @@ public final class ProxyStatusRegistry {
   /** The open streams of one node (normally one; two briefly while a proxy reconnects). */
   public List<ProxyStatus> byNode(String nodeId) {
     return connected().stream().filter(s -> s.nodeId().equals(nodeId)).toList();
+  }
+
+  /** The newest open stream of a node: the one a reconnected proxy is really using. */
+  public Optional<ProxyStatus> latestOf(String nodeId) {
+    return streams.values().stream()
+        .filter(s -> s.nodeId().equals(nodeId))
+        .max((a, b) -> Long.compare(a.streamId(), b.streamId()));
   }
 }

@@ -2,6 +2,7 @@ package io.paymesh.xds.ads;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
+import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.SnapshotCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.paymesh.config.store.PolicySnapshot;
@@ -120,11 +121,13 @@ public final class SnapshotPublisher {
   }
 
   static Snapshot toSnapshot(GroupResources r) {
+    Map<String, String> versions = ContentVersion.ofGroup(r);
     return Snapshot.create(
-        r.clusters(), ContentVersion.of(r.clusters()),
-        r.endpoints(), ContentVersion.of(r.endpoints()),
-        r.listeners(), ContentVersion.of(r.listeners()),
-        r.routes(), ContentVersion.of(r.routes()),
+        r.clusters(), versions.get(Resources.V3.CLUSTER_TYPE_URL),
+        r.endpoints(), versions.get(Resources.V3.ENDPOINT_TYPE_URL),
+        r.listeners(), versions.get(Resources.V3.LISTENER_TYPE_URL),
+        r.routes(), versions.get(Resources.V3.ROUTE_TYPE_URL),
+        // Secrets are not translated yet (certificates come with PeerAuthentication).
         List.of(), ContentVersion.of(List.of()));
   }
 

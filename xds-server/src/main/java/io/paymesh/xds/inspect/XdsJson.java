@@ -1,0 +1,51 @@
+package io.paymesh.xds.inspect;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
+import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+
+/**
+ * Envoy resources as the pretty JSON an operator reads in a config dump or a plan diff: proto
+ * field names (as in Envoy's own /config_dump and YAML), map keys sorted so equal resources print
+ * equally, and typed_config payloads expanded through a registry of every Any type we emit.
+ */
+final class XdsJson {
+  /**
+   * Every message the translators pack into an Any (filters, transport sockets, protocol
+   * options), plus the TLS types the Gate already knows. A type missing here makes the dump fail
+   * loudly rather than print an opaque blob: ConfigDumperTest dumps every group of a policy that
+   * uses them all.
+   */
+  private static final JsonFormat.TypeRegistry TYPES =
+      JsonFormat.TypeRegistry.newBuilder()
+          .add(HttpConnectionManager.getDescriptor())
+          .add(RBAC.getDescriptor())
+          .add(Router.getDescriptor())
+          .add(UpstreamTlsContext.getDescriptor())
+          .add(DownstreamTlsContext.getDescriptor())
+          .add(Secret.getDescriptor())
+          .add(HttpProtocolOptions.getDescriptor())
+          .build();
+
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer().usingTypeRegistry(TYPES).preservingProtoFieldNames().sortingMapKeys();
+
+  private XdsJson() {}
+
+  static String print(MessageOrBuilder resource) {
+    try {
+      return PRINTER.print(resource);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(
+          "cannot print an Envoy resource as JSON (an Any type missing from XdsJson?): "
+              + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package io.paymesh.xds.inspect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.envoyproxy.controlplane.cache.Resources;
+import io.paymesh.config.model.Destination;
+import io.paymesh.config.model.LoadBalancing;
+import io.paymesh.config.model.PciScope;
+import io.paymesh.config.model.PolicyResource;
+import io.paymesh.config.model.RouteTable;
+import io.paymesh.config.model.Service;
+import io.paymesh.config.store.PolicySnapshot;
+import io.paymesh.xds.gate.GateViolation;
+import io.paymesh.xds.inspect.PlanCalculator.ChangeType;
+import io.paymesh.xds.inspect.PlanCalculator.GroupPlan;
+import io.paymesh.xds.inspect.PlanCalculator.ResourceChange;
+import io.paymesh.xds.translate.PolicyFixtures;
+import io.paymesh.xds.translate.ProxyGroup;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PlanCalculatorTest {
+  private static final String RDS = Resources.V3.ROUTE_TYPE_URL;
+
+  private final PlanCalculator calculator = new PlanCalculator();
+
+  /** The fixture policy with some documents replaced (by kind and name) or added. */
+  private static PolicySnapshot fixturesWith(PolicyResource... changed) {
+    List<PolicyResource> resources = new ArrayList<>(PolicyFixtures.resources());
+    for (PolicyResource resource : changed) {
+      resources.removeIf(r -> r.key().equals(resource.key()));
+      resources.add(resource);
+    }
+    PolicySnapshot.Builder b = PolicySnapshot.builder(43).addAll(resources);
+    PolicyFixtures.endpoints().forEach(b::addEndpoint);
+    return b.build();
+  }
+
+  /** The fixture RouteTable with its read route ("default") sent to another target. */
+  private static RouteTable readsTo(String target) {
+    RouteTable.Route read = PolicyFixtures.readDefault();
+    RouteTable.Route moved = new RouteTable.Route(read.name(), read.match(),
+        new Destination.Single(target), read.operation(), read.timeout(), read.retry());
+    return new RouteTable("payments", new RouteTable.Spec("payments",
+        List.of(PolicyFixtures.chargeCard(), PolicyFixtures.refund(), moved)));
+  }
+
+  private static Service refunds() {
+    return new Service("refunds", new Service.Spec(
+        List.of(new Service.Port("grpc", 8443, 9090, Service.Protocol.GRPC)),
+        "spiffe://paymesh.local/ns/payments/sa/refunds", PciScope.CONNECTED, List.of("ledger"),
+        LoadBalancing.ROUND_ROBIN, Optional.empty(), Optional.empty()));
+  }
+
+  private static List<String> changedLines(String diff) {
+    return Arrays.stream(diff.split("\n"))
+        .filter(l -> (l.startsWith("-") || l.startsWith("+"))
+            && !l.startsWith("---") && !l.startsWith("+++"))
+        .toList();
+  }
+
+  @Test
+  void samePolicy_plansNothing() {
+    assertThat(calculator.plan(PolicyFixtures.snapshot(), fixturesWith())).isEmpty();
+  }
+
+  @Test
+  void routeTargetChange_isOneChangedRouteConfiguration_inTheCallersGroupsOnly() {
+    List<GroupPlan> plans =
+        calculator.plan(PolicyFixtures.snapshot(), fixturesWith(readsTo("payments-v2")));
+
+    assertThat(plans).extracting(GroupPlan::group).containsExactly(
+        ProxyGroup.sidecar("checkout"), ProxyGroup.proxyless("checkout"));
+    // Sidecars carry every host in the "outbound" configuration, proxyless clients one per host.
+    assertThat(plans.get(0).changes()).extracting(ResourceChange::typeUrl, ResourceChange::name,
+        ResourceChange::type).containsExactly(
+            org.assertj.core.groups.Tuple.tuple(RDS, "outbound", ChangeType.CHANGED));
+    assertThat(plans.get(1).changes()).extracting(ResourceChange::typeUrl, ResourceChange::name,
+        ResourceChange::type).containsExactly(
+            org.assertj.core.groups.Tuple.tuple(RDS, "payments", ChangeType.CHANGED));
+    for (GroupPlan plan : plans) {
+      String diff = plan.changes().get(0).diff();
+      assertThat(changedLines(diff)).hasSize(2).satisfiesExactly(
+          removed -> assertThat(removed).matches("-\\s+\"cluster\": \"payments-v1\",?"),
+          added -> assertThat(added).matches("\\+\\s+\"cluster\": \"payments-v2\",?"));
+      assertThat(diff).startsWith("--- RouteConfiguration/").contains("\n+++ RouteConfiguration/")
+          .contains("\n@@ -");
+      assertThat(plan.violationsAfter()).isEmpty();
+      assertThat(plan.newlyFailing()).isFalse();
+    }
+  }
+
+  @Test
+  void newService_showsAllItsResourcesAdded() {
+    List<GroupPlan> plans = calculator.plan(PolicyFixtures.snapshot(), fixturesWith(refunds()));
+
+    assertThat(plans).extracting(GroupPlan::group).containsExactly(
+        ProxyGroup.sidecar("refunds"), ProxyGroup.proxyless("refunds"));
+    GroupPlan proxyless = plans.get(1);
+    assertThat(proxyless.changes()).extracting(ResourceChange::name, ResourceChange::type)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("ledger", ChangeType.ADDED),
+            org.assertj.core.groups.Tuple.tuple("ledger", ChangeType.ADDED),
+            org.assertj.core.groups.Tuple.tuple("ledger", ChangeType.ADDED),
+            org.assertj.core.groups.Tuple.tuple("ledger", ChangeType.ADDED));
+    assertThat(plans).flatExtracting(GroupPlan::changes).allSatisfy(change -> {
+      assertThat(change.type()).isEqualTo(ChangeType.ADDED);
+      assertThat(change.diff()).startsWith("--- /dev/null\n+++ ").contains("\n@@ -0,0 +1,");
+      assertThat(changedLines(change.diff())).allMatch(l -> l.startsWith("+"));
+    });
+    assertThat(plans).allSatisfy(p -> assertThat(p.newlyFailing()).isFalse());
+  }
+
+  @Test
+  void removedService_showsAllItsResourcesRemoved() {
+    List<GroupPlan> plans = calculator.plan(fixturesWith(refunds()), PolicyFixtures.snapshot());
+
+    assertThat(plans).extracting(GroupPlan::group).containsExactly(
+        ProxyGroup.sidecar("refunds"), ProxyGroup.proxyless("refunds"));
+    assertThat(plans.get(0).changes()).extracting(ResourceChange::name).containsExactly(
+        "inbound|grpc", "outbound", "inbound|grpc", "outbound", "inbound|grpc", "ledger",
+        "ledger");
+    assertThat(plans).flatExtracting(GroupPlan::changes).allSatisfy(change -> {
+      assertThat(change.type()).isEqualTo(ChangeType.REMOVED);
+      assertThat(change.diff()).contains("\n+++ /dev/null\n@@ -1,");
+      assertThat(changedLines(change.diff())).allMatch(l -> l.startsWith("-"));
+    });
+    assertThat(plans).allSatisfy(p -> {
+      assertThat(p.violationsAfter()).isEmpty();
+      assertThat(p.newlyFailing()).isFalse();
+    });
+  }
+
+  @Test
+  void routeToAnUndeclaredDependency_makesTheCallersGroupsNewlyFailing() {
+    PolicySnapshot before = fixturesWith(refunds());
+
+    List<GroupPlan> plans = calculator.plan(before, fixturesWith(refunds(), readsTo("refunds")));
+
+    assertThat(plans).extracting(GroupPlan::group).containsExactly(
+        ProxyGroup.sidecar("checkout"), ProxyGroup.proxyless("checkout"));
+    assertThat(plans).allSatisfy(plan -> {
+      assertThat(plan.newlyFailing()).isTrue();
+      assertThat(plan.violationsAfter()).contains(
+          new GateViolation("RouteTable/payments route default", "references",
+              "target 'refunds' is not a declared dependency of service 'checkout'"));
+    });
+  }
+
+  @Test
+  void aGroupFailingBeforeAndAfter_isNotNewlyFailing() {
+    // payments-v1's sidecar fails on the unknown caller "ghost" before and after this change.
+    Service paymentsV1 = PolicyFixtures.paymentsV1();
+    Service oneMorePort = new Service(paymentsV1.name(), new Service.Spec(
+        List.of(paymentsV1.spec().ports().get(0), paymentsV1.spec().ports().get(1),
+            new Service.Port("metrics", 8445, 9092, Service.Protocol.HTTP)),
+        paymentsV1.spec().identity(), paymentsV1.spec().pciScope(),
+        paymentsV1.spec().dependencies(), paymentsV1.spec().loadBalancing(),
+        paymentsV1.spec().circuitBreakers(), paymentsV1.spec().outlierDetection()));
+
+    List<GroupPlan> plans = calculator.plan(PolicyFixtures.snapshot(), fixturesWith(oneMorePort));
+
+    GroupPlan sidecar = plans.stream()
+        .filter(p -> p.group().equals(ProxyGroup.sidecar("payments-v1")))
+        .findFirst().orElseThrow();
+    assertThat(sidecar.changes()).isNotEmpty();
+    assertThat(sidecar.violationsAfter()).isNotEmpty();
+    assertThat(sidecar.newlyFailing()).isFalse();
+  }
+}
