@@ -69,11 +69,11 @@ class PolicyCrudTest {
     assertThat(withoutRevision(read.json())).isEqualTo(canonical(sample.first()));
 
     // List with a name prefix that selects only this document.
-    Http.Reply list = HTTP.get("/v1/" + sample.kind().pathSegment() + "?namePrefix=" + sample.name())
+    Http.Reply list = HTTP.get("/v1/" + sample.kind().pathSegment() + "?namePrefix=" + sample.documentName())
         .token(TestTokens.VIEWER).send();
     assertThat(list.status()).isEqualTo(200);
     assertThat(list.json().path("items")).hasSize(1);
-    assertThat(list.json().path("items").get(0).path("name").asText()).isEqualTo(sample.name());
+    assertThat(list.json().path("items").get(0).path("name").asText()).isEqualTo(sample.documentName());
     assertThat(list.json().path("items").get(0).path("revision").asLong()).isEqualTo(createdRevision);
 
     // Update (JSON body) with the ETag.
@@ -93,7 +93,7 @@ class PolicyCrudTest {
     Http.Reply gone = HTTP.get(sample.path()).token(TestTokens.VIEWER).send();
     assertThat(gone.status()).isEqualTo(404);
     assertThat(gone.json().path("message").asText())
-        .isEqualTo(sample.kind().wireName() + "/" + sample.name() + " does not exist");
+        .isEqualTo(sample.kind().wireName() + "/" + sample.documentName() + " does not exist");
   }
 
   @Test

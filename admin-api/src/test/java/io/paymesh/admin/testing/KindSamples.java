@@ -99,7 +99,7 @@ public enum KindSamples {
     return kind;
   }
 
-  public String name() {
+  public String documentName() {
     return name;
   }
 
