@@ -14,6 +14,7 @@ import io.paymesh.config.store.PolicyRepository;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.config.store.Precondition;
 import io.paymesh.config.store.PreconditionFailedException;
+import io.paymesh.config.store.StoredDocument;
 import io.paymesh.config.validation.PolicyValidationException;
 import io.paymesh.xds.inspect.PlanCalculator;
 import java.util.ArrayList;
@@ -55,6 +56,7 @@ public final class PolicyWriter {
 
   /** Checks and commits the changes; throws {@link ApiException} with what to tell the caller. */
   public CommitResult write(List<Change> changes, Actor actor, boolean rollback) {
+    failFastOnStalePreconditions(changes);
     Checked checked = check(changes, actor.reasonOpt());
     if (!checked.errors().isEmpty()) {
       throw ApiException.unprocessable(REFUSED, checked.errors());
@@ -76,6 +78,35 @@ public final class PolicyWriter {
             .map(c -> new CommitResponse.Committed(c.key().kind().wireName(), c.key().name(),
                 c.operation().name(), c.revision()))
             .toList());
+  }
+
+  /**
+   * Refuses a write whose If-Match or If-None-Match is already known to fail before paying for
+   * its plan: under contention most attempts are stale, and planning is the expensive step. The
+   * commit still compares the revisions itself, so this is an optimisation, not the guard.
+   */
+  private void failFastOnStalePreconditions(List<Change> changes) {
+    for (Change change : changes) {
+      Precondition expected = change.precondition();
+      if (expected instanceof Precondition.Any) {
+        continue;
+      }
+      long actual;
+      try {
+        actual = repository.get(change.key().kind(), change.key().name())
+            .map(StoredDocument::modRevision)
+            .orElse(0L);
+      } catch (PolicyValidationException e) {
+        continue;  // undecodable stored document: let the commit report it
+      }
+      boolean holds = expected instanceof Precondition.Absent
+          ? actual == 0
+          : actual == ((Precondition.Revision) expected).modRevision();
+      if (!holds) {
+        throw ApiException.preconditionFailed(
+            describe(new PreconditionFailedException(change.key(), expected, actual)));
+      }
+    }
   }
 
   private record Checked(PolicySnapshot current, List<PlanCalculator.GroupPlan> plans,
