@@ -36,19 +36,11 @@ public enum Kind {
    * opposed to how traffic is routed. The admin API reserves writes of these to security admins.
    */
   public boolean isSecurityKind() {
-    switch (this) {
-      case AUTHORIZATION_POLICY:
-      case PEER_AUTHENTICATION:
-      case REQUEST_AUTHENTICATION:
-        return true;
-      case SERVICE:
-      case PAYMENT_PROCESSOR:
-      case ROUTE_TABLE:
-      case RATE_LIMIT_POLICY:
-        return false;
-      default:
-        throw new AssertionError(this);
-    }
+    // A switch expression, so adding a kind does not compile until it is classified here.
+    return switch (this) {
+      case AUTHORIZATION_POLICY, PEER_AUTHENTICATION, REQUEST_AUTHENTICATION -> true;
+      case SERVICE, PAYMENT_PROCESSOR, ROUTE_TABLE, RATE_LIMIT_POLICY -> false;
+    };
   }
 
   public static Optional<Kind> fromWireName(String name) {

@@ -14,6 +14,11 @@ import java.util.Optional;
 final class RateLimitPolicyValidator {
   static final Duration MIN_INTERVAL = Duration.ofMillis(50);
   static final String INTERVAL_TOO_SHORT = "must be >= " + Durations.format(MIN_INTERVAL);
+  /** Headers carrying credentials: a key's values may reach logs and stats, a token must not. */
+  static final List<String> CREDENTIAL_HEADERS =
+      List.of("authorization", "proxy-authorization", "cookie");
+  static final String CREDENTIAL_HEADER =
+      "must not be a credential header (" + String.join(", ", CREDENTIAL_HEADERS) + ")";
 
   private RateLimitPolicyValidator() {}
 
@@ -71,8 +76,13 @@ final class RateLimitPolicyValidator {
     if (key instanceof RateLimitPolicy.Key.Header) {
       ErrorCollector hc = c.at("header");
       String name = ((RateLimitPolicy.Key.Header) key).name();
-      if (hc.require(name) && !Names.isHeaderName(name)) {
+      if (!hc.require(name)) {
+        return;
+      }
+      if (!Names.isHeaderName(name)) {
         hc.add(Messages.HEADER_NAME);
+      } else if (CREDENTIAL_HEADERS.contains(name)) {
+        hc.add(CREDENTIAL_HEADER);
       }
     } else if (!(key instanceof RateLimitPolicy.Key.Caller)) {
       throw new AssertionError(key);

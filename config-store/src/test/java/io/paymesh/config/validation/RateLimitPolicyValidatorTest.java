@@ -102,6 +102,16 @@ class RateLimitPolicyValidatorTest {
   }
 
   @Test
+  void validate_whenKeyHeaderCarriesCredentials_reportsCredentialHeader() {
+    for (String header : List.of("authorization", "proxy-authorization", "cookie")) {
+      assertThat(errors(rateLimitPolicy(p -> p.limits = List.of(rateLimit(l -> l.key = new Key.Header(header))))))
+          .as(header)
+          .containsExactly("limits[merchant-charges].key.header: "
+              + "must not be a credential header (authorization, proxy-authorization, cookie)");
+    }
+  }
+
+  @Test
   void validate_whenPathDoesNotStartWithSlash_reportsPath() {
     assertThat(errors(rateLimitPolicy(p -> p.limits = List.of(
         rateLimit(l -> l.path = Optional.of(new PathMatch.Exact("payments.v1.Payments/Charge"))),
