@@ -49,6 +49,9 @@ public final class AuditLog {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1: " + limit);
     }
+    if (afterRevision < 0) {
+      throw new IllegalArgumentException("afterRevision must not be negative: " + afterRevision);
+    }
     AuditScan scan = new AuditScan(kv, keys.auditPrefix(), timeout, filter, afterRevision);
     List<AuditEntry> entries = new ArrayList<>();
     Optional<List<AuditEntry>> next = scan.next();

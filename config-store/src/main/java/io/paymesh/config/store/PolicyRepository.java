@@ -27,7 +27,7 @@ import java.util.Optional;
  * validated first, then one etcd transaction guarded by the documents' mod revisions that stores
  * each document as its canonical JSON under {@code <prefix>policy/<kind>/<name>} together with one
  * audit record per change. So a write never produces a document the watcher would reject, and
- * never happens without its audit entry.
+ * never happens without its audit entry. Thread-safe.
  */
 public final class PolicyRepository {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);

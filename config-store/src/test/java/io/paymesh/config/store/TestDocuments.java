@@ -2,7 +2,13 @@ package io.paymesh.config.store;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.paymesh.config.model.LoadBalancing;
+import io.paymesh.config.model.PciScope;
+import io.paymesh.config.model.Service;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Policy documents and raw etcd writes shared by the store tests. */
@@ -35,6 +41,21 @@ final class TestDocuments {
           pciScope: NONE
           dependencies: []
         """.formatted(name, name);
+  }
+
+  /** A valid Service record with the given egress dependencies. */
+  static Service service(String name, List<String> dependencies) {
+    return new Service(name, new Service.Spec(
+        List.of(new Service.Port("grpc", 8443, 9090, Service.Protocol.GRPC)),
+        "spiffe://paymesh.local/ns/payments/sa/" + name, PciScope.NONE, dependencies,
+        LoadBalancing.ROUND_ROBIN, Optional.empty(), Optional.empty()));
+  }
+
+  /** The same service with one more dependency: a change a writer can make without losing others'. */
+  static Service withDependency(Service service, String dependency) {
+    List<String> dependencies = new ArrayList<>(service.spec().dependencies());
+    dependencies.add(dependency);
+    return service(service.name(), dependencies);
   }
 
   static String serviceKey(String name) {
