@@ -89,7 +89,8 @@ public final class ProxyStatusCodec {
     Map<String, String> acked = new LinkedHashMap<>();
     ackedJson.fields().forEachRemaining(e -> {
       if (!e.getValue().isTextual()) {
-        throw new IllegalArgumentException(ACKED_VERSIONS + "." + e.getKey() + ": must be a string");
+        throw new IllegalArgumentException(
+            ACKED_VERSIONS + "." + e.getKey() + ": must be a string");
       }
       acked.put(e.getKey(), e.getValue().asText());
     });

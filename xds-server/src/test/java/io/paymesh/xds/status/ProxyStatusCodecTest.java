@@ -3,6 +3,7 @@ package io.paymesh.xds.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paymesh.xds.translate.ProxyGroup;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +28,8 @@ class ProxyStatusCodecTest {
         "{\"nodeId\":\"checkout~a1\",\"service\":\"checkout\",\"form\":\"SIDECAR\","
             + "\"replica\":\"xds-1\",\"ackedVersions\":{\"" + CDS + "\":\"2222\",\"" + LDS
             + "\":\"1111\"},\"lastNack\":{\"typeUrl\":\"" + CDS + "\",\"version\":\"3333\","
-            + "\"errorDetail\":\"cluster stripe: unsupported\",\"at\":\"2026-11-23T02:00:01.250Z\"},"
+            + "\"errorDetail\":\"cluster stripe: unsupported\","
+            + "\"at\":\"2026-11-23T02:00:01.250Z\"},"
             + "\"nackCount\":2,\"connectedAt\":\"2026-11-23T02:00:00Z\","
             + "\"updatedAt\":\"2026-11-23T02:00:01.250Z\"}");
   }
@@ -82,6 +84,11 @@ class ProxyStatusCodecTest {
     assertThatThrownBy(() -> ProxyStatusCodec.fromJson("[1]"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("expected a JSON object");
+  }
+
+  @Test
+  void group_isTheServiceInItsForm() {
+    assertThat(nacked().group()).isEqualTo(ProxyGroup.sidecar("checkout"));
   }
 
   @Test
