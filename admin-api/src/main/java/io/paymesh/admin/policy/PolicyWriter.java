@@ -25,6 +25,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one path every write takes: plan the changes against the current policy, refuse them when
@@ -33,6 +35,8 @@ import java.util.stream.Collectors;
  * commit, so a plan's errors are exactly the ones a write would get.
  */
 public final class PolicyWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyWriter.class);
 
   /** The store's limit on documents per transaction (see PolicyRepository#commit). */
   public static final int MAX_CHANGES = 40;
@@ -62,7 +66,11 @@ public final class PolicyWriter {
       throw ApiException.unprocessable(REFUSED, checked.errors());
     }
     try {
-      return repository.commit(changes, actor, rollback);
+      CommitResult result = repository.commit(changes, actor, rollback);
+      // Names and revisions only: the documents are in the audit log, and no credential is here.
+      result.changes().forEach(c -> LOG.info("{} {} at revision {} by {}", c.key(), c.operation(),
+          c.revision(), actor.name()));
+      return result;
     } catch (PolicyValidationException e) {
       throw ApiException.unprocessable(PolicyDocuments.INVALID_BUNDLE, PolicyDocuments.details(e.errors(), ""));
     } catch (PreconditionFailedException e) {

@@ -10,7 +10,13 @@ import io.paymesh.admin.testing.KindSamples;
 import io.paymesh.admin.testing.PolicyDocs;
 import io.paymesh.admin.testing.TestTokens;
 import io.paymesh.config.testing.EtcdExtension;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -129,5 +135,32 @@ class AuthorizationTest {
     Http.Reply reply = ADMIN_PORT.get("/healthcheck").send();
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.json().path("etcd").path("healthy").asBoolean()).isTrue();
+  }
+
+  @Test
+  void tokens_neverAppearInTheLog() {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    log.start();
+    root.addAppender(log);
+    try {
+      HTTP.get("/v1/services").token("guessed-token-1234").send();
+      HTTP.put(KindSamples.SERVICE.path()).token(TestTokens.VIEWER).yaml(KindSamples.SERVICE.first()).send();
+      Http.Reply created = HTTP.put(KindSamples.SERVICE.path()).token(TestTokens.OPERATOR)
+          .yaml(KindSamples.SERVICE.first()).send();
+      assertThat(created.status()).isEqualTo(201);
+    } finally {
+      root.detachAppender(log);
+    }
+    List<String> lines = log.list.stream()
+        .map(e -> e.getFormattedMessage()
+            + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy())))
+        .toList();
+    // The write is logged (so the log was captured), with the token's name as the actor...
+    assertThat(lines).anyMatch(l -> l.startsWith("Service/reports CREATE at revision ")
+        && l.endsWith(" by " + TestTokens.OPERATOR_NAME));
+    // ...and no token, valid or not, appears anywhere.
+    assertThat(lines).noneMatch(l -> l.contains("guessed-token-1234") || l.contains(TestTokens.VIEWER)
+        || l.contains(TestTokens.OPERATOR) || l.contains(TestTokens.ADMIN));
   }
 }

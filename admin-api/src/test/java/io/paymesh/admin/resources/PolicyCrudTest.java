@@ -206,6 +206,14 @@ class PolicyCrudTest {
   }
 
   @Test
+  void put_withAnUnsupportedContentType_returns415AsJson() {
+    Http.Reply reply = HTTP.put("/v1/services/reports").token(TestTokens.OPERATOR)
+        .body("text/plain", KindSamples.SERVICE.first()).send();
+    assertThat(reply.status()).isEqualTo(415);
+    assertThat(reply.body()).isEqualTo("{\"code\":415,\"message\":\"Unsupported Media Type\",\"errors\":[]}");
+  }
+
+  @Test
   void unknownKind_returns404() {
     Http.Reply reply = HTTP.get("/v1/gateways").token(TestTokens.VIEWER).send();
     assertThat(reply.status()).isEqualTo(404);
