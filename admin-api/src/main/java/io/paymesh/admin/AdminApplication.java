@@ -1,19 +1,51 @@
 package io.paymesh.admin;
 
+import io.dropwizard.auth.AuthDynamicFeature;
+import io.dropwizard.auth.AuthValueFactoryProvider;
+import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
 import io.dropwizard.core.Application;
+import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.jersey.setup.JerseyEnvironment;
 import io.etcd.jetcd.Client;
+import io.paymesh.admin.auth.AdminPrincipal;
+import io.paymesh.admin.auth.JsonUnauthorizedHandler;
+import io.paymesh.admin.auth.TokenAuthenticator;
+import io.paymesh.admin.errors.ApiExceptionMapper;
+import io.paymesh.admin.errors.JsonProcessingExceptionMapper;
+import io.paymesh.admin.errors.UnexpectedExceptionMapper;
+import io.paymesh.admin.errors.WebApplicationExceptionMapper;
 import io.paymesh.admin.health.EtcdHealthCheck;
+import io.paymesh.admin.metrics.PrometheusServlet;
+import io.paymesh.admin.policy.PolicyDocuments;
+import io.paymesh.admin.policy.PolicyWriter;
+import io.paymesh.admin.resources.ApplyResource;
+import io.paymesh.admin.resources.AuditResource;
+import io.paymesh.admin.resources.OpenApiResource;
+import io.paymesh.admin.resources.PlanResource;
+import io.paymesh.admin.resources.PolicyBodyReader;
+import io.paymesh.admin.resources.PolicyKindResource;
+import io.paymesh.admin.resources.ProxyResource;
+import io.paymesh.config.audit.AuditLog;
+import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.store.EtcdSettings;
+import io.paymesh.config.store.PolicyRepository;
+import io.paymesh.xds.inspect.ConfigDumper;
+import io.paymesh.xds.inspect.PlanCalculator;
+import io.paymesh.xds.status.ProxyStatusReader;
+import java.time.Duration;
 
 /**
- * Entry point of the operators' admin API (Dropwizard). For now it connects to the policy's
- * etcd and reports its health on the admin port; the policy REST resources come in their own
- * issue. Run: {@code java -cp ... io.paymesh.admin.AdminApplication server admin-api.yaml}.
+ * Entry point of the operators' admin API (Dropwizard): the policy REST resources on the
+ * application port behind bearer-token auth, health and metrics (with {@code /prometheus}) on the
+ * admin port. Run: {@code java -jar admin-api/target/admin-api.jar server admin-api/admin-api.yaml}.
  */
 public final class AdminApplication extends Application<AdminConfiguration> {
 
   public static final String NAME = "paymesh-admin";
+  /** The scheme of the Authorization header: {@code Authorization: Bearer <token>}. */
+  public static final String AUTH_SCHEME = "Bearer";
+  public static final String REALM = "paymesh";
 
   public static void main(String[] args) throws Exception {
     new AdminApplication().run(args);
@@ -36,5 +68,57 @@ public final class AdminApplication extends Application<AdminConfiguration> {
         .register(
             EtcdHealthCheck.NAME,
             new EtcdHealthCheck(client.getKVClient(), settings, etcd.requestTimeout()));
+    environment
+        .admin()
+        .addServlet("prometheus", new PrometheusServlet(environment.metrics()))
+        .addMapping(PrometheusServlet.PATH);
+
+    JerseyEnvironment jersey = environment.jersey();
+    registerErrorHandling(configuration, jersey);
+    registerAuth(configuration, jersey);
+    jersey.register(new PolicyBodyReader());
+    jersey.register(new OpenApiResource());
+    registerPolicyResources(client, settings.prefix(), etcd, environment);
+  }
+
+  private static void registerPolicyResources(Client client, String prefix, EtcdConfiguration etcd,
+      Environment environment) {
+    PolicyCodec codec = new PolicyCodec();
+    Duration timeout = Duration.ofMillis(etcd.requestTimeout().toMilliseconds());
+    PolicyRepository repository = new PolicyRepository(client, prefix, codec, timeout);
+    AuditLog audit = new AuditLog(client, prefix, timeout);
+    PolicyWriter writer = new PolicyWriter(repository, new PlanCalculator());
+    PolicyDocuments documents = new PolicyDocuments(codec);
+    JerseyEnvironment jersey = environment.jersey();
+    jersey.register(new PolicyKindResource(repository, audit, codec, writer, environment.getObjectMapper()));
+    jersey.register(new PlanResource(documents, writer));
+    jersey.register(new ApplyResource(documents, writer));
+    jersey.register(new AuditResource(audit, codec, environment.getObjectMapper()));
+    jersey.register(new ProxyResource(new ProxyStatusReader(client, prefix), repository,
+        new ConfigDumper(), environment.getObjectMapper()));
+  }
+
+  private static void registerErrorHandling(AdminConfiguration configuration, JerseyEnvironment jersey) {
+    // Dropwizard's default mappers answer with their own shapes and, for JSON errors, details of
+    // the body; ours give every error the API's one JSON shape.
+    if (configuration.getServerFactory() instanceof AbstractServerFactory) {
+      ((AbstractServerFactory) configuration.getServerFactory()).setRegisterDefaultExceptionMappers(false);
+    }
+    jersey.register(new ApiExceptionMapper());
+    jersey.register(new WebApplicationExceptionMapper());
+    jersey.register(new JsonProcessingExceptionMapper());
+    jersey.register(new UnexpectedExceptionMapper());
+  }
+
+  private static void registerAuth(AdminConfiguration configuration, JerseyEnvironment jersey) {
+    jersey.register(
+        new AuthDynamicFeature(
+            new OAuthCredentialAuthFilter.Builder<AdminPrincipal>()
+                .setAuthenticator(new TokenAuthenticator(configuration.getTokens()))
+                .setPrefix(AUTH_SCHEME)
+                .setRealm(REALM)
+                .setUnauthorizedHandler(new JsonUnauthorizedHandler())
+                .buildAuthFilter()));
+    jersey.register(new AuthValueFactoryProvider.Binder<>(AdminPrincipal.class));
   }
 }

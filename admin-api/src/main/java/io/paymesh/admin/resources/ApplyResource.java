@@ -1,0 +1,55 @@
+package io.paymesh.admin.resources;
+
+import io.dropwizard.auth.Auth;
+import io.paymesh.admin.api.CommitResponse;
+import io.paymesh.admin.api.PolicyBody;
+import io.paymesh.admin.api.PolicyMediaTypes;
+import io.paymesh.admin.auth.AdminPrincipal;
+import io.paymesh.admin.auth.WritePermissions;
+import io.paymesh.admin.errors.ApiException;
+import io.paymesh.admin.policy.PolicyDocuments;
+import io.paymesh.admin.policy.PolicyWriter;
+import io.paymesh.config.model.PolicyResource;
+import io.paymesh.config.store.Actor;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * {@code POST /v1/apply}: writes a bundle of documents in one etcd transaction, all or none. The
+ * caller needs the write role of every kind in the bundle; one invalid document, a Gate
+ * regression or a missing CDE reason refuses the whole bundle with every error.
+ */
+@Path("/v1/apply")
+@PermitAll
+@Produces(MediaType.APPLICATION_JSON)
+public final class ApplyResource {
+
+  private final PolicyDocuments documents;
+  private final PolicyWriter writer;
+
+  public ApplyResource(PolicyDocuments documents, PolicyWriter writer) {
+    this.documents = documents;
+    this.writer = writer;
+  }
+
+  @POST
+  @Consumes({MediaType.APPLICATION_JSON, PolicyMediaTypes.APPLICATION_YAML,
+      PolicyMediaTypes.TEXT_YAML, PolicyMediaTypes.APPLICATION_X_YAML})
+  public CommitResponse apply(@Auth AdminPrincipal caller, @HeaderParam(Headers.REASON) String reason,
+      PolicyBody body) {
+    WritePermissions.requireSomeWrite(caller);
+    if (body == null) {
+      throw ApiException.badRequest("the request body is empty");
+    }
+    PolicyDocuments.Bundle bundle = documents.bundle(body);
+    WritePermissions.requireWrite(caller,
+        bundle.documents().stream().map(PolicyResource::kind).toList());
+    String why = reason != null ? reason : bundle.reason().orElse(null);
+    return PolicyWriter.view(writer.write(BundleChanges.of(bundle), new Actor(caller.getName(), why), false));
+  }
+}
