@@ -32,15 +32,21 @@ public final class Mesh implements AutoCloseable {
   private XdsServer server;
   private int adsPort;
 
-  private Mesh(Client etcd) {
+  private Mesh(Client etcd, String prefix) {
     this.etcd = etcd;
-    this.prefix = "/paymesh-test-" + PREFIXES.incrementAndGet() + "/";
+    this.prefix = prefix;
     this.repository = new PolicyRepository(etcd, prefix, codec);
     this.endpoints = new EndpointRegistry(etcd, prefix);
   }
 
+  /** A mesh on a fresh prefix of its own. */
   public static Mesh start(EtcdExtension etcdProcess) throws Exception {
-    Mesh mesh = new Mesh(etcdProcess.client());
+    return start(etcdProcess, "/paymesh-test-" + PREFIXES.incrementAndGet() + "/");
+  }
+
+  /** A mesh on the given prefix, e.g. the one an admin-api under test writes to. */
+  public static Mesh start(EtcdExtension etcdProcess, String prefix) throws Exception {
+    Mesh mesh = new Mesh(etcdProcess.client(), prefix);
     mesh.server = XdsServer.start(mesh.etcd, mesh.prefix, COALESCE_WINDOW,
         new InetSocketAddress("127.0.0.1", 0));
     mesh.adsPort = mesh.server.adsPort();
