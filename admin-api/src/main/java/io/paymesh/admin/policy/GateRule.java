@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A write may not break a group that passes the Gate today: the xds-servers would keep sending
- * that group its last good config, so the write would silently not take effect there. Groups that
- * already fail are not blamed on the write.
+ * A write may not leave a group failing the Gate unless it already fails today: the xds-servers
+ * would keep sending that group its last good config (or none, for a new service), so the write
+ * would silently not take effect there. Groups that already fail are not blamed on the write.
  */
 final class GateRule {
 

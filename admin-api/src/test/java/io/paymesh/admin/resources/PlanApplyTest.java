@@ -158,6 +158,30 @@ class PlanApplyTest {
   }
 
   @Test
+  void creatingAServiceWhoseConfigFailsTheGate_isRefusedWith422() throws Exception {
+    // A new service would never get a config if the xds-servers refuse it: refuse it here.
+    long before = ETCD.currentRevision();
+
+    Http.Reply reply = HTTP.put("/v1/services/refunds").token(TestTokens.OPERATOR).yaml("""
+        kind: Service
+        name: refunds
+        spec:
+          ports: [{name: grpc, port: 8443, targetPort: 9090, protocol: GRPC}]
+          identity: spiffe://paymesh.local/ns/payments/sa/refunds
+          pciScope: CONNECTED
+          dependencies: [no-such-service]
+        """).send();
+
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(422);
+    assertThat(reply.json().path("errors")).isNotEmpty().allSatisfy(error -> {
+      assertThat(error.path("path").asText()).isEqualTo("gate");
+      assertThat(error.path("message").asText()).startsWith("group refunds (")
+          .contains("no-such-service");
+    });
+    assertThat(ETCD.currentRevision()).isEqualTo(before);
+  }
+
+  @Test
   void write_touchingACdeService_needsAReason() throws Exception {
     Http.Reply current = HTTP.get("/v1/authorizationpolicies/ledger-callers").token(TestTokens.VIEWER).send();
     String body = """

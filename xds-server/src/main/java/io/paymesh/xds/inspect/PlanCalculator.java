@@ -58,8 +58,9 @@ public final class PlanCalculator {
    *
    * @param changes in xDS type order (LDS, RDS, CDS, EDS), each type sorted by name
    * @param violationsAfter the Gate's verdict on the new config (empty = it would be pushed)
-   * @param newlyFailing the group's service exists today and passes the Gate, and would fail it
-   *     after the change: the change would freeze that group on its current config
+   * @param newlyFailing the group passes the Gate today, or its service does not exist yet, and
+   *     would fail it after the change: the change would freeze that group on its current config
+   *     (or leave a new service's proxies without any)
    */
   public record GroupPlan(
       ProxyGroup group,
@@ -88,8 +89,10 @@ public final class PlanCalculator {
         GroupConfig was = dumper.dump(before, group);
         GroupConfig will = dumper.dump(after, group);
         List<ResourceChange> changes = changes(was, will);
-        boolean newlyFailing = before.services().containsKey(service)
-            && was.passesGate() && !will.passesGate();
+        // A group that fails today is not blamed on this change; one that passes today, or does
+        // not exist yet, would be frozen on its current config (or never get one).
+        boolean failingToday = before.services().containsKey(service) && !was.passesGate();
+        boolean newlyFailing = !will.passesGate() && !failingToday;
         if (!changes.isEmpty() || newlyFailing) {
           plans.add(new GroupPlan(group, changes, will.violations(), newlyFailing));
         }

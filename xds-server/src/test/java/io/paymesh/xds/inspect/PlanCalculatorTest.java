@@ -151,6 +151,25 @@ class PlanCalculatorTest {
   }
 
   @Test
+  void newServiceThatFailsTheGate_isNewlyFailing() {
+    Service refunds = refunds();
+    Service withUnknownDependency = new Service(refunds.name(), new Service.Spec(
+        refunds.spec().ports(), refunds.spec().identity(), refunds.spec().pciScope(),
+        List.of("ledger", "no-such-service"), refunds.spec().loadBalancing(),
+        refunds.spec().circuitBreakers(), refunds.spec().outlierDetection()));
+
+    List<GroupPlan> plans = calculator.plan(PolicyFixtures.snapshot(),
+        fixturesWith(withUnknownDependency));
+
+    assertThat(plans).extracting(GroupPlan::group).containsExactly(
+        ProxyGroup.sidecar("refunds"), ProxyGroup.proxyless("refunds"));
+    assertThat(plans).allSatisfy(plan -> {
+      assertThat(plan.newlyFailing()).isTrue();
+      assertThat(plan.violationsAfter()).extracting(GateViolation::invariant).contains("references");
+    });
+  }
+
+  @Test
   void aGroupFailingBeforeAndAfter_isNotNewlyFailing() {
     // payments-v1's sidecar fails on the unknown caller "ghost" before and after this change.
     Service paymentsV1 = PolicyFixtures.paymentsV1();
