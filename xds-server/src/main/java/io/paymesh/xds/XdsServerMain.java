@@ -1,5 +1,6 @@
 package io.paymesh.xds;
 
+import com.codahale.metrics.jmx.JmxReporter;
 import io.etcd.jetcd.Client;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -36,10 +37,12 @@ public final class XdsServerMain {
             config.replicaIdOrDefault());
     LOG.info("paymesh xds-server {}: ADS on {}:{}, policy from {} under {}", server.replicaId(),
         config.ads().host(), server.adsPort(), config.etcd().endpoints(), config.etcd().prefix());
+    JmxReporter jmx = JmxMetrics.export(server.metrics());
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("shutting down");
+      jmx.close();
       try {
         server.close();
       } catch (InterruptedException e) {
