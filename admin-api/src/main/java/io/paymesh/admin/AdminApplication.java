@@ -5,6 +5,9 @@ import io.dropwizard.auth.AuthValueFactoryProvider;
 import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.server.AbstractServerFactory;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jersey.setup.JerseyEnvironment;
 import io.etcd.jetcd.Client;
@@ -54,6 +57,17 @@ public final class AdminApplication extends Application<AdminConfiguration> {
   @Override
   public String getName() {
     return NAME;
+  }
+
+  /**
+   * Config files may name environment variables ({@code ${VAR}}, {@code ${VAR:-default}}), so a
+   * deployment can hand in token hashes without writing them into a file. Strict: a variable
+   * that is neither set nor defaulted stops the start with its name.
+   */
+  @Override
+  public void initialize(Bootstrap<AdminConfiguration> bootstrap) {
+    bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+        bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(true)));
   }
 
   @Override
