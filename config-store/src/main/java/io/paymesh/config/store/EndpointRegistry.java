@@ -4,12 +4,8 @@ import static io.paymesh.config.store.EtcdCalls.await;
 import static io.paymesh.config.store.EtcdCalls.bytes;
 
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.common.exception.ErrorCode;
-import io.etcd.jetcd.common.exception.EtcdException;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
-import io.grpc.stub.StreamObserver;
 import io.paymesh.config.validation.ValidationError;
 import java.time.Duration;
 import java.util.List;
@@ -141,7 +137,12 @@ public final class EndpointRegistry implements AutoCloseable {
           PutOption.builder().withLeaseId(lease).build()), timeout, "register " + key);
       leaseId = lease;
       if (keepAlive) {
-        keepAliveHandle = client.getLeaseClient().keepAlive(lease, new KeepAliveObserver(lease));
+        keepAliveHandle = client.getLeaseClient().keepAlive(lease, new LeaseLossObserver(
+            "lease of " + key, () -> {
+              if (!closed) {
+                scheduleReestablish(lease, Duration.ZERO);
+              }
+            }));
       }
       LOG.info("Registered {} under lease {} (ttl {}s{})", key, Long.toHexString(lease),
           ttlSeconds, keepAlive ? ", kept alive" : ", not renewed");
@@ -200,39 +201,6 @@ public final class EndpointRegistry implements AutoCloseable {
         // The lease expires by itself after its TTL; nothing else to do.
         LOG.warn("Cannot revoke lease of {}: {}; it expires within {}s", key, e.getMessage(),
             ttlSeconds);
-      }
-    }
-
-    /** jetcd renews the lease and restarts its stream itself; we only act when the lease is lost. */
-    private final class KeepAliveObserver implements StreamObserver<LeaseKeepAliveResponse> {
-      private final long lease;
-
-      KeepAliveObserver(long lease) {
-        this.lease = lease;
-      }
-
-      @Override
-      public void onNext(LeaseKeepAliveResponse response) {
-        // renewed; nothing to do
-      }
-
-      @Override
-      public void onError(Throwable error) {
-        if (error instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND) {
-          LOG.warn("Lease of {} expired; registering again", key);
-          scheduleReestablish(lease, Duration.ZERO);
-        } else {
-          LOG.debug("Keep-alive of {} interrupted: {}", key, error.toString());
-        }
-      }
-
-      @Override
-      public void onCompleted() {
-        // jetcd completes a keep-alive whose lease passed its deadline without renewal.
-        if (!closed) {
-          LOG.warn("Keep-alive of {} lapsed; registering again", key);
-          scheduleReestablish(lease, Duration.ZERO);
-        }
       }
     }
   }

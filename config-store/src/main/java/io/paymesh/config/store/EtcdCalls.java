@@ -1,6 +1,8 @@
 package io.paymesh.config.store;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +34,12 @@ public final class EtcdCalls {
 
   public static ByteSequence bytes(String s) {
     return ByteSequence.from(s, StandardCharsets.UTF_8);
+  }
+
+  /** True when etcd answered that a lease does not exist (expired or revoked). */
+  public static boolean isLeaseNotFound(Throwable error) {
+    Throwable cause = error instanceof PolicyStoreException ? error.getCause() : error;
+    return cause instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND;
   }
 
   public static String string(ByteSequence b) {

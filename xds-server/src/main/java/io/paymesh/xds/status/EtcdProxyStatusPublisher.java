@@ -1,19 +1,19 @@
 package io.paymesh.xds.status;
 
-import static io.paymesh.xds.status.EtcdFutures.await;
-import static io.paymesh.xds.status.EtcdFutures.bytes;
+import static io.paymesh.config.store.EtcdCalls.await;
+import static io.paymesh.config.store.EtcdCalls.bytes;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
-import io.grpc.stub.StreamObserver;
+import io.paymesh.config.store.EtcdCalls;
+import io.paymesh.config.store.LeaseLossObserver;
 import io.paymesh.xds.ads.ProxyStatusRegistry;
 import io.paymesh.xds.ads.ProxyStatusRegistry.ProxyStatus;
 import java.time.Duration;
@@ -138,7 +138,7 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
       }
       retryDelay = MIN_RETRY;
     } catch (RuntimeException e) {
-      if (EtcdFutures.isLeaseNotFound(e)) {
+      if (EtcdCalls.isLeaseNotFound(e)) {
         leaseLost(leaseId);
       }
       Duration delay = retryDelay;
@@ -199,7 +199,9 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
         await(client.getLeaseClient().grant(ttlSeconds), CALL_TIMEOUT, "grant status lease")
             .getID();
     leaseId = lease;
-    keepAlive = client.getLeaseClient().keepAlive(lease, new KeepAliveObserver(lease));
+    keepAlive = client.getLeaseClient().keepAlive(lease, new LeaseLossObserver(
+        "proxy status lease " + Long.toHexString(lease),
+        () -> submit(() -> leaseLost(lease), Duration.ZERO)));
     LOG.info("replica {} publishes proxy status under {} with lease {} (ttl {}s)", replicaId,
         keys.root(), Long.toHexString(lease), ttlSeconds);
   }
@@ -262,35 +264,5 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
           Long.toHexString(leaseId), e.getMessage(), ttlSeconds);
     }
     leaseId = 0;
-  }
-
-  /** jetcd renews the lease and reconnects its stream itself; we only act when it is lost. */
-  private final class KeepAliveObserver implements StreamObserver<LeaseKeepAliveResponse> {
-    private final long lease;
-
-    KeepAliveObserver(long lease) {
-      this.lease = lease;
-    }
-
-    @Override
-    public void onNext(LeaseKeepAliveResponse response) {
-      // renewed; nothing to do
-    }
-
-    @Override
-    public void onError(Throwable error) {
-      if (EtcdFutures.isLeaseNotFound(error)) {
-        submit(() -> leaseLost(lease), Duration.ZERO);
-      } else {
-        LOG.debug("keep-alive of status lease {} interrupted: {}", Long.toHexString(lease),
-            error.toString());
-      }
-    }
-
-    @Override
-    public void onCompleted() {
-      // jetcd completes a keep-alive whose lease passed its deadline without renewal.
-      submit(() -> leaseLost(lease), Duration.ZERO);
-    }
   }
 }

@@ -1,8 +1,8 @@
 package io.paymesh.xds.status;
 
-import static io.paymesh.xds.status.EtcdFutures.await;
-import static io.paymesh.xds.status.EtcdFutures.bytes;
-import static io.paymesh.xds.status.EtcdFutures.string;
+import static io.paymesh.config.store.EtcdCalls.await;
+import static io.paymesh.config.store.EtcdCalls.bytes;
+import static io.paymesh.config.store.EtcdCalls.string;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
