@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", BenchJvm.LOGBACK})
-@Warmup(iterations = 5, time = 2)
+// At 1000 services one publish takes seconds, so an iteration is one or two publishes: eight
+// warmup iterations let the JIT settle before measuring.
+@Warmup(iterations = 8, time = 2)
 @Measurement(iterations = 5, time = 3)
 public class PublishBenchmark {
   @Param({"10", "100", "1000"})
