@@ -1,0 +1,84 @@
+package io.paymesh.xds.bench;
+
+import com.codahale.metrics.MetricRegistry;
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.paymesh.config.store.PolicySnapshot;
+import io.paymesh.xds.ads.ProxyGroups;
+import io.paymesh.xds.ads.SnapshotPublisher;
+import io.paymesh.xds.gate.Gate;
+import io.paymesh.xds.translate.GroupTranslator;
+import io.paymesh.xds.translate.ProxyGroup;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * SnapshotPublisher.publish of a whole policy: the time from a policy snapshot reaching the
+ * publisher to every group's snapshot being in the cache. {@code change} alternates between two
+ * policies that differ in one RouteTable (the steady-state case: every group is rebuilt, a few
+ * reach the cache); {@code cold} publishes into a fresh cache (start-up: every group is set).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", BenchJvm.LOGBACK})
+// At 1000 services one publish takes seconds, so an iteration is one or two publishes: eight
+// warmup iterations let the JIT settle before measuring.
+@Warmup(iterations = 8, time = 2)
+@Measurement(iterations = 5, time = 3)
+public class PublishBenchmark {
+  @Param({"10", "100", "1000"})
+  public int services;
+
+  private PolicySnapshot original;
+  private PolicySnapshot changed;
+  private SnapshotPublisher warm;
+  private SnapshotPublisher fresh;
+  private long publishes;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    SyntheticPolicy policy = SyntheticPolicy.generate(services);
+    original = policy.snapshot(1);
+    changed = policy.withChangedRouteTable().snapshot(2);
+    warm = newPublisher();
+    warm.publish(original);
+    if (!warm.failingGroups().isEmpty()) {
+      throw new IllegalStateException("synthetic groups fail the Gate: " + warm.failingGroups());
+    }
+  }
+
+  /** A new cache and publisher for every cold publish; not part of the measured time. */
+  @Setup(Level.Invocation)
+  public void freshCache() {
+    fresh = newPublisher();
+  }
+
+  @Benchmark
+  public SnapshotPublisher change() {
+    publishes++;
+    warm.publish(publishes % 2 == 0 ? original : changed);
+    return warm;
+  }
+
+  @Benchmark
+  public SnapshotPublisher cold() {
+    fresh.publish(original);
+    return fresh;
+  }
+
+  private static SnapshotPublisher newPublisher() {
+    SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
+    return new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, new MetricRegistry());
+  }
+}
