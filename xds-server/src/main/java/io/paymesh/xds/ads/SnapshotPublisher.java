@@ -42,7 +42,6 @@ public final class SnapshotPublisher {
   // Guarded by this: publish() is the only mutator and is synchronized.
   private final Set<ProxyGroup> servedGroups = new HashSet<>();
   private final Map<ProxyGroup, List<GateViolation>> failing = new HashMap<>();
-  private volatile long lastRevision;
 
   public SnapshotPublisher(
       GroupTranslator translator,
@@ -78,7 +77,6 @@ public final class SnapshotPublisher {
         failing.remove(removed);
       }
     }
-    lastRevision = policy.revision();
   }
 
   private void publishGroup(PolicySnapshot policy, ProxyGroup group) {
@@ -113,11 +111,6 @@ public final class SnapshotPublisher {
   /** Groups whose latest config the Gate refused, with the reasons. */
   public synchronized Map<ProxyGroup, List<GateViolation>> failingGroups() {
     return Map.copyOf(failing);
-  }
-
-  /** The etcd revision of the last policy snapshot processed. */
-  public long lastRevision() {
-    return lastRevision;
   }
 
   static Snapshot toSnapshot(GroupResources r) {
