@@ -42,6 +42,24 @@ public final class XdsNames {
   /** Retry conditions under which the request never reached the upstream application. */
   public static final Set<String> SAFE_RETRY_ON = Set.of("connect-failure", "refused-stream");
 
+  // Workload identity: where the workload agent writes a workload's certificate, key and trust
+  // bundle, and how Envoy (file-based SDS) and proxyless gRPC (certificate provider) find them.
+  /** The agent's output directory on every workload (its --dir default). */
+  public static final String IDENTITY_DIR = "/var/run/paymesh/identity";
+  public static final String IDENTITY_CERT_FILE = "cert.pem";
+  public static final String IDENTITY_KEY_FILE = "key.pem";
+  public static final String IDENTITY_BUNDLE_FILE = "bundle.pem";
+  /** File-based SDS: Envoy reads these Secret files, reloaded when the directory moves. */
+  public static final String SDS_CERTIFICATE_FILE = "sds/certificate.yaml";
+  public static final String SDS_TRUST_BUNDLE_FILE = "sds/trust-bundle.yaml";
+  public static final String WORKLOAD_CERTIFICATE_SECRET = "workload-certificate";
+  public static final String MESH_TRUST_BUNDLE_SECRET = "mesh-trust-bundle";
+  /** The gRPC bootstrap's certificate_providers key (a file_watcher over the agent's files). */
+  public static final String CERTIFICATE_PROVIDER_INSTANCE = "paymesh-workload";
+  /** gRFC A36: a proxyless gRPC server asks LDS for this name, %s being 0.0.0.0:port. */
+  public static final String SERVER_LISTENER_TEMPLATE =
+      "grpc/server?xds.resource.listening_address=%s";
+
   public static final Duration SERVICE_CONNECT_TIMEOUT = Duration.ofSeconds(1);
   public static final Duration DEFAULT_ROUTE_TIMEOUT = Duration.ofSeconds(10);
 
