@@ -52,9 +52,13 @@ public final class ContentVersion {
 
   /**
    * The version of each resource type of a group, keyed by type URL in xDS order (LDS, RDS, CDS,
-   * EDS). The one place that turns a group's resources into versions: the snapshot publisher
-   * publishes exactly these, and the admin API's config dump and plan report them, so a version
-   * an operator sees can be compared with the one a proxy ACKs.
+   * EDS, then SDS). The one place that turns a group's resources into versions: the snapshot
+   * publisher publishes exactly these, and the admin API's config dump and plan report them, so a
+   * version an operator sees can be compared with the one a proxy ACKs.
+   *
+   * <p>SDS is listed only when the group has secrets: a proxy asks for secrets over ADS only when
+   * a cluster or listener names one, so a group without any would show an SDS version that no
+   * proxy ever ACKs.
    */
   public static Map<String, String> ofGroup(GroupResources resources) {
     Map<String, String> versions = new LinkedHashMap<>();
@@ -62,6 +66,9 @@ public final class ContentVersion {
     versions.put(Resources.V3.ROUTE_TYPE_URL, of(resources.routes()));
     versions.put(Resources.V3.CLUSTER_TYPE_URL, of(resources.clusters()));
     versions.put(Resources.V3.ENDPOINT_TYPE_URL, of(resources.endpoints()));
+    if (!resources.secrets().isEmpty()) {
+      versions.put(Resources.V3.SECRET_TYPE_URL, of(resources.secrets()));
+    }
     return Collections.unmodifiableMap(versions);
   }
 

@@ -120,8 +120,10 @@ public final class SnapshotPublisher {
         r.endpoints(), versions.get(Resources.V3.ENDPOINT_TYPE_URL),
         r.listeners(), versions.get(Resources.V3.LISTENER_TYPE_URL),
         r.routes(), versions.get(Resources.V3.ROUTE_TYPE_URL),
-        // Secrets are not translated yet (certificates come with PeerAuthentication).
-        List.of(), ContentVersion.of(List.of()));
+        // ofGroup lists SDS only for a group that has secrets (see there); the cache needs a
+        // version either way, and the hash of no resources is the same every time.
+        r.secrets(), versions.getOrDefault(Resources.V3.SECRET_TYPE_URL,
+            ContentVersion.of(List.of())));
   }
 
   private static boolean sameVersions(Snapshot a, Snapshot b) {
@@ -134,6 +136,7 @@ public final class SnapshotPublisher {
 
   private static String describe(Snapshot s) {
     return "lds=" + s.listeners().version() + " rds=" + s.routes().version()
-        + " cds=" + s.clusters().version() + " eds=" + s.endpoints().version();
+        + " cds=" + s.clusters().version() + " eds=" + s.endpoints().version()
+        + " sds=" + s.secrets().version();
   }
 }

@@ -7,6 +7,7 @@ import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
@@ -25,8 +26,8 @@ import java.util.stream.Stream;
 
 /**
  * Payment invariant 8: no key material inline in any resource; certificates come over SDS. Walks
- * every field of every resource, unpacking typed_config Anys (filters, transport sockets, protocol
- * options). An Any of a type it cannot read fails closed: the Gate cannot prove it holds no key.
+ * every field of every resource, secrets included, unpacking typed_config Anys (filters, listener
+ * filters, transport sockets, protocol options). An Any of a type it cannot read fails closed: the Gate cannot prove it holds no key.
  */
 final class InlinePrivateKeyCheck implements GateCheck {
   static final String INVARIANT = "8";
@@ -41,6 +42,7 @@ final class InlinePrivateKeyCheck implements GateCheck {
               HttpConnectionManager.getDefaultInstance(),
               RBAC.getDefaultInstance(),
               Router.getDefaultInstance(),
+              TlsInspector.getDefaultInstance(),
               UpstreamTlsContext.getDefaultInstance(),
               DownstreamTlsContext.getDefaultInstance(),
               Secret.getDefaultInstance(),
@@ -62,6 +64,7 @@ final class InlinePrivateKeyCheck implements GateCheck {
     resources.routes().forEach(r -> walk(ResourceNames.routeConfiguration(r), r, "", out));
     resources.clusters().forEach(c -> walk(ResourceNames.cluster(c), c, "", out));
     resources.endpoints().forEach(e -> walk(ResourceNames.loadAssignment(e), e, "", out));
+    resources.secrets().forEach(s -> walk(ResourceNames.secret(s), s, "", out));
     return out;
   }
 

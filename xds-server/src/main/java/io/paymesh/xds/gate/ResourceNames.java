@@ -4,6 +4,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.paymesh.config.model.Kind;
 
 /** How violations name resources: {@code <Type>/<name>}, with a route or rule where it matters. */
@@ -32,6 +33,10 @@ final class ResourceNames {
 
   static String loadAssignment(ClusterLoadAssignment cla) {
     return "ClusterLoadAssignment/" + cla.getClusterName();
+  }
+
+  static String secret(Secret secret) {
+    return "Secret/" + secret.getName();
   }
 
   static String policy(Kind kind, String name) {

@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.ads.ContentVersion;
 import io.paymesh.xds.gate.Gate;
@@ -33,9 +34,11 @@ public final class ConfigDumper {
   /**
    * A group's config for one policy.
    *
-   * @param versions per type URL (LDS, RDS, CDS, EDS), equal to what the xds-server publishes
-   *     when the Gate passes, so they can be compared with a proxy's ACKed versions
-   * @param resources listeners, routes, clusters, endpoints in that order, each sorted by name
+   * @param versions per type URL (LDS, RDS, CDS, EDS, and SDS when the group has secrets), equal
+   *     to what the xds-server publishes when the Gate passes, so they can be compared with a
+   *     proxy's ACKed versions
+   * @param resources listeners, routes, clusters, endpoints, secrets in that order, each sorted
+   *     by name
    * @param violations the Gate's verdict; when not empty the xds-server does not push this config
    *     and the group keeps its last good one
    */
@@ -75,6 +78,7 @@ public final class ConfigDumper {
         Cluster::getName);
     add(dumps, Resources.V3.ENDPOINT_TYPE_URL, versions, resources.endpoints(),
         ClusterLoadAssignment::getClusterName);
+    add(dumps, Resources.V3.SECRET_TYPE_URL, versions, resources.secrets(), Secret::getName);
     return new GroupConfig(group, versions, dumps, violations);
   }
 

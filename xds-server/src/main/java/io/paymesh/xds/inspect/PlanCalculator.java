@@ -28,7 +28,8 @@ public final class PlanCalculator {
       Resources.V3.LISTENER_TYPE_URL,
       Resources.V3.ROUTE_TYPE_URL,
       Resources.V3.CLUSTER_TYPE_URL,
-      Resources.V3.ENDPOINT_TYPE_URL);
+      Resources.V3.ENDPOINT_TYPE_URL,
+      Resources.V3.SECRET_TYPE_URL);
 
   private final ConfigDumper dumper = new ConfigDumper();
 
@@ -56,7 +57,7 @@ public final class PlanCalculator {
   /**
    * What changes for one group.
    *
-   * @param changes in xDS type order (LDS, RDS, CDS, EDS), each type sorted by name
+   * @param changes in xDS type order (LDS, RDS, CDS, EDS, SDS), each type sorted by name
    * @param violationsAfter the Gate's verdict on the new config (empty = it would be pushed)
    * @param newlyFailing the group passes the Gate today, or its service does not exist yet, and
    *     would fail it after the change: the change would freeze that group on its current config

@@ -5,6 +5,7 @@ import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
@@ -18,8 +19,8 @@ import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
  */
 final class XdsJson {
   /**
-   * Every message the translators pack into an Any (filters, transport sockets, protocol
-   * options), plus the TLS types the Gate already knows. A type missing here makes the dump fail
+   * Every message the translators pack into an Any (filters, listener filters, transport sockets,
+   * protocol options), plus the TLS types the Gate already knows. A type missing here makes the dump fail
    * loudly rather than print an opaque blob: ConfigDumperTest dumps every group of a policy that
    * uses them all.
    */
@@ -28,6 +29,7 @@ final class XdsJson {
           .add(HttpConnectionManager.getDescriptor())
           .add(RBAC.getDescriptor())
           .add(Router.getDescriptor())
+          .add(TlsInspector.getDescriptor())
           .add(UpstreamTlsContext.getDescriptor())
           .add(DownstreamTlsContext.getDescriptor())
           .add(Secret.getDescriptor())

@@ -33,12 +33,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Translates a service's dependencies into CDS clusters: EDS clusters for mesh Services, TLS
- * clusters with inline, prioritised endpoints for PaymentProcessors, and (sidecars only) static
- * clusters to the local app. Only dependencies get clusters: the CDS scope is the egress
- * allow-list.
+ * Translates a service's dependencies into CDS clusters: mTLS EDS clusters for mesh Services, TLS
+ * clusters with inline, prioritised endpoints for PaymentProcessors, and (sidecars only) plaintext
+ * static clusters to the local app on loopback. Only dependencies get clusters: the CDS scope is
+ * the egress allow-list.
  */
 final class ClusterTranslator {
+  private final MtlsTranslator mtls = new MtlsTranslator();
 
   /** Clusters for {@code service}'s dependencies, plus its local-app clusters when a sidecar. */
   List<Cluster> clusters(
@@ -51,7 +52,7 @@ final class ClusterTranslator {
       Service target = services.get(dependency);
       PaymentProcessor processor = processors.get(dependency);
       if (target != null) {
-        clusters.add(serviceCluster(target));
+        clusters.add(serviceCluster(target, form));
       } else if (processor != null) {
         clusters.add(processorCluster(processor));
       }
@@ -63,8 +64,11 @@ final class ClusterTranslator {
     return clusters;
   }
 
-  /** A mesh service: endpoints come from EDS over ADS, named like the cluster. */
-  Cluster serviceCluster(Service target) {
+  /**
+   * A mesh service: endpoints come from EDS over ADS, named like the cluster; connections are
+   * mTLS that verify the target's exact SPIFFE ID, in the form the proxy reads.
+   */
+  Cluster serviceCluster(Service target, ProxyForm form) {
     Cluster.Builder cluster =
         Cluster.newBuilder()
             .setName(target.name())
@@ -81,6 +85,8 @@ final class ClusterTranslator {
     if (grpc) {
       putHttp2(cluster);
     }
+    cluster.setTransportSocket(
+        MtlsTranslator.tlsTransportSocket(mtls.upstream(target, form, grpc)));
     return cluster.build();
   }
 
@@ -173,10 +179,7 @@ final class ClusterTranslator {
                                     .setName(tls.trustedCaSecret())
                                     .setSdsConfig(adsConfigSource()))))
             .build();
-    return TransportSocket.newBuilder()
-        .setName(XdsNames.TLS_TRANSPORT_SOCKET)
-        .setTypedConfig(Any.pack(context))
-        .build();
+    return MtlsTranslator.tlsTransportSocket(context);
   }
 
   private static void putHttp2(Cluster.Builder cluster) {

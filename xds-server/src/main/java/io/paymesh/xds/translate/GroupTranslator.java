@@ -4,6 +4,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.Optional;
 
 /**
  * The translator step of the pipeline: (PolicySnapshot, ProxyGroup) -> the group's Envoy
- * resources. Pure and deterministic (no I/O, no clock); the Gate checks its output before a push.
+ * resources (listeners, routes, clusters, endpoints and ADS-served secrets). Pure and
+ * deterministic (no I/O, no clock); the Gate checks its output before a push.
  */
 public final class GroupTranslator {
   private final ClusterTranslator clusters = new ClusterTranslator();
@@ -19,6 +21,8 @@ public final class GroupTranslator {
   private final RouteTranslator routes = new RouteTranslator();
   private final ListenerTranslator listeners = new ListenerTranslator();
   private final RbacFilterTranslator rbac = new RbacFilterTranslator();
+  private final MtlsTranslator mtls = new MtlsTranslator();
+  private final SecretTranslator secrets = new SecretTranslator();
 
   /** The group's resources, or empty when its service is not in the snapshot. */
   public Optional<GroupResources> translate(PolicySnapshot snapshot, ProxyGroup group) {
@@ -36,8 +40,11 @@ public final class GroupTranslator {
     List<RouteConfiguration> routeConfigs =
         routes.routeConfigurations(snapshot, service, group.form());
     List<Listener> listenerList =
-        listeners.listeners(service, group.form(), rbac.rbacFilter(snapshot, service.name()));
-    return Optional.of(
-        GroupResources.sorted(listenerList, routeConfigs, clusterList, loadAssignments));
+        listeners.listeners(service, group.form(), rbac.rbacFilter(snapshot, service.name()),
+            mtls.inboundMode(snapshot, service));
+    List<Secret> secretList =
+        secrets.secrets(snapshot.services(), snapshot.processors(), service);
+    return Optional.of(GroupResources.sorted(
+        listenerList, routeConfigs, clusterList, loadAssignments, secretList));
   }
 }

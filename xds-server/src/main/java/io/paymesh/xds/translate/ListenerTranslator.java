@@ -8,55 +8,124 @@ import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.envoyproxy.envoy.config.listener.v3.ApiListener;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.paymesh.config.model.PeerAuthentication.MtlsMode;
 import io.paymesh.config.model.Service;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Translates a service into LDS listeners. Sidecar: one inbound listener per port (RBAC before the
- * router) and one outbound listener on loopback. Proxyless: one api_listener per dependency host,
- * because grpc-java asks LDS for exactly the host of its {@code xds:///} target.
+ * Translates a service into LDS listeners. Sidecar: one mTLS inbound listener per port (RBAC
+ * before the router) and one outbound listener on loopback. Proxyless: one api_listener per
+ * dependency host, because grpc-java asks LDS for exactly the host of its {@code xds:///} target,
+ * and one gRFC A36 server listener per port, for a proxyless server (XdsServerBuilder).
  */
 final class ListenerTranslator {
+  private final MtlsTranslator mtls = new MtlsTranslator();
 
-  List<Listener> listeners(Service service, ProxyForm form, RBAC inboundRbac) {
+  /**
+   * @param inboundRbac the service's RBAC filter, on every inbound filter chain
+   * @param inboundMode the service's resolved PeerAuthentication mode (sidecars only: a proxyless
+   *     server cannot inspect TLS, so it is always STRICT)
+   */
+  List<Listener> listeners(
+      Service service, ProxyForm form, RBAC inboundRbac, MtlsMode inboundMode) {
     List<Listener> listeners = new ArrayList<>();
     switch (form) {
       case SIDECAR -> {
-        service.spec().ports().forEach(p -> listeners.add(inbound(p, inboundRbac)));
+        service.spec().ports()
+            .forEach(p -> listeners.add(inbound(service, p, inboundRbac, inboundMode)));
         listeners.add(outbound());
       }
-      case PROXYLESS ->
-          service.spec().dependencies().stream()
-              .sorted()
-              .distinct()
-              .forEach(h -> listeners.add(apiListener(h)));
+      case PROXYLESS -> {
+        service.spec().dependencies().stream()
+            .sorted()
+            .distinct()
+            .forEach(h -> listeners.add(apiListener(h)));
+        service.spec().ports().forEach(p -> listeners.add(serverListener(p, inboundRbac)));
+      }
     }
     return listeners;
   }
 
-  Listener inbound(Service.Port port, RBAC rbac) {
+  /**
+   * A sidecar's inbound listener. STRICT: one mTLS filter chain. PERMISSIVE (migration): a TLS
+   * inspector tells TLS from plaintext, so TLS connections get the same mTLS chain and plaintext
+   * ones a second chain; both run RBAC before the router, and since a plaintext caller has no
+   * principal, RBAC denies it whatever the policies allow.
+   */
+  Listener inbound(Service service, Service.Port port, RBAC rbac, MtlsMode mode) {
     String name = XdsNames.inbound(port.name());
-    HttpConnectionManager hcm =
-        hcm(XdsNames.INBOUND_STAT_PREFIX + port.name(), name)
-            .addHttpFilters(
-                HttpFilter.newBuilder()
-                    .setName(XdsNames.RBAC_FILTER)
-                    .setTypedConfig(Any.pack(rbac)))
-            .addHttpFilters(router())
-            .build();
+    HttpConnectionManager hcm = inboundHcm(port, rbac);
+    FilterChain.Builder mtlsChain =
+        networkFilterChain(hcm).toBuilder()
+            .setName(XdsNames.MTLS_FILTER_CHAIN)
+            .setTransportSocket(
+                MtlsTranslator.tlsTransportSocket(mtls.sidecarDownstream(service)));
+    Listener.Builder listener =
+        Listener.newBuilder()
+            .setName(name)
+            .setAddress(socketAddress(XdsNames.ANY_ADDRESS, port.port()))
+            .setTrafficDirection(TrafficDirection.INBOUND);
+    switch (mode) {
+      case STRICT -> listener.addFilterChains(mtlsChain);
+      case PERMISSIVE ->
+          listener
+              .addListenerFilters(
+                  ListenerFilter.newBuilder()
+                      .setName(XdsNames.TLS_INSPECTOR_FILTER)
+                      .setTypedConfig(Any.pack(TlsInspector.getDefaultInstance())))
+              .addFilterChains(
+                  mtlsChain.setFilterChainMatch(
+                      transportProtocol(XdsNames.TRANSPORT_PROTOCOL_TLS)))
+              .addFilterChains(
+                  networkFilterChain(hcm).toBuilder()
+                      .setName(XdsNames.PLAINTEXT_FILTER_CHAIN)
+                      .setFilterChainMatch(transportProtocol(XdsNames.TRANSPORT_PROTOCOL_RAW)));
+      default -> throw new AssertionError("unknown mode " + mode);
+    }
+    return listener.build();
+  }
+
+  /**
+   * A proxyless gRPC server's listener (gRFC A36), named as XdsServerBuilder asks for it: the app
+   * itself listens on {@code port.port()} on every address, as there is no sidecar. Always STRICT:
+   * grpc-java refuses listener filters, so it cannot tell plaintext from TLS, and requiring a
+   * client certificate is the safe side. Its routes come from {@code inbound|<port>} over RDS.
+   */
+  Listener serverListener(Service.Port port, RBAC rbac) {
     return Listener.newBuilder()
-        .setName(name)
+        .setName(XdsNames.serverListener(port.port()))
         .setAddress(socketAddress(XdsNames.ANY_ADDRESS, port.port()))
         .setTrafficDirection(TrafficDirection.INBOUND)
-        .addFilterChains(networkFilterChain(hcm))
+        .addFilterChains(
+            networkFilterChain(inboundHcm(port, rbac)).toBuilder()
+                .setName(XdsNames.MTLS_FILTER_CHAIN)
+                .setTransportSocket(
+                    MtlsTranslator.tlsTransportSocket(mtls.proxylessDownstream())))
         .build();
+  }
+
+  private static HttpConnectionManager inboundHcm(Service.Port port, RBAC rbac) {
+    return hcm(XdsNames.INBOUND_STAT_PREFIX + port.name(), XdsNames.inbound(port.name()))
+        .addHttpFilters(
+            HttpFilter.newBuilder()
+                .setName(XdsNames.RBAC_FILTER)
+                .setTypedConfig(Any.pack(rbac)))
+        .addHttpFilters(router())
+        .build();
+  }
+
+  private static FilterChainMatch transportProtocol(String protocol) {
+    return FilterChainMatch.newBuilder().setTransportProtocol(protocol).build();
   }
 
   Listener outbound() {

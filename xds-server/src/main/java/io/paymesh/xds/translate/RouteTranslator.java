@@ -7,6 +7,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.config.route.v3.NonForwardingAction;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -39,7 +40,8 @@ final class RouteTranslator {
 
   /**
    * SIDECAR: {@code outbound} with every dependency host plus one {@code inbound|<port>} per port.
-   * PROXYLESS: one configuration per dependency host, named like the host (the xds:/// target).
+   * PROXYLESS: one configuration per dependency host, named like the host (the xds:/// target),
+   * plus one {@code inbound|<port>} per port for the proxyless server's listener.
    */
   List<RouteConfiguration> routeConfigurations(
       PolicySnapshot snapshot, Service service, ProxyForm form) {
@@ -53,14 +55,16 @@ final class RouteTranslator {
         configs.add(outbound.build());
         service.spec().ports().forEach(p -> configs.add(inboundRoute(p)));
       }
-      case PROXYLESS ->
-          hosts.forEach(
-              h ->
-                  configs.add(
-                      RouteConfiguration.newBuilder()
-                          .setName(h)
-                          .addVirtualHosts(virtualHost(snapshot, h, form))
-                          .build()));
+      case PROXYLESS -> {
+        hosts.forEach(
+            h ->
+                configs.add(
+                    RouteConfiguration.newBuilder()
+                        .setName(h)
+                        .addVirtualHosts(virtualHost(snapshot, h, form))
+                        .build()));
+        service.spec().ports().forEach(p -> configs.add(serverRoute(p)));
+      }
     }
     return configs;
   }
@@ -160,6 +164,29 @@ final class RouteTranslator {
                             RouteAction.newBuilder()
                                 .setCluster(name)
                                 .setTimeout(duration(Duration.ZERO)))
+                        .setMetadata(
+                            metadata(OperationKind.NON_IDEMPOTENT_WRITE, Optional.empty()))))
+        .build();
+  }
+
+  /**
+   * A proxyless server's routes: every request is handled by the server itself, which is what
+   * {@code non_forwarding_action} means to grpc-java (any other action fails the RPC). Tagged
+   * NON_IDEMPOTENT_WRITE like the sidecar's inbound route: any operation may arrive, and it has
+   * no retry policy.
+   */
+  RouteConfiguration serverRoute(Service.Port port) {
+    return RouteConfiguration.newBuilder()
+        .setName(XdsNames.inbound(port.name()))
+        .addVirtualHosts(
+            VirtualHost.newBuilder()
+                .setName(XdsNames.INBOUND_VIRTUAL_HOST)
+                .addDomains(XdsNames.ANY_DOMAIN)
+                .addRoutes(
+                    Route.newBuilder()
+                        .setName(XdsNames.DEFAULT_ROUTE)
+                        .setMatch(RouteMatch.newBuilder().setPrefix(XdsNames.ROOT_PREFIX))
+                        .setNonForwardingAction(NonForwardingAction.getDefaultInstance())
                         .setMetadata(
                             metadata(OperationKind.NON_IDEMPOTENT_WRITE, Optional.empty()))))
         .build();

@@ -14,6 +14,7 @@ public final class XdsNames {
   public static final String RBAC_FILTER = "envoy.filters.http.rbac";
   public static final String ROUTER_FILTER = "envoy.filters.http.router";
   public static final String TLS_TRANSPORT_SOCKET = "envoy.transport_sockets.tls";
+  public static final String TLS_INSPECTOR_FILTER = "envoy.filters.listener.tls_inspector";
   public static final String HTTP_PROTOCOL_OPTIONS =
       "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
 
@@ -30,6 +31,21 @@ public final class XdsNames {
   public static final String ANY_ADDRESS = "0.0.0.0";
   public static final String LOOPBACK = "127.0.0.1";
   public static final int OUTBOUND_PORT = 15001;
+
+  // Inbound mTLS (PeerAuthentication). Filter chains are named so Gate violations can say which.
+  public static final String MTLS_FILTER_CHAIN = "mtls";
+  public static final String PLAINTEXT_FILTER_CHAIN = "plaintext";
+  /** The transport protocol tls_inspector reports for a TLS ClientHello. */
+  public static final String TRANSPORT_PROTOCOL_TLS = "tls";
+  /** Envoy's transport protocol of a connection no listener filter recognised: plaintext. */
+  public static final String TRANSPORT_PROTOCOL_RAW = "raw_buffer";
+  /**
+   * ALPN over mesh mTLS: grpc-java refuses a TLS connection on which h2 was not negotiated, so a
+   * sidecar offers it to callers and asks for it when calling a gRPC service.
+   */
+  public static final String ALPN_H2 = "h2";
+  public static final String ALPN_HTTP11 = "http/1.1";
+  public static final String SPIFFE_SCHEME = "spiffe://";
 
   // Routes.
   public static final String DEFAULT_ROUTE = "default";
@@ -60,13 +76,33 @@ public final class XdsNames {
   public static final String SERVER_LISTENER_TEMPLATE =
       "grpc/server?xds.resource.listening_address=%s";
 
+  /**
+   * The CA bundle PaymentProcessor clusters trust, served over SDS under each processor's
+   * {@code trustedCaSecret} name: the system roots of the Envoy image (Debian/Ubuntu path), since
+   * PSPs present certificates from public CAs.
+   */
+  public static final String SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+
   public static final Duration SERVICE_CONNECT_TIMEOUT = Duration.ofSeconds(1);
   public static final Duration DEFAULT_ROUTE_TIMEOUT = Duration.ofSeconds(10);
 
   private XdsNames() {}
 
-  /** The resource name of a sidecar's inbound listener, route and cluster for one port. */
+  /**
+   * The resource name of a sidecar's inbound listener, route and cluster for one port, and of a
+   * proxyless server's route configuration for that port.
+   */
   public static String inbound(String portName) {
     return INBOUND_PREFIX + portName;
+  }
+
+  /** gRFC A36: the LDS name a proxyless gRPC server listening on {@code port} asks for. */
+  public static String serverListener(int port) {
+    return String.format(SERVER_LISTENER_TEMPLATE, ANY_ADDRESS + ":" + port);
+  }
+
+  /** A file-based SDS file's full path on the workload. */
+  public static String identityFile(String relative) {
+    return IDENTITY_DIR + "/" + relative;
   }
 }

@@ -90,7 +90,7 @@ class AdsProtocolTest {
     cache.setSnapshot(
         GROUP,
         SnapshotPublisher.toSnapshot(
-            new GroupResources(listeners, List.of(), List.of(), List.of())));
+            new GroupResources(listeners, List.of(), List.of(), List.of(), List.of())));
   }
 
   private DiscoveryResponse nextResponse() throws InterruptedException {

@@ -26,7 +26,7 @@ class EgressScopeGateTest {
     List<ClusterLoadAssignment> endpoints = new ArrayList<>(good.endpoints());
     endpoints.add(ClusterLoadAssignment.newBuilder().setClusterName("vault").build());
     GroupResources bad =
-        new GroupResources(good.listeners(), good.routes(), clusters, endpoints);
+        new GroupResources(good.listeners(), good.routes(), clusters, endpoints, good.secrets());
 
     GateResult result = gate.check(PolicyFixtures.snapshot(), SIDECAR, bad);
 
@@ -59,7 +59,7 @@ class EgressScopeGateTest {
 
     GateResult result = gate.check(PolicyFixtures.snapshot(), group,
         new GroupResources(List.of(), List.of(), checkoutProxyless.clusters().subList(0, 1),
-            List.of()));
+            List.of(), List.of()));
 
     assertThat(result.violations()).containsExactly(
         new GateViolation("AuthorizationPolicy/ledger-audit rule ledger-reads", "references",

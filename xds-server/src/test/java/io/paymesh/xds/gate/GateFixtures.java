@@ -54,7 +54,7 @@ final class GateFixtures {
       rc.getVirtualHostsList().forEach(v -> b.addVirtualHosts(edit.apply(v)));
       routes.add(b.build());
     }
-    return new GroupResources(r.listeners(), routes, r.clusters(), r.endpoints());
+    return new GroupResources(r.listeners(), routes, r.clusters(), r.endpoints(), r.secrets());
   }
 
   static GroupResources editCluster(
@@ -62,7 +62,7 @@ final class GateFixtures {
     List<Cluster> clusters = r.clusters().stream()
         .map(c -> c.getName().equals(name) ? edit.apply(c.toBuilder()).build() : c)
         .toList();
-    return new GroupResources(r.listeners(), r.routes(), clusters, r.endpoints());
+    return new GroupResources(r.listeners(), r.routes(), clusters, r.endpoints(), r.secrets());
   }
 
   static GroupResources editListener(
@@ -70,7 +70,7 @@ final class GateFixtures {
     List<Listener> listeners = r.listeners().stream()
         .map(l -> l.getName().equals(name) ? edit.apply(l.toBuilder()).build() : l)
         .toList();
-    return new GroupResources(listeners, r.routes(), r.clusters(), r.endpoints());
+    return new GroupResources(listeners, r.routes(), r.clusters(), r.endpoints(), r.secrets());
   }
 
   /** Rewrites the HCM of the listener's first filter chain. */
@@ -90,6 +90,6 @@ final class GateFixtures {
   }
 
   static GroupResources withClusters(GroupResources r, List<Cluster> clusters) {
-    return new GroupResources(r.listeners(), r.routes(), clusters, r.endpoints());
+    return new GroupResources(r.listeners(), r.routes(), clusters, r.endpoints(), r.secrets());
   }
 }

@@ -100,7 +100,8 @@ class InboundRbacGateTest {
             .addFilters(Filter.newBuilder().setName("envoy.filters.network.tcp_proxy")))
         .build());
     GroupResources bad =
-        new GroupResources(listeners, good.routes(), good.clusters(), good.endpoints());
+        new GroupResources(listeners, good.routes(), good.clusters(), good.endpoints(),
+            good.secrets());
 
     GateResult result = gate.check(PolicyFixtures.snapshot(), SIDECAR, bad);
 

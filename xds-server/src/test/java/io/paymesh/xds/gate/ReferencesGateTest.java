@@ -65,7 +65,7 @@ class ReferencesGateTest {
   @Test
   void missingService_isReported() {
     GateResult result = gate.check(PolicyFixtures.snapshot(), ProxyGroup.sidecar("ghost"),
-        new GroupResources(List.of(), List.of(), List.of(), List.of()));
+        GroupResources.empty());
 
     assertThat(result.violations()).containsExactly(
         new GateViolation("Service/ghost", "references", "service does not exist"));
@@ -76,7 +76,7 @@ class ReferencesGateTest {
     GroupResources good = GateFixtures.translate(SIDECAR);
     GroupResources bad = new GroupResources(good.listeners(),
         good.routes().stream().filter(r -> !r.getName().equals("inbound|grpc")).toList(),
-        good.clusters(), good.endpoints());
+        good.clusters(), good.endpoints(), good.secrets());
 
     GateResult result = gate.check(PolicyFixtures.snapshot(), SIDECAR, bad);
 
@@ -115,7 +115,8 @@ class ReferencesGateTest {
         .filter(e -> !e.getClusterName().equals("payments-v2")).toList();
     List<Cluster> clusters = new ArrayList<>(good.clusters());
     clusters.add(good.clusters().get(1));
-    GroupResources bad = new GroupResources(good.listeners(), good.routes(), clusters, endpoints);
+    GroupResources bad = new GroupResources(good.listeners(), good.routes(), clusters, endpoints,
+        good.secrets());
 
     GateResult result = gate.check(PolicyFixtures.snapshot(), SIDECAR, bad);
 

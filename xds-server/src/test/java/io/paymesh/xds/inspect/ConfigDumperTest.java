@@ -10,7 +10,9 @@ import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.paymesh.config.store.PolicySnapshot;
@@ -35,6 +37,7 @@ class ConfigDumperTest {
   private static final String RDS = Resources.V3.ROUTE_TYPE_URL;
   private static final String CDS = Resources.V3.CLUSTER_TYPE_URL;
   private static final String EDS = Resources.V3.ENDPOINT_TYPE_URL;
+  private static final String SDS = Resources.V3.SECRET_TYPE_URL;
 
   private final ConfigDumper dumper = new ConfigDumper();
   private final PolicySnapshot policy = PolicyFixtures.snapshot();
@@ -73,11 +76,17 @@ class ConfigDumperTest {
         assertThat(dump.violations()).as(group.toString()).isNotEmpty();
         continue;
       }
-      assertThat(dump.versions()).as(group.toString()).containsExactly(
+      List<Map.Entry<String, String>> expected = new ArrayList<>(List.of(
           Map.entry(LDS, published.listeners().version()),
           Map.entry(RDS, published.routes().version()),
           Map.entry(CDS, published.clusters().version()),
-          Map.entry(EDS, published.endpoints().version()));
+          Map.entry(EDS, published.endpoints().version())));
+      if (!published.secrets().resources().isEmpty()) {
+        // SDS is listed only for groups with secrets: no proxy ACKs a type it never asks for.
+        expected.add(Map.entry(SDS, published.secrets().version()));
+      }
+      assertThat(dump.versions().entrySet()).as(group.toString())
+          .containsExactlyElementsOf(expected);
       compared++;
     }
     assertThat(compared).isEqualTo(allGroups(policy).size() - 2);
@@ -89,13 +98,16 @@ class ConfigDumperTest {
 
     List<String> hosts = List.of("ledger", "payments", "payments-v1", "payments-v2", "stripe");
     List<String> expected = new ArrayList<>();
+    expected.add(LDS + " grpc/server?xds.resource.listening_address=0.0.0.0:8443");
     hosts.forEach(h -> expected.add(LDS + " " + h));
+    expected.add(RDS + " inbound|grpc");
     hosts.forEach(h -> expected.add(RDS + " " + h));
     List.of("ledger", "payments-v1", "payments-v2", "stripe")
         .forEach(c -> expected.add(CDS + " " + c));
     // stripe is a DNS cluster with its endpoints inline: no ClusterLoadAssignment over EDS.
     List.of("ledger", "payments-v1", "payments-v2")
         .forEach(c -> expected.add(EDS + " " + c));
+    expected.add(SDS + " psp-ca-bundle");
     assertThat(dump.resources()).extracting(r -> r.typeUrl() + " " + r.name())
         .containsExactlyElementsOf(expected);
     assertThat(dump.resources()).allSatisfy(r ->
@@ -134,6 +146,8 @@ class ConfigDumperTest {
             .add(RBAC.getDescriptor())
             .add(Router.getDescriptor())
             .add(UpstreamTlsContext.getDescriptor())
+            .add(DownstreamTlsContext.getDescriptor())
+            .add(TlsInspector.getDescriptor())
             .add(HttpProtocolOptions.getDescriptor())
             .build());
     GroupTranslator translator = new GroupTranslator();
@@ -145,6 +159,7 @@ class ConfigDumperTest {
       expected.addAll(translated.routes());
       expected.addAll(translated.clusters());
       expected.addAll(translated.endpoints());
+      expected.addAll(translated.secrets());
       List<ResourceDump> dumps = dumper.dump(policy, group).resources();
 
       assertThat(dumps).hasSameSizeAs(expected);

@@ -102,7 +102,10 @@ class PlanCalculatorTest {
     GroupPlan proxyless = plans.get(1);
     assertThat(proxyless.changes()).extracting(ResourceChange::name, ResourceChange::type)
         .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "grpc/server?xds.resource.listening_address=0.0.0.0:8443", ChangeType.ADDED),
             org.assertj.core.groups.Tuple.tuple("ledger", ChangeType.ADDED),
+            org.assertj.core.groups.Tuple.tuple("inbound|grpc", ChangeType.ADDED),
             org.assertj.core.groups.Tuple.tuple("ledger", ChangeType.ADDED),
             org.assertj.core.groups.Tuple.tuple("ledger", ChangeType.ADDED),
             org.assertj.core.groups.Tuple.tuple("ledger", ChangeType.ADDED));

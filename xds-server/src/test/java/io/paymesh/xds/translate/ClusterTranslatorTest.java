@@ -52,7 +52,7 @@ class ClusterTranslatorTest {
   private final ClusterTranslator translator = new ClusterTranslator();
 
   @Test
-  void serviceDependency_becomesEdsClusterWithLbBreakersOutlierAndHttp2() {
+  void serviceDependency_becomesMtlsEdsClusterWithLbBreakersOutlierAndHttp2_sidecar() {
     Cluster expected =
         Cluster.newBuilder()
             .setName("payments-v1")
@@ -77,13 +77,35 @@ class ClusterTranslatorTest {
                     .setMaxEjectionPercent(UInt32Value.of(50)))
             .putTypedExtensionProtocolOptions(
                 "envoy.extensions.upstreams.http.v3.HttpProtocolOptions", HTTP2)
+            .setTransportSocket(TlsFixtures.tls(TlsFixtures.sidecarUpstream(
+                "spiffe://paymesh.local/ns/payments/sa/payments-v1", true)))
             .build();
 
-    assertThat(translator.serviceCluster(PolicyFixtures.paymentsV1())).isEqualTo(expected);
+    assertThat(translator.serviceCluster(PolicyFixtures.paymentsV1(), ProxyForm.SIDECAR))
+        .isEqualTo(expected);
   }
 
   @Test
-  void httpOnlyService_getsNoHttp2AndItsOwnLbPolicy() {
+  void serviceDependency_proxyless_verifiesTheCalleeWithTheCertificateProvider() {
+    Cluster expected =
+        Cluster.newBuilder()
+            .setName("payments-v2")
+            .setType(Cluster.DiscoveryType.EDS)
+            .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS))
+            .setConnectTimeout(Duration.newBuilder().setSeconds(1))
+            .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN)
+            .putTypedExtensionProtocolOptions(
+                "envoy.extensions.upstreams.http.v3.HttpProtocolOptions", HTTP2)
+            .setTransportSocket(TlsFixtures.tls(TlsFixtures.proxylessUpstream(
+                "spiffe://paymesh.local/ns/payments/sa/payments-v2")))
+            .build();
+
+    assertThat(translator.serviceCluster(PolicyFixtures.paymentsV2(), ProxyForm.PROXYLESS))
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void httpOnlyService_getsNoHttp2NorH2Alpn_andItsOwnLbPolicy() {
     Cluster expected =
         Cluster.newBuilder()
             .setName("ledger")
@@ -91,9 +113,12 @@ class ClusterTranslatorTest {
             .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS))
             .setConnectTimeout(Duration.newBuilder().setSeconds(1))
             .setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST)
+            .setTransportSocket(TlsFixtures.tls(TlsFixtures.sidecarUpstream(
+                PolicyFixtures.LEDGER_ID, false)))
             .build();
 
-    assertThat(translator.serviceCluster(PolicyFixtures.ledger())).isEqualTo(expected);
+    assertThat(translator.serviceCluster(PolicyFixtures.ledger(), ProxyForm.SIDECAR))
+        .isEqualTo(expected);
   }
 
   @Test
@@ -170,7 +195,7 @@ class ClusterTranslatorTest {
   }
 
   @Test
-  void sidecarLocalAppCluster_pointsAtLoopbackTargetPortWithHttp2ForGrpc() {
+  void sidecarLocalAppCluster_pointsAtLoopbackTargetPortWithHttp2ForGrpc_inPlaintext() {
     Cluster expected =
         Cluster.newBuilder()
             .setName("inbound|grpc")

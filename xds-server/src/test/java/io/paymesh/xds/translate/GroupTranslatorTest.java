@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.Endpoint;
@@ -39,19 +40,23 @@ class GroupTranslatorTest {
     assertThat(r.endpoints()).extracting(ClusterLoadAssignment::getClusterName)
         .containsExactly("ledger", "payments-v1", "payments-v2");
     assertThat(r.endpoints().get(2).getEndpointsList()).isEmpty();
+    assertThat(r.secrets()).extracting(Secret::getName).containsExactly("psp-ca-bundle");
   }
 
   @Test
-  void proxyless_listenersAndRoutesPerDependencyHost() {
+  void proxyless_listenersAndRoutesPerDependencyHost_andPerServerPort() {
     GroupResources r =
         translator.translate(PolicyFixtures.snapshot(), ProxyGroup.proxyless("checkout")).get();
 
-    List<String> hosts = List.of("ledger", "payments", "payments-v1", "payments-v2", "stripe");
-    assertThat(r.listeners()).extracting(Listener::getName).containsExactlyElementsOf(hosts);
-    assertThat(r.routes()).extracting(RouteConfiguration::getName)
-        .containsExactlyElementsOf(hosts);
+    assertThat(r.listeners()).extracting(Listener::getName).containsExactly(
+        "grpc/server?xds.resource.listening_address=0.0.0.0:8443",
+        "ledger", "payments", "payments-v1", "payments-v2", "stripe");
+    assertThat(r.routes()).extracting(RouteConfiguration::getName).containsExactly(
+        "inbound|grpc", "ledger", "payments", "payments-v1", "payments-v2", "stripe");
     assertThat(r.clusters()).extracting(Cluster::getName)
         .containsExactly("ledger", "payments-v1", "payments-v2", "stripe");
+    // grpc-java never asks for secrets, but its stripe cluster still names one, as before.
+    assertThat(r.secrets()).extracting(Secret::getName).containsExactly("psp-ca-bundle");
   }
 
   @Test
@@ -115,6 +120,7 @@ class GroupTranslatorTest {
     all.addAll(r.routes());
     all.addAll(r.clusters());
     all.addAll(r.endpoints());
+    all.addAll(r.secrets());
     List<String> out = new ArrayList<>();
     for (com.google.protobuf.Message m : all) {
       try {

@@ -12,12 +12,16 @@ import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.envoyproxy.envoy.config.listener.v3.ApiListener;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.paymesh.config.model.PeerAuthentication.MtlsMode;
 import io.paymesh.config.store.PolicySnapshot;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,7 +41,7 @@ class ListenerTranslatorTest {
   private final ListenerTranslator translator = new ListenerTranslator();
 
   @Test
-  void inboundListener_runsRbacFromThePoliciesBeforeTheRouter() {
+  void strictInboundListener_isOneMtlsChain_runningRbacFromThePoliciesBeforeTheRouter() {
     PolicySnapshot snapshot = PolicyFixtures.snapshot();
     RBAC rbac = new RbacFilterTranslator().rbacFilter(snapshot, "payments-v1");
     HttpConnectionManager hcm =
@@ -58,14 +62,16 @@ class ListenerTranslatorTest {
             .setTrafficDirection(TrafficDirection.INBOUND)
             .addFilterChains(
                 FilterChain.newBuilder()
+                    .setName("mtls")
                     .addFilters(
                         Filter.newBuilder()
                             .setName("envoy.filters.network.http_connection_manager")
-                            .setTypedConfig(Any.pack(hcm))))
+                            .setTypedConfig(Any.pack(hcm)))
+                    .setTransportSocket(TlsFixtures.tls(TlsFixtures.sidecarDownstream())))
             .build();
 
-    List<Listener> listeners =
-        translator.listeners(PolicyFixtures.paymentsV1(), ProxyForm.SIDECAR, rbac);
+    List<Listener> listeners = translator.listeners(
+        PolicyFixtures.paymentsV1(), ProxyForm.SIDECAR, rbac, MtlsMode.STRICT);
 
     assertThat(listeners).extracting(Listener::getName)
         .containsExactly("inbound|grpc", "inbound|admin", "outbound");
@@ -79,8 +85,8 @@ class ListenerTranslatorTest {
   void inboundListener_withEmptyAllowList_carriesDenyAllRbac() throws Exception {
     RBAC denyAll = new RbacFilterTranslator().rbacFilter(PolicyFixtures.snapshot(), "checkout");
 
-    Listener inbound = translator.listeners(PolicyFixtures.checkout(), ProxyForm.SIDECAR, denyAll)
-        .get(0);
+    Listener inbound = translator.listeners(
+        PolicyFixtures.checkout(), ProxyForm.SIDECAR, denyAll, MtlsMode.STRICT).get(0);
 
     HttpConnectionManager hcm =
         inbound.getFilterChains(0).getFilters(0).getTypedConfig()
@@ -93,6 +99,55 @@ class ListenerTranslatorTest {
                     io.envoyproxy.envoy.config.rbac.v3.RBAC.newBuilder()
                         .setAction(io.envoyproxy.envoy.config.rbac.v3.RBAC.Action.ALLOW))
                 .build());
+  }
+
+  @Test
+  void permissiveInboundListener_inspectsTls_mtlsChainForTls_plaintextChainOtherwise_bothWithRbac() {
+    RBAC rbac = new RbacFilterTranslator().rbacFilter(PolicyFixtures.snapshot(), "ledger");
+    HttpConnectionManager hcm =
+        HttpConnectionManager.newBuilder()
+            .setStatPrefix("inbound_http")
+            .setCodecType(HttpConnectionManager.CodecType.AUTO)
+            .setRds(Rds.newBuilder().setRouteConfigName("inbound|http").setConfigSource(ADS))
+            .addHttpFilters(
+                HttpFilter.newBuilder()
+                    .setName("envoy.filters.http.rbac")
+                    .setTypedConfig(Any.pack(rbac)))
+            .addHttpFilters(ROUTER)
+            .build();
+    Filter hcmFilter =
+        Filter.newBuilder()
+            .setName("envoy.filters.network.http_connection_manager")
+            .setTypedConfig(Any.pack(hcm))
+            .build();
+    Listener expected =
+        Listener.newBuilder()
+            .setName("inbound|http")
+            .setAddress(address("0.0.0.0", 8080))
+            .setTrafficDirection(TrafficDirection.INBOUND)
+            .addListenerFilters(
+                ListenerFilter.newBuilder()
+                    .setName("envoy.filters.listener.tls_inspector")
+                    .setTypedConfig(Any.pack(TlsInspector.getDefaultInstance())))
+            .addFilterChains(
+                FilterChain.newBuilder()
+                    .setName("mtls")
+                    .setFilterChainMatch(FilterChainMatch.newBuilder().setTransportProtocol("tls"))
+                    .addFilters(hcmFilter)
+                    .setTransportSocket(TlsFixtures.tls(TlsFixtures.sidecarDownstream())))
+            .addFilterChains(
+                FilterChain.newBuilder()
+                    .setName("plaintext")
+                    .setFilterChainMatch(
+                        FilterChainMatch.newBuilder().setTransportProtocol("raw_buffer"))
+                    .addFilters(hcmFilter))
+            .build();
+
+    List<Listener> listeners = translator.listeners(
+        PolicyFixtures.ledger(), ProxyForm.SIDECAR, rbac, MtlsMode.PERMISSIVE);
+
+    assertThat(listeners).extracting(Listener::getName).containsExactly("inbound|http", "outbound");
+    assertThat(listeners.get(0)).isEqualTo(expected);
   }
 
   @Test
@@ -121,7 +176,7 @@ class ListenerTranslatorTest {
   }
 
   @Test
-  void proxyless_oneApiListenerPerDependencyHost_namedLikeTheXdsTarget() {
+  void proxyless_oneApiListenerPerDependencyHost_namedLikeTheXdsTarget_andAServerListenerPerPort() {
     HttpConnectionManager hcm =
         HttpConnectionManager.newBuilder()
             .setStatPrefix("payments")
@@ -137,11 +192,51 @@ class ListenerTranslatorTest {
 
     List<Listener> listeners =
         translator.listeners(PolicyFixtures.checkout(), ProxyForm.PROXYLESS,
-            RBAC.getDefaultInstance());
+            RBAC.getDefaultInstance(), MtlsMode.STRICT);
 
     assertThat(listeners).extracting(Listener::getName)
-        .containsExactly("ledger", "payments", "payments-v1", "payments-v2", "stripe");
+        .containsExactly("ledger", "payments", "payments-v1", "payments-v2", "stripe",
+            "grpc/server?xds.resource.listening_address=0.0.0.0:8443");
     assertThat(listeners.get(1)).isEqualTo(expected);
+  }
+
+  @Test
+  void proxylessServerListener_gRfcA36_mtlsFromTheCertificateProvider_rbacThenRouter() {
+    RBAC rbac = new RbacFilterTranslator().rbacFilter(PolicyFixtures.snapshot(), "payments-v1");
+    HttpConnectionManager hcm =
+        HttpConnectionManager.newBuilder()
+            .setStatPrefix("inbound_grpc")
+            .setCodecType(HttpConnectionManager.CodecType.AUTO)
+            .setRds(Rds.newBuilder().setRouteConfigName("inbound|grpc").setConfigSource(ADS))
+            .addHttpFilters(
+                HttpFilter.newBuilder()
+                    .setName("envoy.filters.http.rbac")
+                    .setTypedConfig(Any.pack(rbac)))
+            .addHttpFilters(ROUTER)
+            .build();
+    Listener expected =
+        Listener.newBuilder()
+            .setName("grpc/server?xds.resource.listening_address=0.0.0.0:8443")
+            .setAddress(address("0.0.0.0", 8443))
+            .setTrafficDirection(TrafficDirection.INBOUND)
+            .addFilterChains(
+                FilterChain.newBuilder()
+                    .setName("mtls")
+                    .addFilters(
+                        Filter.newBuilder()
+                            .setName("envoy.filters.network.http_connection_manager")
+                            .setTypedConfig(Any.pack(hcm)))
+                    .setTransportSocket(TlsFixtures.tls(TlsFixtures.proxylessDownstream())))
+            .build();
+
+    // PERMISSIVE is not possible without a TLS inspector: the server listener stays STRICT.
+    List<Listener> listeners = translator.listeners(
+        PolicyFixtures.paymentsV1(), ProxyForm.PROXYLESS, rbac, MtlsMode.PERMISSIVE);
+
+    assertThat(listeners).extracting(Listener::getName).containsExactly(
+        "grpc/server?xds.resource.listening_address=0.0.0.0:8443",
+        "grpc/server?xds.resource.listening_address=0.0.0.0:8444");
+    assertThat(listeners.get(0)).isEqualTo(expected);
   }
 
   private static Address address(String host, int port) {

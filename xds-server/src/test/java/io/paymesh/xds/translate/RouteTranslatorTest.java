@@ -8,6 +8,7 @@ import com.google.protobuf.UInt32Value;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.config.route.v3.NonForwardingAction;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
@@ -142,13 +143,14 @@ class RouteTranslatorTest {
   }
 
   @Test
-  void proxyless_oneRouteConfigurationPerDependencyHost_namedLikeTheHost() {
+  void proxyless_oneRouteConfigurationPerDependencyHost_namedLikeTheHost_plusOnePerServerPort() {
     List<RouteConfiguration> configs =
         translator.routeConfigurations(
             PolicyFixtures.snapshot(), PolicyFixtures.checkout(), ProxyForm.PROXYLESS);
 
     assertThat(configs).extracting(RouteConfiguration::getName)
-        .containsExactly("ledger", "payments", "payments-v1", "payments-v2", "stripe");
+        .containsExactly("ledger", "payments", "payments-v1", "payments-v2", "stripe",
+            "inbound|grpc");
     assertThat(configs.get(4))
         .isEqualTo(
             RouteConfiguration.newBuilder()
@@ -191,6 +193,35 @@ class RouteTranslatorTest {
             .build();
 
     assertThat(translator.inboundRoute(new Service.Port("grpc", 8443, 9090, Service.Protocol.GRPC)))
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void serverRoute_handlesEverythingInTheProxylessServer_withNonForwardingAction() {
+    RouteConfiguration expected =
+        RouteConfiguration.newBuilder()
+            .setName("inbound|grpc")
+            .addVirtualHosts(
+                VirtualHost.newBuilder()
+                    .setName("inbound")
+                    .addDomains("*")
+                    .addRoutes(
+                        Route.newBuilder()
+                            .setName("default")
+                            .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                            .setNonForwardingAction(NonForwardingAction.getDefaultInstance())
+                            .setMetadata(
+                                Metadata.newBuilder()
+                                    .putFilterMetadata("io.paymesh",
+                                        Struct.newBuilder()
+                                            .putFields("operation",
+                                                Value.newBuilder()
+                                                    .setStringValue("NON_IDEMPOTENT_WRITE")
+                                                    .build())
+                                            .build()))))
+            .build();
+
+    assertThat(translator.serverRoute(new Service.Port("grpc", 8443, 9090, Service.Protocol.GRPC)))
         .isEqualTo(expected);
   }
 
