@@ -20,6 +20,7 @@ public final class Gate {
           new RetryBudgetCheck(),
           new InboundRbacCheck(),
           new EgressScopeCheck(),
+          new CdeMtlsCheck(),
           new InlinePrivateKeyCheck());
 
   public GateResult check(PolicySnapshot snapshot, ProxyGroup group, GroupResources resources) {

@@ -9,6 +9,9 @@ import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.ProxyGroup;
@@ -21,8 +24,10 @@ import java.util.function.Function;
 
 /**
  * References inside the output resolve, as an xDS client would need them to: every RDS name a
- * listener uses exists, every route cluster exists, every EDS cluster has a load assignment, and
- * names are unique per type. A dangling name would leave Envoy warming forever.
+ * listener uses exists, every route cluster exists, every EDS cluster has a load assignment,
+ * every SDS secret a cluster or listener fetches over ADS is in the group, and names are unique
+ * per type. A dangling name would leave Envoy warming forever. Secrets read from the workload's
+ * files (file-based SDS) are not ADS references and are not looked up here.
  */
 final class ResourceReferenceCheck implements GateCheck {
   static final String INVARIANT = "references";
@@ -41,10 +46,23 @@ final class ResourceReferenceCheck implements GateCheck {
     unique(resources.clusters(), Cluster::getName, "Cluster", out);
     unique(resources.endpoints(), ClusterLoadAssignment::getClusterName,
         "ClusterLoadAssignment", out);
+    unique(resources.secrets(), Secret::getName, "Secret", out);
 
     Set<String> routeNames = names(resources.routes(), RouteConfiguration::getName);
+    Set<String> secretNames = names(resources.secrets(), Secret::getName);
     for (Listener listener : resources.listeners()) {
       checkListener(listener, routeNames, out);
+      List<FilterChain> chains = XdsWalk.filterChains(listener);
+      for (int i = 0; i < chains.size(); i++) {
+        String where = XdsWalk.chainLabel(chains.get(i), i) + ": ";
+        XdsWalk.downstreamTls(chains.get(i)).ifPresent(tls -> checkSecrets(
+            ResourceNames.listener(listener), where, tls.getCommonTlsContext(), secretNames,
+            out));
+      }
+    }
+    for (Cluster cluster : resources.clusters()) {
+      XdsWalk.upstreamTls(cluster).ifPresent(tls -> checkSecrets(
+          ResourceNames.cluster(cluster), "", tls.getCommonTlsContext(), secretNames, out));
     }
     Set<String> clusterNames = names(resources.clusters(), Cluster::getName);
     for (XdsWalk.RouteRef ref : XdsWalk.routes(resources)) {
@@ -97,6 +115,16 @@ final class ResourceReferenceCheck implements GateCheck {
       } else if (!routeNames.contains(hcm.getRds().getRouteConfigName())) {
         out.add(new GateViolation(resource, INVARIANT,
             "route configuration '" + hcm.getRds().getRouteConfigName() + "' does not exist"));
+      }
+    }
+  }
+
+  private static void checkSecrets(String resource, String where, CommonTlsContext tls,
+      Set<String> secretNames, List<GateViolation> out) {
+    for (SdsSecretConfig sds : XdsWalk.sdsReferences(tls)) {
+      if (sds.getSdsConfig().hasAds() && !secretNames.contains(sds.getName())) {
+        out.add(new GateViolation(resource, INVARIANT,
+            where + "SDS secret '" + sds.getName() + "' (over ADS) does not exist"));
       }
     }
   }

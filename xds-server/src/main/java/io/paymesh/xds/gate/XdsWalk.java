@@ -1,7 +1,10 @@
 package io.paymesh.xds.gate;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.Value;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -10,6 +13,11 @@ import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.XdsNames;
 import java.util.ArrayList;
@@ -17,7 +25,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** Read-side helpers shared by the checks: walk routes, find HCMs, read route metadata. */
+/**
+ * Read-side helpers shared by the checks: walk routes, find HCMs and TLS contexts, read route
+ * metadata.
+ */
 final class XdsWalk {
   private XdsWalk() {}
 
@@ -67,6 +78,65 @@ final class XdsWalk {
       chains.add(listener.getDefaultFilterChain());
     }
     return chains;
+  }
+
+  /** How violations name a filter chain: by its name, else by its position. */
+  static String chainLabel(FilterChain chain, int index) {
+    return chain.getName().isEmpty()
+        ? "filter chain " + index
+        : "filter chain '" + chain.getName() + "'";
+  }
+
+  /** The chain's DownstreamTlsContext, when its transport socket is TLS and typed as one. */
+  static Optional<DownstreamTlsContext> downstreamTls(FilterChain chain) {
+    return chain.hasTransportSocket()
+        ? unpackTls(chain.getTransportSocket(), DownstreamTlsContext.class)
+        : Optional.empty();
+  }
+
+  /** The cluster's UpstreamTlsContext, when its transport socket is TLS and typed as one. */
+  static Optional<UpstreamTlsContext> upstreamTls(Cluster cluster) {
+    return cluster.hasTransportSocket()
+        ? unpackTls(cluster.getTransportSocket(), UpstreamTlsContext.class)
+        : Optional.empty();
+  }
+
+  private static <T extends Message> Optional<T> unpackTls(TransportSocket socket, Class<T> type) {
+    if (!socket.getName().equals(XdsNames.TLS_TRANSPORT_SOCKET)
+        || !socket.getTypedConfig().is(type)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(socket.getTypedConfig().unpack(type));
+    } catch (InvalidProtocolBufferException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Every SDS reference of a TLS context: identity certificates and validation context. */
+  static List<SdsSecretConfig> sdsReferences(CommonTlsContext tls) {
+    List<SdsSecretConfig> refs = new ArrayList<>(tls.getTlsCertificateSdsSecretConfigsList());
+    if (tls.hasValidationContextSdsSecretConfig()) {
+      refs.add(tls.getValidationContextSdsSecretConfig());
+    }
+    if (tls.getCombinedValidationContext().hasValidationContextSdsSecretConfig()) {
+      refs.add(tls.getCombinedValidationContext().getValidationContextSdsSecretConfig());
+    }
+    return refs;
+  }
+
+  /**
+   * The validation context written in the resource itself ({@code validation_context}, or a
+   * combined context's default part), if any; SDS-delivered parts are not visible here.
+   */
+  static Optional<CertificateValidationContext> inlineValidation(CommonTlsContext tls) {
+    if (tls.hasValidationContext()) {
+      return Optional.of(tls.getValidationContext());
+    }
+    if (tls.getCombinedValidationContext().hasDefaultValidationContext()) {
+      return Optional.of(tls.getCombinedValidationContext().getDefaultValidationContext());
+    }
+    return Optional.empty();
   }
 
   /** The filter as an HCM, when it is named and typed as one. */

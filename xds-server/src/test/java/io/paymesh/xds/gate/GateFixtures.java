@@ -1,12 +1,17 @@
 package io.paymesh.xds.gate;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.GroupTranslator;
@@ -87,6 +92,41 @@ final class GateFixtures {
         throw new IllegalStateException(e);
       }
     });
+  }
+
+  /** Rewrites the DownstreamTlsContext of one filter chain of a listener. */
+  static GroupResources editDownstreamTls(GroupResources r, String listener, int chain,
+      UnaryOperator<DownstreamTlsContext.Builder> edit) {
+    return editListener(r, listener, l -> {
+      FilterChain.Builder fc = l.getFilterChainsBuilder(chain);
+      fc.getTransportSocketBuilder().setTypedConfig(Any.pack(
+          edit.apply(unpack(fc.getTransportSocket().getTypedConfig(),
+              DownstreamTlsContext.class).toBuilder()).build()));
+      return l;
+    });
+  }
+
+  /** Rewrites the UpstreamTlsContext of a cluster. */
+  static GroupResources editUpstreamTls(GroupResources r, String cluster,
+      UnaryOperator<UpstreamTlsContext.Builder> edit) {
+    return editCluster(r, cluster, c -> {
+      c.getTransportSocketBuilder().setTypedConfig(Any.pack(
+          edit.apply(unpack(c.getTransportSocket().getTypedConfig(),
+              UpstreamTlsContext.class).toBuilder()).build()));
+      return c;
+    });
+  }
+
+  static GroupResources withSecrets(GroupResources r, List<Secret> secrets) {
+    return new GroupResources(r.listeners(), r.routes(), r.clusters(), r.endpoints(), secrets);
+  }
+
+  private static <T extends com.google.protobuf.Message> T unpack(Any any, Class<T> type) {
+    try {
+      return any.unpack(type);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static GroupResources withClusters(GroupResources r, List<Cluster> clusters) {

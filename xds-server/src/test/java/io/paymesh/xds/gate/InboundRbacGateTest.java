@@ -1,5 +1,6 @@
 package io.paymesh.xds.gate;
 
+import static io.paymesh.xds.gate.GateFixtures.PROXYLESS;
 import static io.paymesh.xds.gate.GateFixtures.SIDECAR;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +14,8 @@ import io.envoyproxy.envoy.config.rbac.v3.Policy;
 import io.envoyproxy.envoy.config.rbac.v3.Principal;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.paymesh.config.model.PeerAuthentication;
+import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.PolicyFixtures;
 import java.util.ArrayList;
@@ -107,6 +110,48 @@ class InboundRbacGateTest {
 
     assertThat(result.violations()).containsExactly(new GateViolation("Listener/raw", "5",
         "filter chain 0 has no HttpConnectionManager to enforce RBAC"));
+  }
+
+  @Test
+  void proxylessServerListenerWithoutRbac_isReported() {
+    String server = "grpc/server?xds.resource.listening_address=0.0.0.0:8443";
+    GroupResources bad = GateFixtures.editHcm(GateFixtures.translate(PROXYLESS), server,
+        hcm -> hcm.removeHttpFilters(0));
+
+    GateResult result = gate.check(PolicyFixtures.snapshot(), PROXYLESS, bad);
+
+    assertThat(result.violations()).containsExactly(new GateViolation("Listener/" + server,
+        "5", "HttpConnectionManager has no envoy.filters.http.rbac filter before"
+            + " envoy.filters.http.router"));
+  }
+
+  @Test
+  void permissivePlaintextChainWithoutRbac_isReported() {
+    PolicySnapshot permissive = PolicySnapshot.builder(1)
+        .addAll(PolicyFixtures.resources())
+        .add(new PeerAuthentication("checkout-migration",
+            new PeerAuthentication.Spec("checkout", PeerAuthentication.MtlsMode.PERMISSIVE)))
+        .build();
+    GroupResources good = GateFixtures.translate(permissive, SIDECAR);
+    assertThat(gate.check(permissive, SIDECAR, good).violations()).isEmpty();
+    GroupResources bad = GateFixtures.editListener(good, INBOUND, l -> {
+      try {
+        var filter = l.getFilterChainsBuilder(1).getFiltersBuilder(0);
+        var hcm = filter.getTypedConfig().unpack(
+            io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
+                .HttpConnectionManager.class);
+        filter.setTypedConfig(Any.pack(hcm.toBuilder().removeHttpFilters(0).build()));
+        return l;
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+
+    GateResult result = gate.check(permissive, SIDECAR, bad);
+
+    assertThat(result.violations()).containsExactly(new GateViolation("Listener/inbound|grpc",
+        "5", "HttpConnectionManager has no envoy.filters.http.rbac filter before"
+            + " envoy.filters.http.router"));
   }
 
   private static GroupResources withRbac(RBAC rbac) {

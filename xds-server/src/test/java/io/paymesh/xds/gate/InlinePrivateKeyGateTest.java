@@ -10,10 +10,12 @@ import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.PolicyFixtures;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class InlinePrivateKeyGateTest {
@@ -63,6 +65,23 @@ class InlinePrivateKeyGateTest {
     assertThat(result.violations()).containsExactly(new GateViolation("Listener/inbound|grpc",
         "8", "key material given inline at filter_chains[0].transport_socket.typed_config"
             + ".common_tls_context.tls_certificates[0].private_key; deliver it through SDS"));
+  }
+
+  @Test
+  void inlineKeyInAServedSecret_isReported() {
+    GroupResources good = GateFixtures.translate(SIDECAR);
+    Secret withKey = Secret.newBuilder()
+        .setName("psp-ca-bundle")
+        .setTlsCertificate(TlsCertificate.newBuilder()
+            .setCertificateChain(DataSource.newBuilder().setFilename("/etc/certs/chain.pem"))
+            .setPrivateKey(DataSource.newBuilder().setInlineString("-----BEGIN PRIVATE KEY-----")))
+        .build();
+
+    GateResult result = gate.check(PolicyFixtures.snapshot(), SIDECAR,
+        GateFixtures.withSecrets(good, List.of(withKey)));
+
+    assertThat(result.violations()).containsExactly(new GateViolation("Secret/psp-ca-bundle",
+        "8", "key material given inline at tls_certificate.private_key; deliver it through SDS"));
   }
 
   @Test

@@ -5,9 +5,13 @@ import static io.paymesh.xds.gate.GateFixtures.SIDECAR;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.paymesh.config.model.PaymentProcessor;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
@@ -147,6 +151,48 @@ class ReferencesGateTest {
 
     assertThat(result.violations()).containsExactly(new GateViolation("Listener/ledger",
         "references", "route configuration 'ledgr' does not exist"));
+  }
+
+  @Test
+  void clusterNamingAnAdsSecretThatIsNotServed_isReported_fileBasedSdsIsNot() {
+    // The sidecar's mesh clusters and listeners name file-based SDS secrets (read from the
+    // workload's disk, never part of the group): only stripe's ADS secret is missing.
+    GroupResources bad = GateFixtures.withSecrets(GateFixtures.translate(SIDECAR), List.of());
+
+    GateResult result = gate.check(PolicyFixtures.snapshot(), SIDECAR, bad);
+
+    assertThat(result.violations()).containsExactly(new GateViolation("Cluster/stripe",
+        "references", "SDS secret 'psp-ca-bundle' (over ADS) does not exist"));
+  }
+
+  @Test
+  void listenerChainNamingAnAdsSecretThatIsNotServed_isReported() {
+    GroupResources bad = GateFixtures.editDownstreamTls(GateFixtures.translate(SIDECAR),
+        "inbound|grpc", 0, tls -> {
+          tls.getCommonTlsContextBuilder().getCombinedValidationContextBuilder()
+              .setValidationContextSdsSecretConfig(SdsSecretConfig.newBuilder()
+                  .setName("mesh-ca").setSdsConfig(ConfigSource.newBuilder()
+                      .setAds(AggregatedConfigSource.getDefaultInstance())));
+          return tls;
+        });
+
+    GateResult result = gate.check(PolicyFixtures.snapshot(), SIDECAR, bad);
+
+    assertThat(result.violations()).containsExactly(new GateViolation("Listener/inbound|grpc",
+        "references", "filter chain 'mtls': SDS secret 'mesh-ca' (over ADS) does not exist"));
+  }
+
+  @Test
+  void duplicateSecretNames_areReported() {
+    GroupResources good = GateFixtures.translate(SIDECAR);
+    List<Secret> secrets = new ArrayList<>(good.secrets());
+    secrets.addAll(good.secrets());
+
+    GateResult result =
+        gate.check(PolicyFixtures.snapshot(), SIDECAR, GateFixtures.withSecrets(good, secrets));
+
+    assertThat(result.violations()).containsExactly(new GateViolation("Secret/psp-ca-bundle",
+        "references", "duplicate Secret name"));
   }
 
   private static Service withDependencies(Service s, List<String> dependencies) {
