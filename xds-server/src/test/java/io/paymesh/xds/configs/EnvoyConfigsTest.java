@@ -16,6 +16,7 @@ import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.paymesh.xds.translate.XdsNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -179,6 +180,17 @@ class EnvoyConfigsTest {
         .containsExactly("xds_v3");
     assertThat(bootstrap.path("node").path("cluster").asText()).isEqualTo("checkout");
     assertThat(bootstrap.path("node").path("id").asText()).startsWith("checkout~");
+    // The instance the translated TLS contexts name: without it grpc-java refuses every mesh
+    // cluster, whatever the channel's credentials.
+    JsonNode provider = bootstrap.path("certificate_providers")
+        .path(XdsNames.CERTIFICATE_PROVIDER_INSTANCE);
+    assertThat(provider.path("plugin_name").asText()).isEqualTo("file_watcher");
+    assertThat(provider.path("config").path("certificate_file").asText())
+        .isEqualTo(XdsNames.IDENTITY_DIR + "/" + XdsNames.IDENTITY_CERT_FILE);
+    assertThat(provider.path("config").path("private_key_file").asText())
+        .isEqualTo(XdsNames.IDENTITY_DIR + "/" + XdsNames.IDENTITY_KEY_FILE);
+    assertThat(provider.path("config").path("ca_certificate_file").asText())
+        .isEqualTo(XdsNames.IDENTITY_DIR + "/" + XdsNames.IDENTITY_BUNDLE_FILE);
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.grpc.NameResolverRegistry;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.grpc.xds.XdsNameResolverProvider;
+import io.paymesh.xds.translate.XdsNames;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,18 @@ public final class XdsTestClient implements AutoCloseable {
                     "channel_creds", List.of(Map.of("type", "insecure")),
                     "server_features", List.of("xds_v3"))),
             "node",
-            Map.of("id", service + "~" + scheme, "cluster", service));
+            Map.of("id", service + "~" + scheme, "cluster", service),
+            // grpc-java refuses (NACKs) a cluster whose TLS names a certificate provider instance
+            // its bootstrap lacks, even on a channel whose insecure credentials never use it; the
+            // files are read only by a channel or server with xDS credentials.
+            "certificate_providers",
+            Map.of(XdsNames.CERTIFICATE_PROVIDER_INSTANCE, Map.of(
+                "plugin_name", "file_watcher",
+                "config", Map.of(
+                    "certificate_file", XdsNames.identityFile(XdsNames.IDENTITY_CERT_FILE),
+                    "private_key_file", XdsNames.identityFile(XdsNames.IDENTITY_KEY_FILE),
+                    "ca_certificate_file", XdsNames.identityFile(XdsNames.IDENTITY_BUNDLE_FILE),
+                    "refresh_interval", "60s"))));
     NameResolverRegistry registry = new NameResolverRegistry();
     registry.register(XdsNameResolverProvider.createForTest(scheme, bootstrap));
     ManagedChannel channel =
