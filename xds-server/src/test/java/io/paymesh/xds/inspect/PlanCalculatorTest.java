@@ -6,6 +6,7 @@ import io.envoyproxy.controlplane.cache.Resources;
 import io.paymesh.config.model.Destination;
 import io.paymesh.config.model.LoadBalancing;
 import io.paymesh.config.model.PciScope;
+import io.paymesh.config.model.PeerAuthentication;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.model.RouteTable;
 import io.paymesh.config.model.Service;
@@ -151,6 +152,38 @@ class PlanCalculatorTest {
           new GateViolation("RouteTable/payments route default", "references",
               "target 'refunds' is not a declared dependency of service 'checkout'"));
     });
+  }
+
+  @Test
+  void newProcessorDependency_addsItsClusterThenItsSecret_andAPermissiveModeChangesTheListener() {
+    Service refunds = refunds();
+    Service withStripe = new Service(refunds.name(), new Service.Spec(
+        refunds.spec().ports(), refunds.spec().identity(), refunds.spec().pciScope(),
+        List.of("ledger", "stripe"), refunds.spec().loadBalancing(),
+        refunds.spec().circuitBreakers(), refunds.spec().outlierDetection()));
+    PeerAuthentication permissive = new PeerAuthentication("refunds-migration",
+        new PeerAuthentication.Spec("refunds", PeerAuthentication.MtlsMode.PERMISSIVE));
+
+    List<GroupPlan> plans = calculator.plan(fixturesWith(refunds()),
+        fixturesWith(withStripe, permissive));
+
+    GroupPlan sidecar = plans.stream()
+        .filter(p -> p.group().equals(ProxyGroup.sidecar("refunds")))
+        .findFirst().orElseThrow();
+    assertThat(sidecar.changes())
+        .extracting(ResourceChange::typeUrl, ResourceChange::name, ResourceChange::type)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Resources.V3.LISTENER_TYPE_URL, "inbound|grpc",
+                ChangeType.CHANGED),
+            org.assertj.core.groups.Tuple.tuple(RDS, "outbound", ChangeType.CHANGED),
+            org.assertj.core.groups.Tuple.tuple(Resources.V3.CLUSTER_TYPE_URL, "stripe",
+                ChangeType.ADDED),
+            org.assertj.core.groups.Tuple.tuple(Resources.V3.SECRET_TYPE_URL, "psp-ca-bundle",
+                ChangeType.ADDED));
+    assertThat(sidecar.changes().get(0).diff()).contains("+  \"listener_filters\": [{");
+    assertThat(sidecar.changes().get(3).diff())
+        .contains("+      \"filename\": \"/etc/ssl/certs/ca-certificates.crt\"");
+    assertThat(sidecar.violationsAfter()).isEmpty();
   }
 
   @Test
