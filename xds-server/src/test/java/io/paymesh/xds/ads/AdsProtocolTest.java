@@ -7,15 +7,21 @@ import com.codahale.metrics.MetricRegistry;
 import com.google.rpc.Status;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.translate.GroupResources;
+import io.paymesh.xds.translate.GroupTranslator;
+import io.paymesh.xds.translate.PolicyFixtures;
 import io.paymesh.xds.translate.ProxyForm;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.net.InetSocketAddress;
@@ -128,6 +134,25 @@ class AdsProtocolTest {
     DiscoveryResponse fixed = nextResponse();
     assertThat(fixed.getVersionInfo()).isNotEqualTo(first.getVersionInfo());
     assertThat(fixed.getResources(0).unpack(Listener.class).getName()).isEqualTo("good-listener");
+  }
+
+  @Test
+  void processorCaSecret_isServedOverAdsSds_toTheSidecarThatNamesIt() throws Exception {
+    new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, metrics)
+        .publish(PolicyFixtures.snapshot());
+
+    requests.onNext(DiscoveryRequest.newBuilder().setNode(NODE)
+        .setTypeUrl("type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret")
+        .addResourceNames("psp-ca-bundle").build());
+
+    DiscoveryResponse response = nextResponse();
+    assertThat(response.getResourcesList()).singleElement().satisfies(any ->
+        assertThat(any.unpack(Secret.class)).isEqualTo(Secret.newBuilder()
+            .setName("psp-ca-bundle")
+            .setValidationContext(CertificateValidationContext.newBuilder()
+                .setTrustedCa(DataSource.newBuilder()
+                    .setFilename("/etc/ssl/certs/ca-certificates.crt")))
+            .build()));
   }
 
   @Test
