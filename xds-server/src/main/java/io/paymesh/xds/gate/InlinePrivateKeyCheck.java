@@ -27,7 +27,8 @@ import java.util.stream.Stream;
 /**
  * Payment invariant 8: no key material inline in any resource; certificates come over SDS. Walks
  * every field of every resource, secrets included, unpacking typed_config Anys (filters, listener
- * filters, transport sockets, protocol options). An Any of a type it cannot read fails closed: the Gate cannot prove it holds no key.
+ * filters, transport sockets, protocol options). An Any of a type it cannot read fails closed: the
+ * Gate cannot prove it holds no key.
  */
 final class InlinePrivateKeyCheck implements GateCheck {
   static final String INVARIANT = "8";
