@@ -9,6 +9,8 @@ import io.paymesh.config.store.EtcdPolicyWatcher;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.ads.AdsServer;
 import io.paymesh.xds.ads.AdsStreamInterceptor;
+import io.paymesh.xds.ads.CurrentPolicy;
+import io.paymesh.xds.ads.StreamAuthenticator;
 import io.paymesh.xds.ads.NackAwareConfigWatcher;
 import io.paymesh.xds.ads.ProxyGroups;
 import io.paymesh.xds.ads.ProxyStatusRegistry;
@@ -17,76 +19,188 @@ import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.status.EtcdProxyStatusPublisher;
 import io.paymesh.xds.translate.GroupTranslator;
 import io.paymesh.xds.translate.ProxyGroup;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerServiceDefinition;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One xds-server replica, wired end to end: etcd watcher -> snapshot publisher (translate, gate,
- * version) -> snapshot cache -> ADS server, and back: ACK/NACK -> proxy status in etcd. Replicas
- * share nothing but etcd, and since versions are content hashes they all serve the same versions
- * for the same policy.
+ * version) -> snapshot cache -> ADS server(s), and back: ACK/NACK -> proxy status in etcd.
+ * Replicas share nothing but etcd, and since versions are content hashes they all serve the same
+ * versions for the same policy. ADS is served on an mTLS port that binds each stream to the
+ * workload identity of its client certificate, and on a plaintext port only when asked for.
  */
 public final class XdsServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(XdsServer.class);
   /** How long a crashed replica's proxies stay listed in etcd before its lease expires. */
   static final Duration STATUS_TTL = Duration.ofSeconds(10);
 
   private final MetricRegistry metrics = new MetricRegistry();
   private final ProxyStatusRegistry proxies = new ProxyStatusRegistry(Clock.systemUTC());
+  private final CurrentPolicy currentPolicy;
   private final SnapshotPublisher publisher;
   private final EtcdPolicyWatcher watcher;
-  private final AdsServer ads;
+  private final AdsServer secureAds;
+  private final AdsServer plaintextAds;
   private final EtcdProxyStatusPublisher status;
   private boolean closed;
 
-  private XdsServer(
-      Client etcd, String prefix, Duration coalesceWindow, InetSocketAddress address,
-      String replicaId) {
+  private XdsServer(Builder b) {
+    this.currentPolicy = b.currentPolicy;
     SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
     this.publisher = new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, metrics);
-    this.ads =
-        new AdsServer(
-            address,
-            new V3DiscoveryServer(new NackAwareConfigWatcher(cache)),
-            new AdsStreamInterceptor(proxies, metrics));
+    V3DiscoveryServer discovery = new V3DiscoveryServer(new NackAwareConfigWatcher(cache));
+    AtomicLong streamIds = new AtomicLong();
+    this.secureAds =
+        b.secureAddress == null
+            ? null
+            : new AdsServer(
+                b.secureAddress,
+                b.secureCredentials,
+                discovery,
+                new AdsStreamInterceptor(
+                    proxies, metrics,
+                    StreamAuthenticator.requireWorkloadCertificate(currentPolicy), streamIds),
+                b.secureServices);
+    this.plaintextAds =
+        b.plaintextAddress == null
+            ? null
+            : new AdsServer(
+                b.plaintextAddress,
+                InsecureServerCredentials.create(),
+                discovery,
+                new AdsStreamInterceptor(
+                    proxies, metrics, StreamAuthenticator.trustNodeClaims(), streamIds),
+                List.of());
     this.watcher =
-        new EtcdPolicyWatcher(etcd, prefix, new PolicyCodec(), coalesceWindow, this::onPolicy);
-    this.status = new EtcdProxyStatusPublisher(etcd, prefix, replicaId, proxies, STATUS_TTL);
+        new EtcdPolicyWatcher(b.etcd, b.prefix, new PolicyCodec(), b.coalesceWindow, this::onPolicy);
+    this.status = new EtcdProxyStatusPublisher(b.etcd, b.prefix, b.replicaId, proxies, STATUS_TTL);
   }
 
-  /**
-   * Like {@link #start(Client, String, Duration, InetSocketAddress, String)}, with the default
-   * replica id {@link XdsServerConfig#defaultReplicaId()}.
-   */
-  public static XdsServer start(
-      Client etcd, String prefix, Duration coalesceWindow, InetSocketAddress address)
-      throws IOException {
-    return start(etcd, prefix, coalesceWindow, address, XdsServerConfig.defaultReplicaId());
+  public static Builder builder(Client etcd) {
+    return new Builder(etcd);
   }
 
-  /**
-   * Starts serving ADS on {@code address} (port 0 picks a free one), watching the policy under
-   * {@code prefix} and publishing the status of connected proxies under {@code prefix} as replica
-   * {@code replicaId}. Proxies that connect before the first policy is read wait for it.
-   */
-  public static XdsServer start(
-      Client etcd, String prefix, Duration coalesceWindow, InetSocketAddress address,
-      String replicaId) throws IOException {
-    XdsServer server = new XdsServer(etcd, prefix, coalesceWindow, address, replicaId);
-    server.status.start();
-    server.ads.start();
-    server.watcher.start();
-    return server;
+  /** Options of a replica; at least one ADS port is required. */
+  public static final class Builder {
+    private final Client etcd;
+    private final CurrentPolicy currentPolicy = new CurrentPolicy();
+    private String prefix = "/paymesh/";
+    private Duration coalesceWindow = Duration.ofMillis(100);
+    private String replicaId = XdsServerConfig.defaultReplicaId();
+    private InetSocketAddress secureAddress;
+    private ServerCredentials secureCredentials;
+    private List<ServerServiceDefinition> secureServices = List.of();
+    private InetSocketAddress plaintextAddress;
+
+    private Builder(Client etcd) {
+      this.etcd = Objects.requireNonNull(etcd, "etcd");
+    }
+
+    public Builder prefix(String prefix) {
+      this.prefix = Objects.requireNonNull(prefix, "prefix");
+      return this;
+    }
+
+    public Builder coalesceWindow(Duration coalesceWindow) {
+      this.coalesceWindow = Objects.requireNonNull(coalesceWindow, "coalesceWindow");
+      return this;
+    }
+
+    public Builder replicaId(String replicaId) {
+      this.replicaId = Objects.requireNonNull(replicaId, "replicaId");
+      return this;
+    }
+
+    /**
+     * The policy the replica will serve, for services on the mTLS port that need it (the
+     * workload CA reads each Service's identity from it).
+     */
+    public CurrentPolicy currentPolicy() {
+      return currentPolicy;
+    }
+
+    /**
+     * The mTLS port (port 0 picks a free one): {@code credentials} must require or request
+     * client certificates from the mesh CA; {@code services} are served next to ADS.
+     */
+    public Builder secureAds(
+        InetSocketAddress address, ServerCredentials credentials,
+        List<ServerServiceDefinition> services) {
+      this.secureAddress = Objects.requireNonNull(address, "address");
+      this.secureCredentials = Objects.requireNonNull(credentials, "credentials");
+      this.secureServices = List.copyOf(services);
+      return this;
+    }
+
+    /**
+     * A plaintext ADS port: INSECURE, any client may claim any service and receive its
+     * configuration. For development and tests only; logged as a warning at start.
+     */
+    public Builder plaintextAds(InetSocketAddress address) {
+      this.plaintextAddress = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /**
+     * Starts serving ADS, watching the policy under the prefix and publishing the status of
+     * connected proxies as this replica. Proxies that connect before the first policy is read
+     * wait for it.
+     */
+    public XdsServer start() throws IOException {
+      if (secureAddress == null && plaintextAddress == null) {
+        throw new IllegalStateException("no ADS port: configure secureAds and/or plaintextAds");
+      }
+      XdsServer server = new XdsServer(this);
+      server.status.start();
+      if (server.secureAds != null) {
+        server.secureAds.start();
+      }
+      if (server.plaintextAds != null) {
+        server.plaintextAds.start();
+        LOG.warn("INSECURE: plaintext ADS on port {} serves any service's configuration to any "
+            + "client that claims it; use it for development and tests only",
+            server.plaintextAds.port());
+      }
+      server.watcher.start();
+      return server;
+    }
   }
 
   private void onPolicy(PolicySnapshot policy) {
+    currentPolicy.set(policy);
     publisher.publish(policy);
-    ads.markServing();
+    if (secureAds != null) {
+      secureAds.markServing();
+    }
+    if (plaintextAds != null) {
+      plaintextAds.markServing();
+    }
   }
 
+  /** The mTLS ADS port. */
   public int adsPort() {
-    return ads.port();
+    if (secureAds == null) {
+      throw new IllegalStateException("this replica has no mTLS ADS port");
+    }
+    return secureAds.port();
+  }
+
+  /** The plaintext ADS port. */
+  public int plaintextAdsPort() {
+    if (plaintextAds == null) {
+      throw new IllegalStateException("this replica has no plaintext ADS port");
+    }
+    return plaintextAds.port();
   }
 
   public ProxyStatusRegistry proxies() {
@@ -117,6 +231,11 @@ public final class XdsServer implements AutoCloseable {
     closed = true;
     status.close();
     watcher.close();
-    ads.close();
+    if (secureAds != null) {
+      secureAds.close();
+    }
+    if (plaintextAds != null) {
+      plaintextAds.close();
+    }
   }
 }

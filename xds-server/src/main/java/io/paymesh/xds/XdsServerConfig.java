@@ -13,21 +13,87 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The xds-server's YAML config file: where ADS listens, which etcd to read and under which prefix,
- * how long to coalesce bursts of etcd events, and the replica's name in the proxy status it
- * publishes. Unknown keys are an error, not ignored.
+ * The xds-server's YAML config file: where ADS listens (mTLS, and a plaintext port only if asked
+ * for), the workload CA, which etcd to read and under which prefix, how long to coalesce bursts
+ * of etcd events, and the replica's name in the proxy status it publishes. Unknown keys are an
+ * error, not ignored.
  *
  * <pre>
- * ads: {host: 0.0.0.0, port: 18000}
+ * ads: {host: 0.0.0.0, port: 18000}         # ADS and the workload identity API, mTLS
+ * plaintextAds: {host: 127.0.0.1, port: 18001}  # optional, INSECURE: no client authentication
+ * identity:
+ *   trustDomain: paymesh.local
+ *   caCertificate: /etc/paymesh/ca/ca.pem     # the signing CA (intermediate), then its parents
+ *   caKey: /etc/paymesh/ca/ca-key.pem
+ *   trustBundle: [/etc/paymesh/ca/root.pem]   # every CA workloads trust; several while rotating
+ *   workloadCertificateLifetime: 1h
+ *   serverNames: [xds-server, localhost, 127.0.0.1]  # DNS names and IPs clients dial
  * etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
  * coalesceWindow: 100ms
  * replicaId: xds-1      # optional, default &lt;hostname&gt;-&lt;pid&gt;
  * </pre>
  */
-public record XdsServerConfig(Ads ads, EtcdSettings etcd, String coalesceWindow, String replicaId) {
+public record XdsServerConfig(
+    Ads ads,
+    Ads plaintextAds,
+    Identity identity,
+    EtcdSettings etcd,
+    String coalesceWindow,
+    String replicaId) {
   public record Ads(String host, int port) {}
+
+  /** The workload CA this replica signs with, and the name it presents to its clients. */
+  public record Identity(
+      String trustDomain,
+      String caCertificate,
+      String caKey,
+      List<String> trustBundle,
+      String workloadCertificateLifetime,
+      List<String> serverNames) {
+    /** Shortest and longest workload certificate lifetimes accepted. */
+    static final Duration MIN_LIFETIME = Duration.ofMinutes(5);
+    static final Duration MAX_LIFETIME = Duration.ofHours(24);
+
+    public Duration workloadCertificateLifetimeDuration() {
+      return Durations.parse(workloadCertificateLifetime).orElseThrow();
+    }
+
+    /** The SPIFFE ID in the replica's own server certificate. */
+    public String serverSpiffeId() {
+      return "spiffe://" + trustDomain + "/paymesh/xds-server";
+    }
+
+    void addProblems(List<String> errors) {
+      if (trustDomain == null || !trustDomain.matches("[a-z0-9._-]+")) {
+        errors.add("identity.trustDomain: required, lower-case letters, digits, '.', '-', '_'");
+      }
+      if (caCertificate == null || caCertificate.isBlank()) {
+        errors.add("identity.caCertificate: required (PEM file of the signing CA)");
+      }
+      if (caKey == null || caKey.isBlank()) {
+        errors.add("identity.caKey: required (PEM file of the signing CA's private key)");
+      }
+      if (trustBundle == null || trustBundle.isEmpty()) {
+        errors.add("identity.trustBundle: required, at least one PEM file");
+      }
+      Optional<Duration> lifetime =
+          workloadCertificateLifetime == null
+              ? Optional.empty()
+              : Durations.parse(workloadCertificateLifetime);
+      if (lifetime.isEmpty()
+          || lifetime.get().compareTo(MIN_LIFETIME) < 0
+          || lifetime.get().compareTo(MAX_LIFETIME) > 0) {
+        errors.add("identity.workloadCertificateLifetime: must be a duration between 5m and 24h,"
+            + " like 1h");
+      }
+      if (serverNames == null || serverNames.isEmpty()) {
+        errors.add("identity.serverNames: required, the DNS names or IPs clients dial");
+      }
+    }
+  }
 
   /** Without a resolvable hostname the pid alone still tells replicas on one machine apart. */
   private static final String UNKNOWN_HOST = "xds-server";
@@ -68,12 +134,15 @@ public record XdsServerConfig(Ads ads, EtcdSettings etcd, String coalesceWindow,
     if (ads == null) {
       errors.add("ads: required");
     } else {
-      if (ads.host() == null || ads.host().isBlank()) {
-        errors.add("ads.host: required");
-      }
-      if (ads.port() < 0 || ads.port() > 65535) {
-        errors.add("ads.port: must be between 0 and 65535");
-      }
+      addAddressProblems("ads", ads, errors);
+    }
+    if (plaintextAds != null) {
+      addAddressProblems("plaintextAds", plaintextAds, errors);
+    }
+    if (identity == null) {
+      errors.add("identity: required (the workload CA; ADS is served over mTLS)");
+    } else {
+      identity.addProblems(errors);
     }
     if (etcd == null) {
       errors.add("etcd: required");
@@ -85,6 +154,15 @@ public record XdsServerConfig(Ads ads, EtcdSettings etcd, String coalesceWindow,
       errors.add("replicaId: must not be blank (leave it out for <hostname>-<pid>)");
     }
     return errors;
+  }
+
+  private static void addAddressProblems(String path, Ads address, List<String> errors) {
+    if (address.host() == null || address.host().isBlank()) {
+      errors.add(path + ".host: required");
+    }
+    if (address.port() < 0 || address.port() > 65535) {
+      errors.add(path + ".port: must be between 0 and 65535");
+    }
   }
 
   /** The configured replica id, else {@link #defaultReplicaId()}. */

@@ -29,6 +29,15 @@ class XdsServerConfigTest {
     assertThat(config.etcd().prefix()).isEqualTo("/paymesh/");
     assertThat(config.coalesceWindowDuration()).isEqualTo(Duration.ofMillis(100));
     assertThat(config.replicaId()).isNull();
+    assertThat(config.plaintextAds()).as("no plaintext ADS port unless asked for").isNull();
+    XdsServerConfig.Identity identity = config.identity();
+    assertThat(identity.trustDomain()).isEqualTo("paymesh.local");
+    assertThat(identity.serverSpiffeId()).isEqualTo("spiffe://paymesh.local/paymesh/xds-server");
+    assertThat(identity.caCertificate()).isEqualTo("/etc/paymesh/ca/ca.pem");
+    assertThat(identity.caKey()).isEqualTo("/etc/paymesh/ca/ca-key.pem");
+    assertThat(identity.trustBundle()).containsExactly("/etc/paymesh/ca/root.pem");
+    assertThat(identity.workloadCertificateLifetimeDuration()).isEqualTo(Duration.ofHours(1));
+    assertThat(identity.serverNames()).contains("xds-server", "localhost", "127.0.0.1");
     assertThat(config.replicaIdOrDefault())
         .isEqualTo(XdsServerConfig.defaultReplicaId())
         .endsWith("-" + ProcessHandle.current().pid());
@@ -38,6 +47,13 @@ class XdsServerConfigTest {
   void load_whenAReplicaIdIsGiven_usesIt() throws Exception {
     Path file = write("""
         ads: {host: 0.0.0.0, port: 18000}
+        identity:
+          trustDomain: paymesh.local
+          caCertificate: ca.pem
+          caKey: ca-key.pem
+          trustBundle: [root.pem]
+          workloadCertificateLifetime: 1h
+          serverNames: [localhost]
         etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
         coalesceWindow: 100ms
         replicaId: xds-eu-1
@@ -50,6 +66,13 @@ class XdsServerConfigTest {
   void load_whenTheReplicaIdIsBlank_reportsIt() throws Exception {
     Path file = write("""
         ads: {host: 0.0.0.0, port: 18000}
+        identity:
+          trustDomain: paymesh.local
+          caCertificate: ca.pem
+          caKey: ca-key.pem
+          trustBundle: [root.pem]
+          workloadCertificateLifetime: 1h
+          serverNames: [localhost]
         etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
         coalesceWindow: 100ms
         replicaId: " "
@@ -64,6 +87,13 @@ class XdsServerConfigTest {
   void load_whenAKeyIsUnknown_reportsItsPath() throws Exception {
     Path file = write("""
         ads: {host: 0.0.0.0, port: 18000, tls: true}
+        identity:
+          trustDomain: paymesh.local
+          caCertificate: ca.pem
+          caKey: ca-key.pem
+          trustBundle: [root.pem]
+          workloadCertificateLifetime: 1h
+          serverNames: [localhost]
         etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
         coalesceWindow: 100ms
         """);
@@ -77,6 +107,13 @@ class XdsServerConfigTest {
   void load_whenSeveralFieldsAreWrong_reportsEveryOne() throws Exception {
     Path file = write("""
         ads: {host: "", port: 70000}
+        identity:
+          trustDomain: paymesh.local
+          caCertificate: ca.pem
+          caKey: ca-key.pem
+          trustBundle: [root.pem]
+          workloadCertificateLifetime: 1h
+          serverNames: [localhost]
         etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
         coalesceWindow: soon
         """);
@@ -91,6 +128,13 @@ class XdsServerConfigTest {
   void load_whenThePrefixIsInvalid_reportsTheEtcdPath() throws Exception {
     Path file = write("""
         ads: {host: 0.0.0.0, port: 18000}
+        identity:
+          trustDomain: paymesh.local
+          caCertificate: ca.pem
+          caKey: ca-key.pem
+          trustBundle: [root.pem]
+          workloadCertificateLifetime: 1h
+          serverNames: [localhost]
         etcd: {endpoints: [http://127.0.0.1:2379], prefix: paymesh}
         coalesceWindow: 100ms
         """);
@@ -98,5 +142,72 @@ class XdsServerConfigTest {
     assertThatThrownBy(() -> XdsServerConfig.load(file))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(file + ": etcd: ");
+  }
+
+  @Test
+  void load_whenTheComposeConfig_hasTheCaAndNoPlaintextPort() throws Exception {
+    XdsServerConfig config = XdsServerConfig.load(Path.of("../docker/xds-server.compose.yaml"));
+
+    assertThat(config.plaintextAds()).isNull();
+    assertThat(config.identity().serverNames()).containsExactly("xds-server");
+  }
+
+  @Test
+  void load_whenAPlaintextPortIsAskedFor_readsIt() throws Exception {
+    Path file = write("""
+        ads: {host: 0.0.0.0, port: 18000}
+        plaintextAds: {host: 127.0.0.1, port: 18001}
+        identity:
+          trustDomain: paymesh.local
+          caCertificate: ca.pem
+          caKey: ca-key.pem
+          trustBundle: [root.pem]
+          workloadCertificateLifetime: 1h
+          serverNames: [localhost]
+        etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
+        coalesceWindow: 100ms
+        """);
+
+    assertThat(XdsServerConfig.load(file).plaintextAds())
+        .isEqualTo(new XdsServerConfig.Ads("127.0.0.1", 18001));
+  }
+
+  @Test
+  void load_whenIdentityIsMissing_saysAdsNeedsIt() throws Exception {
+    Path file = write("""
+        ads: {host: 0.0.0.0, port: 18000}
+        etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
+        coalesceWindow: 100ms
+        """);
+
+    assertThatThrownBy(() -> XdsServerConfig.load(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(file + ": identity: required (the workload CA; ADS is served over mTLS)");
+  }
+
+  @Test
+  void load_whenIdentityFieldsAreWrong_reportsEveryOne() throws Exception {
+    Path file = write("""
+        ads: {host: 0.0.0.0, port: 18000}
+        identity:
+          trustDomain: "Paymesh Local"
+          caKey: " "
+          trustBundle: []
+          workloadCertificateLifetime: 30s
+          serverNames: []
+        etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
+        coalesceWindow: 100ms
+        """);
+
+    assertThatThrownBy(() -> XdsServerConfig.load(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(file + ": "
+            + "identity.trustDomain: required, lower-case letters, digits, '.', '-', '_'; "
+            + "identity.caCertificate: required (PEM file of the signing CA); "
+            + "identity.caKey: required (PEM file of the signing CA's private key); "
+            + "identity.trustBundle: required, at least one PEM file; "
+            + "identity.workloadCertificateLifetime: must be a duration between 5m and 24h, "
+            + "like 1h; "
+            + "identity.serverNames: required, the DNS names or IPs clients dial");
   }
 }

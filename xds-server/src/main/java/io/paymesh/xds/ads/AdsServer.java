@@ -3,6 +3,7 @@ package io.paymesh.xds.ads;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -10,13 +11,15 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gRPC endpoint proxies connect to: state-of-the-world ADS plus gRPC health. Delta xDS is
- * not offered, so every stream goes through the NACK handling of {@link AdsStreamInterceptor}.
+ * A gRPC endpoint proxies connect to: state-of-the-world ADS plus gRPC health, and on the mTLS
+ * port the workload identity API. Delta xDS is not offered, so every stream goes through the
+ * authentication and NACK handling of {@link AdsStreamInterceptor}.
  */
 public final class AdsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdsServer.class);
@@ -28,12 +31,24 @@ public final class AdsServer implements AutoCloseable {
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
 
+  /**
+   * @param credentials TLS (client certificates verified against the mesh's trust bundle) or,
+   *     for an explicitly configured plaintext port, insecure
+   * @param services more services on the same port, such as the workload identity API
+   */
   public AdsServer(
-      InetSocketAddress address, V3DiscoveryServer discovery, AdsStreamInterceptor interceptor) {
-    this.server =
-        NettyServerBuilder.forAddress(address)
+      InetSocketAddress address,
+      ServerCredentials credentials,
+      V3DiscoveryServer discovery,
+      AdsStreamInterceptor interceptor,
+      List<ServerServiceDefinition> services) {
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(address, credentials)
             .addService(ServerInterceptors.intercept(stateOfTheWorldAds(discovery), interceptor))
-            .addService(health.getHealthService())
+            .addService(health.getHealthService());
+    services.forEach(builder::addService);
+    this.server =
+        builder
             .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
             .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)

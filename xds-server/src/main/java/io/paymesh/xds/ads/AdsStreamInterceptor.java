@@ -8,11 +8,15 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.paymesh.xds.identity.PeerIdentity;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -23,21 +27,33 @@ import org.slf4j.LoggerFactory;
  * library lacks: the node identity from the first request (xDS clients may omit {@code node}
  * afterwards, and the cache groups requests by node), and which version each nonce carried, so an
  * ACK or NACK can be logged with its version and a NACK can be marked as rejecting that version.
+ * It also authenticates each stream ({@link StreamAuthenticator}): a refused stream is closed
+ * before its first request reaches the library, so nothing is ever sent on it.
  */
 public final class AdsStreamInterceptor implements ServerInterceptor {
   private static final Logger LOG = LoggerFactory.getLogger(AdsStreamInterceptor.class);
+  /** A NACK's error detail is worth reading in full, but a client must not flood the log. */
+  private static final int MAX_NACK_DETAIL_LOGGED = 2048;
   private static final String ADS_METHOD =
       AggregatedDiscoveryServiceGrpc.getStreamAggregatedResourcesMethod().getFullMethodName();
 
   private final ProxyStatusRegistry registry;
+  private final StreamAuthenticator authenticator;
   private final Counter acks;
   private final Counter nacks;
-  private final AtomicLong streamIds = new AtomicLong();
+  private final Counter refused;
+  /** Shared by every interceptor of a replica, so stream ids stay unique across its ports. */
+  private final AtomicLong streamIds;
 
-  public AdsStreamInterceptor(ProxyStatusRegistry registry, MetricRegistry metrics) {
+  public AdsStreamInterceptor(
+      ProxyStatusRegistry registry, MetricRegistry metrics, StreamAuthenticator authenticator,
+      AtomicLong streamIds) {
     this.registry = registry;
+    this.authenticator = authenticator;
     this.acks = metrics.counter("xds.acks");
     this.nacks = metrics.counter("xds.nacks");
+    this.refused = metrics.counter("xds.streams.refused");
+    this.streamIds = streamIds;
   }
 
   @Override
@@ -47,7 +63,18 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
     if (!call.getMethodDescriptor().getFullMethodName().equals(ADS_METHOD)) {
       return next.startCall(call, headers);
     }
-    Stream stream = new Stream(streamIds.incrementAndGet());
+    Optional<PeerIdentity> peer =
+        PeerIdentity.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+    Optional<Status> refusal = authenticator.onCallStart(peer);
+    if (refusal.isPresent()) {
+      refused.inc();
+      LOG.warn("ADS stream refused before its first request from {}: {}",
+          call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
+          refusal.get().getDescription());
+      call.close(refusal.get(), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    Stream stream = new Stream(streamIds.incrementAndGet(), peer);
     ServerCall<ReqT, RespT> observedCall =
         new SimpleForwardingServerCall<>(call) {
           @Override
@@ -59,7 +86,17 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
     return new SimpleForwardingServerCallListener<>(next.startCall(observedCall, headers)) {
       @Override
       public void onMessage(ReqT message) {
-        super.onMessage((ReqT) stream.onRequest((DiscoveryRequest) message));
+        if (stream.refused) {
+          return;
+        }
+        DiscoveryRequest request = (DiscoveryRequest) message;
+        Optional<Status> refusal = stream.authenticate(request);
+        if (refusal.isPresent()) {
+          refused.inc();
+          call.close(refusal.get(), new Metadata());
+          return;
+        }
+        super.onMessage((ReqT) stream.onRequest(request));
       }
 
       @Override
@@ -85,11 +122,44 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
    */
   private final class Stream {
     private final long id;
+    private final Optional<PeerIdentity> peer;
     private final Map<String, Sent> lastSent = new ConcurrentHashMap<>();
     private volatile Node node;
+    /** Set once the stream is refused; requests arriving before the close takes effect drop. */
+    private volatile boolean refused;
 
-    Stream(long id) {
+    Stream(long id, Optional<PeerIdentity> peer) {
       this.id = id;
+      this.peer = peer;
+    }
+
+    /**
+     * Checks the node of the first request against the peer's identity. Later requests were
+     * already bound to that node (they may omit it; if they carry one it must be the same).
+     */
+    Optional<Status> authenticate(DiscoveryRequest request) {
+      Optional<Status> refusal;
+      if (node == null) {
+        refusal = request.hasNode()
+            ? authenticator.onFirstRequest(peer, request.getNode())
+            : Optional.of(Status.INVALID_ARGUMENT.withDescription(
+                "the first request of an ADS stream must carry the node"));
+      } else if (request.hasNode()
+          && !ProxyGroups.groupOf(request.getNode()).equals(ProxyGroups.groupOf(node))) {
+        refusal = Optional.of(Status.PERMISSION_DENIED.withDescription(
+            "a stream's node may not change"));
+      } else {
+        refusal = Optional.empty();
+      }
+      if (refusal.isPresent()) {
+        refused = true;
+        LOG.warn("ADS stream {} refused: peer={} node.id={} node.cluster={}: {}", id,
+            peer.map(PeerIdentity::spiffeId).orElse("<no certificate>"),
+            ClientStrings.forLog(request.getNode().getId()),
+            ClientStrings.forLog(request.getNode().getCluster()),
+            refusal.get().getDescription());
+      }
+      return refusal;
     }
 
     void onResponse(DiscoveryResponse response) {
@@ -98,14 +168,12 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
 
     DiscoveryRequest onRequest(DiscoveryRequest request) {
       if (node == null) {
-        if (!request.hasNode()) {
-          LOG.warn("ADS stream {}: first request carries no node; it cannot be served", id);
-          return request;
-        }
+        // authenticate() has checked that the first request carries the node.
         node = request.getNode();
         registry.opened(id, node.getId(), ProxyGroups.groupOf(node));
-        LOG.info("ADS stream {} opened by node {} (group {})", id, node.getId(),
-            ProxyGroups.groupOf(node));
+        LOG.info("ADS stream {} opened by node {} (group {}, identity {})", id,
+            ClientStrings.forLog(node.getId()), ProxyGroups.groupOf(node),
+            peer.map(PeerIdentity::spiffeId).orElse("<plaintext port>"));
       } else if (!request.hasNode()) {
         request = request.toBuilder().setNode(node).build();
       }
@@ -115,8 +183,8 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
           // A client resuming on a new stream (after a reconnect or a server restart) reports
           // the version it already runs; content-hash versions make it comparable here.
           registry.acked(id, type, request.getVersionInfo());
-          LOG.info("node={} resumes type={} at version={}", node.getId(), shortType(type),
-              request.getVersionInfo());
+          LOG.info("node={} resumes type={} at version={}", ClientStrings.forLog(node.getId()),
+              shortType(type), ClientStrings.forLog(request.getVersionInfo()));
         }
         return request;
       }
@@ -130,8 +198,8 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
       }
       acks.inc();
       registry.acked(id, type, request.getVersionInfo());
-      LOG.info("ACK node={} type={} version={}", node.getId(), shortType(type),
-          request.getVersionInfo());
+      LOG.info("ACK node={} type={} version={}", ClientStrings.forLog(node.getId()),
+          shortType(type), ClientStrings.forLog(request.getVersionInfo()));
       return request;
     }
 
@@ -144,14 +212,17 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
       nacks.inc();
       String detail = request.getErrorDetail().getMessage();
       registry.nacked(id, request.getTypeUrl(), sent.version(), detail);
-      LOG.warn("NACK node={} type={} version={} (still on {}) error={}", node.getId(),
-          shortType(request.getTypeUrl()), sent.version(), request.getVersionInfo(), detail);
+      LOG.warn("NACK node={} type={} version={} (still on {}) error={}",
+          ClientStrings.forLog(node.getId()), shortType(request.getTypeUrl()), sent.version(),
+          ClientStrings.forLog(request.getVersionInfo()),
+          ClientStrings.forLog(detail, MAX_NACK_DETAIL_LOGGED));
       return request.toBuilder().setVersionInfo(sent.version()).build();
     }
 
     void closed() {
       registry.closed(id);
-      LOG.info("ADS stream {} of node {} closed", id, node == null ? "?" : node.getId());
+      LOG.info("ADS stream {} of node {} closed", id,
+          node == null ? "?" : ClientStrings.forLog(node.getId()));
     }
   }
 

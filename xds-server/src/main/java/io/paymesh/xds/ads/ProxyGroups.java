@@ -13,6 +13,8 @@ import io.paymesh.xds.translate.ProxyGroup;
 public final class ProxyGroups implements NodeGroup<ProxyGroup> {
   /** grpc-java reports {@code gRPC Java}; other gRPC languages also start with {@code gRPC}. */
   private static final String GRPC_USER_AGENT_PREFIX = "gRPC";
+  /** Separates service and instance in a node id: {@code <service>~<instance>}. */
+  public static final String NODE_ID_SEPARATOR = "~";
 
   @Override
   public ProxyGroup hash(Node node) {
@@ -27,7 +29,7 @@ public final class ProxyGroups implements NodeGroup<ProxyGroup> {
     String service = node.getCluster();
     if (service.isEmpty()) {
       String id = node.getId();
-      int separator = id.indexOf('~');
+      int separator = id.indexOf(NODE_ID_SEPARATOR);
       service = separator > 0 ? id.substring(0, separator) : "";
     }
     ProxyForm form =

@@ -15,6 +15,10 @@ import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.paymesh.xds.translate.XdsNames;
 import java.io.IOException;
@@ -23,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -143,6 +148,45 @@ class EnvoyConfigsTest {
 
   @ParameterizedTest
   @MethodSource("meshBootstraps")
+  void meshBootstrap_reachesXdsServersOverMtlsWithTheAgentsFiles(Path file) throws IOException {
+    Cluster xds = xdsCluster(EnvoyBootstrapParser.parse(file));
+
+    assertThat(xds.getTransportSocket().getName()).isEqualTo(XdsNames.TLS_TRANSPORT_SOCKET);
+    CommonTlsContext tls =
+        xds.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class)
+            .getCommonTlsContext();
+    String dir = XdsNames.IDENTITY_DIR;
+    assertThat(tls.getTlsParams().getTlsMinimumProtocolVersion())
+        .isEqualTo(TlsParameters.TlsProtocol.TLSv1_2);
+    // Nothing inline: the certificate and key are files the agent writes, read through SDS.
+    assertThat(tls.getTlsCertificatesList()).isEmpty();
+    assertThat(tls.getTlsCertificateSdsSecretConfigsList())
+        .singleElement()
+        .satisfies(sds -> {
+          assertThat(sds.getName()).isEqualTo(XdsNames.WORKLOAD_CERTIFICATE_SECRET);
+          assertThat(sds.getSdsConfig().getPathConfigSource().getPath())
+              .isEqualTo(dir + "/" + XdsNames.SDS_CERTIFICATE_FILE);
+          assertThat(sds.getSdsConfig().getPathConfigSource().getWatchedDirectory().getPath())
+              .isEqualTo(dir);
+        });
+    CommonTlsContext.CombinedCertificateValidationContext validation =
+        tls.getCombinedValidationContext();
+    assertThat(validation.getValidationContextSdsSecretConfig().getName())
+        .isEqualTo(XdsNames.MESH_TRUST_BUNDLE_SECRET);
+    assertThat(validation.getValidationContextSdsSecretConfig().getSdsConfig()
+            .getPathConfigSource().getPath())
+        .isEqualTo(dir + "/" + XdsNames.SDS_TRUST_BUNDLE_FILE);
+    assertThat(validation.getDefaultValidationContext().getMatchTypedSubjectAltNamesList())
+        .singleElement()
+        .satisfies(san -> {
+          assertThat(san.getSanType()).isEqualTo(SubjectAltNameMatcher.SanType.URI);
+          assertThat(san.getMatcher().getExact())
+              .isEqualTo("spiffe://paymesh.local/paymesh/xds-server");
+        });
+  }
+
+  @ParameterizedTest
+  @MethodSource("meshBootstraps")
   void meshBootstrap_bindsAdminToLoopbackOnly(Path file) throws IOException {
     SocketAddress admin = EnvoyBootstrapParser.parse(file).getAdmin().getAddress().getSocketAddress();
 
@@ -173,24 +217,37 @@ class EnvoyConfigsTest {
 
     JsonNode server = bootstrap.path("xds_servers").path(0);
     assertThat(bootstrap.path("xds_servers").size()).isEqualTo(1);
-    assertThat(server.path("server_uri").asText()).isEqualTo("localhost:" + ADS_PORT);
-    assertThat(server.path("channel_creds").path(0).path("type").asText()).isEqualTo("insecure");
+    assertThat(server.path("server_uri").asText()).isEqualTo("xds-server:" + ADS_PORT);
     assertThat(server.path("server_features"))
         .extracting(JsonNode::asText)
         .containsExactly("xds_v3");
     assertThat(bootstrap.path("node").path("cluster").asText()).isEqualTo("checkout");
     assertThat(bootstrap.path("node").path("id").asText()).startsWith("checkout~");
-    // The instance the translated TLS contexts name: without it grpc-java refuses every mesh
-    // cluster, whatever the channel's credentials.
-    JsonNode provider = bootstrap.path("certificate_providers")
-        .path(XdsNames.CERTIFICATE_PROVIDER_INSTANCE);
+    assertThat(bootstrap.path("server_listener_resource_name_template").asText())
+        .isEqualTo(XdsNames.SERVER_LISTENER_TEMPLATE);
+  }
+
+  @Test
+  void grpcBootstrap_usesTheAgentsFilesForAdsAndForTheDataPlane() throws IOException {
+    JsonNode bootstrap =
+        JSON.readTree(RepoFiles.envoyConfigs().resolve("proxyless/grpc-bootstrap.json").toFile());
+    Map<String, String> agentFiles = Map.of(
+        "certificate_file", XdsNames.IDENTITY_DIR + "/" + XdsNames.IDENTITY_CERT_FILE,
+        "private_key_file", XdsNames.IDENTITY_DIR + "/" + XdsNames.IDENTITY_KEY_FILE,
+        "ca_certificate_file", XdsNames.IDENTITY_DIR + "/" + XdsNames.IDENTITY_BUNDLE_FILE);
+
+    // ADS: gRFC A65 tls credentials (read by the proxyless-grpc library in grpc-java).
+    JsonNode creds = bootstrap.path("xds_servers").path(0).path("channel_creds");
+    assertThat(creds.size()).as("no fallback to insecure credentials").isEqualTo(1);
+    assertThat(creds.path(0).path("type").asText()).isEqualTo("tls");
+    agentFiles.forEach((field, path) ->
+        assertThat(creds.path(0).path("config").path(field).asText()).isEqualTo(path));
+    // Data plane: the certificate provider instance the translated clusters and listeners name.
+    JsonNode provider =
+        bootstrap.path("certificate_providers").path(XdsNames.CERTIFICATE_PROVIDER_INSTANCE);
     assertThat(provider.path("plugin_name").asText()).isEqualTo("file_watcher");
-    assertThat(provider.path("config").path("certificate_file").asText())
-        .isEqualTo(XdsNames.IDENTITY_DIR + "/" + XdsNames.IDENTITY_CERT_FILE);
-    assertThat(provider.path("config").path("private_key_file").asText())
-        .isEqualTo(XdsNames.IDENTITY_DIR + "/" + XdsNames.IDENTITY_KEY_FILE);
-    assertThat(provider.path("config").path("ca_certificate_file").asText())
-        .isEqualTo(XdsNames.IDENTITY_DIR + "/" + XdsNames.IDENTITY_BUNDLE_FILE);
+    agentFiles.forEach((field, path) ->
+        assertThat(provider.path("config").path(field).asText()).isEqualTo(path));
   }
 
   @Test

@@ -47,9 +47,8 @@ public final class Mesh implements AutoCloseable {
   /** A mesh on the given prefix, e.g. the one an admin-api under test writes to. */
   public static Mesh start(EtcdExtension etcdProcess, String prefix) throws Exception {
     Mesh mesh = new Mesh(etcdProcess.client(), prefix);
-    mesh.server = XdsServer.start(mesh.etcd, mesh.prefix, COALESCE_WINDOW,
-        new InetSocketAddress("127.0.0.1", 0));
-    mesh.adsPort = mesh.server.adsPort();
+    mesh.server = mesh.startServer(0);
+    mesh.adsPort = mesh.server.plaintextAdsPort();
     return mesh;
   }
 
@@ -104,8 +103,19 @@ public final class Mesh implements AutoCloseable {
   /** Stops the xds-server and starts a new one on the same ADS port, as a redeploy would. */
   public void restartServer() throws Exception {
     server.close();
-    server = XdsServer.start(etcd, prefix, COALESCE_WINDOW,
-        new InetSocketAddress("127.0.0.1", adsPort));
+    server = startServer(adsPort);
+  }
+
+  /**
+   * A replica with a plaintext ADS port only: the routing tests here are about policy, and their
+   * grpc-java clients connect without certificates. mTLS is tested on its own.
+   */
+  private XdsServer startServer(int port) throws Exception {
+    return XdsServer.builder(etcd)
+        .prefix(prefix)
+        .coalesceWindow(COALESCE_WINDOW)
+        .plaintextAds(new InetSocketAddress("127.0.0.1", port))
+        .start();
   }
 
   @Override

@@ -20,26 +20,28 @@ public final class TestBackend implements AutoCloseable {
 
   private TestBackend(String name) throws IOException {
     this.name = name;
-    ServerServiceDefinition service =
-        ServerServiceDefinition.builder(PaymentsRpc.SERVICE)
-            .addMethod(PaymentsRpc.CHARGE, ServerCalls.asyncUnaryCall(this::reply))
-            .addMethod(PaymentsRpc.GET_PAYMENT, ServerCalls.asyncUnaryCall(this::reply))
-            .build();
     this.server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-            .addService(service)
+            .addService(paymentsService(name, calls))
             .build()
             .start();
   }
 
-  public static TestBackend start(String name) throws IOException {
-    return new TestBackend(name);
+  /** The payments API answering every RPC with {@code name}, counting calls in {@code calls}. */
+  static ServerServiceDefinition paymentsService(String name, AtomicInteger calls) {
+    ServerCalls.UnaryMethod<String, String> reply = (request, response) -> {
+      calls.incrementAndGet();
+      response.onNext(name);
+      response.onCompleted();
+    };
+    return ServerServiceDefinition.builder(PaymentsRpc.SERVICE)
+        .addMethod(PaymentsRpc.CHARGE, ServerCalls.asyncUnaryCall(reply))
+        .addMethod(PaymentsRpc.GET_PAYMENT, ServerCalls.asyncUnaryCall(reply))
+        .build();
   }
 
-  private void reply(String request, io.grpc.stub.StreamObserver<String> response) {
-    calls.incrementAndGet();
-    response.onNext(name);
-    response.onCompleted();
+  public static TestBackend start(String name) throws IOException {
+    return new TestBackend(name);
   }
 
   public String name() {

@@ -7,8 +7,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.NameResolverRegistry;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
+import io.grpc.xds.XdsChannelCredentials;
 import io.grpc.xds.XdsNameResolverProvider;
 import io.paymesh.xds.translate.XdsNames;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +62,25 @@ public final class XdsTestClient implements AutoCloseable {
     registry.register(XdsNameResolverProvider.createForTest(scheme, bootstrap));
     ManagedChannel channel =
         Grpc.newChannelBuilder(scheme + ":///" + host, InsecureChannelCredentials.create(), registry)
+            .build();
+    return new XdsTestClient(channel);
+  }
+
+  /**
+   * A client of service {@code service} in an mTLS mesh: ADS over mTLS and calls to backends
+   * over mTLS, both with the certificate the workload agent keeps in {@code identityDir}.
+   */
+  public static XdsTestClient connectMtls(
+      int adsPort, String service, String host, Path identityDir) {
+    String scheme = "xds-test-" + SCHEMES.incrementAndGet();
+    NameResolverRegistry registry = new NameResolverRegistry();
+    registry.register(XdsNameResolverProvider.createForTest(
+        scheme, WorkloadBootstrap.of(adsPort, service, scheme, identityDir)));
+    // The cluster's TLS config comes from xDS; the fallback applies only to a cluster without
+    // one, which paymesh never sends for a mesh service.
+    ManagedChannel channel =
+        Grpc.newChannelBuilder(scheme + ":///" + host,
+                XdsChannelCredentials.create(InsecureChannelCredentials.create()), registry)
             .build();
     return new XdsTestClient(channel);
   }
