@@ -9,7 +9,6 @@ import io.paymesh.config.store.EtcdPolicyWatcher;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.ads.AdsServer;
 import io.paymesh.xds.ads.AdsStreamInterceptor;
-import io.paymesh.xds.ads.CurrentPolicy;
 import io.paymesh.xds.ads.StreamAuthenticator;
 import io.paymesh.xds.ads.NackAwareConfigWatcher;
 import io.paymesh.xds.ads.ProxyGroups;

@@ -1,4 +1,4 @@
-package io.paymesh.xds.ads;
+package io.paymesh.xds;
 
 import io.paymesh.config.store.PolicySnapshot;
 import java.util.function.Supplier;
