@@ -179,6 +179,14 @@ public final class PolicyKindResource {
     String reason = Optional.ofNullable(reasonHeader).orElseGet(() -> bodyReason(body));
     AuditEntry entry = audit.at(key, to)
         .orElseThrow(() -> ApiException.notFound("no audit entry for " + key + " at revision " + to));
+    if (!entry.operation().changesDocument()) {
+      // An identity operation (join token, revocation) is audited on the Service but records no
+      // version of it; "restoring" its absent after-image would delete the Service.
+      throw ApiException.unprocessable("the audit entry for " + key + " at revision " + to
+          + " is " + entry.operation() + ", which changed no document: there is nothing to roll "
+          + "back to", List.of(new ErrorDetail("to", "not a document change: "
+          + entry.operation())));
+    }
     Optional<PolicyResource> restored;
     try {
       restored = entry.afterJson().isPresent()

@@ -11,9 +11,12 @@ import io.paymesh.admin.testing.AdminApp;
 import io.paymesh.admin.testing.Http;
 import io.paymesh.admin.testing.PolicyDocs;
 import io.paymesh.admin.testing.TestTokens;
+import io.paymesh.config.identity.JoinTokens;
+import io.paymesh.config.store.Actor;
 import io.paymesh.config.testing.EtcdExtension;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -111,6 +114,33 @@ class AuditRollbackTest {
     assertThat(reply.status()).isEqualTo(404);
     assertThat(reply.json().path("message").asText())
         .isEqualTo("no audit entry for RouteTable/payments at revision 1");
+  }
+
+  @Test
+  void identityEntries_areListed_butRollingBackToThemIsRefused_andTheServiceStays()
+      throws Exception {
+    long issued = new JoinTokens(ETCD.client(), AdminApp.PREFIX)
+        .create("checkout", new Actor("ops", null), Optional.of("enrol checkout")).revision();
+    Http.Reply before = HTTP.get("/v1/services/checkout").token(TestTokens.VIEWER).send();
+
+    JsonNode entries = HTTP.get("/v1/audit?kind=services&name=checkout")
+        .token(TestTokens.VIEWER).send().json().path("entries");
+    JsonNode last = entries.get(entries.size() - 1);
+    assertThat(last.path("operation").asText()).isEqualTo("ISSUE_JOIN_TOKEN");
+    assertThat(last.path("revision").asLong()).isEqualTo(issued);
+    assertThat(last.path("reason").asText()).isEqualTo("enrol checkout");
+    assertThat(last.path("before").isNull()).isTrue();
+    assertThat(last.path("after").isNull()).isTrue();
+    Http.Reply reply = HTTP.post("/v1/services/checkout/rollback?to=" + issued)
+        .token(TestTokens.ADMIN).json("{\"reason\": \"undo\"}").send();
+
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(422);
+    assertThat(reply.json().path("message").asText()).isEqualTo("the audit entry for "
+        + "Service/checkout at revision " + issued + " is ISSUE_JOIN_TOKEN, which changed no "
+        + "document: there is nothing to roll back to");
+    Http.Reply after = HTTP.get("/v1/services/checkout").token(TestTokens.VIEWER).send();
+    assertThat(after.status()).isEqualTo(200);
+    assertThat(after.etag()).isEqualTo(before.etag());
   }
 
   @Test

@@ -245,8 +245,11 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
           }
         }
         case DELETE -> {
-          view.remove(key);
-          applied = true;
+          // Deletes outside the policy input (consumed join tokens, expired proxy status) are
+          // frequent; they must not schedule a rebuild.
+          if (view.remove(key)) {
+            applied = true;
+          }
         }
         case UNRECOGNIZED -> LOG.warn("Ignoring unrecognized watch event on {}", key);
       }

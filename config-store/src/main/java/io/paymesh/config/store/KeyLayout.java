@@ -3,6 +3,7 @@ package io.paymesh.config.store;
 import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.ResourceKey;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The etcd key layout of DESIGN.md section 3 under one prefix. Every key paymesh reads or writes is
@@ -13,6 +14,10 @@ public record KeyLayout(String prefix) {
   static final String ENDPOINTS = "endpoints/";
   static final String STATUS = "status/";
   static final String AUDIT = "audit/";
+  static final String IDENTITY = "identity/";
+  private static final String JOIN_TOKENS = "join-tokens/";
+  private static final String REVOCATIONS = "revocations/";
+  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
   private static final char SEPARATOR = '/';
 
   public KeyLayout {
@@ -43,6 +48,41 @@ public record KeyLayout(String prefix) {
 
   public String auditPrefix() {
     return prefix + AUDIT;
+  }
+
+  /**
+   * {@code <prefix>identity/}: workload identity state (join token hashes, revocations). Not
+   * policy input: the watcher and the audit log skip it.
+   */
+  public String identityPrefix() {
+    return prefix + IDENTITY;
+  }
+
+  /** {@code <prefix>identity/join-tokens/}. */
+  public String joinTokensPrefix() {
+    return identityPrefix() + JOIN_TOKENS;
+  }
+
+  /**
+   * {@code <prefix>identity/join-tokens/<sha256 hex>}: a token is stored under its hash only, so
+   * read access to etcd does not give away usable tokens.
+   */
+  public String joinTokenKey(String sha256Hex) {
+    if (sha256Hex == null || !SHA256_HEX.matcher(sha256Hex).matches()) {
+      // Never echo the argument: a caller passing the token text by mistake must not log it.
+      throw new IllegalArgumentException("join token key: expected a lowercase SHA-256 hex digest");
+    }
+    return joinTokensPrefix() + sha256Hex;
+  }
+
+  /** {@code <prefix>identity/revocations/}. */
+  public String revocationsPrefix() {
+    return identityPrefix() + REVOCATIONS;
+  }
+
+  /** {@code <prefix>identity/revocations/<service>}: when the service's identity was revoked. */
+  public String revocationKey(String service) {
+    return revocationsPrefix() + requireSegment(service, "service");
   }
 
   /** {@code <prefix>policy/<kind path segment>/<name>}, e.g. {@code /paymesh/policy/routetables/payments}. */

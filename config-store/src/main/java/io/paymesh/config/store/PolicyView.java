@@ -17,8 +17,9 @@ final class PolicyView {
     entries.put(key, entry);
   }
 
-  void remove(String key) {
-    entries.remove(key);
+  /** True if the key was policy input of this view (deletes of other keys change nothing). */
+  boolean remove(String key) {
+    return entries.remove(key) != null;
   }
 
   int size() {

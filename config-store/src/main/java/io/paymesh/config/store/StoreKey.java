@@ -14,6 +14,6 @@ public sealed interface StoreKey {
   /** Under the policy or endpoints prefix but not of the expected shape. */
   record Malformed(String reason) implements StoreKey {}
 
-  /** Anything else under the prefix (status, audit): not policy input. */
+  /** Anything else under the prefix (status, audit, identity): not policy input. */
   record Other() implements StoreKey {}
 }

@@ -39,6 +39,22 @@ class AuditRecordTest {
   }
 
   @Test
+  void identityOperations_roundTripWithoutDocuments_andChangeNoDocument() {
+    for (Operation operation : List.of(Operation.ISSUE_JOIN_TOKEN, Operation.REVOKE_IDENTITY)) {
+      AuditRecord record = new AuditRecord("alice", AT, Optional.of("CHG-7"),
+          new ResourceKey(Kind.SERVICE, "checkout"), operation, Optional.empty(), Optional.empty());
+
+      assertThat(record.toJson()).isEqualTo("{\"actor\":\"alice\",\"at\":\"2026-11-23T03:00:00.123Z\","
+          + "\"reason\":\"CHG-7\",\"kind\":\"Service\",\"name\":\"checkout\",\"operation\":\""
+          + operation.name() + "\"}");
+      assertThat(AuditRecord.fromJson(record.toJson())).isEqualTo(record);
+      assertThat(operation.changesDocument()).isFalse();
+    }
+    assertThat(List.of(Operation.CREATE, Operation.UPDATE, Operation.DELETE, Operation.ROLLBACK))
+        .allMatch(Operation::changesDocument);
+  }
+
+  @Test
   void fromJson_readsBackTheSameRecord_withDocumentsVerbatim() {
     AuditRecord record = new AuditRecord("alice", AT, Optional.of("why"),
         new ResourceKey(Kind.AUTHORIZATION_POLICY, "callers"), Operation.ROLLBACK,

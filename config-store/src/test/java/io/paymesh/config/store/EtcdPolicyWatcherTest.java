@@ -10,10 +10,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paymesh.config.codec.PolicyCodec;
+import io.paymesh.config.identity.IdentityRevocations;
+import io.paymesh.config.identity.JoinToken;
+import io.paymesh.config.identity.JoinTokens;
 import io.paymesh.config.model.Kind;
 import io.paymesh.config.testing.EtcdExtension;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,6 +100,26 @@ class EtcdPolicyWatcherTest {
     await().atMost(WAIT).until(() -> recorder.last().services().containsKey("marker"));
     assertThat(recorder.all()).hasSize(2);
     assertThat(recorder.last().revision()).isEqualTo(marker);
+  }
+
+  @Test
+  void identityWrites_areNotPolicyInput_andPublishNothing() throws Exception {
+    put(ETCD.client(), serviceKey("checkout"), serviceJson("checkout"));
+    startWatcher(WINDOW);
+    await().atMost(WAIT).until(() -> recorder.any() && watcher.isWatching());
+
+    JoinTokens tokens = new JoinTokens(ETCD.client(), PREFIX);
+    JoinToken used = tokens.create("checkout", Actor.SYSTEM, Optional.empty()).token();
+    tokens.create("checkout", Actor.SYSTEM, Optional.empty());
+    assertThat(tokens.consume(used, "checkout").consumed()).isTrue();
+    new IdentityRevocations(ETCD.client(), PREFIX).revoke("checkout", Actor.SYSTEM,
+        Optional.empty());
+    long marker = put(ETCD.client(), serviceKey("marker"), serviceJson("marker"));
+
+    await().atMost(WAIT).until(() -> recorder.last().services().containsKey("marker"));
+    assertThat(recorder.all()).hasSize(2);
+    assertThat(recorder.last().revision()).isEqualTo(marker);
+    assertThat(recorder.last().rejected()).isEmpty();
   }
 
   @Test

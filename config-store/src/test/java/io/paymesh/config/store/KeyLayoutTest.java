@@ -28,6 +28,27 @@ class KeyLayoutTest {
   }
 
   @Test
+  void identityKeys_liveUnderIdentity_andAreNotPolicyInput() {
+    String hash = "a".repeat(64);
+
+    assertThat(keys.joinTokenKey(hash)).isEqualTo("/mesh/identity/join-tokens/" + hash);
+    assertThat(keys.revocationKey("checkout")).isEqualTo("/mesh/identity/revocations/checkout");
+    assertThat(keys.parse(keys.joinTokenKey(hash))).contains(new StoreKey.Other());
+    assertThat(keys.parse(keys.revocationKey("checkout"))).contains(new StoreKey.Other());
+  }
+
+  @Test
+  void joinTokenKey_acceptsOnlyADigest_andNeverEchoesItsArgument() {
+    String tokenText = "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5";
+
+    assertThatThrownBy(() -> keys.joinTokenKey(tokenText))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("join token key: expected a lowercase SHA-256 hex digest");
+    assertThatThrownBy(() -> keys.joinTokenKey("A".repeat(64)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void parse_whenShapeIsWrong_reportsMalformed() {
     assertThat(keys.parse("/mesh/policy/services/a/b"))
         .contains(new StoreKey.Malformed("key: expected /mesh/policy/<kind>/<name>"));
