@@ -24,6 +24,7 @@ import io.paymesh.admin.policy.PolicyDocuments;
 import io.paymesh.admin.policy.PolicyWriter;
 import io.paymesh.admin.resources.ApplyResource;
 import io.paymesh.admin.resources.AuditResource;
+import io.paymesh.admin.resources.IdentityResource;
 import io.paymesh.admin.resources.OpenApiResource;
 import io.paymesh.admin.resources.PlanResource;
 import io.paymesh.admin.resources.PolicyBodyReader;
@@ -31,11 +32,14 @@ import io.paymesh.admin.resources.PolicyKindResource;
 import io.paymesh.admin.resources.ProxyResource;
 import io.paymesh.config.audit.AuditLog;
 import io.paymesh.config.codec.PolicyCodec;
+import io.paymesh.config.identity.IdentityRevocations;
+import io.paymesh.config.identity.JoinTokens;
 import io.paymesh.config.store.EtcdSettings;
 import io.paymesh.config.store.PolicyRepository;
 import io.paymesh.xds.inspect.ConfigDumper;
 import io.paymesh.xds.inspect.PlanCalculator;
 import io.paymesh.xds.status.ProxyStatusReader;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -108,6 +112,8 @@ public final class AdminApplication extends Application<AdminConfiguration> {
     jersey.register(new PlanResource(documents, writer));
     jersey.register(new ApplyResource(documents, writer));
     jersey.register(new AuditResource(audit, codec, environment.getObjectMapper()));
+    jersey.register(new IdentityResource(new JoinTokens(client, prefix, timeout, Clock.systemUTC()),
+        new IdentityRevocations(client, prefix, timeout, Clock.systemUTC()), repository));
     jersey.register(new ProxyResource(new ProxyStatusReader(client, prefix), repository,
         new ConfigDumper(), environment.getObjectMapper()));
   }

@@ -35,6 +35,16 @@ public final class WritePermissions {
     }
   }
 
+  /**
+   * Throws 403 unless {@code principal} is a security admin (or admin): workload identity
+   * operations (join tokens, revocations) decide who may join the mesh, like the security kinds.
+   */
+  public static void requireSecurityAdmin(AdminPrincipal principal) {
+    if (!principal.has(Role.ADMIN) && !principal.has(Role.SECURITY_ADMIN)) {
+      throw ApiException.forbidden("role may not manage workload identities");
+    }
+  }
+
   /** Throws 403 unless {@code principal} may write some kind (checked before reading a bundle). */
   public static void requireSomeWrite(AdminPrincipal principal) {
     if (!principal.has(Role.ADMIN) && !principal.has(Role.OPERATOR) && !principal.has(Role.SECURITY_ADMIN)) {
