@@ -58,7 +58,7 @@ public record XdsServerConfig(
     static final Duration MAX_LIFETIME = Duration.ofHours(24);
 
     public Duration workloadCertificateLifetimeDuration() {
-      return Durations.parse(workloadCertificateLifetime).orElseThrow();
+      return Durations.parseSetting(workloadCertificateLifetime).orElseThrow();
     }
 
     /** The SPIFFE ID in the replica's own server certificate. */
@@ -82,7 +82,7 @@ public record XdsServerConfig(
       Optional<Duration> lifetime =
           workloadCertificateLifetime == null
               ? Optional.empty()
-              : Durations.parse(workloadCertificateLifetime);
+              : Durations.parseSetting(workloadCertificateLifetime);
       if (lifetime.isEmpty()
           || lifetime.get().compareTo(MIN_LIFETIME) < 0
           || lifetime.get().compareTo(MAX_LIFETIME) > 0) {

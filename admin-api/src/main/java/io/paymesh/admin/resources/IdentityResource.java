@@ -108,7 +108,7 @@ public final class IdentityResource {
     if (request == null || request.ttl() == null) {
       return JoinTokens.DEFAULT_TTL;
     }
-    Optional<Duration> ttl = Durations.parse(request.ttl());
+    Optional<Duration> ttl = Durations.parseSetting(request.ttl());
     if (ttl.isEmpty()
         || ttl.get().compareTo(JoinTokens.MIN_TTL) < 0
         || ttl.get().compareTo(JoinTokens.MAX_TTL) > 0) {

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  */
 public final class Durations {
   private static final Pattern FORMAT = Pattern.compile("(\\d{1,9})(ms|s|m)");
+  private static final Pattern HOURS = Pattern.compile("(\\d{1,6})h");
   private static final long MILLIS_PER_SECOND = 1_000;
   private static final long MILLIS_PER_MINUTE = 60_000;
 
@@ -33,6 +34,18 @@ public final class Durations {
       default:
         throw new AssertionError(m.group(2));
     }
+  }
+
+  /**
+   * Like {@link #parse} but also whole hours ({@code 1h}, {@code 24h}): for settings such as
+   * certificate lifetimes and join token TTLs. Policy documents keep {@code ms|s|m}.
+   */
+  public static Optional<Duration> parseSetting(String text) {
+    Matcher hours = HOURS.matcher(text);
+    if (hours.matches()) {
+      return Optional.of(Duration.ofHours(Long.parseLong(hours.group(1))));
+    }
+    return parse(text);
   }
 
   /**

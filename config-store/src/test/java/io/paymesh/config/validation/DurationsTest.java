@@ -31,4 +31,12 @@ class DurationsTest {
     assertThat(Durations.format(Duration.ofSeconds(120))).isEqualTo("2m");
     assertThat(Durations.format(Duration.ZERO)).isEqualTo("0s");
   }
+
+  @Test
+  void parseSetting_acceptsWholeHoursAndEverythingParseDoes() {
+    assertThat(Durations.parseSetting("24h")).contains(Duration.ofHours(24));
+    assertThat(Durations.parseSetting("15m")).contains(Duration.ofMinutes(15));
+    assertThat(Durations.parseSetting("1.5h")).isEmpty();
+    assertThat(Durations.parseSetting("h")).isEmpty();
+  }
 }
