@@ -19,9 +19,16 @@ import io.paymesh.xds.status.EtcdProxyStatusPublisher;
 import io.paymesh.xds.translate.GroupTranslator;
 import io.paymesh.xds.translate.ProxyGroup;
 import io.grpc.InsecureServerCredentials;
-import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.paymesh.config.identity.IdentityRevocations;
+import io.paymesh.config.identity.JoinTokens;
+import io.paymesh.xds.ads.AdsServerCredentials;
+import io.paymesh.xds.identity.CertificateAuthority;
+import io.paymesh.xds.identity.IdentityService;
+import io.paymesh.xds.identity.PeerIdentity;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,9 +50,10 @@ public final class XdsServer implements AutoCloseable {
   /** How long a crashed replica's proxies stay listed in etcd before its lease expires. */
   static final Duration STATUS_TTL = Duration.ofSeconds(10);
 
-  private final MetricRegistry metrics = new MetricRegistry();
+  private final MetricRegistry metrics;
   private final ProxyStatusRegistry proxies = new ProxyStatusRegistry(Clock.systemUTC());
   private final CurrentPolicy currentPolicy;
+  private final AdsServerCredentials secureCredentials;
   private final SnapshotPublisher publisher;
   private final EtcdPolicyWatcher watcher;
   private final AdsServer secureAds;
@@ -53,23 +61,26 @@ public final class XdsServer implements AutoCloseable {
   private final EtcdProxyStatusPublisher status;
   private boolean closed;
 
-  private XdsServer(Builder b) {
+  private XdsServer(Builder b, AdsServerCredentials secureCredentials,
+      List<ServerServiceDefinition> secureServices) {
+    this.metrics = b.metrics;
     this.currentPolicy = b.currentPolicy;
+    this.secureCredentials = secureCredentials;
     SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
     this.publisher = new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, metrics);
     V3DiscoveryServer discovery = new V3DiscoveryServer(new NackAwareConfigWatcher(cache));
     AtomicLong streamIds = new AtomicLong();
     this.secureAds =
-        b.secureAddress == null
+        secureCredentials == null
             ? null
             : new AdsServer(
                 b.secureAddress,
-                b.secureCredentials,
+                secureCredentials.credentials(),
                 discovery,
                 new AdsStreamInterceptor(
                     proxies, metrics,
                     StreamAuthenticator.requireWorkloadCertificate(currentPolicy), streamIds),
-                b.secureServices);
+                secureServices);
     this.plaintextAds =
         b.plaintextAddress == null
             ? null
@@ -93,12 +104,13 @@ public final class XdsServer implements AutoCloseable {
   public static final class Builder {
     private final Client etcd;
     private final CurrentPolicy currentPolicy = new CurrentPolicy();
+    private final MetricRegistry metrics = new MetricRegistry();
     private String prefix = "/paymesh/";
     private Duration coalesceWindow = Duration.ofMillis(100);
     private String replicaId = XdsServerConfig.defaultReplicaId();
     private InetSocketAddress secureAddress;
-    private ServerCredentials secureCredentials;
-    private List<ServerServiceDefinition> secureServices = List.of();
+    private CertificateAuthority ca;
+    private IdentitySettings identity;
     private InetSocketAddress plaintextAddress;
 
     private Builder(Client etcd) {
@@ -121,23 +133,14 @@ public final class XdsServer implements AutoCloseable {
     }
 
     /**
-     * The policy the replica will serve, for services on the mTLS port that need it (the
-     * workload CA reads each Service's identity from it).
-     */
-    public CurrentPolicy currentPolicy() {
-      return currentPolicy;
-    }
-
-    /**
-     * The mTLS port (port 0 picks a free one): {@code credentials} must require or request
-     * client certificates from the mesh CA; {@code services} are served next to ADS.
+     * The mTLS port (port 0 picks a free one): ADS, bound to the workload identity of each
+     * client certificate, and the workload identity API signing with {@code ca}.
      */
     public Builder secureAds(
-        InetSocketAddress address, ServerCredentials credentials,
-        List<ServerServiceDefinition> services) {
+        InetSocketAddress address, CertificateAuthority ca, IdentitySettings identity) {
       this.secureAddress = Objects.requireNonNull(address, "address");
-      this.secureCredentials = Objects.requireNonNull(credentials, "credentials");
-      this.secureServices = List.copyOf(services);
+      this.ca = Objects.requireNonNull(ca, "ca");
+      this.identity = Objects.requireNonNull(identity, "identity");
       return this;
     }
 
@@ -159,7 +162,21 @@ public final class XdsServer implements AutoCloseable {
       if (secureAddress == null && plaintextAddress == null) {
         throw new IllegalStateException("no ADS port: configure secureAds and/or plaintextAds");
       }
-      XdsServer server = new XdsServer(this);
+      AdsServerCredentials credentials = null;
+      List<ServerServiceDefinition> services = List.of();
+      if (secureAddress != null) {
+        try {
+          credentials = AdsServerCredentials.start(
+              ca, identity.serverSpiffeId(), identity.serverNames());
+        } catch (GeneralSecurityException e) {
+          throw new IOException("cannot set up TLS for the ADS port", e);
+        }
+        IdentityService signer = new IdentityService(ca, new JoinTokens(etcd, prefix),
+            new IdentityRevocations(etcd, prefix), currentPolicy, identity, metrics);
+        services = List.of(
+            ServerInterceptors.intercept(signer.bindService(), PeerIdentity.interceptor()));
+      }
+      XdsServer server = new XdsServer(this, credentials, services);
       server.status.start();
       if (server.secureAds != null) {
         server.secureAds.start();
@@ -235,6 +252,9 @@ public final class XdsServer implements AutoCloseable {
     }
     if (plaintextAds != null) {
       plaintextAds.close();
+    }
+    if (secureCredentials != null) {
+      secureCredentials.close();
     }
   }
 }

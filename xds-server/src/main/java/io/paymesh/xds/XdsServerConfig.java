@@ -61,9 +61,9 @@ public record XdsServerConfig(
       return Durations.parseSetting(workloadCertificateLifetime).orElseThrow();
     }
 
-    /** The SPIFFE ID in the replica's own server certificate. */
-    public String serverSpiffeId() {
-      return "spiffe://" + trustDomain + "/paymesh/xds-server";
+    public IdentitySettings settings() {
+      return new IdentitySettings(
+          trustDomain, workloadCertificateLifetimeDuration(), serverNames);
     }
 
     void addProblems(List<String> errors) {

@@ -2,8 +2,11 @@ package io.paymesh.xds;
 
 import com.codahale.metrics.jmx.JmxReporter;
 import io.etcd.jetcd.Client;
+import io.paymesh.xds.identity.CertificateAuthority;
+import io.paymesh.xds.identity.InvalidCaException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,16 +30,31 @@ public final class XdsServerMain {
       System.exit(2);
       return;
     }
+    XdsServerConfig.Identity identity = config.identity();
+    CertificateAuthority ca;
+    try {
+      ca = CertificateAuthority.load(Path.of(identity.caCertificate()), Path.of(identity.caKey()),
+          identity.trustBundle().stream().map(Path::of).toList(), Clock.systemUTC());
+    } catch (InvalidCaException e) {
+      System.err.println("invalid CA: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     Client etcd = config.etcd().newClient();
-    XdsServer server =
-        XdsServer.start(
-            etcd,
-            config.etcd().prefix(),
-            config.coalesceWindowDuration(),
-            new InetSocketAddress(config.ads().host(), config.ads().port()),
-            config.replicaIdOrDefault());
-    LOG.info("paymesh xds-server {}: ADS on {}:{}, policy from {} under {}", server.replicaId(),
-        config.ads().host(), server.adsPort(), config.etcd().endpoints(), config.etcd().prefix());
+    XdsServer.Builder builder = XdsServer.builder(etcd)
+        .prefix(config.etcd().prefix())
+        .coalesceWindow(config.coalesceWindowDuration())
+        .replicaId(config.replicaIdOrDefault())
+        .secureAds(new InetSocketAddress(config.ads().host(), config.ads().port()), ca,
+            identity.settings());
+    if (config.plaintextAds() != null) {
+      builder.plaintextAds(
+          new InetSocketAddress(config.plaintextAds().host(), config.plaintextAds().port()));
+    }
+    XdsServer server = builder.start();
+    LOG.info("paymesh xds-server {}: ADS (mTLS) and workload identity on {}:{}, policy from {} "
+            + "under {}", server.replicaId(), config.ads().host(), server.adsPort(),
+        config.etcd().endpoints(), config.etcd().prefix());
     JmxReporter jmx = JmxMetrics.export(server.metrics());
 
     CountDownLatch stopped = new CountDownLatch(1);

@@ -32,7 +32,8 @@ class XdsServerConfigTest {
     assertThat(config.plaintextAds()).as("no plaintext ADS port unless asked for").isNull();
     XdsServerConfig.Identity identity = config.identity();
     assertThat(identity.trustDomain()).isEqualTo("paymesh.local");
-    assertThat(identity.serverSpiffeId()).isEqualTo("spiffe://paymesh.local/paymesh/xds-server");
+    assertThat(identity.settings().serverSpiffeId())
+        .isEqualTo("spiffe://paymesh.local/paymesh/xds-server");
     assertThat(identity.caCertificate()).isEqualTo("/etc/paymesh/ca/ca.pem");
     assertThat(identity.caKey()).isEqualTo("/etc/paymesh/ca/ca-key.pem");
     assertThat(identity.trustBundle()).containsExactly("/etc/paymesh/ca/root.pem");

@@ -292,6 +292,41 @@ class EnvoyConfigsTest {
     assertThat(missing).isEmpty();
   }
 
+  @Test
+  void dockerCompose_runsAnAgentNextToEverySidecar_sharingOnlyItsIdentityVolume()
+      throws IOException {
+    JsonNode services = YAML.readTree(
+        RepoFiles.root().resolve("docker/docker-compose.yml").toFile()).path("services");
+    List<String> sidecars = new ArrayList<>();
+    services.fieldNames().forEachRemaining(name -> {
+      if (name.endsWith("-sidecar")) {
+        sidecars.add(name);
+      }
+    });
+    assertThat(sidecars).isNotEmpty();
+
+    for (String sidecar : sidecars) {
+      String service = sidecar.substring(0, sidecar.length() - "-sidecar".length());
+      JsonNode agent = services.path(service + "-agent");
+      assertThat(agent.isMissingNode()).as("agent of %s", service).isFalse();
+      List<String> args = new ArrayList<>();
+      agent.path("command").forEach(a -> args.add(a.asText()));
+      assertThat(args).containsSequence("--service", service);
+      String volume = service + "-identity:" + XdsNames.IDENTITY_DIR;
+      assertThat(agent.path("volumes").toString()).contains(volume);
+      assertThat(services.path(sidecar).path("volumes").toString()).contains(volume + ":ro");
+      assertThat(services.path(sidecar).path("depends_on").path(service + "-agent")
+          .path("condition").asText()).isEqualTo("service_healthy");
+      // No other container mounts a workload's identity.
+      services.fields().forEachRemaining(other -> {
+        if (!other.getKey().equals(sidecar) && !other.getKey().equals(service + "-agent")) {
+          assertThat(other.getValue().path("volumes").toString())
+              .as(other.getKey()).doesNotContain(service + "-identity:");
+        }
+      });
+    }
+  }
+
   private static Cluster xdsCluster(Bootstrap bootstrap) {
     return bootstrap.getStaticResources().getClustersList().stream()
         .filter(c -> c.getName().equals(XDS_CLUSTER))

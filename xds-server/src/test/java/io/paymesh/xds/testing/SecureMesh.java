@@ -1,0 +1,182 @@
+package io.paymesh.xds.testing;
+
+import io.etcd.jetcd.Client;
+import io.paymesh.config.codec.PolicyCodec;
+import io.paymesh.config.identity.JoinTokens;
+import io.paymesh.config.store.Actor;
+import io.paymesh.config.store.Endpoint;
+import io.paymesh.config.store.EndpointRegistry;
+import io.paymesh.config.store.PolicyRepository;
+import io.paymesh.config.testing.EtcdExtension;
+import io.paymesh.xds.IdentitySettings;
+import io.paymesh.xds.XdsServer;
+import io.paymesh.xds.agent.JoinTokenSource;
+import io.paymesh.xds.agent.WorkloadAgent;
+import io.paymesh.xds.agent.WorkloadAgentOptions;
+import io.paymesh.xds.identity.CertificateAuthority;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A payment mesh with identities for one test: a test PKI, an xds-server replica serving ADS and
+ * the workload identity API on an mTLS port only, workload agents that enrol with join tokens
+ * and keep certificates in their own directories, and real grpc-java xDS clients and servers
+ * using those files. Everything it starts is closed, newest first, by {@link #close()}.
+ */
+public final class SecureMesh implements AutoCloseable {
+  public static final String TRUST_DOMAIN = "paymesh.local";
+  private static final AtomicInteger PREFIXES = new AtomicInteger();
+  private static final Duration COALESCE_WINDOW = Duration.ofMillis(50);
+  private static final Duration ENDPOINT_TTL = Duration.ofSeconds(10);
+
+  private final Client etcd;
+  private final String prefix;
+  private final Path dir;
+  private final TestPki pki;
+  private final Duration workloadLifetime;
+  private final PolicyCodec codec = new PolicyCodec();
+  private final PolicyRepository repository;
+  private final EndpointRegistry endpoints;
+  private final JoinTokens joinTokens;
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final AtomicInteger workloads = new AtomicInteger();
+  private XdsServer server;
+
+  private SecureMesh(Client etcd, Path dir, Duration workloadLifetime) {
+    this.etcd = etcd;
+    this.prefix = "/paymesh-mtls-" + PREFIXES.incrementAndGet() + "/";
+    this.dir = dir;
+    this.pki = TestPki.create(dir.resolve("ca"), "mesh", Instant.now());
+    this.workloadLifetime = workloadLifetime;
+    this.repository = new PolicyRepository(etcd, prefix, codec);
+    this.endpoints = new EndpointRegistry(etcd, prefix);
+    this.joinTokens = new JoinTokens(etcd, prefix);
+  }
+
+  /** A mesh whose workload certificates live {@code workloadLifetime}. */
+  public static SecureMesh start(EtcdExtension etcdProcess, Path dir, Duration workloadLifetime)
+      throws Exception {
+    SecureMesh mesh = new SecureMesh(etcdProcess.client(), dir, workloadLifetime);
+    mesh.server = mesh.startReplica(mesh.pki.loadCa(Clock.systemUTC()));
+    return mesh;
+  }
+
+  private XdsServer startReplica(CertificateAuthority ca) throws Exception {
+    return XdsServer.builder(etcd)
+        .prefix(prefix)
+        .coalesceWindow(COALESCE_WINDOW)
+        .secureAds(new InetSocketAddress("127.0.0.1", 0), ca,
+            new IdentitySettings(TRUST_DOMAIN, workloadLifetime, List.of("127.0.0.1")))
+        .start();
+  }
+
+  /** Another replica on the same etcd prefix and CA, as a second xds-server would be. */
+  public XdsServer startAnotherReplica() throws Exception {
+    XdsServer replica = startReplica(pki.loadCa(Clock.systemUTC()));
+    started.push(replica);
+    return replica;
+  }
+
+  public static String identityOf(String service) {
+    return "spiffe://" + TRUST_DOMAIN + "/ns/payments/sa/" + service;
+  }
+
+  /** Validates and writes a YAML policy (one or more documents) in one transaction. */
+  public void apply(String yaml) throws Exception {
+    repository.putAll(codec.decodeAll(yaml));
+  }
+
+  public XdsServer server() {
+    return server;
+  }
+
+  public int adsPort() {
+    return server.adsPort();
+  }
+
+  public TestPki pki() {
+    return pki;
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  public JoinTokens joinTokens() {
+    return joinTokens;
+  }
+
+  /** A one-time join token for {@code service}, as a security admin would create it. */
+  public String joinToken(String service) throws Exception {
+    return joinTokens.create(service, Actor.SYSTEM, Optional.of("test enrolment"))
+        .token().reveal();
+  }
+
+  /** An enrolled workload: its running agent and the directory the agent keeps its files in. */
+  public record Workload(WorkloadAgent agent, Path dir) {}
+
+  /**
+   * Enrols a workload of {@code service}: a join token, then a workload agent that writes its
+   * certificate into a directory of its own and keeps renewing it.
+   */
+  public Workload enrol(String service) throws Exception {
+    Path identityDir = dir.resolve("identity-" + service + "-" + workloads.incrementAndGet());
+    Files.createDirectories(identityDir);
+    WorkloadAgent agent = new WorkloadAgent(WorkloadAgentOptions.builder(service)
+        .ca("127.0.0.1:" + adsPort())
+        .trustBundle(pki.bundleFile())
+        .joinToken(JoinTokenSource.of(joinToken(service)))
+        .dir(identityDir)
+        .retry(Duration.ofMillis(100), Duration.ofSeconds(1))
+        .build());
+    started.push(agent);
+    agent.start();
+    return new Workload(agent, identityDir);
+  }
+
+  /** A proxyless client of {@code service} calling {@code xds:///host}, with its own identity. */
+  public XdsTestClient client(String service, String host, Path identityDir) {
+    XdsTestClient client = XdsTestClient.connectMtls(adsPort(), service, host, identityDir);
+    started.push(client);
+    return client;
+  }
+
+  /**
+   * A proxyless gRPC server of {@code service} on 127.0.0.1:{@code port} (the Service's port),
+   * registered as an endpoint of the service and serving with the identity in
+   * {@code identityDir}.
+   */
+  public XdsTestServer backend(String service, String name, int port, Path identityDir)
+      throws Exception {
+    XdsTestServer backend = XdsTestServer.start(name, port, adsPort(), service, identityDir);
+    started.push(backend);
+    started.push(endpoints.register(
+        new Endpoint(service, name, "127.0.0.1", port, "local", 1), ENDPOINT_TTL));
+    return backend;
+  }
+
+  @Override
+  public void close() throws Exception {
+    Exception first = null;
+    while (!started.isEmpty()) {
+      try {
+        started.pop().close();
+      } catch (Exception e) {
+        first = first == null ? e : first;
+      }
+    }
+    server.close();
+    if (first != null) {
+      throw first;
+    }
+  }
+}
