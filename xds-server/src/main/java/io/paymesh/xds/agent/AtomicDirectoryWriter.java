@@ -27,11 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replaces a set of files in a directory all at once, the way Kubernetes' AtomicWriter does for
- * mounted Secrets: each set goes into a new hidden {@code ..<timestamp>.<n>} directory, then the
- * {@code ..data} symlink is renamed onto it (one atomic rename), and the stable names
- * ({@code cert.pem -> ..data/cert.pem}) never change. A reader that resolves {@code ..data} once
- * sees one whole set, never parts of two. One writer per directory.
+ * Replaces a set of files in a directory at once, like Kubernetes' AtomicWriter: a new hidden
+ * {@code ..<timestamp>.<n>} directory per set, one atomic rename of the {@code ..data} symlink
+ * onto it, and stable links ({@code cert.pem -> ..data/cert.pem}). One writer per directory.
  */
 final class AtomicDirectoryWriter {
   private static final Logger LOG = LoggerFactory.getLogger(AtomicDirectoryWriter.class);
@@ -44,7 +42,8 @@ final class AtomicDirectoryWriter {
   private static final Pattern DATA_DIR_NAME =
       Pattern.compile("\\.\\.\\d{4}_\\d{2}_\\d{2}_\\d{2}_\\d{2}_\\d{2}\\.\\d{9}\\.\\d+");
 
-  static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwxr-x---");
+  static final Set<PosixFilePermission> DIRECTORY_MODE =
+      PosixFilePermissions.fromString("rwxr-x---");
 
   /** One file of a set: its path relative to the directory (e.g. {@code sds/x.yaml}) and mode. */
   record FileSpec(String relativePath, byte[] content, Set<PosixFilePermission> mode) {
@@ -117,7 +116,8 @@ final class AtomicDirectoryWriter {
   private void ensureDirectory() throws IOException {
     if (Files.isDirectory(dir)) {
       Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
-      if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+      if (mode.contains(PosixFilePermission.GROUP_WRITE)
+          || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
         // Others could swap our symlinks for their own certificate and key.
         LOG.warn("{} is writable by group or others ({}); make it 0750 or 0700", dir,
             PosixFilePermissions.toString(mode));

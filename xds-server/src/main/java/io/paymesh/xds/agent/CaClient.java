@@ -26,10 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls SIGN on the control plane over TLS: the server must present a certificate that chains to
- * the given trust bundle and names the host dialled (hostname verification); the client presents
- * its current certificate on a renewal and none on a first request. The replicas are tried in
- * turn, starting with the last one that answered.
+ * Calls SIGN on the control plane over TLS with hostname verification, trusting the given bundle
+ * and presenting the current certificate on a renewal (none on a first request); tries the
+ * replicas in turn, starting with the last one that answered.
  */
 final class CaClient {
   private static final Logger LOG = LoggerFactory.getLogger(CaClient.class);
@@ -66,7 +65,8 @@ final class CaClient {
           .build();
       try {
         SignResponse response = ClientCalls.blockingUnaryCall(channel, WorkloadIdentityRpc.SIGN,
-            CallOptions.DEFAULT.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS), request);
+            CallOptions.DEFAULT.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS),
+            request);
         preferred = index;
         return new Signed(response, target);
       } catch (StatusRuntimeException e) {
@@ -97,7 +97,8 @@ final class CaClient {
       }
       return tls.build();
     } catch (IOException e) {
-      throw new IssuanceException("cannot set up TLS to the CA (" + e.getClass().getSimpleName() + ")");
+      throw new IssuanceException(
+          "cannot set up TLS to the CA (" + e.getClass().getSimpleName() + ")");
     }
   }
 

@@ -25,8 +25,10 @@ import java.util.Set;
  * all of it from the same {@code ..data} generation.
  */
 final class IdentityStore {
-  static final Set<PosixFilePermission> PUBLIC_FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
-  static final Set<PosixFilePermission> KEY_FILE_MODE = PosixFilePermissions.fromString("rw-------");
+  static final Set<PosixFilePermission> PUBLIC_FILE_MODE =
+      PosixFilePermissions.fromString("rw-r--r--");
+  static final Set<PosixFilePermission> KEY_FILE_MODE =
+      PosixFilePermissions.fromString("rw-------");
 
   private final AtomicDirectoryWriter writer;
 

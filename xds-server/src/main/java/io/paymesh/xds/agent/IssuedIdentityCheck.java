@@ -46,7 +46,8 @@ final class IssuedIdentityCheck {
       throw new IssuanceException("the CA's certificate has no single SPIFFE ID (URI SAN)");
     }
     if (!leaf.getNotAfter().toInstant().isAfter(now)) {
-      throw new IssuanceException("the CA's certificate expired at " + leaf.getNotAfter().toInstant());
+      throw new IssuanceException(
+          "the CA's certificate expired at " + leaf.getNotAfter().toInstant());
     }
     verifyChain(chain, bundle, now);
     return new WorkloadIdentity(chain, keys.getPrivate(), bundle);

@@ -8,10 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where the one-time join token for a workload's first certificate comes from: a file (mounted
- * from a Secret) or an environment variable, never a command-line argument, which every process
- * on the host can read in /proc. Read only when a first certificate is needed. Implementations'
- * string forms name the source, not the token.
+ * Where the one-time join token for a first certificate comes from: a file or an environment
+ * variable, never a command-line argument (readable by anyone in /proc). Read only when needed;
+ * implementations' string forms name the source, never the token.
  */
 @FunctionalInterface
 public interface JoinTokenSource {

@@ -64,7 +64,8 @@ final class Pem {
       }
     } catch (IOException e) {
       // The parser's own message may quote the input; only its type is kept.
-      throw new CertificateException("not valid PEM certificates (" + e.getClass().getSimpleName() + ")");
+      throw new CertificateException(
+          "not valid PEM certificates (" + e.getClass().getSimpleName() + ")");
     }
     if (certificates.isEmpty()) {
       throw new CertificateException("no PEM certificate found");
@@ -82,7 +83,8 @@ final class Pem {
       return KEYS.getPrivateKey(info);
     } catch (IOException e) {
       // Never e.getMessage(): a parse error could quote key material.
-      throw new CertificateException("not a valid PEM private key (" + e.getClass().getSimpleName() + ")");
+      throw new CertificateException(
+          "not a valid PEM private key (" + e.getClass().getSimpleName() + ")");
     }
   }
 }

@@ -5,10 +5,9 @@ import java.time.Instant;
 import java.util.random.RandomGenerator;
 
 /**
- * When to renew and when to retry. A renewal is due at a uniformly random 40-60 % of the
- * certificate's remaining lifetime when it arrived, so replicas started together spread out; a
- * failed attempt is retried after an exponential backoff with jitter, capped, and never later
- * than the certificate's expiry.
+ * When to renew and when to retry: renewal at a random 40-60 % of the remaining lifetime (so
+ * replicas started together spread out), retries after a capped exponential backoff with jitter
+ * that never waits past the certificate's expiry.
  */
 final class RenewalTiming {
   static final double RENEW_FROM = 0.4;

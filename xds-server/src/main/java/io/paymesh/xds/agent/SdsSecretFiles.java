@@ -18,10 +18,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * The two file-based SDS documents Envoy reads from the identity directory: the workload
- * certificate Secret and the mesh trust bundle Secret. They name the stable files, not their
- * contents, and watch the directory, so Envoy reloads both whenever the agent swaps {@code ..data}.
- * Built from Envoy's own protos, so a field name cannot be misspelt.
+ * The two file-based SDS documents Envoy reads from the identity directory (workload certificate,
+ * trust bundle). They name the stable files and watch the directory, so Envoy reloads on every
+ * {@code ..data} swap; built from Envoy's own protos, so no field name can be misspelt.
  */
 final class SdsSecretFiles {
   private static final JsonFormat.Printer JSON = JsonFormat.printer()
@@ -71,7 +70,8 @@ final class SdsSecretFiles {
 
   /** Envoy's file-based SDS format: a DiscoveryResponse with the Secret as its one resource. */
   private static String yaml(Secret secret) {
-    DiscoveryResponse response = DiscoveryResponse.newBuilder().addResources(Any.pack(secret)).build();
+    DiscoveryResponse response =
+        DiscoveryResponse.newBuilder().addResources(Any.pack(secret)).build();
     try {
       return HEADER + YAML.writeValueAsString(JSON_TREE.readTree(JSON.print(response)));
     } catch (InvalidProtocolBufferException e) {

@@ -28,10 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one workload's certificate current: gets the first one (with the join token, or by
- * renewing one still valid in the directory), then renews it at about half its lifetime on a
- * scheduler, retrying failures with backoff until it expires. {@link WorkloadAgentMain} is its
- * command line; tests drive it directly.
+ * Keeps one workload's certificate current: gets the first one (join token, or renewal of a valid
+ * stored one), then renews at about half its lifetime with backoff on failure until it expires.
+ * {@link WorkloadAgentMain} is its command line; tests and embedders drive it directly.
  */
 public final class WorkloadAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkloadAgent.class);
@@ -321,7 +320,8 @@ public final class WorkloadAgent implements AutoCloseable {
         return failure;
       }
       Duration delay = timing.retryDelay(consecutiveFailures, now, presented.notAfter());
-      LOG.warn("renewal failed ({} in a row): {}; retrying in {} ms, the certificate is valid until {}",
+      LOG.warn("renewal failed ({} in a row): {}; retrying in {} ms,"
+          + " the certificate is valid until {}",
           consecutiveFailures, lastFailure, delay.toMillis(), presented.notAfter());
       schedule(delay.toNanos());
       return failure;

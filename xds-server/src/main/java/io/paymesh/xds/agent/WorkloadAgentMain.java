@@ -19,10 +19,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The workload agent's command line: one process per workload, next to its Envoy sidecar or
- * proxyless gRPC app ({@code java -cp xds-server.jar io.paymesh.xds.agent.WorkloadAgentMain}).
- * Turns flags into {@link WorkloadAgentOptions}, runs a {@link WorkloadAgent}, maps the outcome
- * to an exit code.
+ * The workload agent's command line ({@code java -cp xds-server.jar
+ * io.paymesh.xds.agent.WorkloadAgentMain}): flags to {@link WorkloadAgentOptions}, runs a
+ * {@link WorkloadAgent}, maps the outcome to the documented exit codes.
  */
 @Command(
     name = "workload-agent",
@@ -76,7 +75,8 @@ public final class WorkloadAgentMain implements Callable<Integer> {
   Path joinTokenFile;
 
   @Option(names = "--dir", paramLabel = "DIR", defaultValue = XdsNames.IDENTITY_DIR,
-      description = "Where cert.pem, key.pem, bundle.pem and sds/ are written. Default: ${DEFAULT-VALUE}.")
+      description = "Where cert.pem, key.pem, bundle.pem and sds/ are written."
+          + " Default: ${DEFAULT-VALUE}.")
   Path dir;
 
   @Option(names = "--once",

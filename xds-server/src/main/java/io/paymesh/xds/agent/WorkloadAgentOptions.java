@@ -13,11 +13,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.random.RandomGenerator;
 
 /**
- * Everything a {@link WorkloadAgent} is told: which Service it is, the control-plane replicas
- * (host:port) that sign, the deploy-time trust bundle for the first call, where the join token
- * comes from, the output directory, and the knobs tests turn (clock, scheduler, retry backoff,
- * RPC deadline, randomness). Build it with {@link #builder(String)}; invalid values throw
- * {@link IllegalArgumentException} with a message fit for a usage error.
+ * Everything a {@link WorkloadAgent} is told: its Service, the signing replicas, the deploy-time
+ * trust bundle, the join token source, the output directory, and knobs for tests (clock,
+ * scheduler, backoff, deadline, jitter). Invalid values throw IllegalArgumentException.
  */
 public record WorkloadAgentOptions(
     String service,

@@ -38,11 +38,9 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 /**
- * A stand-in for the control plane's CA, for the agent's unit tests only: a real grpc-java
- * server on loopback over TLS (client certificates optional) serving SIGN. Like the real one it
- * wants a join token or a client certificate, an ECDSA P-256 CSR with a valid signature, and puts
- * its own SPIFFE ID in the certificate. Tests can make it fail, rotate its CA, and read back
- * every call it saw.
+ * A stand-in CA for the agent's unit tests: a real grpc-java TLS server on loopback serving SIGN
+ * (join token or client certificate; P-256 CSR with a valid signature), which tests can make
+ * fail or rotate, and which records every call it saw.
  */
 final class FakeCa implements AutoCloseable {
   static final String TRUST_DOMAIN = "spiffe://paymesh.test/service/";
@@ -138,7 +136,8 @@ final class FakeCa implements AutoCloseable {
     }
     PublicKey key;
     try {
-      JcaPKCS10CertificationRequest csr = new JcaPKCS10CertificationRequest(request.getCsrDer().toByteArray());
+      JcaPKCS10CertificationRequest csr =
+          new JcaPKCS10CertificationRequest(request.getCsrDer().toByteArray());
       ASN1ObjectIdentifier curve = ASN1ObjectIdentifier.getInstance(
           csr.getSubjectPublicKeyInfo().getAlgorithm().getParameters());
       key = new JcaPEMKeyConverter().getPublicKey(csr.getSubjectPublicKeyInfo());

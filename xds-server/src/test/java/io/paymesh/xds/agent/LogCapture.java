@@ -22,7 +22,8 @@ final class LogCapture implements AutoCloseable {
     synchronized (appender) { // AppenderBase.doAppend holds this lock while adding
       return appender.list.stream()
           .map(e -> e.getLevel() + " " + e.getFormattedMessage()
-              + (e.getThrowableProxy() == null ? "" : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy())))
+              + (e.getThrowableProxy() == null ? ""
+                  : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy())))
           .toList();
     }
   }

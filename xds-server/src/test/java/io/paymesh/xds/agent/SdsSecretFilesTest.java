@@ -74,7 +74,8 @@ class SdsSecretFilesTest {
   @Test
   void strictParse_rejectsAMisspeltField() throws Exception {
     Path file = tmp.resolve("typo.yaml");
-    Files.writeString(file, SdsSecretFiles.certificate(tmp).replace("watched_directory", "watch_directory"));
+    Files.writeString(file,
+        SdsSecretFiles.certificate(tmp).replace("watched_directory", "watch_directory"));
 
     assertThatThrownBy(() -> parseSecretFile(file))
         .isInstanceOf(InvalidProtocolBufferException.class)

@@ -31,10 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What docs/workload-agent.md tells operators to configure works with the agent's files: the
- * Envoy TLS context parses strictly and names the agent's Secrets and directory, and grpc-java's
- * own file_watcher provider, configured as the doc says, loads the files and follows a renewal
- * without a restart.
+ * The doc's consumer configuration works with the agent's files: its Envoy TLS context parses
+ * strictly and names the agent's Secrets and directory, and grpc-java's file_watcher configured
+ * as documented loads the files and follows a renewal without a restart.
  */
 class WorkloadAgentConsumersTest {
   private static final Pattern FENCE = Pattern.compile("```(\\w+)\\n(.*?)```", Pattern.DOTALL);

@@ -89,7 +89,8 @@ class WorkloadAgentMainTest {
     Result result = run("--service", "checkout", "--ca", "xds-server:18000",
         "--trust-bundle", tmp.resolve("missing.pem").toString());
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains("--trust-bundle " + tmp.resolve("missing.pem") + ": not a readable file");
+    assertThat(result.err())
+        .contains("--trust-bundle " + tmp.resolve("missing.pem") + ": not a readable file");
   }
 
   @Test
@@ -133,7 +134,8 @@ class WorkloadAgentMainTest {
 
   @Test
   void once_withTokenFile_writesTheIdentityAndExits0_thenRenewsWithoutToken() throws Exception {
-    Result first = run(baseArgs("--once", "--join-token-file", tokenFile.toString()).toArray(String[]::new));
+    Result first = run(
+        baseArgs("--once", "--join-token-file", tokenFile.toString()).toArray(String[]::new));
     assertThat(first.exitCode()).isZero();
     assertThat(IdentityFiles.readPair(bed.dir).orElseThrow().keyMatchesCertificate()).isTrue();
     assertThat(bed.dir.resolve("sds/certificate.yaml")).isRegularFile();

@@ -81,11 +81,16 @@ class WorkloadAgentRenewalTest {
       List<FakeCa.Call> calls = bed.fake.calls();
       assertThat(calls).hasSize(5); // first issuance, 3 failures, 1 success
       // Each wait is at least half its backoff (equal jitter): 100, 200, 400 ms -> 50, 100, 200.
-      assertThat(Duration.between(calls.get(1).at(), calls.get(2).at())).isGreaterThanOrEqualTo(Duration.ofMillis(50));
-      assertThat(Duration.between(calls.get(2).at(), calls.get(3).at())).isGreaterThanOrEqualTo(Duration.ofMillis(100));
-      assertThat(Duration.between(calls.get(3).at(), calls.get(4).at())).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+      assertThat(gap(calls, 1)).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+      assertThat(gap(calls, 2)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+      assertThat(gap(calls, 3)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
       assertThat(IdentityFiles.certificate(bed.dir)).isEqualTo(agent.currentCertificate());
     }
+  }
+
+  /** Time from call {@code i} to the next one, as the server saw them. */
+  private static Duration gap(List<FakeCa.Call> calls, int i) {
+    return Duration.between(calls.get(i).at(), calls.get(i + 1).at());
   }
 
   @Test

@@ -57,7 +57,8 @@ class WorkloadAgentSecretsTest {
       lines = log.lines();
     }
     try (WorkloadAgent refused = new WorkloadAgent(
-        bed.options().joinToken(JoinTokenSource.of(AgentTestBed.TOKEN + "-x")).dir(tmp.resolve("other")).build())) {
+        bed.options().joinToken(JoinTokenSource.of(AgentTestBed.TOKEN + "-x"))
+            .dir(tmp.resolve("other")).build())) {
       texts.add(assertThrows(IssuanceException.class, refused::start).toString());
     }
 

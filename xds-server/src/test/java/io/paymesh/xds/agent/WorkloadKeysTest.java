@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.KeyPair;
 import java.security.interfaces.ECPublicKey;
-import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,8 @@ class WorkloadKeysTest {
         .isEqualTo(256);
     assertThat(csr.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm())
         .isEqualTo(X9ObjectIdentifiers.id_ecPublicKey);
-    assertThat(ASN1ObjectIdentifier.getInstance(csr.getSubjectPublicKeyInfo().getAlgorithm().getParameters()))
+    assertThat(ASN1ObjectIdentifier.getInstance(
+        csr.getSubjectPublicKeyInfo().getAlgorithm().getParameters()))
         .isEqualTo(SECObjectIdentifiers.secp256r1);
     assertThat(csr.getSubjectPublicKeyInfo().getEncoded()).isEqualTo(keys.getPublic().getEncoded());
     assertThat(csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(keys.getPublic())))
