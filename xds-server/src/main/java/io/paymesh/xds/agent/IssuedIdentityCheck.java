@@ -1,0 +1,76 @@
+package io.paymesh.xds.agent;
+
+import io.paymesh.identity.v1.SignResponse;
+import io.paymesh.xds.identity.PeerIdentity;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a CA's answer before anything is written: the certificate is for the key just generated,
+ * carries a SPIFFE ID, has not expired, and chains to the trust bundle that came with it. Writing
+ * an identity that peers would reject would only replace a working one with a broken one.
+ */
+final class IssuedIdentityCheck {
+  private IssuedIdentityCheck() {}
+
+  static WorkloadIdentity check(SignResponse response, KeyPair keys, Instant now)
+      throws IssuanceException {
+    List<X509Certificate> chain;
+    List<X509Certificate> bundle;
+    try {
+      chain = Pem.parseCertificates(response.getCertificateChainPem());
+    } catch (CertificateException e) {
+      throw new IssuanceException("the CA's certificate chain is unusable: " + e.getMessage());
+    }
+    try {
+      bundle = Pem.parseCertificates(response.getTrustBundlePem());
+    } catch (CertificateException e) {
+      throw new IssuanceException("the CA's trust bundle is unusable: " + e.getMessage());
+    }
+    X509Certificate leaf = chain.get(0);
+    if (!WorkloadKeys.matches(keys.getPrivate(), leaf.getPublicKey())) {
+      throw new IssuanceException("the CA's certificate is not for the key in the CSR");
+    }
+    if (PeerIdentity.spiffeIdOf(leaf).isEmpty()) {
+      throw new IssuanceException("the CA's certificate has no single SPIFFE ID (URI SAN)");
+    }
+    if (!leaf.getNotAfter().toInstant().isAfter(now)) {
+      throw new IssuanceException(
+          "the CA's certificate expired at " + leaf.getNotAfter().toInstant());
+    }
+    verifyChain(chain, bundle, now);
+    return new WorkloadIdentity(chain, keys.getPrivate(), bundle);
+  }
+
+  private static void verifyChain(List<X509Certificate> chain, List<X509Certificate> bundle,
+      Instant now) throws IssuanceException {
+    Set<TrustAnchor> anchors = bundle.stream()
+        .map(ca -> new TrustAnchor(ca, null))
+        .collect(Collectors.toSet());
+    // Validated at notBefore if that is still ahead: the CA's clock may run a little ahead of
+    // ours; expiry is checked above against our own clock.
+    Instant notBefore = chain.get(0).getNotBefore().toInstant();
+    Instant at = notBefore.isAfter(now) ? notBefore : now;
+    try {
+      PKIXParameters parameters = new PKIXParameters(anchors);
+      parameters.setRevocationEnabled(false);
+      parameters.setDate(Date.from(at));
+      CertPathValidator.getInstance("PKIX").validate(
+          CertificateFactory.getInstance("X.509").generateCertPath(chain), parameters);
+    } catch (GeneralSecurityException e) {
+      throw new IssuanceException("the CA's certificate does not chain to its trust bundle: "
+          + e.getMessage());
+    }
+  }
+}
