@@ -172,7 +172,8 @@ public final class XdsServer implements AutoCloseable {
           throw new IOException("cannot set up TLS for the ADS port", e);
         }
         IdentityService signer = new IdentityService(ca, new JoinTokens(etcd, prefix),
-            new IdentityRevocations(etcd, prefix), currentPolicy, identity, metrics);
+            new IdentityRevocations(etcd, prefix), currentPolicy,
+            identity.workloadCertificateLifetime(), metrics);
         services = List.of(
             ServerInterceptors.intercept(signer.bindService(), PeerIdentity.interceptor()));
       }
@@ -217,6 +218,12 @@ public final class XdsServer implements AutoCloseable {
       throw new IllegalStateException("this replica has no plaintext ADS port");
     }
     return plaintextAds.port();
+  }
+
+  /** The etcd revision of the policy this replica serves now; 0 before the first one is read. */
+  public long policyRevision() {
+    PolicySnapshot policy = currentPolicy.get();
+    return policy == null ? 0 : policy.revision();
   }
 
   public ProxyStatusRegistry proxies() {

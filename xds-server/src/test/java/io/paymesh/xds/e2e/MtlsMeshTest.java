@@ -19,6 +19,7 @@ import io.paymesh.xds.testing.PaymentsRpc;
 import io.paymesh.xds.testing.SecureMesh;
 import io.paymesh.xds.testing.TestIdentity;
 import io.paymesh.xds.testing.TestPki;
+import io.paymesh.xds.testing.WorkloadBootstrap;
 import io.paymesh.xds.testing.XdsTestClient;
 import io.paymesh.xds.testing.XdsTestServer;
 import java.nio.file.Path;
@@ -169,8 +170,13 @@ class MtlsMeshTest {
 
   @Test
   void serverPresentingAnotherServicesCertificate_isRefusedByTheCaller() throws Exception {
-    // payments-v1's server runs with ledger's identity: a valid mesh certificate, wrong SAN.
-    XdsTestServer impostor = startPayments(mesh.enrol("ledger").dir());
+    // payments-v1's server gets its config as payments-v1 but presents ledger's certificate to
+    // its callers: a valid mesh certificate with the wrong SPIFFE ID.
+    Path payments = mesh.enrol("payments-v1").dir();
+    Path ledger = mesh.enrol("ledger").dir();
+    XdsTestServer impostor = mesh.backend("payments-v1", paymentsPort, XdsTestServer.start(
+        "payments-v1-a", paymentsPort, WorkloadBootstrap.of(
+            mesh.adsPort(), "payments-v1", "payments-v1-a", payments, ledger)));
     XdsTestClient checkout = mesh.client("checkout", "payments", mesh.enrol("checkout").dir());
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->

@@ -1,5 +1,7 @@
 package io.paymesh.xds.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import io.etcd.jetcd.Client;
 import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.identity.JoinTokens;
@@ -90,9 +92,14 @@ public final class SecureMesh implements AutoCloseable {
     return "spiffe://" + TRUST_DOMAIN + "/ns/payments/sa/" + service;
   }
 
-  /** Validates and writes a YAML policy (one or more documents) in one transaction. */
+  /**
+   * Validates and writes a YAML policy (one or more documents) in one transaction, and returns
+   * once the replica serves it, so the CA knows the new services' identities.
+   */
   public void apply(String yaml) throws Exception {
-    repository.putAll(codec.decodeAll(yaml));
+    long revision = repository.putAll(codec.decodeAll(yaml));
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> server.policyRevision() >= revision);
   }
 
   public XdsServer server() {
@@ -157,10 +164,14 @@ public final class SecureMesh implements AutoCloseable {
    */
   public XdsTestServer backend(String service, String name, int port, Path identityDir)
       throws Exception {
-    XdsTestServer backend = XdsTestServer.start(name, port, adsPort(), service, identityDir);
+    return backend(service, port, XdsTestServer.start(name, port, adsPort(), service, identityDir));
+  }
+
+  /** Registers a started server as an endpoint of {@code service} and closes it with the mesh. */
+  public XdsTestServer backend(String service, int port, XdsTestServer backend) throws Exception {
     started.push(backend);
     started.push(endpoints.register(
-        new Endpoint(service, name, "127.0.0.1", port, "local", 1), ENDPOINT_TTL));
+        new Endpoint(service, backend.name(), "127.0.0.1", port, "local", 1), ENDPOINT_TTL));
     return backend;
   }
 

@@ -19,11 +19,18 @@ public final class WorkloadBootstrap {
   private WorkloadBootstrap() {}
 
   public static Map<String, ?> of(int adsPort, String service, String instance, Path identityDir) {
-    Map<String, String> files = Map.of(
-        "certificate_file", identityDir.resolve(XdsNames.IDENTITY_CERT_FILE).toString(),
-        "private_key_file", identityDir.resolve(XdsNames.IDENTITY_KEY_FILE).toString(),
-        "ca_certificate_file", identityDir.resolve(XdsNames.IDENTITY_BUNDLE_FILE).toString(),
-        "refresh_interval", REFRESH_INTERVAL);
+    return of(adsPort, service, instance, identityDir, identityDir);
+  }
+
+  /**
+   * A bootstrap whose ADS connection uses the files in {@code adsIdentityDir} and whose data
+   * plane (the certificate provider) those in {@code dataPlaneIdentityDir}: a workload that
+   * presents someone else's certificate to its peers, for negative tests.
+   */
+  public static Map<String, ?> of(int adsPort, String service, String instance,
+      Path adsIdentityDir, Path dataPlaneIdentityDir) {
+    Map<String, String> files = files(adsIdentityDir);
+    Map<String, String> dataPlane = files(dataPlaneIdentityDir);
     return Map.of(
         "xds_servers",
         List.of(Map.of(
@@ -35,7 +42,15 @@ public final class WorkloadBootstrap {
         Map.of("id", service + "~" + instance, "cluster", service),
         "certificate_providers",
         Map.of(XdsNames.CERTIFICATE_PROVIDER_INSTANCE,
-            Map.of("plugin_name", "file_watcher", "config", files)),
+            Map.of("plugin_name", "file_watcher", "config", dataPlane)),
         "server_listener_resource_name_template", XdsNames.SERVER_LISTENER_TEMPLATE);
+  }
+
+  private static Map<String, String> files(Path dir) {
+    return Map.of(
+        "certificate_file", dir.resolve(XdsNames.IDENTITY_CERT_FILE).toString(),
+        "private_key_file", dir.resolve(XdsNames.IDENTITY_KEY_FILE).toString(),
+        "ca_certificate_file", dir.resolve(XdsNames.IDENTITY_BUNDLE_FILE).toString(),
+        "refresh_interval", REFRESH_INTERVAL);
   }
 }

@@ -5,11 +5,16 @@ import io.grpc.Server;
 import io.grpc.xds.XdsServerBuilder;
 import io.grpc.xds.XdsServerCredentials;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * It answers the payments API with its own name.
  */
 public final class XdsTestServer implements AutoCloseable {
+  static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   private final String name;
   private final Server server;
   private final AtomicInteger calls;
@@ -42,16 +48,38 @@ public final class XdsTestServer implements AutoCloseable {
    * never sends.
    */
   public static XdsTestServer start(
-      String name, int port, int adsPort, String service, Path identityDir) throws IOException {
+      String name, int port, int adsPort, String service, Path identityDir) throws Exception {
+    return start(name, port, WorkloadBootstrap.of(adsPort, service, name, identityDir));
+  }
+
+  /**
+   * Like {@link #start(String, int, int, String, Path)} with a bootstrap of the caller's. The
+   * server starts serving only once it has its listener; a test waits for that at most
+   * {@link #START_TIMEOUT}.
+   */
+  public static XdsTestServer start(String name, int port, Map<String, ?> bootstrap)
+      throws Exception {
     AtomicInteger calls = new AtomicInteger();
     Server server =
         XdsServerBuilder.forAddress(
                 new InetSocketAddress("127.0.0.1", port),
                 XdsServerCredentials.create(InsecureServerCredentials.create()))
-            .overrideBootstrapForTest(WorkloadBootstrap.of(adsPort, service, name, identityDir))
+            .overrideBootstrapForTest(bootstrap)
             .addService(TestBackend.paymentsService(name, calls))
             .build();
-    server.start();
+    CompletableFuture<Void> started = CompletableFuture.runAsync(() -> {
+      try {
+        server.start();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    try {
+      started.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      server.shutdownNow();
+      throw new AssertionError(name + " got no listener from the xds-server in " + START_TIMEOUT);
+    }
     return new XdsTestServer(name, server, calls);
   }
 
