@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,16 +18,21 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.util.io.pem.PemGenerationException;
 
 /**
  * PEM files of the CA and of workloads, through BouncyCastle: certificates in, private keys in
@@ -84,8 +90,8 @@ public final class Pem {
             || block instanceof PKCS8EncryptedPrivateKeyInfo) {
           throw new IOException(source + ": the private key is encrypted; give it unencrypted, "
               + "readable only by the xds-server (mode 0600)");
-        } else if (block instanceof org.bouncycastle.asn1.ASN1ObjectIdentifier
-            || block instanceof org.bouncycastle.asn1.x9.X9ECParameters) {
+        } else if (block instanceof ASN1ObjectIdentifier || block instanceof X9ECParameters) {
+          // EC PARAMETERS: the curve is also inside the key.
           continue;
         } else {
           throw new IOException(source + ": expected a PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE "
@@ -102,7 +108,7 @@ public final class Pem {
     }
     try {
       return new JcaPEMKeyConverter().getPrivateKey(found);
-    } catch (org.bouncycastle.openssl.PEMException | RuntimeException e) {
+    } catch (PEMException | RuntimeException e) {
       // The converter's message may describe the key's content; only its type is passed on.
       throw new IOException(source + ": unsupported private key (" + e.getClass().getSimpleName()
           + "); expected EC or RSA");
@@ -118,7 +124,7 @@ public final class Pem {
     try {
       // JcaPEMWriter alone would write SEC1/PKCS#1; gRPC and Envoy want PKCS#8.
       return write(List.of(new JcaPKCS8Generator(key, null).generate()));
-    } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+    } catch (PemGenerationException e) {
       throw new IllegalArgumentException("cannot encode the private key as PKCS#8 ("
           + e.getClass().getSimpleName() + ")");
     }
@@ -144,7 +150,7 @@ public final class Pem {
       return Files.readString(file, StandardCharsets.US_ASCII);
     } catch (NoSuchFileException e) {
       throw new IOException(file + ": no such file", e);
-    } catch (java.nio.charset.MalformedInputException e) {
+    } catch (MalformedInputException e) {
       throw new IOException(file + ": not a PEM file (non-ASCII content)");
     }
   }
@@ -175,7 +181,7 @@ public final class Pem {
     if (block instanceof X509CertificateHolder) {
       return "a CERTIFICATE";
     }
-    if (block instanceof org.bouncycastle.pkcs.PKCS10CertificationRequest) {
+    if (block instanceof PKCS10CertificationRequest) {
       return "a CERTIFICATE REQUEST";
     }
     return block.getClass().getSimpleName();
