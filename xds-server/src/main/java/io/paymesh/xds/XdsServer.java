@@ -172,7 +172,7 @@ public final class XdsServer implements AutoCloseable {
           throw new IOException("cannot set up TLS for the ADS port", e);
         }
         IdentityService signer = new IdentityService(ca, new JoinTokens(etcd, prefix),
-            new IdentityRevocations(etcd, prefix), currentPolicy,
+            new IdentityRevocations(etcd, prefix), currentPolicy, identity.trustDomain(),
             identity.workloadCertificateLifetime(), metrics);
         services = List.of(
             ServerInterceptors.intercept(signer.bindService(), PeerIdentity.interceptor()));

@@ -41,14 +41,16 @@ final class Enrolment {
   private final JoinTokens tokens;
   private final IdentityRevocations revocations;
   private final Supplier<PolicySnapshot> policy;
+  private final String trustDomainPrefix;
   private final Duration lifetime;
 
   Enrolment(CertificateAuthority ca, JoinTokens tokens, IdentityRevocations revocations,
-      Supplier<PolicySnapshot> policy, Duration lifetime) {
+      Supplier<PolicySnapshot> policy, String trustDomain, Duration lifetime) {
     this.ca = Objects.requireNonNull(ca, "ca");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.revocations = Objects.requireNonNull(revocations, "revocations");
     this.policy = Objects.requireNonNull(policy, "policy");
+    this.trustDomainPrefix = "spiffe://" + Objects.requireNonNull(trustDomain, "trustDomain") + "/";
     this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
     if (lifetime.isNegative() || lifetime.isZero()) {
       throw new IllegalArgumentException("workload certificate lifetime must be positive: "
@@ -79,6 +81,13 @@ final class Enrolment {
       throw new Refusal(Refusal.Reason.INVALID_CSR, e.getMessage());
     }
     String identity = service.spec().identity();
+    if (!identity.startsWith(trustDomainPrefix)) {
+      // The CA vouches for its own trust domain only: a Service naming another would otherwise
+      // get a certificate that peers of that other domain might accept.
+      throw new Refusal(Refusal.Reason.FOREIGN_TRUST_DOMAIN, "Service '" + name + "' has the "
+          + "identity " + identity + ", outside this CA's trust domain (" + trustDomainPrefix
+          + "...)");
+    }
     Mode mode;
     String authorisedBy;
     if (peer.isPresent()) {

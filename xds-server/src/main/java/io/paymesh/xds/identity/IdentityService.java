@@ -45,13 +45,15 @@ public final class IdentityService implements BindableService {
 
   /**
    * @param policy the current policy; null until the first one has been read
+   * @param trustDomain the mesh's trust domain: only identities in it are signed
    * @param workloadLifetime lifetime of workload certificates (cut at the CA's expiry)
    */
   public IdentityService(CertificateAuthority ca, JoinTokens tokens,
-      IdentityRevocations revocations, Supplier<PolicySnapshot> policy,
+      IdentityRevocations revocations, Supplier<PolicySnapshot> policy, String trustDomain,
       Duration workloadLifetime, MetricRegistry metrics) {
     this.ca = ca;
-    this.enrolment = new Enrolment(ca, tokens, revocations, policy, workloadLifetime);
+    this.enrolment =
+        new Enrolment(ca, tokens, revocations, policy, trustDomain, workloadLifetime);
     for (Enrolment.Mode mode : Enrolment.Mode.values()) {
       issued.put(mode, metrics.counter(METRIC_PREFIX + "issued."
           + mode.name().toLowerCase(java.util.Locale.ROOT)));
@@ -75,17 +77,19 @@ public final class IdentityService implements BindableService {
     try {
       Enrolment.Issued result = enrolment.sign(request, peer);
       IssuedCertificate certificate = result.certificate();
+      // Counted and logged before the answer leaves, so whoever sees the certificate also sees
+      // it counted.
+      issued.get(result.mode()).inc();
+      LOG.info("Issued {} for Service '{}' ({}), serial {}, valid until {}, authorised by {}",
+          result.mode() == Enrolment.Mode.RENEWAL ? "a renewal" : "a first certificate",
+          result.service(), result.spiffeId(), certificate.leaf().getSerialNumber().toString(16),
+          certificate.notAfter(), result.authorisedBy());
       response.onNext(SignResponse.newBuilder()
           .setCertificateChainPem(certificate.chainPem())
           .setTrustBundlePem(ca.trustBundlePem())
           .setNotAfter(timestamp(certificate.notAfter()))
           .build());
       response.onCompleted();
-      issued.get(result.mode()).inc();
-      LOG.info("Issued {} for Service '{}' ({}), serial {}, valid until {}, authorised by {}",
-          result.mode() == Enrolment.Mode.RENEWAL ? "a renewal" : "a first certificate",
-          result.service(), result.spiffeId(), certificate.leaf().getSerialNumber().toString(16),
-          certificate.notAfter(), result.authorisedBy());
     } catch (Refusal refusal) {
       refused.get(refusal.reason()).inc();
       LOG.warn("Refused a certificate for service {} ({}, {}): {}{}",

@@ -15,6 +15,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.identity.IdentityRevocations;
+import io.paymesh.config.identity.JoinToken;
 import io.paymesh.config.identity.JoinTokens;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.store.Actor;
@@ -97,6 +98,14 @@ class IdentityServiceTest {
         identity: spiffe://paymesh.local/ns/payments/sa/ledger
         pciScope: CDE
         dependencies: []
+      ---
+      kind: Service
+      name: partner
+      spec:
+        ports: [{name: grpc, port: 8443, targetPort: 9090, protocol: GRPC}]
+        identity: spiffe://bank.example/ns/partner/sa/gateway
+        pciScope: NONE
+        dependencies: []
       """.formatted(CHECKOUT_ID, PAYMENTS_ID);
   private static final Actor OPS = new Actor("ops", "enrol");
 
@@ -174,6 +183,22 @@ class IdentityServiceTest {
     StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call::run);
     assertThat(e).as("the call was refused").isNotNull();
     return e.getStatus();
+  }
+
+  @Test
+  void serviceWhoseIdentityIsOutsideTheTrustDomain_getsNoCertificate_andKeepsItsToken()
+      throws Exception {
+    String token = newToken("partner");
+
+    Status status = refusal(() -> client.enrol(replicaA.port(), "partner", token));
+
+    assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(status.getDescription()).isEqualTo("Service 'partner' has the identity "
+        + "spiffe://bank.example/ns/partner/sa/gateway, outside this CA's trust domain "
+        + "(spiffe://paymesh.local/...)");
+    assertThat(replicaA.count("identity.sign.refused.foreign_trust_domain")).isEqualTo(1);
+    // Refused before the token was used: it is still there to be consumed.
+    assertThat(tokens.consume(JoinToken.parse(token), "partner").consumed()).isTrue();
   }
 
   @Test

@@ -29,6 +29,7 @@ import java.util.function.Supplier;
  * own etcd client.
  */
 public final class IdentityServer implements AutoCloseable {
+  public static final String TRUST_DOMAIN = "paymesh.local";
   public static final String SERVER_ID = "spiffe://paymesh.local/xds-server";
   private static final Duration ETCD_TIMEOUT = Duration.ofSeconds(10);
 
@@ -57,7 +58,8 @@ public final class IdentityServer implements AutoCloseable {
     MetricRegistry metrics = new MetricRegistry();
     IdentityService service = new IdentityService(ca,
         new JoinTokens(etcd, prefix, ETCD_TIMEOUT, tokensClock),
-        new IdentityRevocations(etcd, prefix, ETCD_TIMEOUT, caClock), policy, workloadLifetime,
+        new IdentityRevocations(etcd, prefix, ETCD_TIMEOUT, caClock), policy, TRUST_DOMAIN,
+        workloadLifetime,
         metrics);
     Server server = NettyServerBuilder
         .forAddress(new InetSocketAddress("127.0.0.1", 0), credentials)
