@@ -133,6 +133,20 @@ class MtlsMeshTest {
   }
 
   @Test
+  void etcd_afterEnrolmentsAndTraffic_holdsNoKeyAndNoToken() throws Exception {
+    String unused = mesh.joinToken("ledger");
+    startPayments(mesh.enrol("payments-v1").dir());
+    XdsTestClient checkout = mesh.client("checkout", "payments", mesh.enrol("checkout").dir());
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(checkout.getPayment()).isEqualTo("payments-v1-a"));
+
+    String everything = mesh.etcdDump();
+
+    assertThat(everything).contains(mesh.prefix() + "identity/join-tokens/")
+        .doesNotContain("PRIVATE KEY").doesNotContain(unused);
+  }
+
+  @Test
   void callerThatNoPolicyAllows_getsPermissionDenied() throws Exception {
     XdsTestServer payments = startPayments(mesh.enrol("payments-v1").dir());
     XdsTestClient reporting = mesh.client("reporting", "payments", mesh.enrol("reporting").dir());

@@ -2,7 +2,9 @@ package io.paymesh.xds.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.GetOption;
 import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.identity.JoinTokens;
 import io.paymesh.config.store.Actor;
@@ -17,6 +19,7 @@ import io.paymesh.xds.agent.WorkloadAgent;
 import io.paymesh.xds.agent.WorkloadAgentOptions;
 import io.paymesh.xds.identity.CertificateAuthority;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,6 +29,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -81,9 +85,12 @@ public final class SecureMesh implements AutoCloseable {
         .start();
   }
 
-  /** Another replica on the same etcd prefix and CA, as a second xds-server would be. */
-  public XdsServer startAnotherReplica() throws Exception {
-    XdsServer replica = startReplica(pki.loadCa(Clock.systemUTC()));
+  /**
+   * Another replica on the same etcd prefix, signing with {@code ca}: a second xds-server, or
+   * one configured for a step of a CA rotation.
+   */
+  public XdsServer startAnotherReplica(CertificateAuthority ca) throws Exception {
+    XdsServer replica = startReplica(ca);
     started.push(replica);
     return replica;
   }
@@ -136,11 +143,19 @@ public final class SecureMesh implements AutoCloseable {
    * certificate into a directory of its own and keeps renewing it.
    */
   public Workload enrol(String service) throws Exception {
+    return enrol(service, server, pki.bundleFile());
+  }
+
+  /**
+   * Enrols a workload of {@code service} with {@code replica}'s CA, trusting
+   * {@code trustBundle} for that replica's certificate on the first request.
+   */
+  public Workload enrol(String service, XdsServer replica, Path trustBundle) throws Exception {
     Path identityDir = dir.resolve("identity-" + service + "-" + workloads.incrementAndGet());
     Files.createDirectories(identityDir);
     WorkloadAgent agent = new WorkloadAgent(WorkloadAgentOptions.builder(service)
-        .ca("127.0.0.1:" + adsPort())
-        .trustBundle(pki.bundleFile())
+        .ca("127.0.0.1:" + replica.adsPort())
+        .trustBundle(trustBundle)
         .joinToken(JoinTokenSource.of(joinToken(service)))
         .dir(identityDir)
         .retry(Duration.ofMillis(100), Duration.ofSeconds(1))
@@ -152,7 +167,13 @@ public final class SecureMesh implements AutoCloseable {
 
   /** A proxyless client of {@code service} calling {@code xds:///host}, with its own identity. */
   public XdsTestClient client(String service, String host, Path identityDir) {
-    XdsTestClient client = XdsTestClient.connectMtls(adsPort(), service, host, identityDir);
+    return client(service, host, identityDir, server);
+  }
+
+  /** Like {@link #client(String, String, Path)}, getting its config from {@code replica}. */
+  public XdsTestClient client(String service, String host, Path identityDir, XdsServer replica) {
+    XdsTestClient client =
+        XdsTestClient.connectMtls(replica.adsPort(), service, host, identityDir);
     started.push(client);
     return client;
   }
@@ -173,6 +194,19 @@ public final class SecureMesh implements AutoCloseable {
     started.push(endpoints.register(
         new Endpoint(service, backend.name(), "127.0.0.1", port, "local", 1), ENDPOINT_TTL));
     return backend;
+  }
+
+  /** Every key and value etcd holds (all prefixes), for scans for material that must not be there. */
+  public String etcdDump() throws Exception {
+    StringBuilder dump = new StringBuilder();
+    ByteSequence everything = ByteSequence.from(new byte[] {0});
+    etcd.getKVClient()
+        .get(everything, GetOption.builder().withRange(everything).build())
+        .get(10, TimeUnit.SECONDS)
+        .getKvs()
+        .forEach(kv -> dump.append(kv.getKey().toString(StandardCharsets.UTF_8)).append('=')
+            .append(kv.getValue().toString(StandardCharsets.UTF_8)).append('\n'));
+    return dump.toString();
   }
 
   @Override
