@@ -92,7 +92,8 @@ public final class XdsServer implements AutoCloseable {
                     proxies, metrics, StreamAuthenticator.trustNodeClaims(), streamIds),
                 List.of());
     this.watcher =
-        new EtcdPolicyWatcher(b.etcd, b.prefix, new PolicyCodec(), b.coalesceWindow, this::onPolicy);
+        new EtcdPolicyWatcher(
+            b.etcd, b.prefix, new PolicyCodec(), b.coalesceWindow, this::onPolicy);
     this.status = new EtcdProxyStatusPublisher(b.etcd, b.prefix, b.replicaId, proxies, STATUS_TTL);
   }
 

@@ -49,7 +49,8 @@ class IdentityResourceTest {
         .reason("enrol checkout-7").json("{\"ttl\": \"10m\"}").send();
 
     assertThat(reply.status()).isEqualTo(201);
-    assertThat(reply.header("Cache-Control")).hasValueSatisfying(v -> assertThat(v).contains("no-store"));
+    assertThat(reply.header("Cache-Control"))
+        .hasValueSatisfying(v -> assertThat(v).contains("no-store"));
     JsonNode body = reply.json();
     String token = body.path("token").asText();
     assertThat(body.path("service").asText()).isEqualTo("checkout");

@@ -53,10 +53,10 @@ public interface StreamAuthenticator {
         if (service == null || !service.spec().identity().equals(presented) || !ownNodeId) {
           // The same answer whether the service is unknown or someone else's: a client learns
           // nothing about which services exist.
+          String shown = ClientStrings.forLog(claimed);
           return Optional.of(Status.PERMISSION_DENIED.withDescription(
               "the client certificate's identity may not receive the configuration of service "
-                  + ClientStrings.forLog(claimed) + " (node.id must be " + ClientStrings.forLog(claimed)
-                  + "~<instance>)"));
+                  + shown + " (node.id must be " + shown + "~<instance>)"));
         }
         return Optional.empty();
       }

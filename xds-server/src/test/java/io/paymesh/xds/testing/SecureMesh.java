@@ -196,7 +196,7 @@ public final class SecureMesh implements AutoCloseable {
     return backend;
   }
 
-  /** Every key and value etcd holds (all prefixes), for scans for material that must not be there. */
+  /** Every key and value in etcd (all prefixes): to scan for what must never be there. */
   public String etcdDump() throws Exception {
     StringBuilder dump = new StringBuilder();
     ByteSequence everything = ByteSequence.from(new byte[] {0});
