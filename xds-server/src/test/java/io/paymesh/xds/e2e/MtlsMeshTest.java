@@ -61,6 +61,11 @@ class MtlsMeshTest {
   }
 
   static String policy(int paymentsPort) {
+    return policy(paymentsPort, "CDE");
+  }
+
+  /** The policy with payments-v1 in PCI scope {@code paymentsScope}. */
+  static String policy(int paymentsPort, String paymentsScope) {
     return """
         kind: Service
         name: checkout
@@ -91,7 +96,7 @@ class MtlsMeshTest {
         spec:
           ports: [{name: grpc, port: %1$d, targetPort: %1$d, protocol: GRPC}]
           identity: %5$s
-          pciScope: CDE
+          pciScope: %6$s
           dependencies: []
         ---
         kind: RouteTable
@@ -116,7 +121,7 @@ class MtlsMeshTest {
               to: [{methods: [POST], paths: [{prefix: /payments.v1.Payments/}]}]
         """.formatted(paymentsPort, SecureMesh.identityOf("checkout"),
         SecureMesh.identityOf("reporting"), SecureMesh.identityOf("ledger"),
-        SecureMesh.identityOf("payments-v1"));
+        SecureMesh.identityOf("payments-v1"), paymentsScope);
   }
 
   @Test
@@ -184,6 +189,9 @@ class MtlsMeshTest {
 
   @Test
   void serverPresentingAnotherServicesCertificate_isRefusedByTheCaller() throws Exception {
+    // Out of the CDE, so the Gate's invariant 7 is not what stops the call: the caller's own
+    // check of the callee's SPIFFE ID (from the cluster's TLS) must.
+    mesh.apply(policy(paymentsPort, "CONNECTED"));
     // payments-v1's server gets its config as payments-v1 but presents ledger's certificate to
     // its callers: a valid mesh certificate with the wrong SPIFFE ID.
     Path payments = mesh.enrol("payments-v1").dir();
@@ -198,6 +206,8 @@ class MtlsMeshTest {
             .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE)));
     assertThat(impostor.calls()).isZero();
+    assertThat(mesh.server().publisher().failingGroups()).as("every group's config was pushed")
+        .isEmpty();
   }
 
   @Test
