@@ -1,11 +1,12 @@
 package io.paymesh.xds.agent;
 
 import io.paymesh.identity.v1.SignResponse;
+import io.paymesh.xds.identity.Pem;
 import io.paymesh.xds.identity.PeerIdentity;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.cert.CertPathValidator;
-import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
@@ -29,13 +30,13 @@ final class IssuedIdentityCheck {
     List<X509Certificate> chain;
     List<X509Certificate> bundle;
     try {
-      chain = Pem.parseCertificates(response.getCertificateChainPem());
-    } catch (CertificateException e) {
+      chain = Pem.parseCertificates("certificate_chain_pem", response.getCertificateChainPem());
+    } catch (IOException e) {
       throw new IssuanceException("the CA's certificate chain is unusable: " + e.getMessage());
     }
     try {
-      bundle = Pem.parseCertificates(response.getTrustBundlePem());
-    } catch (CertificateException e) {
+      bundle = Pem.parseCertificates("trust_bundle_pem", response.getTrustBundlePem());
+    } catch (IOException e) {
       throw new IssuanceException("the CA's trust bundle is unusable: " + e.getMessage());
     }
     X509Certificate leaf = chain.get(0);

@@ -1,5 +1,6 @@
 package io.paymesh.xds.agent;
 
+import io.paymesh.xds.identity.Pem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ final class AgentTestBed implements AutoCloseable {
     this.fake = FakeCa.on(ca, TOKEN);
     this.dir = tmp.resolve("identity");
     this.trustBundle = tmp.resolve("trust-bundle.pem");
-    Files.writeString(trustBundle, Pem.certificates(List.of(ca.certificate())));
+    Files.writeString(trustBundle, Pem.certificatesToPem(List.of(ca.certificate())));
   }
 
   WorkloadAgentOptions.Builder options() {

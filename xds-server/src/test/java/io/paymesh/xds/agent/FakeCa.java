@@ -14,6 +14,7 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.paymesh.identity.v1.SignRequest;
 import io.paymesh.identity.v1.SignResponse;
+import io.paymesh.xds.identity.Pem;
 import io.paymesh.xds.identity.PeerIdentity;
 import io.paymesh.xds.identity.WorkloadIdentityRpc;
 import java.io.ByteArrayInputStream;
@@ -71,9 +72,9 @@ final class FakeCa implements AutoCloseable {
     KeyPair serverKeys = WorkloadKeys.newKeyPair();
     X509Certificate serverCert = serverCa.server(serverKeys.getPublic(), serverName);
     ServerCredentials credentials = TlsServerCredentials.newBuilder()
-        .keyManager(pem(Pem.certificates(List.of(serverCert))),
-            pem(Pem.privateKey(serverKeys.getPrivate())))
-        .trustManager(pem(Pem.certificates(clientCas.stream().map(TestPki.Ca::certificate).toList())))
+        .keyManager(pem(Pem.certificatesToPem(List.of(serverCert))),
+            pem(Pem.privateKeyToPem(serverKeys.getPrivate())))
+        .trustManager(pem(Pem.certificatesToPem(clientCas.stream().map(TestPki.Ca::certificate).toList())))
         .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL)
         .build();
     ServerServiceDefinition service = ServerServiceDefinition.builder(WorkloadIdentityRpc.SERVICE)
@@ -152,8 +153,8 @@ final class FakeCa implements AutoCloseable {
     }
     X509Certificate leaf = issuer.workload(key, TRUST_DOMAIN + request.getService(), lifetime);
     response.onNext(SignResponse.newBuilder()
-        .setCertificateChainPem(Pem.certificates(List.of(leaf)))
-        .setTrustBundlePem(Pem.certificates(bundle))
+        .setCertificateChainPem(Pem.certificatesToPem(List.of(leaf)))
+        .setTrustBundlePem(Pem.certificatesToPem(bundle))
         .setNotAfter(Timestamp.newBuilder().setSeconds(leaf.getNotAfter().toInstant().getEpochSecond()))
         .build());
     response.onCompleted();

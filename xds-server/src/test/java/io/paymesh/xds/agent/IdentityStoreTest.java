@@ -3,6 +3,7 @@ package io.paymesh.xds.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paymesh.xds.identity.Pem;
 import io.paymesh.xds.translate.XdsNames;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -115,7 +116,7 @@ class IdentityStoreTest {
     store(dir).write(TestPki.identity(CA, Duration.ofHours(1)));
     Path data = dir.resolve(Files.readSymbolicLink(dir.resolve("..data")));
     Files.writeString(data.resolve(XdsNames.IDENTITY_KEY_FILE),
-        Pem.privateKey(WorkloadKeys.newKeyPair().getPrivate()));
+        Pem.privateKeyToPem(WorkloadKeys.newKeyPair().getPrivate()));
 
     assertThatThrownBy(() -> store(dir).read())
         .isInstanceOf(IOException.class)

@@ -3,6 +3,7 @@ package io.paymesh.xds.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paymesh.xds.identity.Pem;
 import io.paymesh.xds.identity.PeerIdentity;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ class WorkloadAgentIssuanceTest {
       IdentityFiles.Pair onDisk = IdentityFiles.readPair(bed.dir).orElseThrow();
       assertThat(onDisk.leaf()).isEqualTo(current);
       assertThat(onDisk.keyMatchesCertificate()).isTrue();
-      assertThat(Pem.parseCertificates(Files.readString(bed.dir.resolve("bundle.pem"))))
+      assertThat(Pem.readCertificates(bed.dir.resolve("bundle.pem")))
           .containsExactly(bed.ca.certificate());
       Path data = bed.dir.resolve(Files.readSymbolicLink(bed.dir.resolve("..data")));
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("key.pem"))))

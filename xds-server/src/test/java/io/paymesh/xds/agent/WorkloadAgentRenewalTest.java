@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
+import io.paymesh.xds.identity.Pem;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -133,7 +133,7 @@ class WorkloadAgentRenewalTest {
 
       bed.fake.rotate(next, List.of(bed.ca.certificate(), next.certificate()));
       agent.renewNow(); // still the first replica: the new bundle comes with the new certificate
-      assertThat(Pem.parseCertificates(Files.readString(bed.dir.resolve("bundle.pem"))))
+      assertThat(Pem.readCertificates(bed.dir.resolve("bundle.pem")))
           .containsExactly(bed.ca.certificate(), next.certificate());
       assertThat(agent.currentCertificate().getIssuerX500Principal())
           .isEqualTo(next.certificate().getSubjectX500Principal());

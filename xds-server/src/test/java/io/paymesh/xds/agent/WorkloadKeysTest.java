@@ -2,6 +2,7 @@ package io.paymesh.xds.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paymesh.xds.identity.Pem;
 import java.security.KeyPair;
 import java.security.interfaces.ECPublicKey;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -43,8 +44,9 @@ class WorkloadKeysTest {
   @Test
   void privateKeyPem_isPkcs8AndReadsBack() throws Exception {
     KeyPair keys = WorkloadKeys.newKeyPair();
-    String pem = Pem.privateKey(keys.getPrivate());
+    String pem = Pem.privateKeyToPem(keys.getPrivate());
     assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----");
-    assertThat(WorkloadKeys.matches(Pem.parsePrivateKey(pem), keys.getPublic())).isTrue();
+    assertThat(WorkloadKeys.matches(Pem.parsePkcs8PrivateKey("key.pem", pem), keys.getPublic()))
+        .isTrue();
   }
 }
