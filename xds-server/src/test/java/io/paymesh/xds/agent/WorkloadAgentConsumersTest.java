@@ -99,7 +99,7 @@ class WorkloadAgentConsumersTest {
           "agent-test-" + System.nanoTime(), "file_watcher", config, watcher, true)) {
         await().atMost(Duration.ofSeconds(10))
             .until(() -> agent.currentCertificate().equals(watcher.leaf.get()));
-        assertThat(watcher.roots.get()).containsExactly(bed.ca.certificate());
+        assertThat(watcher.roots.get()).containsExactly(bed.pki.root());
 
         agent.renewNow();
 

@@ -59,7 +59,7 @@ class WorkloadAgentIssuanceTest {
       assertThat(onDisk.leaf()).isEqualTo(current);
       assertThat(onDisk.keyMatchesCertificate()).isTrue();
       assertThat(Pem.readCertificates(bed.dir.resolve("bundle.pem")))
-          .containsExactly(bed.ca.certificate());
+          .containsExactly(bed.pki.root());
       Path data = bed.dir.resolve(Files.readSymbolicLink(bed.dir.resolve("..data")));
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("key.pem"))))
           .isEqualTo("rw-------");
@@ -175,7 +175,7 @@ class WorkloadAgentIssuanceTest {
   @Test
   void hostnameVerification_refusesAServerCertificateForAnotherName() throws Exception {
     try (FakeCa impostor =
-        new FakeCa(bed.ca, "xds-server.other.invalid", List.of(bed.ca), AgentTestBed.TOKEN)) {
+        new FakeCa(bed.pki, "xds-server.other.invalid", List.of(bed.pki), AgentTestBed.TOKEN)) {
       // Same CA, valid chain; only the name in the server certificate is not 127.0.0.1.
       WorkloadAgentOptions options = WorkloadAgentOptions.builder("checkout")
           .ca(impostor.target()).trustBundle(bed.trustBundle).dir(bed.dir)
@@ -194,7 +194,7 @@ class WorkloadAgentIssuanceTest {
   @Test
   void firstIssuance_triesTheNextReplicaWhenOneIsDown() throws Exception {
     bed.fake.down(true);
-    try (FakeCa second = FakeCa.on(bed.ca, AgentTestBed.TOKEN);
+    try (FakeCa second = FakeCa.on(bed.pki, AgentTestBed.TOKEN);
         WorkloadAgent agent = new WorkloadAgent(bed.options().ca(second.target()).build())) {
       agent.start();
 
