@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.paymesh.xds.agent.AtomicDirectoryWriter.FileSpec;
+import io.paymesh.xds.identity.Certificates;
 import io.paymesh.xds.identity.Pem;
 import io.paymesh.xds.translate.XdsNames;
 import java.io.IOException;
@@ -77,7 +78,7 @@ final class IdentityStore {
         Pem.parsePkcs8PrivateKey(keyFile.toString(), Files.readString(keyFile, US_ASCII));
     List<X509Certificate> bundle =
         Pem.readCertificates(generation.resolve(XdsNames.IDENTITY_BUNDLE_FILE));
-    if (!WorkloadKeys.matches(key, chain.get(0).getPublicKey())) {
+    if (!Certificates.isPair(key, chain.get(0).getPublicKey())) {
       throw new IOException(generation + ": key.pem does not belong to cert.pem");
     }
     return Optional.of(new WorkloadIdentity(chain, key, bundle));

@@ -1,6 +1,7 @@
 package io.paymesh.xds.agent;
 
 import io.paymesh.identity.v1.SignResponse;
+import io.paymesh.xds.identity.Certificates;
 import io.paymesh.xds.identity.Pem;
 import io.paymesh.xds.identity.PeerIdentity;
 import java.io.IOException;
@@ -40,7 +41,7 @@ final class IssuedIdentityCheck {
       throw new IssuanceException("the CA's trust bundle is unusable: " + e.getMessage());
     }
     X509Certificate leaf = chain.get(0);
-    if (!WorkloadKeys.matches(keys.getPrivate(), leaf.getPublicKey())) {
+    if (!Certificates.isPair(keys.getPrivate(), leaf.getPublicKey())) {
       throw new IssuanceException("the CA's certificate is not for the key in the CSR");
     }
     if (PeerIdentity.spiffeIdOf(leaf).isEmpty()) {

@@ -2,6 +2,7 @@ package io.paymesh.xds.agent;
 
 import com.google.protobuf.ByteString;
 import io.paymesh.identity.v1.SignRequest;
+import io.paymesh.xds.identity.Certificates;
 import io.paymesh.xds.identity.Pem;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -236,7 +237,7 @@ public final class WorkloadAgent implements AutoCloseable {
 
   private WorkloadIdentity issue(SignRequest.Builder request, List<X509Certificate> trust,
       Optional<WorkloadIdentity> client, String kind) throws IssuanceException {
-    KeyPair keys = WorkloadKeys.newKeyPair();
+    KeyPair keys = Certificates.newP256KeyPair();
     request.setService(options.service())
         .setCsrDer(ByteString.copyFrom(WorkloadKeys.csrDer(keys, options.service())));
     CaClient.Signed signed = ca.sign(request.build(), trust, client);

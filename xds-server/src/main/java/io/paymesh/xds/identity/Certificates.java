@@ -76,8 +76,11 @@ public final class Certificates {
     };
   }
 
-  /** True if {@code privateKey} makes signatures that {@code publicKey} verifies. */
-  static boolean isPair(PrivateKey privateKey, PublicKey publicKey) {
+  /**
+   * True if {@code privateKey} makes signatures that {@code publicKey} verifies: works for any
+   * stored key form, unlike comparing encodings. Keys of different algorithms are no pair.
+   */
+  public static boolean isPair(PrivateKey privateKey, PublicKey publicKey) {
     if (!privateKey.getAlgorithm().equals(publicKey.getAlgorithm())) {
       return false;
     }

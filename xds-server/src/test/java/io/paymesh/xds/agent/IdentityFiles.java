@@ -2,6 +2,7 @@ package io.paymesh.xds.agent;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
+import io.paymesh.xds.identity.Certificates;
 import io.paymesh.xds.identity.Pem;
 import io.paymesh.xds.translate.XdsNames;
 import java.io.IOException;
@@ -24,7 +25,7 @@ final class IdentityFiles {
     }
 
     boolean keyMatchesCertificate() throws IOException {
-      return WorkloadKeys.matches(Pem.parsePkcs8PrivateKey(XdsNames.IDENTITY_KEY_FILE, keyPem),
+      return Certificates.isPair(Pem.parsePkcs8PrivateKey(XdsNames.IDENTITY_KEY_FILE, keyPem),
           leaf().getPublicKey());
     }
 

@@ -3,6 +3,7 @@ package io.paymesh.xds.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paymesh.xds.identity.Certificates;
 import io.paymesh.xds.identity.Pem;
 import io.paymesh.xds.testing.TestPki;
 import io.paymesh.xds.translate.XdsNames;
@@ -124,7 +125,7 @@ class IdentityStoreTest {
     store(dir).write(AgentTestBed.identity(pki, Duration.ofHours(1)));
     Path data = dir.resolve(Files.readSymbolicLink(dir.resolve("..data")));
     Files.writeString(data.resolve(XdsNames.IDENTITY_KEY_FILE),
-        Pem.privateKeyToPem(WorkloadKeys.newKeyPair().getPrivate()));
+        Pem.privateKeyToPem(Certificates.newP256KeyPair().getPrivate()));
 
     assertThatThrownBy(() -> store(dir).read())
         .isInstanceOf(IOException.class)

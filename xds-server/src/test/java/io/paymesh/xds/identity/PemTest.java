@@ -14,9 +14,12 @@ class PemTest {
   private static final KeyPair KEYS = Certificates.newP256KeyPair();
 
   @Test
-  void parsePkcs8PrivateKey_readsWhatPrivateKeyToPemWrote() throws Exception {
+  void privateKeyToPem_isPkcs8AndReadsBack() throws Exception {
     String pem = Pem.privateKeyToPem(KEYS.getPrivate());
 
+    assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----");
+    assertThat(Certificates.isPair(Pem.parsePkcs8PrivateKey("key.pem", pem), KEYS.getPublic()))
+        .isTrue();
     assertThat(Pem.parsePkcs8PrivateKey("key.pem", pem).getEncoded())
         .isEqualTo(KEYS.getPrivate().getEncoded());
   }
