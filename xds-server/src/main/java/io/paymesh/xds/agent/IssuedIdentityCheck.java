@@ -5,18 +5,11 @@ import io.paymesh.xds.identity.Certificates;
 import io.paymesh.xds.identity.Pem;
 import io.paymesh.xds.identity.PeerIdentity;
 import java.io.IOException;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Checks a CA's answer before anything is written: the certificate is for the key just generated,
@@ -57,20 +50,13 @@ final class IssuedIdentityCheck {
 
   private static void verifyChain(List<X509Certificate> chain, List<X509Certificate> bundle,
       Instant now) throws IssuanceException {
-    Set<TrustAnchor> anchors = bundle.stream()
-        .map(ca -> new TrustAnchor(ca, null))
-        .collect(Collectors.toSet());
     // Validated at notBefore if that is still ahead: the CA's clock may run a little ahead of
     // ours; expiry is checked above against our own clock.
     Instant notBefore = chain.get(0).getNotBefore().toInstant();
     Instant at = notBefore.isAfter(now) ? notBefore : now;
     try {
-      PKIXParameters parameters = new PKIXParameters(anchors);
-      parameters.setRevocationEnabled(false);
-      parameters.setDate(Date.from(at));
-      CertPathValidator.getInstance("PKIX").validate(
-          CertificateFactory.getInstance("X.509").generateCertPath(chain), parameters);
-    } catch (GeneralSecurityException e) {
+      Certificates.validatePath(chain, bundle, at);
+    } catch (CertPathValidatorException e) {
       throw new IssuanceException("the CA's certificate does not chain to its trust bundle: "
           + e.getMessage());
     }
