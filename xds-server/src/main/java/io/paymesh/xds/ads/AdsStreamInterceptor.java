@@ -14,6 +14,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.paymesh.xds.ClientStrings;
 import io.paymesh.xds.identity.PeerIdentity;
 import java.util.Map;
 import java.util.Optional;

@@ -4,6 +4,7 @@ import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.Status;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
+import io.paymesh.xds.ClientStrings;
 import io.paymesh.xds.identity.PeerIdentity;
 import java.util.Optional;
 import java.util.function.Supplier;

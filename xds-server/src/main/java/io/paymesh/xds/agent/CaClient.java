@@ -12,6 +12,7 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.ClientCalls;
 import io.paymesh.identity.v1.SignRequest;
 import io.paymesh.identity.v1.SignResponse;
+import io.paymesh.xds.identity.Pem;
 import io.paymesh.xds.identity.WorkloadIdentityRpc;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -84,13 +85,13 @@ final class CaClient {
       Optional<WorkloadIdentity> client) throws IssuanceException {
     try {
       TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder()
-          .trustManager(new ByteArrayInputStream(Pem.certificates(trustBundle).getBytes(US_ASCII)));
+          .trustManager(
+              new ByteArrayInputStream(Pem.certificatesToPem(trustBundle).getBytes(US_ASCII)));
       if (client.isPresent()) {
-        byte[] key = Pem.privateKey(client.get().privateKey()).getBytes(US_ASCII);
+        byte[] key = Pem.privateKeyToPem(client.get().privateKey()).getBytes(US_ASCII);
         try {
-          tls.keyManager(
-              new ByteArrayInputStream(Pem.certificates(client.get().chain()).getBytes(US_ASCII)),
-              new ByteArrayInputStream(key));
+          byte[] chain = Pem.certificatesToPem(client.get().chain()).getBytes(US_ASCII);
+          tls.keyManager(new ByteArrayInputStream(chain), new ByteArrayInputStream(key));
         } finally {
           Arrays.fill(key, (byte) 0); // the builder has its own copy
         }

@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.paymesh.xds.agent.AtomicDirectoryWriter.FileSpec;
+import io.paymesh.xds.identity.Certificates;
+import io.paymesh.xds.identity.Pem;
 import io.paymesh.xds.translate.XdsNames;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Arrays;
@@ -42,14 +43,14 @@ final class IdentityStore {
 
   void write(WorkloadIdentity identity) throws IOException {
     Path dir = writer.dir();
-    byte[] key = Pem.privateKey(identity.privateKey()).getBytes(US_ASCII);
+    byte[] key = Pem.privateKeyToPem(identity.privateKey()).getBytes(US_ASCII);
     try {
       writer.write(List.of(
           new FileSpec(XdsNames.IDENTITY_CERT_FILE,
-              Pem.certificates(identity.chain()).getBytes(US_ASCII), PUBLIC_FILE_MODE),
+              Pem.certificatesToPem(identity.chain()).getBytes(US_ASCII), PUBLIC_FILE_MODE),
           new FileSpec(XdsNames.IDENTITY_KEY_FILE, key, KEY_FILE_MODE),
           new FileSpec(XdsNames.IDENTITY_BUNDLE_FILE,
-              Pem.certificates(identity.trustBundle()).getBytes(US_ASCII), PUBLIC_FILE_MODE),
+              Pem.certificatesToPem(identity.trustBundle()).getBytes(US_ASCII), PUBLIC_FILE_MODE),
           new FileSpec(XdsNames.SDS_CERTIFICATE_FILE,
               SdsSecretFiles.certificate(dir).getBytes(UTF_8), PUBLIC_FILE_MODE),
           new FileSpec(XdsNames.SDS_TRUST_BUNDLE_FILE,
@@ -70,19 +71,16 @@ final class IdentityStore {
       return Optional.empty();
     }
     Path generation = data.get();
-    try {
-      List<X509Certificate> chain = Pem.parseCertificates(
-          Files.readString(generation.resolve(XdsNames.IDENTITY_CERT_FILE), US_ASCII));
-      PrivateKey key = Pem.parsePrivateKey(
-          Files.readString(generation.resolve(XdsNames.IDENTITY_KEY_FILE), US_ASCII));
-      List<X509Certificate> bundle = Pem.parseCertificates(
-          Files.readString(generation.resolve(XdsNames.IDENTITY_BUNDLE_FILE), US_ASCII));
-      if (!WorkloadKeys.matches(key, chain.get(0).getPublicKey())) {
-        throw new IOException(generation + ": key.pem does not belong to cert.pem");
-      }
-      return Optional.of(new WorkloadIdentity(chain, key, bundle));
-    } catch (CertificateException e) {
-      throw new IOException(generation + ": " + e.getMessage(), e);
+    List<X509Certificate> chain =
+        Pem.readCertificates(generation.resolve(XdsNames.IDENTITY_CERT_FILE));
+    Path keyFile = generation.resolve(XdsNames.IDENTITY_KEY_FILE);
+    PrivateKey key =
+        Pem.parsePkcs8PrivateKey(keyFile.toString(), Files.readString(keyFile, US_ASCII));
+    List<X509Certificate> bundle =
+        Pem.readCertificates(generation.resolve(XdsNames.IDENTITY_BUNDLE_FILE));
+    if (!Certificates.isPair(key, chain.get(0).getPublicKey())) {
+      throw new IOException(generation + ": key.pem does not belong to cert.pem");
     }
+    return Optional.of(new WorkloadIdentity(chain, key, bundle));
   }
 }

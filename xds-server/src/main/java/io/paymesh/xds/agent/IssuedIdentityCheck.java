@@ -1,20 +1,15 @@
 package io.paymesh.xds.agent;
 
 import io.paymesh.identity.v1.SignResponse;
+import io.paymesh.xds.identity.Certificates;
+import io.paymesh.xds.identity.Pem;
 import io.paymesh.xds.identity.PeerIdentity;
-import java.security.GeneralSecurityException;
+import java.io.IOException;
 import java.security.KeyPair;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Checks a CA's answer before anything is written: the certificate is for the key just generated,
@@ -29,17 +24,17 @@ final class IssuedIdentityCheck {
     List<X509Certificate> chain;
     List<X509Certificate> bundle;
     try {
-      chain = Pem.parseCertificates(response.getCertificateChainPem());
-    } catch (CertificateException e) {
+      chain = Pem.parseCertificates("certificate_chain_pem", response.getCertificateChainPem());
+    } catch (IOException e) {
       throw new IssuanceException("the CA's certificate chain is unusable: " + e.getMessage());
     }
     try {
-      bundle = Pem.parseCertificates(response.getTrustBundlePem());
-    } catch (CertificateException e) {
+      bundle = Pem.parseCertificates("trust_bundle_pem", response.getTrustBundlePem());
+    } catch (IOException e) {
       throw new IssuanceException("the CA's trust bundle is unusable: " + e.getMessage());
     }
     X509Certificate leaf = chain.get(0);
-    if (!WorkloadKeys.matches(keys.getPrivate(), leaf.getPublicKey())) {
+    if (!Certificates.isPair(keys.getPrivate(), leaf.getPublicKey())) {
       throw new IssuanceException("the CA's certificate is not for the key in the CSR");
     }
     if (PeerIdentity.spiffeIdOf(leaf).isEmpty()) {
@@ -55,20 +50,13 @@ final class IssuedIdentityCheck {
 
   private static void verifyChain(List<X509Certificate> chain, List<X509Certificate> bundle,
       Instant now) throws IssuanceException {
-    Set<TrustAnchor> anchors = bundle.stream()
-        .map(ca -> new TrustAnchor(ca, null))
-        .collect(Collectors.toSet());
     // Validated at notBefore if that is still ahead: the CA's clock may run a little ahead of
     // ours; expiry is checked above against our own clock.
     Instant notBefore = chain.get(0).getNotBefore().toInstant();
     Instant at = notBefore.isAfter(now) ? notBefore : now;
     try {
-      PKIXParameters parameters = new PKIXParameters(anchors);
-      parameters.setRevocationEnabled(false);
-      parameters.setDate(Date.from(at));
-      CertPathValidator.getInstance("PKIX").validate(
-          CertificateFactory.getInstance("X.509").generateCertPath(chain), parameters);
-    } catch (GeneralSecurityException e) {
+      Certificates.validatePath(chain, bundle, at);
+    } catch (CertPathValidatorException e) {
       throw new IssuanceException("the CA's certificate does not chain to its trust bundle: "
           + e.getMessage());
     }

@@ -2,12 +2,11 @@ package io.paymesh.xds.agent;
 
 import com.google.protobuf.ByteString;
 import io.paymesh.identity.v1.SignRequest;
+import io.paymesh.xds.identity.Certificates;
+import io.paymesh.xds.identity.Pem;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -238,7 +237,7 @@ public final class WorkloadAgent implements AutoCloseable {
 
   private WorkloadIdentity issue(SignRequest.Builder request, List<X509Certificate> trust,
       Optional<WorkloadIdentity> client, String kind) throws IssuanceException {
-    KeyPair keys = WorkloadKeys.newKeyPair();
+    KeyPair keys = Certificates.newP256KeyPair();
     request.setService(options.service())
         .setCsrDer(ByteString.copyFrom(WorkloadKeys.csrDer(keys, options.service())));
     CaClient.Signed signed = ca.sign(request.build(), trust, client);
@@ -257,10 +256,11 @@ public final class WorkloadAgent implements AutoCloseable {
 
   private static List<X509Certificate> deployTimeTrustBundle(Path file) throws IssuanceException {
     try {
-      return Pem.parseCertificates(Files.readString(file, StandardCharsets.US_ASCII));
-    } catch (IOException | CertificateException e) {
-      throw new IssuanceException("cannot read the trust bundle " + file + ": "
-          + e.getClass().getSimpleName() + " " + e.getMessage());
+      return Pem.readCertificates(file);
+    } catch (IOException e) {
+      // The message starts with the file name.
+      throw new IssuanceException("cannot read the trust bundle (" + e.getClass().getSimpleName()
+          + "): " + e.getMessage());
     }
   }
 

@@ -4,22 +4,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.cert.CertPath;
-import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
-import java.security.cert.PKIXCertPathValidatorResult;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -160,23 +152,13 @@ final class CaLoader {
   private static X509Certificate validate(Path chainFile, List<Path> bundleFiles,
       List<X509Certificate> path, List<X509Certificate> bundle, Instant now)
       throws InvalidCaException {
-    Set<TrustAnchor> anchors = bundle.stream().map(c -> new TrustAnchor(c, null))
-        .collect(Collectors.toCollection(LinkedHashSet::new));
     try {
-      CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
-      PKIXParameters parameters = new PKIXParameters(anchors);
-      parameters.setRevocationEnabled(false);
-      parameters.setDate(Date.from(now));
-      PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult)
-          CertPathValidator.getInstance("PKIX").validate(certPath, parameters);
-      return result.getTrustAnchor().getTrustedCert();
+      return Certificates.validatePath(path, bundle, now);
     } catch (CertPathValidatorException e) {
       throw new InvalidCaException(chainFile + ": the signing chain ("
           + path.stream().map(Certificates::describe).collect(Collectors.joining(", issued by "))
           + ") does not lead to a certificate of the trust bundle (" + bundleFiles.stream()
           .map(Path::toString).collect(Collectors.joining(", ")) + "): " + e.getMessage());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("PKIX validation is unavailable", e);
     }
   }
 }

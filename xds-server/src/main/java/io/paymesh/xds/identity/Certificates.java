@@ -8,12 +8,23 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXCertPathValidatorResult;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -76,8 +87,11 @@ public final class Certificates {
     };
   }
 
-  /** True if {@code privateKey} makes signatures that {@code publicKey} verifies. */
-  static boolean isPair(PrivateKey privateKey, PublicKey publicKey) {
+  /**
+   * True if {@code privateKey} makes signatures that {@code publicKey} verifies: works for any
+   * stored key form, unlike comparing encodings. Keys of different algorithms are no pair.
+   */
+  public static boolean isPair(PrivateKey privateKey, PublicKey publicKey) {
     if (!privateKey.getAlgorithm().equals(publicKey.getAlgorithm())) {
       return false;
     }
@@ -95,6 +109,30 @@ public final class Certificates {
       return verify.verify(signature);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       return false;
+    }
+  }
+
+  /**
+   * PKIX validation of {@code path} (leaf or signing CA first, without the anchor) up to one of
+   * {@code anchors} (not empty), at {@code at}, without revocation checks; returns the anchor it
+   * leads to. The CA checks its own chain with it, the workload agent what the CA issued.
+   */
+  public static X509Certificate validatePath(List<X509Certificate> path,
+      List<X509Certificate> anchors, Instant at) throws CertPathValidatorException {
+    Set<TrustAnchor> trustAnchors = anchors.stream().map(c -> new TrustAnchor(c, null))
+        .collect(Collectors.toCollection(LinkedHashSet::new));
+    try {
+      PKIXParameters parameters = new PKIXParameters(trustAnchors);
+      parameters.setRevocationEnabled(false);
+      parameters.setDate(Date.from(at));
+      PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult)
+          CertPathValidator.getInstance("PKIX").validate(
+              CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
+      return result.getTrustAnchor().getTrustedCert();
+    } catch (CertPathValidatorException e) {
+      throw e;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("PKIX validation is unavailable", e);
     }
   }
 

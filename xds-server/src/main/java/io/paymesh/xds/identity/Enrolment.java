@@ -10,6 +10,7 @@ import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.config.store.PolicyStoreException;
 import io.paymesh.identity.v1.SignRequest;
+import io.paymesh.xds.ClientStrings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -62,7 +63,7 @@ final class Enrolment {
     String name = request.getService();
     if (!SERVICE_NAME.matcher(name).matches()) {
       throw new Refusal(Refusal.Reason.INVALID_REQUEST,
-          "service: must be a Service name, got " + ClientText.quote(name));
+          "service: must be a Service name, got " + ClientStrings.quoted(name));
     }
     PolicySnapshot snapshot = policy.get();
     if (snapshot == null) {

@@ -13,6 +13,7 @@ import io.paymesh.config.identity.JoinTokens;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.identity.v1.SignRequest;
 import io.paymesh.identity.v1.SignResponse;
+import io.paymesh.xds.ClientStrings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -93,12 +94,12 @@ public final class IdentityService implements BindableService {
     } catch (Refusal refusal) {
       refused.get(refusal.reason()).inc();
       LOG.warn("Refused a certificate for service {} ({}, {}): {}{}",
-          ClientText.quote(request.getService()), refusal.reason(), caller, refusal.getMessage(),
+          ClientStrings.quoted(request.getService()), refusal.reason(), caller, refusal.getMessage(),
           refusal.logDetail().isEmpty() ? "" : " [" + refusal.logDetail() + "]");
       response.onError(refusal.status().asRuntimeException());
     } catch (RuntimeException e) {
       failed.inc();
-      LOG.error("Signing for service {} ({}) failed", ClientText.quote(request.getService()),
+      LOG.error("Signing for service {} ({}) failed", ClientStrings.quoted(request.getService()),
           caller, e);
       response.onError(Status.INTERNAL.withDescription("internal error; see the xds-server log")
           .asRuntimeException());

@@ -35,9 +35,10 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.util.io.pem.PemGenerationException;
 
 /**
- * PEM files of the CA and of workloads, through BouncyCastle: certificates in, private keys in
- * (PKCS#8, SEC1 EC, PKCS#1 RSA; unencrypted), both out. Errors name the file and never quote its
- * content, since a key file's content is the secret.
+ * PEM files and texts of the CA and of workloads, through BouncyCastle: certificates in, private
+ * keys in (PKCS#8, SEC1 EC, PKCS#1 RSA; unencrypted; a workload's only PKCS#8), both out. Errors
+ * name the file (or the text's source) and never quote its content, since a key file's content is
+ * the secret.
  */
 public final class Pem {
   private static final Set<PosixFilePermission> OWNER_READ_WRITE =
@@ -47,14 +48,13 @@ public final class Pem {
 
   /** Every CERTIFICATE block of the file, in order; other blocks are not allowed. */
   public static List<X509Certificate> readCertificates(Path file) throws IOException {
-    List<X509Certificate> certificates = parseCertificates(file + "", read(file));
-    if (certificates.isEmpty()) {
-      throw new IOException(file + ": no PEM CERTIFICATE block");
-    }
-    return certificates;
+    return parseCertificates(file.toString(), read(file));
   }
 
-  /** Certificates from PEM text; {@code source} names it in errors. */
+  /**
+   * Every CERTIFICATE block of PEM text, in order: at least one, and nothing else. {@code source}
+   * names the text in errors (a file, a field of a response).
+   */
   public static List<X509Certificate> parseCertificates(String source, String pem)
       throws IOException {
     List<X509Certificate> certificates = new ArrayList<>();
@@ -67,6 +67,9 @@ public final class Pem {
         }
         certificates.add(toX509(holder, source));
       }
+    }
+    if (certificates.isEmpty()) {
+      throw new IOException(source + ": no PEM CERTIFICATE block");
     }
     return List.copyOf(certificates);
   }
@@ -106,13 +109,24 @@ public final class Pem {
     if (found == null) {
       throw new IOException(source + ": no PEM private key block");
     }
-    try {
-      return new JcaPEMKeyConverter().getPrivateKey(found);
-    } catch (PEMException | RuntimeException e) {
-      // The converter's message may describe the key's content; only its type is passed on.
-      throw new IOException(source + ": unsupported private key (" + e.getClass().getSimpleName()
-          + "); expected EC or RSA");
+    return toPrivateKey(found, source);
+  }
+
+  /**
+   * The key of PEM text that holds one PKCS#8 private key ({@code BEGIN PRIVATE KEY}) and nothing
+   * else: the form {@link #privateKeyToPem} writes, and the only one grpc-java's file watcher and
+   * Netty read, so a workload key in any other form is refused rather than passed on to them.
+   * {@code source} names the text in errors, which never quote it.
+   */
+  public static PrivateKey parsePkcs8PrivateKey(String source, String pem) throws IOException {
+    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+      if (nextBlock(parser, source) instanceof PrivateKeyInfo info
+          && nextBlock(parser, source) == null) {
+        return toPrivateKey(info, source);
+      }
     }
+    // Not "PRIVATE KEY" in the message: a log line with that in it reads as a leaked key.
+    throw new IOException(source + ": expected exactly one PKCS#8 private key and nothing else");
   }
 
   public static String certificatesToPem(List<X509Certificate> certificates) {
@@ -161,6 +175,16 @@ public final class Pem {
     } catch (IOException | RuntimeException e) {
       // Not passed on as the cause: the parser may quote what it could not read.
       throw new IOException(source + ": malformed PEM (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private static PrivateKey toPrivateKey(PrivateKeyInfo info, String source) throws IOException {
+    try {
+      return new JcaPEMKeyConverter().getPrivateKey(info);
+    } catch (PEMException | RuntimeException e) {
+      // The converter's message may describe the key's content; only its type is passed on.
+      throw new IOException(source + ": unsupported private key (" + e.getClass().getSimpleName()
+          + "); expected EC or RSA");
     }
   }
 

@@ -1,29 +1,43 @@
 package io.paymesh.xds.agent;
 
+import io.paymesh.xds.testing.TestIdentity;
+import io.paymesh.xds.testing.TestPki;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
- * One agent test's world: a mesh CA, a {@link FakeCa} on loopback signing with it, the
- * deploy-time trust bundle file, and agent options pointing at them with short retry delays.
+ * One agent test's world: a mesh PKI, a {@link FakeCa} on loopback signing with it, the
+ * deploy-time trust bundle file (the PKI's root), and agent options pointing at them with short
+ * retry delays.
  */
 final class AgentTestBed implements AutoCloseable {
   /** Distinctive, so a test can search every log line and message for it. */
   static final String TOKEN = "jt-5f1c0e9a-do-not-log-me";
 
-  final TestPki.Ca ca = TestPki.Ca.create("mesh-ca");
+  final TestPki pki;
   final FakeCa fake;
   final Path dir;
   final Path trustBundle;
 
   AgentTestBed(Path tmp) throws IOException {
-    this.fake = FakeCa.on(ca, TOKEN);
+    this.pki = TestPki.create(tmp.resolve("pki"), "mesh", Instant.now());
+    this.fake = FakeCa.on(pki, TOKEN);
     this.dir = tmp.resolve("identity");
-    this.trustBundle = tmp.resolve("trust-bundle.pem");
-    Files.writeString(trustBundle, Pem.certificates(List.of(ca.certificate())));
+    this.trustBundle = pki.bundleFile();
+  }
+
+  /**
+   * A workload identity from {@code pki}, valid from a minute ago for {@code lifetime}: for tests
+   * of the files, not of the CA.
+   */
+  static WorkloadIdentity identity(TestPki pki, Duration lifetime) {
+    Instant now = Instant.now();
+    TestIdentity issued = pki.issue(List.of("spiffe://paymesh.test/svc/checkout"),
+        now.minus(Duration.ofMinutes(1)), now.plus(lifetime));
+    return new WorkloadIdentity(issued.chain(), issued.key(), List.of(pki.root()));
   }
 
   WorkloadAgentOptions.Builder options() {

@@ -14,16 +14,19 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.paymesh.identity.v1.SignRequest;
 import io.paymesh.identity.v1.SignResponse;
+import io.paymesh.xds.identity.Pem;
 import io.paymesh.xds.identity.PeerIdentity;
+import io.paymesh.xds.identity.ServerCertificate;
 import io.paymesh.xds.identity.WorkloadIdentityRpc;
+import io.paymesh.xds.testing.TestPki;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,6 +47,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
  */
 final class FakeCa implements AutoCloseable {
   static final String TRUST_DOMAIN = "spiffe://paymesh.test/service/";
+  private static final String SERVER_ID = "spiffe://paymesh.test/xds-server";
 
   /** One SIGN call as the server saw it. */
   record Call(Instant at, String service, boolean hadToken, Optional<BigInteger> clientSerial,
@@ -55,25 +59,26 @@ final class FakeCa implements AutoCloseable {
   private final AtomicInteger failNext = new AtomicInteger();
   private volatile boolean down;
   private volatile Duration lifetime = Duration.ofHours(1);
-  private volatile TestPki.Ca issuer;
+  private volatile TestPki issuer;
   private volatile List<X509Certificate> bundle;
 
   /**
-   * Serves with a certificate from {@code serverCa} for {@code serverName}, trusts client
-   * certificates of {@code clientCas}, accepts {@code token}; issues from {@code serverCa} with
-   * a bundle of just its certificate until told otherwise.
+   * Serves with a certificate from {@code serverCa} for {@code serverName} (an IP address or a DNS
+   * name), trusts client certificates under the roots of {@code clientCas}, accepts
+   * {@code token}; issues from {@code serverCa} with a bundle of just its root until told
+   * otherwise.
    */
-  FakeCa(TestPki.Ca serverCa, String serverName, List<TestPki.Ca> clientCas, String token)
+  FakeCa(TestPki serverCa, String serverName, List<TestPki> clientCas, String token)
       throws IOException {
     this.token = token;
     this.issuer = serverCa;
-    this.bundle = List.of(serverCa.certificate());
-    KeyPair serverKeys = WorkloadKeys.newKeyPair();
-    X509Certificate serverCert = serverCa.server(serverKeys.getPublic(), serverName);
+    this.bundle = List.of(serverCa.root());
+    // As the xds-server gets its own: from its CA, for the name the agent dials.
+    ServerCertificate serverCert = serverCa.loadCa(Clock.systemUTC())
+        .issueServerCertificate(SERVER_ID, List.of(serverName), Duration.ofDays(1));
     ServerCredentials credentials = TlsServerCredentials.newBuilder()
-        .keyManager(pem(Pem.certificates(List.of(serverCert))),
-            pem(Pem.privateKey(serverKeys.getPrivate())))
-        .trustManager(pem(Pem.certificates(clientCas.stream().map(TestPki.Ca::certificate).toList())))
+        .keyManager(serverCert.keyManager())
+        .trustManager(pem(Pem.certificatesToPem(clientCas.stream().map(TestPki::root).toList())))
         .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL)
         .build();
     ServerServiceDefinition service = ServerServiceDefinition.builder(WorkloadIdentityRpc.SERVICE)
@@ -87,7 +92,7 @@ final class FakeCa implements AutoCloseable {
   }
 
   /** A CA on 127.0.0.1 whose server certificate and workload certificates come from {@code ca}. */
-  static FakeCa on(TestPki.Ca ca, String token) throws IOException {
+  static FakeCa on(TestPki ca, String token) throws IOException {
     return new FakeCa(ca, "127.0.0.1", List.of(ca), token);
   }
 
@@ -114,7 +119,7 @@ final class FakeCa implements AutoCloseable {
   }
 
   /** Issues from {@code next} from now on and returns {@code bundle} as the trust bundle. */
-  void rotate(TestPki.Ca next, List<X509Certificate> bundle) {
+  void rotate(TestPki next, List<X509Certificate> bundle) {
     this.issuer = next;
     this.bundle = List.copyOf(bundle);
   }
@@ -150,10 +155,14 @@ final class FakeCa implements AutoCloseable {
           .asRuntimeException());
       return;
     }
-    X509Certificate leaf = issuer.workload(key, TRUST_DOMAIN + request.getService(), lifetime);
+    // Valid from a minute ago for the lifetime set.
+    Instant now = Instant.now();
+    List<X509Certificate> chain = issuer.issue(key, List.of(TRUST_DOMAIN + request.getService()),
+        now.minus(Duration.ofMinutes(1)), now.plus(lifetime));
+    X509Certificate leaf = chain.get(0);
     response.onNext(SignResponse.newBuilder()
-        .setCertificateChainPem(Pem.certificates(List.of(leaf)))
-        .setTrustBundlePem(Pem.certificates(bundle))
+        .setCertificateChainPem(Pem.certificatesToPem(chain))
+        .setTrustBundlePem(Pem.certificatesToPem(bundle))
         .setNotAfter(Timestamp.newBuilder().setSeconds(leaf.getNotAfter().toInstant().getEpochSecond()))
         .build());
     response.onCompleted();

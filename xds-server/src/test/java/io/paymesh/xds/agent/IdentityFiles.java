@@ -2,12 +2,13 @@ package io.paymesh.xds.agent;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
+import io.paymesh.xds.identity.Certificates;
+import io.paymesh.xds.identity.Pem;
 import io.paymesh.xds.translate.XdsNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 
@@ -19,12 +20,13 @@ import java.util.Optional;
 final class IdentityFiles {
   /** A cert.pem/key.pem pair read without the certificate changing under it. */
   record Pair(String certPem, String keyPem) {
-    X509Certificate leaf() throws CertificateException {
-      return Pem.parseCertificates(certPem).get(0);
+    X509Certificate leaf() throws IOException {
+      return Pem.parseCertificates(XdsNames.IDENTITY_CERT_FILE, certPem).get(0);
     }
 
-    boolean keyMatchesCertificate() throws CertificateException {
-      return WorkloadKeys.matches(Pem.parsePrivateKey(keyPem), leaf().getPublicKey());
+    boolean keyMatchesCertificate() throws IOException {
+      return Certificates.isPair(Pem.parsePkcs8PrivateKey(XdsNames.IDENTITY_KEY_FILE, keyPem),
+          leaf().getPublicKey());
     }
 
     @Override
@@ -47,8 +49,7 @@ final class IdentityFiles {
     }
   }
 
-  static X509Certificate certificate(Path dir) throws IOException, CertificateException {
-    return Pem.parseCertificates(
-        Files.readString(dir.resolve(XdsNames.IDENTITY_CERT_FILE), US_ASCII)).get(0);
+  static X509Certificate certificate(Path dir) throws IOException {
+    return Pem.readCertificates(dir.resolve(XdsNames.IDENTITY_CERT_FILE)).get(0);
   }
 }

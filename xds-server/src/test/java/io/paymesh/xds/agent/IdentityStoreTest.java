@@ -3,6 +3,9 @@ package io.paymesh.xds.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paymesh.xds.identity.Certificates;
+import io.paymesh.xds.identity.Pem;
+import io.paymesh.xds.testing.TestPki;
 import io.paymesh.xds.translate.XdsNames;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,10 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
  * from two different writes.
  */
 class IdentityStoreTest {
-  private static final TestPki.Ca CA = TestPki.Ca.create("store-test-ca");
-
   @TempDir
   Path tmp;
+
+  private TestPki pki;
+
+  @BeforeEach
+  void setUp() {
+    pki = TestPki.create(tmp.resolve("pki"), "store-test", Instant.now());
+  }
 
   private IdentityStore store(Path dir) {
     return new IdentityStore(dir, Clock.systemUTC());
@@ -40,7 +50,7 @@ class IdentityStoreTest {
   @Test
   void write_linksStableNamesThroughDataToOneHiddenGeneration() throws Exception {
     Path dir = tmp.resolve("identity");
-    store(dir).write(TestPki.identity(CA, Duration.ofHours(1)));
+    store(dir).write(AgentTestBed.identity(pki, Duration.ofHours(1)));
 
     Path data = dir.resolve("..data");
     assertThat(Files.isSymbolicLink(data)).isTrue();
@@ -61,7 +71,7 @@ class IdentityStoreTest {
   @Test
   void modes_keyIsOwnerOnly_directoriesHaveNoWorldAccess() throws Exception {
     Path dir = tmp.resolve("identity");
-    store(dir).write(TestPki.identity(CA, Duration.ofHours(1)));
+    store(dir).write(AgentTestBed.identity(pki, Duration.ofHours(1)));
     Path data = dir.resolve(Files.readSymbolicLink(dir.resolve("..data")));
 
     assertThat(mode(dir)).isEqualTo("rwxr-x---");
@@ -78,14 +88,14 @@ class IdentityStoreTest {
   void rewrite_replacesTheGeneration_andRemovesTheOldOneAndCrashLeftovers() throws Exception {
     Path dir = tmp.resolve("identity");
     IdentityStore store = store(dir);
-    store.write(TestPki.identity(CA, Duration.ofHours(1)));
+    store.write(AgentTestBed.identity(pki, Duration.ofHours(1)));
     Path first = Files.readSymbolicLink(dir.resolve("..data"));
     // What a writer killed before its switch leaves: a complete-looking generation never linked.
     Path crashed = Files.createDirectory(dir.resolve("..2020_01_01_00_00_00.000000000.42"));
     Files.writeString(crashed.resolve("cert.pem"), "half");
     Files.createDirectory(dir.resolve("..unrelated"));
 
-    WorkloadIdentity second = TestPki.identity(CA, Duration.ofHours(2));
+    WorkloadIdentity second = AgentTestBed.identity(pki, Duration.ofHours(2));
     store.write(second);
 
     Path now = Files.readSymbolicLink(dir.resolve("..data"));
@@ -100,22 +110,22 @@ class IdentityStoreTest {
   void read_returnsWhatWasWritten() throws Exception {
     Path dir = tmp.resolve("identity");
     assertThat(store(dir).read()).isEmpty();
-    WorkloadIdentity written = TestPki.identity(CA, Duration.ofHours(1));
+    WorkloadIdentity written = AgentTestBed.identity(pki, Duration.ofHours(1));
     store(dir).write(written);
 
     WorkloadIdentity read = store(dir).read().orElseThrow();
     assertThat(read.chain()).isEqualTo(written.chain());
-    assertThat(read.trustBundle()).containsExactly(CA.certificate());
+    assertThat(read.trustBundle()).containsExactly(pki.root());
     assertThat(read.privateKey().getEncoded()).isEqualTo(written.privateKey().getEncoded());
   }
 
   @Test
   void read_refusesAKeyThatIsNotTheCertificates() throws Exception {
     Path dir = tmp.resolve("identity");
-    store(dir).write(TestPki.identity(CA, Duration.ofHours(1)));
+    store(dir).write(AgentTestBed.identity(pki, Duration.ofHours(1)));
     Path data = dir.resolve(Files.readSymbolicLink(dir.resolve("..data")));
     Files.writeString(data.resolve(XdsNames.IDENTITY_KEY_FILE),
-        Pem.privateKey(WorkloadKeys.newKeyPair().getPrivate()));
+        Pem.privateKeyToPem(Certificates.newP256KeyPair().getPrivate()));
 
     assertThatThrownBy(() -> store(dir).read())
         .isInstanceOf(IOException.class)
@@ -127,7 +137,7 @@ class IdentityStoreTest {
   void concurrentReader_neverSeesACertificateWithAnotherWritesKey() throws Exception {
     Path dir = tmp.resolve("identity");
     IdentityStore store = store(dir);
-    store.write(TestPki.identity(CA, Duration.ofHours(1)));
+    store.write(AgentTestBed.identity(pki, Duration.ofHours(1)));
     AtomicBoolean writing = new AtomicBoolean(true);
     AtomicInteger pairs = new AtomicInteger();
     AtomicReference<String> mismatch = new AtomicReference<>();
@@ -150,7 +160,7 @@ class IdentityStoreTest {
     }, "identity-reader");
     reader.start();
     for (int i = 0; i < 200; i++) {
-      store.write(TestPki.identity(CA, Duration.ofHours(1)));
+      store.write(AgentTestBed.identity(pki, Duration.ofHours(1)));
     }
     writing.set(false);
     reader.join();

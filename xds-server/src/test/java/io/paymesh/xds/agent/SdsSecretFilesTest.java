@@ -9,11 +9,13 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.paymesh.xds.testing.TestPki;
 import io.paymesh.xds.translate.XdsNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +42,8 @@ class SdsSecretFilesTest {
   void certificateSecret_namesCertAndKeyAndWatchesTheDirectory() throws Exception {
     Path dir = tmp.resolve("identity");
     new IdentityStore(dir, Clock.systemUTC())
-        .write(TestPki.identity(TestPki.Ca.create("sds-ca"), Duration.ofHours(1)));
+        .write(AgentTestBed.identity(
+            TestPki.create(tmp.resolve("pki"), "sds", Instant.now()), Duration.ofHours(1)));
 
     Secret secret = parseSecretFile(dir.resolve(XdsNames.SDS_CERTIFICATE_FILE));
 
@@ -59,7 +62,8 @@ class SdsSecretFilesTest {
   void trustBundleSecret_namesTheBundleAndWatchesTheDirectory() throws Exception {
     Path dir = tmp.resolve("identity");
     new IdentityStore(dir, Clock.systemUTC())
-        .write(TestPki.identity(TestPki.Ca.create("sds-ca"), Duration.ofHours(1)));
+        .write(AgentTestBed.identity(
+            TestPki.create(tmp.resolve("pki"), "sds", Instant.now()), Duration.ofHours(1)));
 
     Secret secret = parseSecretFile(dir.resolve(XdsNames.SDS_TRUST_BUNDLE_FILE));
 

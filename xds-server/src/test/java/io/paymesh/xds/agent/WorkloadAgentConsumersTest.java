@@ -12,6 +12,7 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContex
 import io.grpc.Status;
 import io.grpc.xds.internal.security.certprovider.CertificateProvider;
 import io.grpc.xds.internal.security.certprovider.CertificateProviderStore;
+import io.paymesh.xds.identity.Certificates;
 import io.paymesh.xds.translate.XdsNames;
 import java.io.Closeable;
 import java.nio.file.Files;
@@ -99,7 +100,7 @@ class WorkloadAgentConsumersTest {
           "agent-test-" + System.nanoTime(), "file_watcher", config, watcher, true)) {
         await().atMost(Duration.ofSeconds(10))
             .until(() -> agent.currentCertificate().equals(watcher.leaf.get()));
-        assertThat(watcher.roots.get()).containsExactly(bed.ca.certificate());
+        assertThat(watcher.roots.get()).containsExactly(bed.pki.root());
 
         agent.renewNow();
 
@@ -118,7 +119,7 @@ class WorkloadAgentConsumersTest {
 
     @Override
     public void updateCertificate(PrivateKey key, List<X509Certificate> chain) {
-      if (!WorkloadKeys.matches(key, chain.get(0).getPublicKey())) {
+      if (!Certificates.isPair(key, chain.get(0).getPublicKey())) {
         problem.set("gRPC was given a key that is not the certificate's");
       }
       leaf.set(chain.get(0));

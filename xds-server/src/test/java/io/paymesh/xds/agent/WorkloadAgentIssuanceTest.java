@@ -3,6 +3,7 @@ package io.paymesh.xds.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paymesh.xds.identity.Pem;
 import io.paymesh.xds.identity.PeerIdentity;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,8 +58,8 @@ class WorkloadAgentIssuanceTest {
       IdentityFiles.Pair onDisk = IdentityFiles.readPair(bed.dir).orElseThrow();
       assertThat(onDisk.leaf()).isEqualTo(current);
       assertThat(onDisk.keyMatchesCertificate()).isTrue();
-      assertThat(Pem.parseCertificates(Files.readString(bed.dir.resolve("bundle.pem"))))
-          .containsExactly(bed.ca.certificate());
+      assertThat(Pem.readCertificates(bed.dir.resolve("bundle.pem")))
+          .containsExactly(bed.pki.root());
       Path data = bed.dir.resolve(Files.readSymbolicLink(bed.dir.resolve("..data")));
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("key.pem"))))
           .isEqualTo("rw-------");
@@ -174,7 +175,7 @@ class WorkloadAgentIssuanceTest {
   @Test
   void hostnameVerification_refusesAServerCertificateForAnotherName() throws Exception {
     try (FakeCa impostor =
-        new FakeCa(bed.ca, "xds-server.other.invalid", List.of(bed.ca), AgentTestBed.TOKEN)) {
+        new FakeCa(bed.pki, "xds-server.other.invalid", List.of(bed.pki), AgentTestBed.TOKEN)) {
       // Same CA, valid chain; only the name in the server certificate is not 127.0.0.1.
       WorkloadAgentOptions options = WorkloadAgentOptions.builder("checkout")
           .ca(impostor.target()).trustBundle(bed.trustBundle).dir(bed.dir)
@@ -193,7 +194,7 @@ class WorkloadAgentIssuanceTest {
   @Test
   void firstIssuance_triesTheNextReplicaWhenOneIsDown() throws Exception {
     bed.fake.down(true);
-    try (FakeCa second = FakeCa.on(bed.ca, AgentTestBed.TOKEN);
+    try (FakeCa second = FakeCa.on(bed.pki, AgentTestBed.TOKEN);
         WorkloadAgent agent = new WorkloadAgent(bed.options().ca(second.target()).build())) {
       agent.start();
 

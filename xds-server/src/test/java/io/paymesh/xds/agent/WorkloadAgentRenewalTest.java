@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
+import io.paymesh.xds.identity.Pem;
+import io.paymesh.xds.testing.TestPki;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -124,19 +125,19 @@ class WorkloadAgentRenewalTest {
 
   @Test
   void caRotation_renewalsTrustTheBundleTheCaReturned_andMoveToTheNextReplica() throws Exception {
-    TestPki.Ca next = TestPki.Ca.create("mesh-ca-2");
+    TestPki next = TestPki.create(tmp.resolve("pki-2"), "mesh-2", Instant.now());
     // A replica whose server certificate only the new CA vouches for; it accepts either CA's clients.
-    try (FakeCa rotated = new FakeCa(next, "127.0.0.1", List.of(bed.ca, next), AgentTestBed.TOKEN);
+    try (FakeCa rotated = new FakeCa(next, "127.0.0.1", List.of(bed.pki, next), AgentTestBed.TOKEN);
         WorkloadAgent agent = new WorkloadAgent(bed.options().ca(rotated.target()).build())) {
-      rotated.rotate(next, List.of(bed.ca.certificate(), next.certificate()));
+      rotated.rotate(next, List.of(bed.pki.root(), next.root()));
       agent.start(); // from the first replica, with the deploy-time bundle (old CA only)
 
-      bed.fake.rotate(next, List.of(bed.ca.certificate(), next.certificate()));
+      bed.fake.rotate(next, List.of(bed.pki.root(), next.root()));
       agent.renewNow(); // still the first replica: the new bundle comes with the new certificate
-      assertThat(Pem.parseCertificates(Files.readString(bed.dir.resolve("bundle.pem"))))
-          .containsExactly(bed.ca.certificate(), next.certificate());
+      assertThat(Pem.readCertificates(bed.dir.resolve("bundle.pem")))
+          .containsExactly(bed.pki.root(), next.root());
       assertThat(agent.currentCertificate().getIssuerX500Principal())
-          .isEqualTo(next.certificate().getSubjectX500Principal());
+          .isEqualTo(next.intermediate().getSubjectX500Principal());
 
       bed.fake.close();
       agent.renewNow(); // only the new replica is left, and only the returned bundle trusts it

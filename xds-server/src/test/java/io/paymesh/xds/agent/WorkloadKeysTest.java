@@ -2,6 +2,7 @@ package io.paymesh.xds.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paymesh.xds.identity.Certificates;
 import java.security.KeyPair;
 import java.security.interfaces.ECPublicKey;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -11,12 +12,12 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.junit.jupiter.api.Test;
 
-/** The key is ECDSA P-256, the CSR carries it and is signed by it, and pair matching works. */
+/** The workload's key is ECDSA P-256, and the CSR carries it and is signed by it. */
 class WorkloadKeysTest {
 
   @Test
   void csr_isSignedByTheP256KeyItCarries() throws Exception {
-    KeyPair keys = WorkloadKeys.newKeyPair();
+    KeyPair keys = Certificates.newP256KeyPair();
     PKCS10CertificationRequest csr = new PKCS10CertificationRequest(WorkloadKeys.csrDer(keys, "checkout"));
 
     assertThat(((ECPublicKey) keys.getPublic()).getParams().getCurve().getField().getFieldSize())
@@ -30,21 +31,5 @@ class WorkloadKeysTest {
     assertThat(csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(keys.getPublic())))
         .isTrue();
     assertThat(csr.getSubject().toString()).isEqualTo("CN=checkout");
-  }
-
-  @Test
-  void matches_tellsAPairFromTwoKeys() {
-    KeyPair a = WorkloadKeys.newKeyPair();
-    KeyPair b = WorkloadKeys.newKeyPair();
-    assertThat(WorkloadKeys.matches(a.getPrivate(), a.getPublic())).isTrue();
-    assertThat(WorkloadKeys.matches(a.getPrivate(), b.getPublic())).isFalse();
-  }
-
-  @Test
-  void privateKeyPem_isPkcs8AndReadsBack() throws Exception {
-    KeyPair keys = WorkloadKeys.newKeyPair();
-    String pem = Pem.privateKey(keys.getPrivate());
-    assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----");
-    assertThat(WorkloadKeys.matches(Pem.parsePrivateKey(pem), keys.getPublic())).isTrue();
   }
 }

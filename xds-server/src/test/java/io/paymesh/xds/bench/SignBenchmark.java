@@ -64,7 +64,7 @@ public class SignBenchmark {
     Path key = pki.keyFile();
     if ("RSA".equals(caKey)) {
       KeyPair rsa = Csrs.rsa2048();
-      X509Certificate rsaCa = TestPki.certificate(pki.root(), pki.rootKey(), rsa,
+      X509Certificate rsaCa = TestPki.certificate(pki.root(), pki.rootKey(), rsa.getPublic(),
           new X500Name("CN=bench RSA workload CA"), List.of(), now.minusSeconds(60),
           now.plus(Duration.ofDays(30)), true);
       chain = pki.writeCertificates("rsa-ca.pem", List.of(rsaCa));

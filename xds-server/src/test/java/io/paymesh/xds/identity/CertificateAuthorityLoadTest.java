@@ -93,7 +93,7 @@ class CertificateAuthorityLoadTest {
   @Test
   void load_ofAnRsaIntermediate_signsWithRsa() throws Exception {
     KeyPair rsa = Csrs.rsa2048();
-    X509Certificate rsaCa = TestPki.certificate(pki.root(), pki.rootKey(), rsa,
+    X509Certificate rsaCa = TestPki.certificate(pki.root(), pki.rootKey(), rsa.getPublic(),
         new X500Name("CN=rsa workload CA"), List.of(), NOW.minusSeconds(60),
         NOW.plus(Duration.ofDays(30)), true);
     Path chain = pki.writeCertificates("rsa-ca.pem", List.of(rsaCa));
@@ -195,9 +195,9 @@ class CertificateAuthorityLoadTest {
   @Test
   void load_nonCaCertificateAsSigningCertificate_isRefused() {
     KeyPair keys = Certificates.newP256KeyPair();
-    X509Certificate leaf = TestPki.certificate(pki.intermediate(), pki.intermediateKey(), keys,
-        new X500Name("CN=not a CA"), List.of(), NOW.minusSeconds(60), NOW.plusSeconds(3600),
-        false);
+    X509Certificate leaf = TestPki.certificate(pki.intermediate(), pki.intermediateKey(),
+        keys.getPublic(), new X500Name("CN=not a CA"), List.of(), NOW.minusSeconds(60),
+        NOW.plusSeconds(3600), false);
     Path chain = pki.writeCertificates("leaf.pem", List.of(leaf, pki.intermediate()));
     Path key = pki.writeKey("leaf-key.pem", keys.getPrivate());
 
@@ -209,7 +209,7 @@ class CertificateAuthorityLoadTest {
   @Test
   void load_caWithoutKeyCertSign_isRefused() {
     KeyPair keys = Certificates.newP256KeyPair();
-    X509Certificate ca = TestPki.certificate(pki.root(), pki.rootKey(), keys,
+    X509Certificate ca = TestPki.certificate(pki.root(), pki.rootKey(), keys.getPublic(),
         new X500Name("CN=no keyCertSign"), List.of(), NOW.minusSeconds(60), NOW.plusSeconds(3600),
         true, KeyUsage.digitalSignature);
     Path chain = pki.writeCertificates("no-sign.pem", List.of(ca));

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -139,9 +140,18 @@ public final class TestPki {
   /** An end-entity certificate signed by this PKI's intermediate, for a new P-256 key. */
   public TestIdentity issue(List<String> uris, Instant notBefore, Instant notAfter) {
     KeyPair keys = Certificates.newP256KeyPair();
-    X509Certificate leaf = certificate(intermediate, caKeys.getPrivate(), keys,
+    return new TestIdentity(keys.getPrivate(), issue(keys.getPublic(), uris, notBefore, notAfter));
+  }
+
+  /**
+   * The chain (leaf, intermediate) of an end-entity certificate for {@code key}, such as the key
+   * of a CSR, signed by this PKI's intermediate.
+   */
+  public List<X509Certificate> issue(PublicKey key, List<String> uris, Instant notBefore,
+      Instant notAfter) {
+    X509Certificate leaf = certificate(intermediate, caKeys.getPrivate(), key,
         new X500Name("O=paymesh test"), uris, notBefore, notAfter, false);
-    return new TestIdentity(keys.getPrivate(), List.of(leaf, intermediate));
+    return List.of(leaf, intermediate);
   }
 
   /** A client certificate with one SPIFFE ID, valid from a minute ago for an hour. */
@@ -154,20 +164,20 @@ public final class TestPki {
    * not. What a CA would normally refuse to make is allowed here.
    */
   public static X509Certificate certificate(X509Certificate issuer, PrivateKey issuerKey,
-      KeyPair subjectKeys, X500Name subject, List<String> uris, Instant notBefore,
+      PublicKey subjectKey, X500Name subject, List<String> uris, Instant notBefore,
       Instant notAfter, boolean ca) {
-    return certificate(issuer, issuerKey, subjectKeys, subject, uris, notBefore, notAfter, ca,
+    return certificate(issuer, issuerKey, subjectKey, subject, uris, notBefore, notAfter, ca,
         ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign
             : KeyUsage.digitalSignature | KeyUsage.keyAgreement);
   }
 
   /** As above with the given keyUsage bits ({@link KeyUsage} constants). */
   public static X509Certificate certificate(X509Certificate issuer, PrivateKey issuerKey,
-      KeyPair subjectKeys, X500Name subject, List<String> uris, Instant notBefore,
+      PublicKey subjectKey, X500Name subject, List<String> uris, Instant notBefore,
       Instant notAfter, boolean ca, int keyUsage) {
     X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
         Certificates.randomSerial(), Date.from(notBefore), Date.from(notAfter), subject,
-        subjectKeys.getPublic());
+        subjectKey);
     try {
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsage));

@@ -1,4 +1,4 @@
-package io.paymesh.xds.ads;
+package io.paymesh.xds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,5 +29,19 @@ class ClientStringsTest {
   @Test
   void forLog_whenNull_saysNone() {
     assertThat(ClientStrings.forLog(null)).isEqualTo("<none>");
+  }
+
+  @Test
+  void quoted_escapesControlCharactersAndItsOwnQuote() {
+    assertThat(ClientStrings.quoted("checkout")).isEqualTo("'checkout'");
+    assertThat(ClientStrings.quoted("check\nout")).isEqualTo("'check\\u000aout'");
+    assertThat(ClientStrings.quoted("a' b\\")).isEqualTo("'a\\u0027 b\\u005c'");
+    assertThat(ClientStrings.quoted(null)).isEqualTo("null");
+  }
+
+  @Test
+  void quoted_whenLong_truncatesInsideTheQuotesAndSaysHowLong() {
+    assertThat(ClientStrings.quoted("y".repeat(1_000)))
+        .isEqualTo("'" + "y".repeat(ClientStrings.MAX_QUOTED_LENGTH) + "'...(1000 chars)");
   }
 }
