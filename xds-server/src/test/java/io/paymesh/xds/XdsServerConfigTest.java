@@ -13,6 +13,21 @@ import org.junit.jupiter.api.io.TempDir;
 class XdsServerConfigTest {
   @TempDir Path dir;
 
+  /** A valid identity section, for configs whose test is about something else. */
+  private static final String IDENTITY = """
+      identity:
+        trustDomain: paymesh.local
+        caCertificate: ca.pem
+        caKey: ca-key.pem
+        trustBundle: [root.pem]
+        workloadCertificateLifetime: 1h
+        serverNames: [localhost]
+      """;
+
+  private Path writeWithIdentity(String yaml) throws Exception {
+    return write(yaml + IDENTITY);
+  }
+
   private Path write(String yaml) throws Exception {
     Path file = dir.resolve("xds-server.yaml");
     Files.writeString(file, yaml);
@@ -46,15 +61,8 @@ class XdsServerConfigTest {
 
   @Test
   void load_whenAReplicaIdIsGiven_usesIt() throws Exception {
-    Path file = write("""
+    Path file = writeWithIdentity("""
         ads: {host: 0.0.0.0, port: 18000}
-        identity:
-          trustDomain: paymesh.local
-          caCertificate: ca.pem
-          caKey: ca-key.pem
-          trustBundle: [root.pem]
-          workloadCertificateLifetime: 1h
-          serverNames: [localhost]
         etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
         coalesceWindow: 100ms
         replicaId: xds-eu-1
@@ -65,15 +73,8 @@ class XdsServerConfigTest {
 
   @Test
   void load_whenTheReplicaIdIsBlank_reportsIt() throws Exception {
-    Path file = write("""
+    Path file = writeWithIdentity("""
         ads: {host: 0.0.0.0, port: 18000}
-        identity:
-          trustDomain: paymesh.local
-          caCertificate: ca.pem
-          caKey: ca-key.pem
-          trustBundle: [root.pem]
-          workloadCertificateLifetime: 1h
-          serverNames: [localhost]
         etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
         coalesceWindow: 100ms
         replicaId: " "
@@ -86,15 +87,8 @@ class XdsServerConfigTest {
 
   @Test
   void load_whenAKeyIsUnknown_reportsItsPath() throws Exception {
-    Path file = write("""
+    Path file = writeWithIdentity("""
         ads: {host: 0.0.0.0, port: 18000, tls: true}
-        identity:
-          trustDomain: paymesh.local
-          caCertificate: ca.pem
-          caKey: ca-key.pem
-          trustBundle: [root.pem]
-          workloadCertificateLifetime: 1h
-          serverNames: [localhost]
         etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
         coalesceWindow: 100ms
         """);
@@ -106,15 +100,8 @@ class XdsServerConfigTest {
 
   @Test
   void load_whenSeveralFieldsAreWrong_reportsEveryOne() throws Exception {
-    Path file = write("""
+    Path file = writeWithIdentity("""
         ads: {host: "", port: 70000}
-        identity:
-          trustDomain: paymesh.local
-          caCertificate: ca.pem
-          caKey: ca-key.pem
-          trustBundle: [root.pem]
-          workloadCertificateLifetime: 1h
-          serverNames: [localhost]
         etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
         coalesceWindow: soon
         """);
@@ -127,15 +114,8 @@ class XdsServerConfigTest {
 
   @Test
   void load_whenThePrefixIsInvalid_reportsTheEtcdPath() throws Exception {
-    Path file = write("""
+    Path file = writeWithIdentity("""
         ads: {host: 0.0.0.0, port: 18000}
-        identity:
-          trustDomain: paymesh.local
-          caCertificate: ca.pem
-          caKey: ca-key.pem
-          trustBundle: [root.pem]
-          workloadCertificateLifetime: 1h
-          serverNames: [localhost]
         etcd: {endpoints: [http://127.0.0.1:2379], prefix: paymesh}
         coalesceWindow: 100ms
         """);
@@ -155,16 +135,9 @@ class XdsServerConfigTest {
 
   @Test
   void load_whenAPlaintextPortIsAskedFor_readsIt() throws Exception {
-    Path file = write("""
+    Path file = writeWithIdentity("""
         ads: {host: 0.0.0.0, port: 18000}
         plaintextAds: {host: 127.0.0.1, port: 18001}
-        identity:
-          trustDomain: paymesh.local
-          caCertificate: ca.pem
-          caKey: ca-key.pem
-          trustBundle: [root.pem]
-          workloadCertificateLifetime: 1h
-          serverNames: [localhost]
         etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
         coalesceWindow: 100ms
         """);

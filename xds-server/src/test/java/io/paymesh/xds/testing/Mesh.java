@@ -9,8 +9,6 @@ import io.paymesh.config.testing.EtcdExtension;
 import io.paymesh.xds.XdsServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,7 +26,7 @@ public final class Mesh implements AutoCloseable {
   private final PolicyCodec codec = new PolicyCodec();
   private final PolicyRepository repository;
   private final EndpointRegistry endpoints;
-  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final Started started = new Started();
   private XdsServer server;
   private int adsPort;
 
@@ -120,17 +118,10 @@ public final class Mesh implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    Exception first = null;
-    while (!started.isEmpty()) {
-      try {
-        started.pop().close();
-      } catch (Exception e) {
-        first = first == null ? e : first;
-      }
-    }
-    server.close();
-    if (first != null) {
-      throw first;
+    try {
+      started.close();
+    } finally {
+      server.close();
     }
   }
 }

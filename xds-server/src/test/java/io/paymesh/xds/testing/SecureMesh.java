@@ -25,8 +25,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +51,7 @@ public final class SecureMesh implements AutoCloseable {
   private final PolicyRepository repository;
   private final EndpointRegistry endpoints;
   private final JoinTokens joinTokens;
-  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final Started started = new Started();
   private final AtomicInteger workloads = new AtomicInteger();
   private XdsServer server;
 
@@ -211,17 +209,10 @@ public final class SecureMesh implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    Exception first = null;
-    while (!started.isEmpty()) {
-      try {
-        started.pop().close();
-      } catch (Exception e) {
-        first = first == null ? e : first;
-      }
-    }
-    server.close();
-    if (first != null) {
-      throw first;
+    try {
+      started.close();
+    } finally {
+      server.close();
     }
   }
 }
