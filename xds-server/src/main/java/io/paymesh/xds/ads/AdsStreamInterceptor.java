@@ -16,8 +16,11 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.paymesh.xds.ClientStrings;
 import io.paymesh.xds.identity.PeerIdentity;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -125,6 +128,8 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
     private final long id;
     private final Optional<PeerIdentity> peer;
     private final Map<String, Sent> lastSent = new ConcurrentHashMap<>();
+    /** Per type URL, the names the last request subscribed to (gRPC delivers them in order). */
+    private final Map<String, Set<String>> subscribed = new HashMap<>();
     private volatile Node node;
     /** Set once the stream is refused; requests arriving before the close takes effect drop. */
     private volatile boolean refused;
@@ -168,6 +173,34 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
     }
 
     DiscoveryRequest onRequest(DiscoveryRequest request) {
+      DiscoveryRequest recorded = record(request);
+      boolean subscribesToNewNames = subscribe(recorded);
+      // A NACK keeps the version it was rewritten to: answering it would resend what failed.
+      return subscribesToNewNames && !recorded.hasErrorDetail()
+          ? recorded.toBuilder().clearVersionInfo().build()
+          : recorded;
+    }
+
+    /**
+     * A client subscribing by name (gRPC clients, for listeners and clusters) forgets a resource
+     * when it unsubscribes from it. When it subscribes to it again, the library sees a name it
+     * has sent on this stream before and a version the client already runs, and answers
+     * nothing: a route moving from cluster A to B and back leaves the client without A. xDS
+     * wants every newly subscribed name answered, whatever the version: clearing the version
+     * makes the cache answer, with the same content-hash version, so nothing else changes.
+     * The first request of a type on a stream is left alone (the library answers unknown names
+     * itself), and so is a wildcard (Envoy's LDS and CDS).
+     *
+     * @return whether the request subscribes to a name its predecessor of the type did not
+     */
+    private boolean subscribe(DiscoveryRequest request) {
+      List<String> names = request.getResourceNamesList();
+      Set<String> before = subscribed.put(request.getTypeUrl(), Set.copyOf(names));
+      return before != null && !names.isEmpty() && !before.containsAll(names);
+    }
+
+    /** Keeps the stream's memory (node, ACKs, NACKs) up to date; may rewrite a NACK. */
+    private DiscoveryRequest record(DiscoveryRequest request) {
       if (node == null) {
         // authenticate() has checked that the first request carries the node.
         node = request.getNode();

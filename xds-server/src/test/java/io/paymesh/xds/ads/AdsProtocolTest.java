@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.codahale.metrics.MetricRegistry;
+import com.google.protobuf.Any;
 import com.google.rpc.Status;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -28,11 +30,13 @@ import io.paymesh.xds.translate.ProxyGroup;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -112,6 +116,85 @@ class AdsProtocolTest {
 
   private void assertNoResponseFor(Duration window) {
     await().during(window).atMost(window.plusSeconds(2)).until(responses::isEmpty);
+  }
+
+  @Test
+  void resubscribingToANameDroppedEarlier_isAnswered_atAnUnchangedVersion() throws Exception {
+    // grpc-js and grpc-java subscribe to listeners (and clusters) by name and forget a resource
+    // when they unsubscribe from it; a route moving A -> B -> A makes them ask for A again at
+    // the version they already run. xDS requires an answer: they hold nothing for A any more.
+    publish("a", "b");
+    requests.onNext(DiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(LDS)
+        .addResourceNames("a").build());
+    DiscoveryResponse first = nextResponse();
+    requests.onNext(ack(first, "a", "b"));
+    DiscoveryResponse both = nextResponse();
+    assertThat(names(both)).containsExactly("a", "b");
+    requests.onNext(ack(both, "b"));
+    assertNoResponseFor(Duration.ofSeconds(1));
+
+    requests.onNext(ack(both, "a"));
+
+    DiscoveryResponse third = nextResponse();
+    assertThat(third.getVersionInfo()).isEqualTo(first.getVersionInfo());
+    assertThat(names(third)).containsExactly("a");
+  }
+
+  @Test
+  void resubscribingToAClusterDroppedEarlier_isAnswered_atAnUnchangedVersion() throws Exception {
+    List<Cluster> clusters = Stream.of("a", "b")
+        .map(n -> Cluster.newBuilder().setName(n).build())
+        .toList();
+    cache.setSnapshot(GROUP, SnapshotPublisher.toSnapshot(
+        new GroupResources(List.of(), List.of(), clusters, List.of(), List.of())));
+    String cds = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+    requests.onNext(DiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(cds)
+        .addResourceNames("a").build());
+    DiscoveryResponse first = nextResponse();
+    // A route moving from a to b: for a while the client needs both, then only b.
+    requests.onNext(ack(first, "a", "b"));
+    DiscoveryResponse both = nextResponse();
+    requests.onNext(ack(both, "b"));
+    assertNoResponseFor(Duration.ofSeconds(1));
+
+    // And back to a, which the client dropped when it unsubscribed.
+    requests.onNext(ack(both, "a"));
+
+    DiscoveryResponse third = nextResponse();
+    assertThat(third.getResourcesList()).extracting(any ->
+        any.unpack(Cluster.class).getName())
+        .containsExactly("a");
+  }
+
+  @Test
+  void ackOfTheSameNames_isNotAnswered() throws Exception {
+    publish("a", "b");
+    requests.onNext(DiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(LDS)
+        .addResourceNames("a").build());
+    DiscoveryResponse first = nextResponse();
+
+    requests.onNext(ack(first, "a"));
+
+    assertNoResponseFor(Duration.ofSeconds(2));
+    assertThat(metrics.counter("xds.acks").getCount()).isEqualTo(1);
+  }
+
+  /** An ACK of {@code response} that subscribes to {@code names} from now on. */
+  private static DiscoveryRequest ack(DiscoveryResponse response, String... names) {
+    return DiscoveryRequest.newBuilder()
+        .setTypeUrl(response.getTypeUrl())
+        .setVersionInfo(response.getVersionInfo())
+        .setResponseNonce(response.getNonce())
+        .addAllResourceNames(List.of(names))
+        .build();
+  }
+
+  private static List<String> names(DiscoveryResponse response) throws Exception {
+    List<String> names = new ArrayList<>();
+    for (Any any : response.getResourcesList()) {
+      names.add(any.unpack(Listener.class).getName());
+    }
+    return names;
   }
 
   @Test
