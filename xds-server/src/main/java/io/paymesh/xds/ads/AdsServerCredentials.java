@@ -34,6 +34,8 @@ public final class AdsServerCredentials implements AutoCloseable {
   private final List<String> serverNames;
   private final Duration lifetime;
   private final AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
+  /** What {@link #keys} presents now; only the renewal thread writes it. */
+  private volatile X509Certificate current;
   private final ServerCredentials credentials;
   private final ScheduledExecutorService renewals =
       Executors.newSingleThreadScheduledExecutor(r -> {
@@ -85,13 +87,14 @@ public final class AdsServerCredentials implements AutoCloseable {
 
   /** The certificate clients are shown now. */
   public X509Certificate currentCertificate() {
-    return keys.getCertificateChain(null)[0];
+    return current;
   }
 
   private void renew() {
     ServerCertificate issued = ca.issueServerCertificate(spiffeId, serverNames, lifetime);
     keys.updateIdentityCredentials(
         issued.chain().toArray(new X509Certificate[0]), issued.privateKey());
+    current = issued.leaf();
     Duration untilRenewal =
         Duration.between(CertificateAuthority.issuedAt(issued.leaf()),
             issued.leaf().getNotAfter().toInstant()).dividedBy(2);
