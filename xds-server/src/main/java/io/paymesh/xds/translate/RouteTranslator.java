@@ -44,14 +44,14 @@ final class RouteTranslator {
    * plus one {@code inbound|<port>} per port for the proxyless server's listener.
    */
   List<RouteConfiguration> routeConfigurations(
-      PolicySnapshot snapshot, Service service, ProxyForm form) {
+      PolicySnapshot snapshot, Service service, ClientFamily client) {
     List<String> hosts = service.spec().dependencies().stream().sorted().distinct().toList();
     List<RouteConfiguration> configs = new ArrayList<>();
-    switch (form) {
+    switch (client.form()) {
       case SIDECAR -> {
         RouteConfiguration.Builder outbound =
             RouteConfiguration.newBuilder().setName(XdsNames.OUTBOUND);
-        hosts.forEach(h -> outbound.addVirtualHosts(virtualHost(snapshot, h, form)));
+        hosts.forEach(h -> outbound.addVirtualHosts(virtualHost(snapshot, h, client)));
         configs.add(outbound.build());
         service.spec().ports().forEach(p -> configs.add(inboundRoute(p)));
       }
@@ -61,7 +61,7 @@ final class RouteTranslator {
                 configs.add(
                     RouteConfiguration.newBuilder()
                         .setName(h)
-                        .addVirtualHosts(virtualHost(snapshot, h, form))
+                        .addVirtualHosts(virtualHost(snapshot, h, client))
                         .build()));
         service.spec().ports().forEach(p -> configs.add(serverRoute(p)));
       }
@@ -69,7 +69,7 @@ final class RouteTranslator {
     return configs;
   }
 
-  VirtualHost virtualHost(PolicySnapshot snapshot, String host, ProxyForm form) {
+  VirtualHost virtualHost(PolicySnapshot snapshot, String host, ClientFamily client) {
     VirtualHost.Builder vhost =
         VirtualHost.newBuilder()
             .setName(host)
@@ -78,15 +78,16 @@ final class RouteTranslator {
     Optional<RouteTable> table = snapshot.routeTableForHost(host);
     if (table.isPresent()) {
       for (RouteTable.Route route : table.get().spec().routes()) {
-        vhost.addRoutes(route(route, table.get().name(), form));
+        vhost.addRoutes(route(route, table.get().name(), client));
       }
     } else {
-      vhost.addRoutes(defaultRoute(host, form));
+      vhost.addRoutes(defaultRoute(host, client.form()));
     }
     return vhost.build();
   }
 
-  Route route(RouteTable.Route route, String tableName, ProxyForm form) {
+  Route route(RouteTable.Route route, String tableName, ClientFamily client) {
+    ProxyForm form = client.form();
     RouteAction.Builder action = RouteAction.newBuilder();
     setTimeout(action, route.timeout(), form);
     Destination destination = route.destination();
@@ -111,7 +112,7 @@ final class RouteTranslator {
     retries.retryPolicy(route, form).ifPresent(action::setRetryPolicy);
     return Route.newBuilder()
         .setName(route.name())
-        .setMatch(match(route.match(), form))
+        .setMatch(match(route.match(), client))
         .setRoute(action)
         .setMetadata(metadata(route.operation(), Optional.of(tableName)))
         .build();
@@ -192,7 +193,7 @@ final class RouteTranslator {
         .build();
   }
 
-  private static RouteMatch match(RouteTable.RouteMatch match, ProxyForm form) {
+  private static RouteMatch match(RouteTable.RouteMatch match, ClientFamily client) {
     RouteMatch.Builder m = RouteMatch.newBuilder();
     PathMatch path = match.path();
     if (path instanceof PathMatch.Exact e) {
@@ -202,10 +203,11 @@ final class RouteTranslator {
     } else {
       throw new AssertionError("unknown path match " + path);
     }
-    if (!match.methods().isEmpty() && !(form == ProxyForm.PROXYLESS && allowsGrpc(match))) {
-      m.addHeaders(ProtoValues.methodMatcher(match.methods()));
+    if (!match.methods().isEmpty()
+        && !(client.form() == ProxyForm.PROXYLESS && allowsGrpc(match))) {
+      m.addHeaders(ProtoValues.methodMatcher(match.methods(), client));
     }
-    match.headers().forEach(h -> m.addHeaders(header(h)));
+    match.headers().forEach(h -> m.addHeaders(header(h, client)));
     return m.build();
   }
 
@@ -219,19 +221,18 @@ final class RouteTranslator {
     return match.methods().contains(GRPC_METHOD);
   }
 
-  private static HeaderMatcher header(HeaderMatch header) {
-    HeaderMatcher.Builder matcher = HeaderMatcher.newBuilder().setName(header.name());
+  private static HeaderMatcher header(HeaderMatch header, ClientFamily client) {
     HeaderMatch.Condition condition = header.condition();
     if (condition instanceof HeaderMatch.Exact e) {
-      matcher.setStringMatch(StringMatcher.newBuilder().setExact(e.value()));
+      return HeaderMatchers.of(
+          header.name(), StringMatcher.newBuilder().setExact(e.value()).build(), client);
     } else if (condition instanceof HeaderMatch.Prefix p) {
-      matcher.setStringMatch(StringMatcher.newBuilder().setPrefix(p.value()));
+      return HeaderMatchers.of(
+          header.name(), StringMatcher.newBuilder().setPrefix(p.value()).build(), client);
     } else if (condition instanceof HeaderMatch.Present) {
-      matcher.setPresentMatch(true);
-    } else {
-      throw new AssertionError("unknown header condition " + condition);
+      return HeaderMatcher.newBuilder().setName(header.name()).setPresentMatch(true).build();
     }
-    return matcher.build();
+    throw new AssertionError("unknown header condition " + condition);
   }
 
   static Metadata metadata(OperationKind operation, Optional<String> routeTable) {

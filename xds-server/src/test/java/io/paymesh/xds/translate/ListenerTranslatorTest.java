@@ -43,7 +43,7 @@ class ListenerTranslatorTest {
   @Test
   void strictInboundListener_isOneMtlsChain_runningRbacFromThePoliciesBeforeTheRouter() {
     PolicySnapshot snapshot = PolicyFixtures.snapshot();
-    RBAC rbac = new RbacFilterTranslator().rbacFilter(snapshot, "payments-v1");
+    RBAC rbac = new RbacFilterTranslator().rbacFilter(snapshot, "payments-v1", ClientFamily.ENVOY);
     HttpConnectionManager hcm =
         HttpConnectionManager.newBuilder()
             .setStatPrefix("inbound_grpc")
@@ -83,7 +83,8 @@ class ListenerTranslatorTest {
 
   @Test
   void inboundListener_withEmptyAllowList_carriesDenyAllRbac() throws Exception {
-    RBAC denyAll = new RbacFilterTranslator().rbacFilter(PolicyFixtures.snapshot(), "checkout");
+    RBAC denyAll = new RbacFilterTranslator()
+        .rbacFilter(PolicyFixtures.snapshot(), "checkout", ClientFamily.ENVOY);
 
     Listener inbound = translator.listeners(
         PolicyFixtures.checkout(), ProxyForm.SIDECAR, denyAll, MtlsMode.STRICT).get(0);
@@ -103,7 +104,8 @@ class ListenerTranslatorTest {
 
   @Test
   void permissiveInboundListener_inspectsTls_mtlsChainForTls_plaintextChainOtherwise_bothWithRbac() {
-    RBAC rbac = new RbacFilterTranslator().rbacFilter(PolicyFixtures.snapshot(), "ledger");
+    RBAC rbac = new RbacFilterTranslator()
+        .rbacFilter(PolicyFixtures.snapshot(), "ledger", ClientFamily.ENVOY);
     HttpConnectionManager hcm =
         HttpConnectionManager.newBuilder()
             .setStatPrefix("inbound_http")
@@ -202,7 +204,8 @@ class ListenerTranslatorTest {
 
   @Test
   void proxylessServerListener_gRfcA36_mtlsFromTheCertificateProvider_rbacThenRouter() {
-    RBAC rbac = new RbacFilterTranslator().rbacFilter(PolicyFixtures.snapshot(), "payments-v1");
+    RBAC rbac = new RbacFilterTranslator()
+        .rbacFilter(PolicyFixtures.snapshot(), "payments-v1", ClientFamily.ENVOY);
     HttpConnectionManager hcm =
         HttpConnectionManager.newBuilder()
             .setStatPrefix("inbound_grpc")

@@ -43,7 +43,7 @@ class RouteTranslatorTest {
                                     .setPresentMatch(true))))
             .build();
 
-    assertThat(translator.route(PolicyFixtures.chargeCard(), "payments", ProxyForm.SIDECAR))
+    assertThat(translator.route(PolicyFixtures.chargeCard(), "payments", ClientFamily.ENVOY))
         .isEqualTo(expected);
   }
 
@@ -61,7 +61,7 @@ class RouteTranslatorTest {
             .setMetadata(metadata("NON_IDEMPOTENT_WRITE", "payments"))
             .build();
 
-    assertThat(translator.route(PolicyFixtures.chargeCard(), "payments", ProxyForm.PROXYLESS))
+    assertThat(translator.route(PolicyFixtures.chargeCard(), "payments", ClientFamily.GRPC_JAVA))
         .isEqualTo(expected);
   }
 
@@ -91,7 +91,7 @@ class RouteTranslatorTest {
             .setMetadata(metadata("IDEMPOTENT_WRITE", "payments"))
             .build();
 
-    assertThat(translator.route(PolicyFixtures.refund(), "payments", ProxyForm.SIDECAR))
+    assertThat(translator.route(PolicyFixtures.refund(), "payments", ClientFamily.ENVOY))
         .isEqualTo(expected);
   }
 
@@ -115,8 +115,21 @@ class RouteTranslatorTest {
             .setMetadata(metadata("IDEMPOTENT_WRITE", "payments"))
             .build();
 
-    assertThat(translator.route(PolicyFixtures.refund(), "payments", ProxyForm.PROXYLESS))
+    assertThat(translator.route(PolicyFixtures.refund(), "payments", ClientFamily.GRPC_JAVA))
         .isEqualTo(expected);
+  }
+
+  @Test
+  void headerMatches_forCCore_useTheOlderOneFieldPerKindMatchers() {
+    RouteMatch expected =
+        RouteMatch.newBuilder()
+            .setPrefix("/payments.v1.Payments/Refund")
+            .addHeaders(HeaderMatcher.newBuilder().setName("x-region").setExactMatch("eu"))
+            .addHeaders(HeaderMatcher.newBuilder().setName("x-api-version").setPrefixMatch("v1"))
+            .build();
+
+    assertThat(translator.route(PolicyFixtures.refund(), "payments", ClientFamily.GRPC_CORE)
+        .getMatch()).isEqualTo(expected);
   }
 
   @Test
@@ -131,7 +144,7 @@ class RouteTranslatorTest {
             .build();
 
     List<RouteConfiguration> configs =
-        translator.routeConfigurations(snapshot, PolicyFixtures.checkout(), ProxyForm.SIDECAR);
+        translator.routeConfigurations(snapshot, PolicyFixtures.checkout(), ClientFamily.ENVOY);
 
     assertThat(configs).extracting(RouteConfiguration::getName)
         .containsExactly("outbound", "inbound|grpc");
@@ -146,7 +159,7 @@ class RouteTranslatorTest {
   void proxyless_oneRouteConfigurationPerDependencyHost_namedLikeTheHost_plusOnePerServerPort() {
     List<RouteConfiguration> configs =
         translator.routeConfigurations(
-            PolicyFixtures.snapshot(), PolicyFixtures.checkout(), ProxyForm.PROXYLESS);
+            PolicyFixtures.snapshot(), PolicyFixtures.checkout(), ClientFamily.GRPC_JAVA);
 
     assertThat(configs).extracting(RouteConfiguration::getName)
         .containsExactly("ledger", "payments", "payments-v1", "payments-v2", "stripe",
