@@ -20,7 +20,11 @@ import io.paymesh.xds.translate.ProxyGroup;
 import io.paymesh.xds.translate.XdsNames;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Payment invariant 7: the CDE is reached only over mutual TLS, and its callers verify whom they
@@ -33,7 +37,8 @@ import java.util.Optional;
  *       verifies it (a validation context from SDS, a file or a certificate provider), at TLS 1.2
  *       or later; so there is no plaintext chain and no listener without TLS.
  *   <li>In every group, a cluster to a CDE Service verifies that Service's exact SPIFFE ID: one
- *       or more URI SAN matchers, all {@code exact} on the identity, in the field the proxy reads
+ *       or more URI SAN matchers, all {@code exact} on the identity (a sticky split's cluster:
+ *       exactly its targets' identities), in the field the proxy reads
  *       ({@code match_typed_subject_alt_names} for Envoy, the deprecated
  *       {@code match_subject_alt_names} for grpc-java, which ignores the typed one).
  * </ul>
@@ -60,7 +65,10 @@ final class CdeMtlsCheck implements GateCheck {
       }
     }
     for (Cluster cluster : resources.clusters()) {
-      cdeTarget(snapshot, cluster).ifPresent(t -> checkCaller(cluster, t, group.form(), out));
+      List<Service> targets = targets(snapshot, cluster);
+      if (targets.stream().anyMatch(t -> t.spec().pciScope() == PciScope.CDE)) {
+        checkCaller(cluster, targets, group.form(), out);
+      }
     }
     return out;
   }
@@ -135,10 +143,14 @@ final class CdeMtlsCheck implements GateCheck {
   }
 
   private static void checkCaller(
-      Cluster cluster, Service target, ProxyForm form, List<GateViolation> out) {
+      Cluster cluster, List<Service> targets, ProxyForm form, List<GateViolation> out) {
     String resource = ResourceNames.cluster(cluster);
-    String identity = target.spec().identity();
-    String subject = "cluster to CDE service '" + target.name() + "'";
+    Set<String> identities = targets.stream()
+        .map(t -> t.spec().identity())
+        .collect(Collectors.toCollection(TreeSet::new));
+    String subject = "cluster to CDE service '" + targets.stream()
+        .filter(t -> t.spec().pciScope() == PciScope.CDE).map(Service::name)
+        .collect(Collectors.joining("', '")) + "'";
     Optional<UpstreamTlsContext> tls = XdsWalk.upstreamTls(cluster);
     if (tls.isEmpty()) {
       out.add(new GateViolation(resource, INVARIANT,
@@ -149,12 +161,13 @@ final class CdeMtlsCheck implements GateCheck {
         XdsWalk.inlineValidation(tls.get().getCommonTlsContext());
     boolean verified;
     String expected;
+    String shown = identities.stream().collect(Collectors.joining("', '", "'", "'"));
     if (form == ProxyForm.SIDECAR) {
-      verified = validation.isPresent() && typedExactUri(validation.get(), identity);
-      expected = "match_typed_subject_alt_names of only URI exact '" + identity + "'";
+      verified = validation.isPresent() && typedExactUris(validation.get(), identities);
+      expected = "match_typed_subject_alt_names of only URI exact " + shown;
     } else {
-      verified = validation.isPresent() && deprecatedExact(validation.get(), identity);
-      expected = "match_subject_alt_names of only exact '" + identity + "'";
+      verified = validation.isPresent() && deprecatedExacts(validation.get(), identities);
+      expected = "match_subject_alt_names of only exact " + shown;
     }
     if (!verified) {
       out.add(new GateViolation(resource, INVARIANT,
@@ -162,32 +175,42 @@ final class CdeMtlsCheck implements GateCheck {
     }
   }
 
-  private static boolean typedExactUri(CertificateValidationContext v, String identity) {
+  /** Every matcher is an exact URI SAN of one of the identities, and each identity has one. */
+  private static boolean typedExactUris(CertificateValidationContext v, Set<String> identities) {
     List<SubjectAltNameMatcher> sans = v.getMatchTypedSubjectAltNamesList();
-    return !sans.isEmpty()
-        && sans.stream().allMatch(san -> san.getSanType() == SubjectAltNameMatcher.SanType.URI
-            && isExact(san.getMatcher(), identity));
+    return sans.stream().allMatch(san -> san.getSanType() == SubjectAltNameMatcher.SanType.URI)
+        && exactlyThese(sans.stream().map(SubjectAltNameMatcher::getMatcher).toList(),
+            identities);
   }
 
   /** The field grpc-java reads (gRFC A29); it is deprecated in Envoy's API. */
   @SuppressWarnings("deprecation")
-  private static boolean deprecatedExact(CertificateValidationContext v, String identity) {
-    List<StringMatcher> sans = v.getMatchSubjectAltNamesList();
-    return !sans.isEmpty() && sans.stream().allMatch(m -> isExact(m, identity));
+  private static boolean deprecatedExacts(CertificateValidationContext v, Set<String> identities) {
+    return exactlyThese(v.getMatchSubjectAltNamesList(), identities);
   }
 
-  private static boolean isExact(StringMatcher matcher, String value) {
-    return matcher.getMatchPatternCase() == StringMatcher.MatchPatternCase.EXACT
-        && matcher.getExact().equals(value)
-        && !matcher.getIgnoreCase();
+  private static boolean exactlyThese(List<StringMatcher> matchers, Set<String> identities) {
+    Set<String> matched = new TreeSet<>();
+    for (StringMatcher m : matchers) {
+      if (m.getMatchPatternCase() != StringMatcher.MatchPatternCase.EXACT || m.getIgnoreCase()
+          || !identities.contains(m.getExact())) {
+        return false;
+      }
+      matched.add(m.getExact());
+    }
+    return matched.equals(identities);
   }
 
-  /** The CDE Service a cluster connects to: clusters of mesh Services are named after them. */
-  private static Optional<Service> cdeTarget(PolicySnapshot snapshot, Cluster cluster) {
-    String edsName = cluster.getEdsClusterConfig().getServiceName();
-    Service target = snapshot.services().get(edsName.isEmpty() ? cluster.getName() : edsName);
-    return target != null && target.spec().pciScope() == PciScope.CDE
-        ? Optional.of(target)
-        : Optional.empty();
+  /**
+   * The Services a cluster connects to: clusters of mesh Services are named after them; a sticky
+   * split's cluster names its targets in metadata.
+   */
+  private static List<Service> targets(PolicySnapshot snapshot, Cluster cluster) {
+    List<String> names = XdsWalk.splitTargets(cluster);
+    if (names.isEmpty()) {
+      String edsName = cluster.getEdsClusterConfig().getServiceName();
+      names = List.of(edsName.isEmpty() ? cluster.getName() : edsName);
+    }
+    return names.stream().map(snapshot.services()::get).filter(Objects::nonNull).toList();
   }
 }

@@ -44,14 +44,26 @@ final class EgressScopeCheck implements GateCheck {
       }
     }
     String message = "is not a declared dependency of service '" + group.service() + "'";
+    Set<String> splitClusters = new HashSet<>();
     for (Cluster cluster : resources.clusters()) {
-      if (!allowed.contains(cluster.getName())) {
+      List<String> splitTargets = XdsWalk.splitTargets(cluster);
+      if (!splitTargets.isEmpty()) {
+        // A sticky split's cluster reaches its targets: each must be a dependency.
+        for (String target : splitTargets) {
+          if (!allowed.contains(target)) {
+            out.add(new GateViolation(ResourceNames.cluster(cluster), INVARIANT,
+                "split target '" + target + "' " + message));
+          }
+        }
+        splitClusters.add(cluster.getName());
+      } else if (!allowed.contains(cluster.getName())) {
         out.add(new GateViolation(ResourceNames.cluster(cluster), INVARIANT,
             "cluster " + message));
       }
     }
     for (ClusterLoadAssignment cla : resources.endpoints()) {
-      if (!allowed.contains(cla.getClusterName())) {
+      if (!allowed.contains(cla.getClusterName())
+          && !splitClusters.contains(cla.getClusterName())) {
         out.add(new GateViolation(ResourceNames.loadAssignment(cla), INVARIANT,
             "cluster " + message));
       }

@@ -18,6 +18,8 @@ public final class Gate {
           new ResourceReferenceCheck(),
           new NonIdempotentRetryCheck(),
           new RetryBudgetCheck(),
+          new ProcessorFailoverCheck(),
+          new StickySplitCheck(),
           new InboundRbacCheck(),
           new EgressScopeCheck(),
           new CdeMtlsCheck(),

@@ -59,6 +59,34 @@ final class XdsWalk {
     }
   }
 
+  /**
+   * The Services a sticky split cluster holds, from the metadata the translator writes; empty
+   * for any other cluster.
+   */
+  static List<String> splitTargets(Cluster cluster) {
+    var meta = cluster.getMetadata().getFilterMetadataMap().get(XdsNames.METADATA_NAMESPACE);
+    Value targets =
+        meta == null ? null : meta.getFieldsMap().get(XdsNames.METADATA_SPLIT_TARGETS);
+    if (targets == null || targets.getKindCase() != Value.KindCase.LIST_VALUE) {
+      return List.of();
+    }
+    return targets.getListValue().getValuesList().stream()
+        .filter(v -> v.getKindCase() == Value.KindCase.STRING_VALUE)
+        .map(Value::getStringValue)
+        .toList();
+  }
+
+  /** The clusters a route sends to: its cluster, or each of its weighted clusters. */
+  static List<String> routeClusters(Route route) {
+    if (route.getRoute().hasWeightedClusters()) {
+      return route.getRoute().getWeightedClusters().getClustersList().stream()
+          .map(c -> c.getName()).toList();
+    }
+    return route.getRoute().getCluster().isEmpty()
+        ? List.of()
+        : List.of(route.getRoute().getCluster());
+  }
+
   static List<RouteRef> routes(GroupResources resources) {
     List<RouteRef> refs = new ArrayList<>();
     for (RouteConfiguration config : resources.routes()) {

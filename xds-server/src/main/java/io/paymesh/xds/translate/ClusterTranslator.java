@@ -7,11 +7,15 @@ import static io.paymesh.xds.translate.ProtoValues.uint32;
 
 import com.google.common.net.InetAddresses;
 import com.google.protobuf.Any;
+import com.google.protobuf.ListValue;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Locality;
+import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
@@ -30,7 +34,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 
 /**
  * Translates a service's dependencies into CDS clusters: mTLS EDS clusters for mesh Services, TLS
@@ -88,6 +94,90 @@ final class ClusterTranslator {
     cluster.setTransportSocket(
         MtlsTranslator.tlsTransportSocket(mtls.upstream(target, client.form(), grpc)));
     return cluster.build();
+  }
+
+  /**
+   * A sticky split of Services as one cluster (see {@link StickySplit}): EDS (the endpoints of
+   * every side, see EndpointTranslator), ring hash on a ring of fixed size, and mTLS accepting
+   * each side's identity. Its limits are those of its sides together: circuit breakers summed,
+   * outlier detection the strictest of the sides'. Cluster metadata names the sides, so the Gate
+   * can check egress scope and mTLS on the emitted cluster alone.
+   */
+  Cluster splitCluster(StickySplit split, ClientFamily client) {
+    Cluster.Builder cluster =
+        Cluster.newBuilder()
+            .setName(split.clusterName())
+            .setType(Cluster.DiscoveryType.EDS)
+            .setEdsClusterConfig(
+                Cluster.EdsClusterConfig.newBuilder().setEdsConfig(adsConfigSource()))
+            .setConnectTimeout(duration(XdsNames.SERVICE_CONNECT_TIMEOUT))
+            .setLbPolicy(Cluster.LbPolicy.RING_HASH)
+            .setRingHashLbConfig(
+                Cluster.RingHashLbConfig.newBuilder()
+                    .setMinimumRingSize(ProtoValues.uint64(XdsNames.STICKY_SPLIT_RING_SIZE))
+                    .setMaximumRingSize(ProtoValues.uint64(XdsNames.STICKY_SPLIT_RING_SIZE)))
+            .setMetadata(splitMetadata(split));
+    List<Service> sides = split.members().stream().map(StickySplit.Member::service).toList();
+    summedCircuitBreakers(sides).ifPresent(cluster::setCircuitBreakers);
+    strictestOutlierDetection(sides).ifPresent(cluster::setOutlierDetection);
+    boolean grpc = sides.stream().allMatch(s ->
+        s.spec().ports().stream().anyMatch(p -> p.protocol() == Service.Protocol.GRPC));
+    if (grpc) {
+      putHttp2(cluster);
+    }
+    List<String> identities = sides.stream().map(s -> s.spec().identity()).distinct().toList();
+    cluster.setTransportSocket(
+        MtlsTranslator.tlsTransportSocket(mtls.upstream(identities, client.form(), grpc)));
+    return cluster.build();
+  }
+
+  private static Metadata splitMetadata(StickySplit split) {
+    ListValue.Builder targets = ListValue.newBuilder();
+    split.targetNames().forEach(t -> targets.addValues(Value.newBuilder().setStringValue(t)));
+    return Metadata.newBuilder()
+        .putFilterMetadata(XdsNames.METADATA_NAMESPACE, Struct.newBuilder()
+            .putFields(XdsNames.METADATA_SPLIT_TARGETS,
+                Value.newBuilder().setListValue(targets).build())
+            .build())
+        .build();
+  }
+
+  private static Optional<CircuitBreakers> summedCircuitBreakers(List<Service> sides) {
+    if (sides.stream().anyMatch(s -> s.spec().circuitBreakers().isEmpty())) {
+      // A side without limits: the split as a whole has none either.
+      return Optional.empty();
+    }
+    List<io.paymesh.config.model.CircuitBreakers> all =
+        sides.stream().map(s -> s.spec().circuitBreakers().orElseThrow()).toList();
+    return Optional.of(circuitBreakers(new io.paymesh.config.model.CircuitBreakers(
+        sum(all, io.paymesh.config.model.CircuitBreakers::maxConnections),
+        sum(all, io.paymesh.config.model.CircuitBreakers::maxPendingRequests),
+        sum(all, io.paymesh.config.model.CircuitBreakers::maxRequests),
+        sum(all, io.paymesh.config.model.CircuitBreakers::maxRetries))));
+  }
+
+  private static int sum(List<io.paymesh.config.model.CircuitBreakers> all,
+      ToIntFunction<io.paymesh.config.model.CircuitBreakers> field) {
+    long total = all.stream().mapToLong(field::applyAsInt).sum();
+    return (int) Math.min(total, Integer.MAX_VALUE);
+  }
+
+  /** Ejects sooner and for longer than any side alone would: a bad host leaves the ring fast. */
+  private static Optional<OutlierDetection> strictestOutlierDetection(List<Service> sides) {
+    List<io.paymesh.config.model.OutlierDetection> all = sides.stream()
+        .flatMap(s -> s.spec().outlierDetection().stream()).toList();
+    if (all.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(outlier(new io.paymesh.config.model.OutlierDetection(
+        all.stream().mapToInt(io.paymesh.config.model.OutlierDetection::consecutive5xx)
+            .min().orElseThrow(),
+        all.stream().map(io.paymesh.config.model.OutlierDetection::interval)
+            .min(Comparator.naturalOrder()).orElseThrow(),
+        all.stream().map(io.paymesh.config.model.OutlierDetection::baseEjectionTime)
+            .max(Comparator.naturalOrder()).orElseThrow(),
+        all.stream().mapToInt(io.paymesh.config.model.OutlierDetection::maxEjectionPercent)
+            .max().orElseThrow())));
   }
 
   /**

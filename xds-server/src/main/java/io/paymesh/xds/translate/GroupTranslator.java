@@ -7,6 +7,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,13 +31,17 @@ public final class GroupTranslator {
     if (service == null) {
       return Optional.empty();
     }
-    List<Cluster> clusterList =
-        clusters.clusters(snapshot.services(), snapshot.processors(), service, group.client());
-    List<ClusterLoadAssignment> loadAssignments =
+    List<Cluster> clusterList = new ArrayList<>(
+        clusters.clusters(snapshot.services(), snapshot.processors(), service, group.client()));
+    List<ClusterLoadAssignment> loadAssignments = new ArrayList<>(
         clusterList.stream()
             .filter(c -> c.getType() == Cluster.DiscoveryType.EDS)
             .map(c -> endpoints.loadAssignment(c.getName(), snapshot.endpointsOf(c.getName())))
-            .toList();
+            .toList());
+    for (StickySplit split : StickySplit.reachableFrom(snapshot, service)) {
+      clusterList.add(clusters.splitCluster(split, group.client()));
+      loadAssignments.add(endpoints.splitLoadAssignment(split, snapshot::endpointsOf));
+    }
     List<RouteConfiguration> routeConfigs =
         routes.routeConfigurations(snapshot, service, group.client());
     List<Listener> listenerList =

@@ -22,6 +22,7 @@ import io.paymesh.config.model.PeerAuthentication;
 import io.paymesh.config.model.PeerAuthentication.MtlsMode;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
+import java.util.List;
 
 /**
  * Translates workload identity into TLS: what a service's inbound listeners demand of callers
@@ -110,15 +111,22 @@ final class MtlsTranslator {
    * @param http2 ask for h2 over ALPN (sidecar only), as a gRPC callee requires
    */
   UpstreamTlsContext upstream(Service target, ProxyForm form, boolean http2) {
-    String identity = target.spec().identity();
+    return upstream(List.of(target.spec().identity()), form, http2);
+  }
+
+  /**
+   * A caller's TLS to a cluster holding the endpoints of several Services (a sticky split): each
+   * endpoint must present one of their exact SPIFFE IDs. TLS cannot tie a SAN to one endpoint, so
+   * an endpoint of one side may present the other side's identity; both are destinations the
+   * route allows.
+   */
+  UpstreamTlsContext upstream(List<String> identities, ProxyForm form, boolean http2) {
     CommonTlsContext common;
     switch (form) {
       case SIDECAR -> {
-        CommonTlsContext.Builder b =
-            sidecarCommon(
-                CertificateValidationContext.newBuilder()
-                    .addMatchTypedSubjectAltNames(uriSan(ProtoValues.exact(identity)))
-                    .build());
+        CertificateValidationContext.Builder peer = CertificateValidationContext.newBuilder();
+        identities.forEach(id -> peer.addMatchTypedSubjectAltNames(uriSan(ProtoValues.exact(id))));
+        CommonTlsContext.Builder b = sidecarCommon(peer.build());
         if (http2) {
           b.addAlpnProtocols(XdsNames.ALPN_H2);
         }
@@ -127,7 +135,7 @@ final class MtlsTranslator {
       case PROXYLESS -> common =
           CommonTlsContext.newBuilder()
               .setTlsCertificateProviderInstance(certificateProvider())
-              .setValidationContext(proxylessUpstreamValidation(identity))
+              .setValidationContext(proxylessUpstreamValidation(identities))
               .build();
       default -> throw new AssertionError("unknown form " + form);
     }
@@ -148,11 +156,12 @@ final class MtlsTranslator {
    * the certificate's DNS, URI and IP SANs, so a SPIFFE ID matches only the URI SAN.
    */
   @SuppressWarnings("deprecation")
-  private static CertificateValidationContext proxylessUpstreamValidation(String identity) {
-    return CertificateValidationContext.newBuilder()
-        .setCaCertificateProviderInstance(certificateProvider())
-        .addMatchSubjectAltNames(ProtoValues.exact(identity))
-        .build();
+  private static CertificateValidationContext proxylessUpstreamValidation(
+      List<String> identities) {
+    CertificateValidationContext.Builder validation = CertificateValidationContext.newBuilder()
+        .setCaCertificateProviderInstance(certificateProvider());
+    identities.forEach(id -> validation.addMatchSubjectAltNames(ProtoValues.exact(id)));
+    return validation.build();
   }
 
   /**

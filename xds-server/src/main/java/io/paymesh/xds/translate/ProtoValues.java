@@ -1,6 +1,7 @@
 package io.paymesh.xds.translate;
 
 import com.google.protobuf.UInt32Value;
+import com.google.protobuf.UInt64Value;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
@@ -26,6 +27,10 @@ final class ProtoValues {
 
   static UInt32Value uint32(int value) {
     return UInt32Value.of(value);
+  }
+
+  static UInt64Value uint64(long value) {
+    return UInt64Value.of(value);
   }
 
   /** Every dynamic resource comes over the same ADS stream, in API v3. */

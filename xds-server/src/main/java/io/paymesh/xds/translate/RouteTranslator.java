@@ -78,7 +78,8 @@ final class RouteTranslator {
     Optional<RouteTable> table = snapshot.routeTableForHost(host);
     if (table.isPresent()) {
       for (RouteTable.Route route : table.get().spec().routes()) {
-        vhost.addRoutes(route(route, table.get().name(), client));
+        vhost.addRoutes(route(route, table.get().name(), client,
+            StickySplit.of(snapshot, table.get().name(), route)));
       }
     } else {
       vhost.addRoutes(defaultRoute(host, client.form()));
@@ -86,14 +87,20 @@ final class RouteTranslator {
     return vhost.build();
   }
 
-  Route route(RouteTable.Route route, String tableName, ClientFamily client) {
+  Route route(RouteTable.Route route, String tableName, ClientFamily client,
+      Optional<StickySplit> stickySplit) {
     ProxyForm form = client.form();
     RouteAction.Builder action = RouteAction.newBuilder();
     setTimeout(action, route.timeout(), form);
     Destination destination = route.destination();
     if (destination instanceof Destination.Single single) {
       action.setCluster(single.target());
+    } else if (stickySplit.isPresent()) {
+      action.setCluster(stickySplit.get().clusterName());
+      action.addHashPolicy(headerHash(stickySplit.get().header()));
     } else if (destination instanceof Destination.Split split) {
+      // Not sticky: each request picks a side at random (only READ routes may, invariant 4; a
+      // sticky split naming a PaymentProcessor ends up here too, and the Gate refuses it).
       WeightedCluster.Builder weighted = WeightedCluster.newBuilder();
       for (Destination.WeightedTarget t : split.targets()) {
         weighted.addClusters(
@@ -102,10 +109,7 @@ final class RouteTranslator {
                 .setWeight(uint32(t.weight())));
       }
       action.setWeightedClusters(weighted);
-      // Hashing a header keeps one merchant on one side of the split (invariant 4).
-      split.stickyBy().ifPresent(header -> action.addHashPolicy(
-          RouteAction.HashPolicy.newBuilder()
-              .setHeader(RouteAction.HashPolicy.Header.newBuilder().setHeaderName(header))));
+      split.stickyBy().ifPresent(header -> action.addHashPolicy(headerHash(header)));
     } else {
       throw new AssertionError("unknown destination " + destination);
     }
@@ -115,6 +119,13 @@ final class RouteTranslator {
         .setMatch(match(route.match(), client))
         .setRoute(action)
         .setMetadata(metadata(route.operation(), Optional.of(tableName)))
+        .build();
+  }
+
+  /** Hashing the key header keeps one key on one endpoint of a ring-hash cluster. */
+  private static RouteAction.HashPolicy headerHash(String header) {
+    return RouteAction.HashPolicy.newBuilder()
+        .setHeader(RouteAction.HashPolicy.Header.newBuilder().setHeaderName(header))
         .build();
   }
 

@@ -26,6 +26,15 @@ public final class XdsNames {
   // Sidecar layout.
   public static final String OUTBOUND = "outbound";
   public static final String INBOUND_PREFIX = "inbound|";
+  public static final String STICKY_SPLIT_PREFIX = "split|";
+  /** Cluster metadata key (in {@link #METADATA_NAMESPACE}): the Services a split cluster holds. */
+  public static final String METADATA_SPLIT_TARGETS = "splitTargets";
+  /**
+   * Ring size of a sticky split's ring hash, minimum and maximum alike: gRPC caps rings at 4096
+   * entries by default, and the same size everywhere gives every client the same ring layout per
+   * address string. 4096 entries keep a side's share within about 1 point of its weight.
+   */
+  public static final long STICKY_SPLIT_RING_SIZE = 4096;
   public static final String INBOUND_VIRTUAL_HOST = "inbound";
   public static final String INBOUND_STAT_PREFIX = "inbound_";
   public static final String ANY_ADDRESS = "0.0.0.0";
@@ -92,6 +101,11 @@ public final class XdsNames {
    * The resource name of a sidecar's inbound listener, route and cluster for one port, and of a
    * proxyless server's route configuration for that port.
    */
+  /** The cluster a sticky split of route {@code route} in RouteTable {@code table} becomes. */
+  public static String stickySplit(String table, String route) {
+    return STICKY_SPLIT_PREFIX + table + "|" + route;
+  }
+
   public static String inbound(String portName) {
     return INBOUND_PREFIX + portName;
   }

@@ -216,6 +216,26 @@ class CdeMtlsGateTest {
 
   @Test
   @SuppressWarnings("deprecation")
+  void stickySplitClusterVerifyingOnlyOneSidesIdentity_isReported() {
+    GroupResources bad = GateFixtures.editUpstreamTls(GateFixtures.translate(PROXYLESS),
+        "split|payments|charge-card", tls -> {
+          tls.getCommonTlsContextBuilder().getValidationContextBuilder()
+              .clearMatchSubjectAltNames()
+              .addMatchSubjectAltNames(StringMatcher.newBuilder()
+                  .setExact("spiffe://paymesh.local/ns/payments/sa/payments-v1"));
+          return tls;
+        });
+
+    assertThat(check(PROXYLESS, bad)).containsExactly(new GateViolation(
+        "Cluster/split|payments|charge-card", "7",
+        "cluster to CDE service 'payments-v1', 'payments-v2' does not verify its SPIFFE ID:"
+            + " expected match_subject_alt_names of only exact"
+            + " 'spiffe://paymesh.local/ns/payments/sa/payments-v1',"
+            + " 'spiffe://paymesh.local/ns/payments/sa/payments-v2'"));
+  }
+
+  @Test
+  @SuppressWarnings("deprecation")
   void proxylessClusterWithTheTypedMatcherGrpcIgnores_isReported() {
     GroupResources bad = GateFixtures.editUpstreamTls(GateFixtures.translate(PROXYLESS),
         "payments-v2", tls -> {

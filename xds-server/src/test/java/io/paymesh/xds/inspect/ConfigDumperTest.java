@@ -102,10 +102,10 @@ class ConfigDumperTest {
     hosts.forEach(h -> expected.add(LDS + " " + h));
     expected.add(RDS + " inbound|grpc");
     hosts.forEach(h -> expected.add(RDS + " " + h));
-    List.of("ledger", "payments-v1", "payments-v2", "stripe")
+    List.of("ledger", "payments-v1", "payments-v2", "split|payments|charge-card", "stripe")
         .forEach(c -> expected.add(CDS + " " + c));
     // stripe is a DNS cluster with its endpoints inline: no ClusterLoadAssignment over EDS.
-    List.of("ledger", "payments-v1", "payments-v2")
+    List.of("ledger", "payments-v1", "payments-v2", "split|payments|charge-card")
         .forEach(c -> expected.add(EDS + " " + c));
     expected.add(SDS + " psp-ca-bundle");
     assertThat(dump.resources()).extracting(r -> r.typeUrl() + " " + r.name())
@@ -123,8 +123,11 @@ class ConfigDumperTest {
 
     assertThat(json(proxyless, RDS, "payments"))
         .contains("\"name\": \"charge-card\"")
-        .contains("\"weighted_clusters\": {")
-        .contains("\"cluster\": \"payments-v1\"");
+        .contains("\"cluster\": \"split|payments|charge-card\"")
+        .contains("\"header_name\": \"x-merchant-id\"");
+    assertThat(json(proxyless, CDS, "split|payments|charge-card"))
+        .contains("\"lb_policy\": \"RING_HASH\"")
+        .contains("\"splitTargets\": [\"payments-v1\", \"payments-v2\"]");
     assertThat(json(proxyless, CDS, "stripe"))
         .contains("\"@type\": \"type.googleapis.com/"
             + "envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext\"")

@@ -1,5 +1,8 @@
 package io.paymesh.xds.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.etcd.jetcd.Client;
 import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.store.Endpoint;
@@ -7,8 +10,14 @@ import io.paymesh.config.store.EndpointRegistry;
 import io.paymesh.config.store.PolicyRepository;
 import io.paymesh.config.testing.EtcdExtension;
 import io.paymesh.xds.XdsServer;
+import io.envoyproxy.controlplane.cache.Resources;
+import io.paymesh.xds.ads.ProxyStatusRegistry;
+import io.paymesh.xds.inspect.ConfigDumper;
+import io.paymesh.xds.translate.ProxyGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -96,6 +105,27 @@ public final class Mesh implements AutoCloseable {
 
   public XdsServer server() {
     return server;
+  }
+
+  /**
+   * Waits until every connected proxy of {@code group} has ACKed the route, cluster and endpoint
+   * versions its group has for the policy now in etcd: a client's config has caught up.
+   */
+  public void awaitInSync(ProxyGroup group, Duration atMost) {
+    await().atMost(atMost).untilAsserted(() -> {
+      Map<String, String> expected =
+          new ConfigDumper().dump(repository.loadSnapshot(), group).versions();
+      List<ProxyStatusRegistry.ProxyStatus> proxies = server.proxies().connected().stream()
+          .filter(p -> p.group().equals(group)).toList();
+      assertThat(proxies).as("connected proxies of %s", group).isNotEmpty();
+      for (ProxyStatusRegistry.ProxyStatus proxy : proxies) {
+        for (String type : List.of(Resources.V3.ROUTE_TYPE_URL, Resources.V3.CLUSTER_TYPE_URL,
+            Resources.V3.ENDPOINT_TYPE_URL)) {
+          assertThat(proxy.ackedVersions().get(type)).as("%s %s", proxy.nodeId(), type)
+              .isEqualTo(expected.get(type));
+        }
+      }
+    });
   }
 
   /** Stops the xds-server and starts a new one on the same ADS port, as a redeploy would. */

@@ -15,6 +15,7 @@ public final class PaymentsRpc {
   public static final String SERVICE = "payments.v1.Payments";
   public static final MethodDescriptor<String, String> CHARGE = unary("Charge");
   public static final MethodDescriptor<String, String> GET_PAYMENT = unary("GetPayment");
+  public static final MethodDescriptor<String, String> REFUND = unary("Refund");
 
   private PaymentsRpc() {}
 

@@ -37,6 +37,7 @@ public final class TestBackend implements AutoCloseable {
     return ServerServiceDefinition.builder(PaymentsRpc.SERVICE)
         .addMethod(PaymentsRpc.CHARGE, ServerCalls.asyncUnaryCall(reply))
         .addMethod(PaymentsRpc.GET_PAYMENT, ServerCalls.asyncUnaryCall(reply))
+        .addMethod(PaymentsRpc.REFUND, ServerCalls.asyncUnaryCall(reply))
         .build();
   }
 

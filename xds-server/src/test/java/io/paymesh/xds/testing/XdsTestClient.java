@@ -1,12 +1,15 @@
 package io.paymesh.xds.testing;
 
 import io.grpc.CallOptions;
+import io.grpc.ClientInterceptors;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.NameResolverRegistry;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.xds.XdsChannelCredentials;
 import io.grpc.xds.XdsNameResolverProvider;
 import io.paymesh.xds.translate.XdsNames;
@@ -98,6 +101,19 @@ public final class XdsTestClient implements AutoCloseable {
   private String call(io.grpc.MethodDescriptor<String, String> method) {
     return ClientCalls.blockingUnaryCall(
         channel, method, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), "order-1");
+  }
+
+  /**
+   * Sends one RPC with the given request headers; returns the name of the backend that answered.
+   */
+  public String call(io.grpc.MethodDescriptor<String, String> method,
+      Map<String, String> headers) {
+    Metadata metadata = new Metadata();
+    headers.forEach((name, value) ->
+        metadata.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value));
+    return ClientCalls.blockingUnaryCall(
+        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(metadata)),
+        method, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), "order-1");
   }
 
   /** Like {@link #charge()} but returns null instead of throwing when the RPC fails. */

@@ -280,4 +280,25 @@ class ClusterTranslatorTest {
     assertThat(translator.serviceCluster(paymentsV2With(asked), client).getLbPolicy())
         .isEqualTo(emitted);
   }
+
+  @Test
+  void stickySplit_isOneRingHashEdsCluster_withSummedBreakers_strictestOutlier_andBothSans() {
+    StickySplit split = StickySplit.of(PolicyFixtures.snapshot(), "payments",
+        PolicyFixtures.chargeCard()).orElseThrow();
+
+    Cluster cluster = translator.splitCluster(split, ClientFamily.GRPC_JAVA);
+
+    assertThat(cluster.getName()).isEqualTo("split|payments|charge-card");
+    assertThat(cluster.getType()).isEqualTo(Cluster.DiscoveryType.EDS);
+    assertThat(cluster.getLbPolicy()).isEqualTo(Cluster.LbPolicy.RING_HASH);
+    assertThat(cluster.getRingHashLbConfig().getMinimumRingSize().getValue()).isEqualTo(4096);
+    assertThat(cluster.getRingHashLbConfig().getMaximumRingSize().getValue()).isEqualTo(4096);
+    // payments-v2 has no circuit breakers, so the split as a whole has none; payments-v1's
+    // outlier detection is the only one, hence the strictest.
+    assertThat(cluster.hasCircuitBreakers()).isFalse();
+    assertThat(cluster.getOutlierDetection().getConsecutive5Xx().getValue()).isEqualTo(5);
+    assertThat(cluster.getMetadata().getFilterMetadataOrThrow(XdsNames.METADATA_NAMESPACE)
+        .getFieldsOrThrow(XdsNames.METADATA_SPLIT_TARGETS).getListValue().getValuesList())
+        .extracting(v -> v.getStringValue()).containsExactly("payments-v1", "payments-v2");
+  }
 }

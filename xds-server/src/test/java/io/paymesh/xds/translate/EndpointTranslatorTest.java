@@ -58,4 +58,40 @@ class EndpointTranslatorTest {
         .setLoadBalancingWeight(UInt32Value.of(weight))
         .build();
   }
+
+  @Test
+  void stickySplit_holdsEverySidesEndpointsInOneLocality_weightedBySplitShareAndOwnWeight() {
+    io.paymesh.config.store.Endpoint a1 =
+        new io.paymesh.config.store.Endpoint("payments-v1", "a1", "10.0.0.2", 9090, "z", 1);
+    io.paymesh.config.store.Endpoint a2 =
+        new io.paymesh.config.store.Endpoint("payments-v1", "a2", "10.0.0.1", 9090, "z", 3);
+    io.paymesh.config.store.Endpoint b1 =
+        new io.paymesh.config.store.Endpoint("payments-v2", "b1", "10.0.1.1", 9090, "z", 7);
+    StickySplit split = StickySplit.of(PolicyFixtures.snapshot(), "payments",
+        PolicyFixtures.chargeCard()).orElseThrow();
+
+    ClusterLoadAssignment actual = translator.splitLoadAssignment(split,
+        service -> service.equals("payments-v1") ? List.of(a1, a2) : List.of(b1));
+
+    // 90 % of 1,000,000 weight units over payments-v1 (1:3), 10 % to payments-v2's one endpoint;
+    // within a side, endpoints in address order.
+    assertThat(actual).isEqualTo(ClusterLoadAssignment.newBuilder()
+        .setClusterName("split|payments|charge-card")
+        .addEndpoints(LocalityLbEndpoints.newBuilder()
+            .setLoadBalancingWeight(UInt32Value.of(1))
+            .addLbEndpoints(lbEndpoint("10.0.0.1", 9090, 675_000))
+            .addLbEndpoints(lbEndpoint("10.0.0.2", 9090, 225_000))
+            .addLbEndpoints(lbEndpoint("10.0.1.1", 9090, 100_000)))
+        .build());
+  }
+
+  @Test
+  void stickySplit_withoutEndpoints_isAnEmptyAssignment() {
+    StickySplit split = StickySplit.of(PolicyFixtures.snapshot(), "payments",
+        PolicyFixtures.chargeCard()).orElseThrow();
+
+    assertThat(translator.splitLoadAssignment(split, service -> List.of()))
+        .isEqualTo(ClusterLoadAssignment.newBuilder()
+            .setClusterName("split|payments|charge-card").build());
+  }
 }

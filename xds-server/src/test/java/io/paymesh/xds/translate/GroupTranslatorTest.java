@@ -36,9 +36,10 @@ class GroupTranslatorTest {
     assertThat(r.routes()).extracting(RouteConfiguration::getName)
         .containsExactly("inbound|grpc", "outbound");
     assertThat(r.clusters()).extracting(Cluster::getName)
-        .containsExactly("inbound|grpc", "ledger", "payments-v1", "payments-v2", "stripe");
+        .containsExactly("inbound|grpc", "ledger", "payments-v1", "payments-v2",
+            "split|payments|charge-card", "stripe");
     assertThat(r.endpoints()).extracting(ClusterLoadAssignment::getClusterName)
-        .containsExactly("ledger", "payments-v1", "payments-v2");
+        .containsExactly("ledger", "payments-v1", "payments-v2", "split|payments|charge-card");
     assertThat(r.endpoints().get(2).getEndpointsList()).isEmpty();
     assertThat(r.secrets()).extracting(Secret::getName).containsExactly("psp-ca-bundle");
   }
@@ -54,7 +55,8 @@ class GroupTranslatorTest {
     assertThat(r.routes()).extracting(RouteConfiguration::getName).containsExactly(
         "inbound|grpc", "ledger", "payments", "payments-v1", "payments-v2", "stripe");
     assertThat(r.clusters()).extracting(Cluster::getName)
-        .containsExactly("ledger", "payments-v1", "payments-v2", "stripe");
+        .containsExactly("ledger", "payments-v1", "payments-v2", "split|payments|charge-card",
+            "stripe");
     // grpc-java never asks for secrets, but its stripe cluster still names one, as before.
     assertThat(r.secrets()).extracting(Secret::getName).containsExactly("psp-ca-bundle");
   }

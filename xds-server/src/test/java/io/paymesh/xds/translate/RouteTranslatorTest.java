@@ -21,6 +21,7 @@ import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RouteTranslatorTest {
@@ -43,7 +44,8 @@ class RouteTranslatorTest {
                                     .setPresentMatch(true))))
             .build();
 
-    assertThat(translator.route(PolicyFixtures.chargeCard(), "payments", ClientFamily.ENVOY))
+    assertThat(translator.route(PolicyFixtures.chargeCard(), "payments", ClientFamily.ENVOY,
+        chargeCardSplit()))
         .isEqualTo(expected);
   }
 
@@ -61,7 +63,8 @@ class RouteTranslatorTest {
             .setMetadata(metadata("NON_IDEMPOTENT_WRITE", "payments"))
             .build();
 
-    assertThat(translator.route(PolicyFixtures.chargeCard(), "payments", ClientFamily.GRPC_JAVA))
+    assertThat(translator.route(PolicyFixtures.chargeCard(), "payments", ClientFamily.GRPC_JAVA,
+        chargeCardSplit()))
         .isEqualTo(expected);
   }
 
@@ -91,7 +94,8 @@ class RouteTranslatorTest {
             .setMetadata(metadata("IDEMPOTENT_WRITE", "payments"))
             .build();
 
-    assertThat(translator.route(PolicyFixtures.refund(), "payments", ClientFamily.ENVOY))
+    assertThat(translator.route(PolicyFixtures.refund(), "payments", ClientFamily.ENVOY,
+        Optional.empty()))
         .isEqualTo(expected);
   }
 
@@ -115,8 +119,25 @@ class RouteTranslatorTest {
             .setMetadata(metadata("IDEMPOTENT_WRITE", "payments"))
             .build();
 
-    assertThat(translator.route(PolicyFixtures.refund(), "payments", ClientFamily.GRPC_JAVA))
+    assertThat(translator.route(PolicyFixtures.refund(), "payments", ClientFamily.GRPC_JAVA,
+        Optional.empty()))
         .isEqualTo(expected);
+  }
+
+  @Test
+  void splitThatCannotBeOneCluster_staysWeightedClusters_forTheGateToJudge() {
+    Route route = translator.route(PolicyFixtures.chargeCard(), "payments", ClientFamily.ENVOY,
+        Optional.empty());
+
+    assertThat(route.getRoute().getWeightedClusters()).isEqualTo(
+        WeightedCluster.newBuilder()
+            .addClusters(WeightedCluster.ClusterWeight.newBuilder()
+                .setName("payments-v1").setWeight(UInt32Value.of(90)))
+            .addClusters(WeightedCluster.ClusterWeight.newBuilder()
+                .setName("payments-v2").setWeight(UInt32Value.of(10)))
+            .build());
+    assertThat(route.getRoute().getHashPolicyList()).singleElement()
+        .satisfies(h -> assertThat(h.getHeader().getHeaderName()).isEqualTo("x-merchant-id"));
   }
 
   @Test
@@ -128,7 +149,8 @@ class RouteTranslatorTest {
             .addHeaders(HeaderMatcher.newBuilder().setName("x-api-version").setPrefixMatch("v1"))
             .build();
 
-    assertThat(translator.route(PolicyFixtures.refund(), "payments", ClientFamily.GRPC_CORE)
+    assertThat(translator.route(PolicyFixtures.refund(), "payments", ClientFamily.GRPC_CORE,
+        Optional.empty())
         .getMatch()).isEqualTo(expected);
   }
 
@@ -253,18 +275,14 @@ class RouteTranslatorTest {
         .setMetadata(metadata("NON_IDEMPOTENT_WRITE", "payments"));
   }
 
+  private static Optional<StickySplit> chargeCardSplit() {
+    return StickySplit.of(PolicyFixtures.snapshot(), "payments", PolicyFixtures.chargeCard());
+  }
+
+  /** A sticky split of Services: one ring-hash cluster, hashed on the key header. */
   private static RouteAction.Builder chargeCardAction() {
     return RouteAction.newBuilder()
-        .setWeightedClusters(
-            WeightedCluster.newBuilder()
-                .addClusters(
-                    WeightedCluster.ClusterWeight.newBuilder()
-                        .setName("payments-v1")
-                        .setWeight(UInt32Value.of(90)))
-                .addClusters(
-                    WeightedCluster.ClusterWeight.newBuilder()
-                        .setName("payments-v2")
-                        .setWeight(UInt32Value.of(10))))
+        .setCluster("split|payments|charge-card")
         .addHashPolicy(
             RouteAction.HashPolicy.newBuilder()
                 .setHeader(
