@@ -13,6 +13,7 @@ import io.paymesh.xds.ads.StreamAuthenticator;
 import io.paymesh.xds.ads.NackAwareConfigWatcher;
 import io.paymesh.xds.ads.ProxyGroups;
 import io.paymesh.xds.ads.ProxyStatusRegistry;
+import io.paymesh.xds.ads.RemovalAnsweringConfigWatcher;
 import io.paymesh.xds.ads.SnapshotPublisher;
 import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.status.EtcdProxyStatusPublisher;
@@ -68,7 +69,8 @@ public final class XdsServer implements AutoCloseable {
     this.secureCredentials = secureCredentials;
     SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
     this.publisher = new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, metrics);
-    V3DiscoveryServer discovery = new V3DiscoveryServer(new NackAwareConfigWatcher(cache));
+    V3DiscoveryServer discovery = new V3DiscoveryServer(
+        new NackAwareConfigWatcher(new RemovalAnsweringConfigWatcher(cache)));
     AtomicLong streamIds = new AtomicLong();
     this.secureAds =
         secureCredentials == null

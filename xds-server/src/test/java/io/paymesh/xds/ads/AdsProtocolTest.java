@@ -11,7 +11,9 @@ import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
@@ -24,8 +26,8 @@ import io.grpc.stub.StreamObserver;
 import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.GroupTranslator;
-import io.paymesh.xds.translate.PolicyFixtures;
 import io.paymesh.xds.translate.ClientFamily;
+import io.paymesh.xds.translate.PolicyFixtures;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -40,6 +42,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The ADS protocol rules paymesh adds to java-control-plane, driven through a real gRPC ADS
@@ -48,6 +52,13 @@ import org.junit.jupiter.api.Test;
  */
 class AdsProtocolTest {
   private static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
+  private static final String RDS =
+      "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
+  private static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+  private static final String EDS =
+      "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
+  private static final String SDS =
+      "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret";
   private static final Node NODE =
       Node.newBuilder().setId("checkout~1").setCluster("checkout").setUserAgentName("envoy").build();
   private static final ProxyGroup GROUP = new ProxyGroup("checkout", ClientFamily.ENVOY);
@@ -62,7 +73,8 @@ class AdsProtocolTest {
 
   @BeforeEach
   void startServer() throws Exception {
-    V3DiscoveryServer discovery = new V3DiscoveryServer(new NackAwareConfigWatcher(cache));
+    V3DiscoveryServer discovery = new V3DiscoveryServer(
+        new NackAwareConfigWatcher(new RemovalAnsweringConfigWatcher(cache)));
     server =
         new AdsServer(
                 new InetSocketAddress("127.0.0.1", 0),
@@ -118,21 +130,51 @@ class AdsProtocolTest {
     await().during(window).atMost(window.plusSeconds(2)).until(responses::isEmpty);
   }
 
-  @Test
-  void resubscribingToANameDroppedEarlier_isAnswered_atAnUnchangedVersion() throws Exception {
-    // grpc-js and grpc-java subscribe to listeners (and clusters) by name and forget a resource
-    // when they unsubscribe from it; a route moving A -> B -> A makes them ask for A again at
-    // the version they already run. xDS requires an answer: they hold nothing for A any more.
-    publish("a", "b");
-    requests.onNext(DiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(LDS)
+  /** Resources of one type named {@code names}, the rest of the group empty. */
+  private static GroupResources named(String typeUrl, String... names) {
+    List<String> n = List.of(names);
+    return switch (typeUrl) {
+      case LDS -> new GroupResources(
+          n.stream().map(x -> Listener.newBuilder().setName(x).build()).toList(),
+          List.of(), List.of(), List.of(), List.of());
+      case RDS -> new GroupResources(List.of(),
+          n.stream().map(x -> RouteConfiguration.newBuilder().setName(x).build()).toList(),
+          List.of(), List.of(), List.of());
+      case CDS -> new GroupResources(List.of(), List.of(),
+          n.stream().map(x -> Cluster.newBuilder().setName(x).build()).toList(),
+          List.of(), List.of());
+      case EDS -> new GroupResources(List.of(), List.of(), List.of(),
+          n.stream().map(x -> ClusterLoadAssignment.newBuilder().setClusterName(x).build())
+              .toList(), List.of());
+      case SDS -> new GroupResources(List.of(), List.of(), List.of(), List.of(),
+          n.stream().map(x -> Secret.newBuilder().setName(x).build()).toList());
+      default -> throw new IllegalArgumentException(typeUrl);
+    };
+  }
+
+  /**
+   * gRPC clients subscribe to listeners and clusters by name, every client to routes, endpoints
+   * and secrets by name, and a client forgets a resource when it unsubscribes from it. A route
+   * moving A -> B -> A makes it ask for A again at the version it already runs; xDS requires an
+   * answer, since it holds nothing for A any more (grpc-js failed every RPC without one).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {LDS, RDS, CDS, EDS, SDS})
+  void resubscribingToANameDroppedEarlier_isAnswered_atAnUnchangedVersion(String type)
+      throws Exception {
+    cache.setSnapshot(GROUP, SnapshotPublisher.toSnapshot(named(type, "a", "b")));
+    requests.onNext(DiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(type)
         .addResourceNames("a").build());
     DiscoveryResponse first = nextResponse();
+    assertThat(names(first)).containsExactly("a");
+    // For a while the client needs both, then only b.
     requests.onNext(ack(first, "a", "b"));
     DiscoveryResponse both = nextResponse();
     assertThat(names(both)).containsExactly("a", "b");
     requests.onNext(ack(both, "b"));
     assertNoResponseFor(Duration.ofSeconds(1));
 
+    // And back to a.
     requests.onNext(ack(both, "a"));
 
     DiscoveryResponse third = nextResponse();
@@ -140,30 +182,22 @@ class AdsProtocolTest {
     assertThat(names(third)).containsExactly("a");
   }
 
-  @Test
-  void resubscribingToAClusterDroppedEarlier_isAnswered_atAnUnchangedVersion() throws Exception {
-    List<Cluster> clusters = Stream.of("a", "b")
-        .map(n -> Cluster.newBuilder().setName(n).build())
-        .toList();
-    cache.setSnapshot(GROUP, SnapshotPublisher.toSnapshot(
-        new GroupResources(List.of(), List.of(), clusters, List.of(), List.of())));
-    String cds = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
-    requests.onNext(DiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(cds)
-        .addResourceNames("a").build());
-    DiscoveryResponse first = nextResponse();
-    // A route moving from a to b: for a while the client needs both, then only b.
-    requests.onNext(ack(first, "a", "b"));
+  /** A resource taken out of the config is left out of the next response: the client drops it. */
+  @ParameterizedTest
+  @ValueSource(strings = {LDS, CDS})
+  void aRemovedResource_isLeftOutOfTheNextResponse(String type) throws Exception {
+    cache.setSnapshot(GROUP, SnapshotPublisher.toSnapshot(named(type, "a", "b")));
+    requests.onNext(DiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(type)
+        .addResourceNames("a").addResourceNames("b").build());
     DiscoveryResponse both = nextResponse();
-    requests.onNext(ack(both, "b"));
-    assertNoResponseFor(Duration.ofSeconds(1));
+    assertThat(names(both)).containsExactly("a", "b");
+    requests.onNext(ack(both, "a", "b"));
 
-    // And back to a, which the client dropped when it unsubscribed.
-    requests.onNext(ack(both, "a"));
+    cache.setSnapshot(GROUP, SnapshotPublisher.toSnapshot(named(type, "b")));
 
-    DiscoveryResponse third = nextResponse();
-    assertThat(third.getResourcesList()).extracting(any ->
-        any.unpack(Cluster.class).getName())
-        .containsExactly("a");
+    DiscoveryResponse next = nextResponse();
+    assertThat(next.getVersionInfo()).isNotEqualTo(both.getVersionInfo());
+    assertThat(names(next)).containsExactly("b");
   }
 
   @Test
@@ -192,7 +226,14 @@ class AdsProtocolTest {
   private static List<String> names(DiscoveryResponse response) throws Exception {
     List<String> names = new ArrayList<>();
     for (Any any : response.getResourcesList()) {
-      names.add(any.unpack(Listener.class).getName());
+      names.add(switch (any.getTypeUrl()) {
+        case LDS -> any.unpack(Listener.class).getName();
+        case RDS -> any.unpack(RouteConfiguration.class).getName();
+        case CDS -> any.unpack(Cluster.class).getName();
+        case EDS -> any.unpack(ClusterLoadAssignment.class).getClusterName();
+        case SDS -> any.unpack(Secret.class).getName();
+        default -> throw new AssertionError(any.getTypeUrl());
+      });
     }
     return names;
   }

@@ -51,6 +51,26 @@ class PolicyRoutingTest {
   }
 
   @Test
+  void dependencyTakenAwayFromTheCaller_isRemovedFromItsClient() throws Exception {
+    mesh.apply(Policies.SERVICES + "---\n" + Policies.routeAllTo("payments-a"));
+    XdsTestClient client = mesh.client("checkout", "payments");
+    await().atMost(CONVERGE).until(client::tryCharge, "backend-a"::equals);
+
+    // checkout no longer declares the host: its listener for xds:///payments leaves the config.
+    mesh.apply(Policies.SERVICES.replace(
+        "dependencies: [payments, payments-a, payments-b]", "dependencies: []"));
+
+    // The client learns that the listener is gone (its next LDS response leaves it out) and
+    // fails its RPCs instead of reaching the backend on a config it should no longer have.
+    await().atMost(CONVERGE).until(() -> client.tryCharge() == null);
+    int calls = backendA.calls();
+    for (int i = 0; i < 5; i++) {
+      assertThat(client.tryCharge()).isNull();
+    }
+    assertThat(backendA.calls()).isEqualTo(calls);
+  }
+
+  @Test
   void evenSplit_spreadsRpcsOverBothDeployments() throws Exception {
     mesh.apply(Policies.SERVICES + "---\n" + Policies.SPLIT_READS);
     XdsTestClient client = mesh.client("checkout", "payments");
