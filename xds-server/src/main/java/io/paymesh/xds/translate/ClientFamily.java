@@ -2,6 +2,7 @@ package io.paymesh.xds.translate;
 
 import static io.paymesh.xds.translate.ClientFeature.HEADER_STRING_MATCH;
 import static io.paymesh.xds.translate.ClientFeature.LEAST_REQUEST_LB;
+import static io.paymesh.xds.translate.ClientFeature.MAX_STREAM_DURATION;
 import static io.paymesh.xds.translate.ClientFeature.RING_HASH_LB;
 
 import java.util.EnumSet;
@@ -19,7 +20,8 @@ public enum ClientFamily {
   /** grpc-java ({@code gRPC Java}), the reference proxyless client. */
   GRPC_JAVA(ProxyForm.PROXYLESS, EnumSet.allOf(ClientFeature.class)),
   /** Node's {@code @grpc/grpc-js-xds} ({@code gRPC Node Pure JS}). */
-  GRPC_JS(ProxyForm.PROXYLESS, EnumSet.of(HEADER_STRING_MATCH, RING_HASH_LB)),
+  GRPC_JS(ProxyForm.PROXYLESS,
+      EnumSet.of(HEADER_STRING_MATCH, RING_HASH_LB, MAX_STREAM_DURATION)),
   /**
    * gRPC C-core ({@code gRPC C-core}) and the languages that wrap it (Python, C++, Ruby, PHP);
    * also any gRPC library paymesh does not know, which gets the smallest subset.

@@ -82,7 +82,7 @@ final class RouteTranslator {
             StickySplit.of(snapshot, table.get().name(), route)));
       }
     } else {
-      vhost.addRoutes(defaultRoute(host, client.form()));
+      vhost.addRoutes(defaultRoute(host, client));
     }
     return vhost.build();
   }
@@ -91,7 +91,7 @@ final class RouteTranslator {
       Optional<StickySplit> stickySplit) {
     ProxyForm form = client.form();
     RouteAction.Builder action = RouteAction.newBuilder();
-    setTimeout(action, route.timeout(), form);
+    setTimeout(action, route.timeout(), client);
     Destination destination = route.destination();
     if (destination instanceof Destination.Single single) {
       action.setCluster(single.target());
@@ -130,9 +130,9 @@ final class RouteTranslator {
   }
 
   /** A dependency without a RouteTable: everything to the cluster of the same name. */
-  Route defaultRoute(String host, ProxyForm form) {
+  Route defaultRoute(String host, ClientFamily client) {
     RouteAction.Builder action = RouteAction.newBuilder().setCluster(host);
-    setTimeout(action, XdsNames.DEFAULT_ROUTE_TIMEOUT, form);
+    setTimeout(action, XdsNames.DEFAULT_ROUTE_TIMEOUT, client);
     return Route.newBuilder()
         .setName(XdsNames.DEFAULT_ROUTE)
         .setMatch(RouteMatch.newBuilder().setPrefix(XdsNames.ROOT_PREFIX))
@@ -142,13 +142,17 @@ final class RouteTranslator {
   }
 
   /**
-   * Envoy enforces {@code timeout}. grpc-java ignores it and takes the call deadline from
+   * Envoy enforces {@code timeout}. gRPC clients ignore it and take the call deadline from
    * {@code max_stream_duration} instead (capping the application's own deadline), so proxyless
    * routes carry the same value there too; otherwise a proxyless charge would have no deadline.
+   * Not for a family that ends calls before it (C-core 1.51, about 1.9 s early): a call cut short
+   * while the server still charges is worse than the application's own deadline alone.
    */
-  private static void setTimeout(RouteAction.Builder action, Duration timeout, ProxyForm form) {
+  private static void setTimeout(
+      RouteAction.Builder action, Duration timeout, ClientFamily client) {
     action.setTimeout(duration(timeout));
-    if (form == ProxyForm.PROXYLESS) {
+    if (client.form() == ProxyForm.PROXYLESS
+        && client.supports(ClientFeature.MAX_STREAM_DURATION)) {
       action.setMaxStreamDuration(
           RouteAction.MaxStreamDuration.newBuilder().setMaxStreamDuration(duration(timeout)));
     }

@@ -141,6 +141,17 @@ class RouteTranslatorTest {
   }
 
   @Test
+  void cCore_getsNoMaxStreamDuration_whichItFiresEarly() {
+    RouteAction action = translator.route(PolicyFixtures.refund(), "payments",
+        ClientFamily.GRPC_CORE, Optional.empty()).getRoute();
+
+    assertThat(action.hasMaxStreamDuration()).isFalse();
+    assertThat(action.getTimeout()).isEqualTo(Duration.newBuilder().setSeconds(2).build());
+    assertThat(translator.route(PolicyFixtures.refund(), "payments", ClientFamily.GRPC_JS,
+        Optional.empty()).getRoute().getMaxStreamDuration()).isEqualTo(maxStreamDuration(2));
+  }
+
+  @Test
   void headerMatches_forCCore_useTheOlderOneFieldPerKindMatchers() {
     RouteMatch expected =
         RouteMatch.newBuilder()
