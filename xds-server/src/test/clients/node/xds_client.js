@@ -76,7 +76,9 @@ function oneCall(host, method, metadata, deadlineMs, request) {
       reply,
       elapsedMs: Math.round(Number(process.hrtime.bigint() - start) / 1e5) / 10,
     });
-    clientFor(host).makeUnaryRequest(method, identity, identity, Buffer.from(request, 'utf8'), md,
+    // A full method name as grpc-java spells it ("pkg.Service/Method") or as a path.
+    const path = method.startsWith('/') ? method : `/${method}`;
+    clientFor(host).makeUnaryRequest(path, identity, identity, Buffer.from(request, 'utf8'), md,
         {deadline: Date.now() + deadlineMs}, (error, reply) => {
           if (error) {
             done(grpc.status[error.code] ?? String(error.code), error.details ?? '', null);

@@ -11,13 +11,15 @@ order. End of stdin closes every channel and exits 0. Logs go to stderr.
 Commands (every one may carry an "id", echoed in its answer):
   {"op": "ping"}
       -> {"ok": true, "client": "grpc-c-core", "version": "1.51.1"}
-  {"op": "call", "host": "payments", "method": "/payments.v1.Payments/Charge",
+  {"op": "call", "host": "payments", "method": "payments.v1.Payments/Charge",
    "metadata": {"x-merchant-id": "m-1"}, "deadlineMs": 5000, "count": 1,
    "parallel": false, "request": "order-1"}
       -> {"ok": true, "results": [{"code": "OK", "details": "", "reply": "backend-a",
                                     "elapsedMs": 3.2}, ...]}
      Sends "count" unary RPCs on the channel to xds:///<host> (one channel per host, kept),
-     one after the other, or all at once with "parallel": true. Requests and replies are raw
+     one after the other, or all at once with "parallel": true. "method" is a full method
+     name ("pkg.Service/Method", as grpc-java's MethodDescriptor has it) or its HTTP/2 path
+     ("/pkg.Service/Method"). Requests and replies are raw
      UTF-8 bytes (no protobuf): the test backends answer with their own name.
 A command that cannot be carried out is answered {"ok": false, "error": "..."}.
 
@@ -70,7 +72,9 @@ class Client:
         return channel
 
     def one_call(self, host, method, metadata, deadline_ms, request):
-        stub = self.channel(host).unary_unary(method)
+        # A full method name as grpc-java spells it ("pkg.Service/Method") or as a path.
+        path = method if method.startswith("/") else "/" + method
+        stub = self.channel(host).unary_unary(path)
         start = time.monotonic()
         try:
             reply = stub(request.encode("utf-8"), timeout=deadline_ms / 1000.0,
