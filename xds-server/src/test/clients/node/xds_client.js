@@ -8,8 +8,8 @@
  * It reads one JSON command per line on stdin and writes one JSON line per command on stdout, in
  * order. End of stdin closes every client and exits 0. Logs go to stderr. The commands are the
  * same as xds_client.py's (see there): "ping", and "call" with host, method, metadata,
- * deadlineMs, count, parallel and request; answers carry per call the status code name,
- * details, the reply (UTF-8) and elapsedMs.
+ * deadlineMs, count, parallel, spacingMs and request; answers carry per call the status code
+ * name, details, the reply (UTF-8) and elapsedMs.
  *
  * --credentials xds (the default): XdsChannelCredentials with an insecure fallback, so a cluster's
  * UpstreamTlsContext (certificate provider instances of the bootstrap) is applied.
@@ -30,6 +30,7 @@ try {
   process.exit(EXIT_NO_MODULES);
 }
 const readline = require('readline');
+const XDS_VERSION = require('@grpc/grpc-js-xds/package.json').version;
 
 function log(message) {
   process.stderr.write(`[xds_client.js] ${message}\n`);
@@ -96,8 +97,15 @@ async function call(command) {
   const count = command.count ?? 1;
   const request = command.request ?? 'order-1';
   if (command.parallel) {
-    return Promise.all(Array.from({length: count},
-        () => oneCall(host, method, metadata, deadlineMs, request)));
+    const spacingMs = command.spacingMs ?? 0;
+    const calls = [];
+    for (let i = 0; i < count; i++) {
+      if (i > 0 && spacingMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, spacingMs));
+      }
+      calls.push(oneCall(host, method, metadata, deadlineMs, request));
+    }
+    return Promise.all(calls);
   }
   const results = [];
   for (let i = 0; i < count; i++) {
@@ -109,7 +117,7 @@ async function call(command) {
 async function handle(command) {
   switch (command.op) {
     case 'ping':
-      return {ok: true, client: 'grpc-js', version: require('@grpc/grpc-js-xds/package.json').version};
+      return {ok: true, client: 'grpc-js', version: XDS_VERSION};
     case 'call':
       return {ok: true, results: await call(command)};
     default:
@@ -151,4 +159,4 @@ lines.on('close', () => {
     process.exit(0);
   });
 });
-log(`grpc-js-xds ${require('@grpc/grpc-js-xds/package.json').version} ready`);
+log(`grpc-js-xds ${XDS_VERSION} ready`);

@@ -13,11 +13,12 @@ Commands (every one may carry an "id", echoed in its answer):
       -> {"ok": true, "client": "grpc-c-core", "version": "1.51.1"}
   {"op": "call", "host": "payments", "method": "payments.v1.Payments/Charge",
    "metadata": {"x-merchant-id": "m-1"}, "deadlineMs": 5000, "count": 1,
-   "parallel": false, "request": "order-1"}
+   "parallel": false, "spacingMs": 0, "request": "order-1"}
       -> {"ok": true, "results": [{"code": "OK", "details": "", "reply": "backend-a",
                                     "elapsedMs": 3.2}, ...]}
      Sends "count" unary RPCs on the channel to xds:///<host> (one channel per host, kept),
-     one after the other, or all at once with "parallel": true. "method" is a full method
+     one after the other, or concurrently with "parallel": true (each started "spacingMs"
+     after the previous one, default 0). "method" is a full method
      name ("pkg.Service/Method", as grpc-java's MethodDescriptor has it) or its HTTP/2 path
      ("/pkg.Service/Method"). Requests and replies are raw
      UTF-8 bytes (no protobuf): the test backends answer with their own name.
@@ -101,8 +102,11 @@ class Client:
         def run(i):
             results[i] = self.one_call(host, method, metadata, deadline_ms, request)
 
+        spacing = command.get("spacingMs", 0) / 1000.0
         threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-        for t in threads:
+        for i, t in enumerate(threads):
+            if i > 0 and spacing > 0:
+                time.sleep(spacing)
             t.start()
         for t in threads:
             t.join()

@@ -28,6 +28,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * matches only, which both accept). The backends are grpc-java XdsServerBuilder servers in the
  * CDE, so every call is mTLS with the workload agent's certificates and passes the callee's RBAC;
  * only ADS is plaintext, since neither client can present a certificate to it.
+ *
+ * <p>The routes' timeouts are long on purpose: C-core 1.51 ends a call on a route whose
+ * max_stream_duration is T after T minus 1 to 2 seconds (measured), so a short route timeout
+ * would make this test about that defect rather than about routing.
  */
 class ExternalClientsSmokeTest {
   @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();
@@ -93,12 +97,12 @@ class ExternalClientsSmokeTest {
               match: {path: {exact: /payments.v1.Payments/Charge}}
               destination: {target: payments-a}
               operation: NON_IDEMPOTENT_WRITE
-              timeout: 3s
+              timeout: 10s
             - name: reads
               match: {path: {prefix: /}}
               destination: {target: payments-b}
               operation: READ
-              timeout: 3s
+              timeout: 10s
         ---
         kind: AuthorizationPolicy
         name: payments-a-callers

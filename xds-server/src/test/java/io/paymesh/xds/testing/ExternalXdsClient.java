@@ -60,6 +60,8 @@ public final class ExternalXdsClient implements AutoCloseable {
   /** Added to the time a command's RPCs may take, for the process to answer. */
   private static final Duration ANSWER_MARGIN = Duration.ofSeconds(10);
   private static final int LOG_TAIL_CHARS = 8_000;
+  /** The message of every RPC unless a test gives one, as XdsTestClient sends. */
+  static final String DEFAULT_REQUEST = "order-1";
   private static final int MAX_LEVELS_UP = 5;
   private static final AtomicInteger INSTANCES = new AtomicInteger();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -366,16 +368,35 @@ public final class ExternalXdsClient implements AutoCloseable {
    */
   public List<Result> calls(String host, String fullMethodName, Map<String, String> metadata,
       Duration deadline, int count, boolean parallel) {
+    return calls(host, fullMethodName, metadata, deadline, count, parallel, DEFAULT_REQUEST);
+  }
+
+  /** Like the other {@code calls}, every RPC sending {@code request} (UTF-8) as its message. */
+  public List<Result> calls(String host, String fullMethodName, Map<String, String> metadata,
+      Duration deadline, int count, boolean parallel, String request) {
+    return calls(host, fullMethodName, metadata, deadline, count, parallel, request,
+        Duration.ZERO);
+  }
+
+  /**
+   * Like the other {@code calls}; with {@code parallel}, each RPC starts {@code spacing} after
+   * the previous one, so earlier ones are in flight (e.g. to see a circuit breaker trip).
+   */
+  public List<Result> calls(String host, String fullMethodName, Map<String, String> metadata,
+      Duration deadline, int count, boolean parallel, String request, Duration spacing) {
     ObjectNode command = JSON.createObjectNode()
         .put("op", "call")
         .put("host", host)
         .put("method", fullMethodName)
+        .put("request", request)
         .put("deadlineMs", deadline.toMillis())
         .put("count", count)
-        .put("parallel", parallel);
+        .put("parallel", parallel)
+        .put("spacingMs", spacing.toMillis());
     ObjectNode headers = command.putObject("metadata");
     metadata.forEach(headers::put);
-    Duration wait = (parallel ? deadline : deadline.multipliedBy(count)).plus(ANSWER_MARGIN);
+    Duration wait = (parallel ? deadline.plus(spacing.multipliedBy(count))
+        : deadline.multipliedBy(count)).plus(ANSWER_MARGIN);
     JsonNode answer;
     try {
       answer = send(command, wait);
