@@ -27,8 +27,16 @@ apt_install() {
   if command -v "$cmd" >/dev/null 2>&1; then
     return 0
   fi
+  apt_get_install "$package" "$what" "install $what so that '$cmd' is on the PATH"
+  command -v "$cmd" >/dev/null 2>&1 || die "$package installed but '$cmd' is still not on the PATH"
+}
+
+# apt-get install <debian package>, unconditionally; the caller checks whether it is needed.
+# Usage: apt_get_install <debian package> <what it is> <what to do on a non-Debian system>
+apt_get_install() {
+  local package="$1" what="$2" otherwise="$3"
   if ! command -v apt-get >/dev/null 2>&1; then
-    die "$cmd ($what) is missing and this is not a Debian-based system: install $what so that '$cmd' is on the PATH, then re-run"
+    die "$what is missing and this is not a Debian-based system: $otherwise, then re-run"
   fi
   local sudo=()
   if [[ "$(id -u)" -ne 0 ]]; then
@@ -39,7 +47,6 @@ apt_install() {
   "${sudo[@]}" apt-get update -qq
   # Through env, because sudo does not pass the caller's environment on.
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package"
-  command -v "$cmd" >/dev/null 2>&1 || die "$package installed but '$cmd' is still not on the PATH"
 }
 
 ensure_etcd() {
@@ -48,6 +55,32 @@ ensure_etcd() {
 
 ensure_docker_compose() {
   apt_install docker-compose docker-compose "docker-compose 1.29 (only 'config' is used, no Docker engine)"
+}
+
+# The xDS test clients of other gRPC implementations (xds-server/src/test/clients, run by the
+# ExternalXdsClient fixture): gRPC C-core through Debian's python3-grpcio under /usr/bin/python3
+# (not a python3 earlier on the PATH, such as pyenv's), and grpc-js-xds on Node.js with the
+# versions package-lock.json pins.
+ensure_xds_test_clients() {
+  local root="$1"
+  if ! /usr/bin/python3 -c 'import grpc' >/dev/null 2>&1; then
+    apt_get_install python3-grpcio "gRPC C-core for Python (python3-grpcio)" \
+      "install gRPC 1.51 for /usr/bin/python3 so that /usr/bin/python3 -c 'import grpc' works"
+    /usr/bin/python3 -c 'import grpc' \
+      || die "python3-grpcio installed but /usr/bin/python3 -c 'import grpc' still fails"
+  fi
+  apt_install node nodejs "Node.js 18 or newer"
+  apt_install npm npm "npm"
+  local dir="$root/xds-server/src/test/clients/node" stamp wanted
+  stamp="$dir/node_modules/.paymesh-package-lock.sha256"
+  wanted="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  # npm ci starts from scratch every time; skip it when node_modules came from this lock file.
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then
+    return 0
+  fi
+  log "installing the grpc-js xDS test client's npm packages (npm ci in $dir)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in $dir"
+  printf '%s\n' "$wanted" >"$stamp"
 }
 
 # Runs Maven in batch mode. PAYMESH_MVN_FLAGS adds flags, e.g. PAYMESH_MVN_FLAGS=-o offline.

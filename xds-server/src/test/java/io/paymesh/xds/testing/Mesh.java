@@ -103,6 +103,20 @@ public final class Mesh implements AutoCloseable {
     return client;
   }
 
+  /**
+   * A proxyless client of another gRPC implementation ({@link ExternalXdsClient}) of service
+   * {@code service}, on this mesh's plaintext ADS port. Its calls are plaintext, like those of
+   * {@link #client}, since the backends here are plain gRPC servers.
+   */
+  public ExternalXdsClient externalClient(ExternalXdsClient.Family family, String service)
+      throws Exception {
+    ExternalXdsClient client = ExternalXdsClient.of(family, adsPort, service)
+        .credentials(ExternalXdsClient.Credentials.INSECURE)
+        .start();
+    started.push(client);
+    return client;
+  }
+
   public XdsServer server() {
     return server;
   }

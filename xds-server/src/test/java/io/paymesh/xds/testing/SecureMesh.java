@@ -53,14 +53,16 @@ public final class SecureMesh implements AutoCloseable {
   private final JoinTokens joinTokens;
   private final Started started = new Started();
   private final AtomicInteger workloads = new AtomicInteger();
+  private final boolean plaintextAds;
   private XdsServer server;
 
-  private SecureMesh(Client etcd, Path dir, Duration workloadLifetime) {
+  private SecureMesh(Client etcd, Path dir, Duration workloadLifetime, boolean plaintextAds) {
     this.etcd = etcd;
     this.prefix = "/paymesh-mtls-" + PREFIXES.incrementAndGet() + "/";
     this.dir = dir;
     this.pki = TestPki.create(dir.resolve("ca"), "mesh", Instant.now());
     this.workloadLifetime = workloadLifetime;
+    this.plaintextAds = plaintextAds;
     this.repository = new PolicyRepository(etcd, prefix, codec);
     this.endpoints = new EndpointRegistry(etcd, prefix);
     this.joinTokens = new JoinTokens(etcd, prefix);
@@ -69,18 +71,35 @@ public final class SecureMesh implements AutoCloseable {
   /** A mesh whose workload certificates live {@code workloadLifetime}. */
   public static SecureMesh start(EtcdExtension etcdProcess, Path dir, Duration workloadLifetime)
       throws Exception {
-    SecureMesh mesh = new SecureMesh(etcdProcess.client(), dir, workloadLifetime);
+    SecureMesh mesh = new SecureMesh(etcdProcess.client(), dir, workloadLifetime, false);
     mesh.server = mesh.startReplica(mesh.pki.loadCa(Clock.systemUTC()));
     return mesh;
   }
 
+  /**
+   * Like {@link #start}, with a plaintext ADS port on the replica as well, for xDS clients that
+   * cannot present a certificate to ADS ({@link ExternalXdsClient}): they get their config there
+   * and still call each other over mTLS with the workload agent's certificates.
+   */
+  public static SecureMesh startWithPlaintextAds(
+      EtcdExtension etcdProcess, Path dir, Duration workloadLifetime) throws Exception {
+    SecureMesh mesh = new SecureMesh(etcdProcess.client(), dir, workloadLifetime, true);
+    XdsServer.Builder replica = mesh.replica(mesh.pki.loadCa(Clock.systemUTC()))
+        .plaintextAds(new InetSocketAddress("127.0.0.1", 0));
+    mesh.server = replica.start();
+    return mesh;
+  }
+
   private XdsServer startReplica(CertificateAuthority ca) throws Exception {
+    return replica(ca).start();
+  }
+
+  private XdsServer.Builder replica(CertificateAuthority ca) {
     return XdsServer.builder(etcd)
         .prefix(prefix)
         .coalesceWindow(COALESCE_WINDOW)
         .secureAds(new InetSocketAddress("127.0.0.1", 0), ca,
-            new IdentitySettings(TRUST_DOMAIN, workloadLifetime, List.of("127.0.0.1")))
-        .start();
+            new IdentitySettings(TRUST_DOMAIN, workloadLifetime, List.of("127.0.0.1")));
   }
 
   /**
@@ -113,6 +132,15 @@ public final class SecureMesh implements AutoCloseable {
 
   public int adsPort() {
     return server.adsPort();
+  }
+
+  /** The replica's plaintext ADS port; only with {@link #startWithPlaintextAds}. */
+  public int plaintextAdsPort() {
+    if (!plaintextAds) {
+      throw new IllegalStateException("this mesh has no plaintext ADS port: start it with "
+          + "SecureMesh.startWithPlaintextAds");
+    }
+    return server.plaintextAdsPort();
   }
 
   public TestPki pki() {
@@ -172,6 +200,21 @@ public final class SecureMesh implements AutoCloseable {
   public XdsTestClient client(String service, String host, Path identityDir, XdsServer replica) {
     XdsTestClient client =
         XdsTestClient.connectMtls(replica.adsPort(), service, host, identityDir);
+    started.push(client);
+    return client;
+  }
+
+  /**
+   * A proxyless client of another gRPC implementation ({@link ExternalXdsClient}) of
+   * {@code service}: its config from the plaintext ADS port, its calls mTLS with the certificate
+   * the workload agent keeps in {@code identityDir} (xDS channel credentials).
+   */
+  public ExternalXdsClient externalClient(
+      ExternalXdsClient.Family family, String service, Path identityDir) throws Exception {
+    ExternalXdsClient client = ExternalXdsClient.of(family, plaintextAdsPort(), service)
+        .identityDir(identityDir)
+        .workDir(dir.resolve("clients"))
+        .start();
     started.push(client);
     return client;
   }
