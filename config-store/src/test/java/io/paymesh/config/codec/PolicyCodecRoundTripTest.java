@@ -34,6 +34,9 @@ class PolicyCodecRoundTripTest {
           s.circuitBreakers = Optional.empty();
           s.outlierDetection = Optional.of(new OutlierDetection(1, ms(1500), Fixtures.seconds(60), 100));
         }),
+        Fixtures.service(s -> s.outlierDetection = Optional.of(new OutlierDetection(
+            5, seconds(1), seconds(30), 50,
+            Optional.of(new OutlierDetection.FailurePercentage(50, 2, 10))))),
         Fixtures.processor(p -> {}),
         Fixtures.processor(p -> {
           p.connectTimeout = ms(250);
@@ -124,6 +127,16 @@ class PolicyCodecRoundTripTest {
             + "\"loadBalancing\":\"ROUND_ROBIN\","
             + "\"circuitBreakers\":{\"maxConnections\":1024,\"maxPendingRequests\":256,\"maxRequests\":1024,\"maxRetries\":3},"
             + "\"outlierDetection\":{\"consecutive5xx\":5,\"interval\":\"1m\",\"baseEjectionTime\":\"1500ms\",\"maxEjectionPercent\":50}}}");
+  }
+
+  @Test
+  void toJson_whenFailurePercentage_writesItLastInOutlierDetection() {
+    assertThat(codec.toJson(Fixtures.service(s -> s.outlierDetection = Optional.of(
+            new OutlierDetection(5, seconds(1), seconds(30), 50,
+                Optional.of(new OutlierDetection.FailurePercentage(50, 2, 10)))))))
+        .endsWith("\"outlierDetection\":{\"consecutive5xx\":5,\"interval\":\"1s\","
+            + "\"baseEjectionTime\":\"30s\",\"maxEjectionPercent\":50,"
+            + "\"failurePercentage\":{\"threshold\":50,\"minimumHosts\":2,\"requestVolume\":10}}}}");
   }
 
   @Test
