@@ -124,7 +124,7 @@ final class RouteMatchValidator {
     }
   }
 
-  /** Reports at {@code path.exact} or {@code path.prefix}, as the field is named in the document. */
+  /** Reports at {@code path.exact} or {@code path.prefix}, as the field is named. */
   private static void pathUnderVersion(ErrorCollector c, PathMatch path, ApiVersionMatch version) {
     String prefix = version.pathPrefix();
     String message = "must start with '" + prefix + "', the path prefix of apiVersion "
