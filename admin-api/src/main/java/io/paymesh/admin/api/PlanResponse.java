@@ -22,7 +22,7 @@ public record PlanResponse(long revision, boolean valid, List<ErrorDetail> error
   public record DocumentChange(String kind, String name, String operation) {}
 
   /** One proxy group (service x form) whose resources would change. */
-  public record GroupPlan(String service, String form, boolean newlyFailing,
+  public record GroupPlan(String service, String client, String form, boolean newlyFailing,
       List<Violation> violationsAfter, List<ResourceChange> changes) {}
 
   /** A Gate violation the group would have after the change. */

@@ -11,7 +11,7 @@ import java.util.List;
  * @param violations the Gate's objections; when not empty the xds-servers keep sending the
  *     group its last good config, so the resources below are not what the proxy has
  */
-public record ProxyConfigResponse(ProxyResponse proxy, String service, String form,
+public record ProxyConfigResponse(ProxyResponse proxy, String service, String client, String form,
     boolean inSync, List<TypeVersion> versions, List<PlanResponse.Violation> violations,
     List<Resource> resources) {
 

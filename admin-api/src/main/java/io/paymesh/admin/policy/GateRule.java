@@ -22,7 +22,7 @@ final class GateRule {
       if (!plan.newlyFailing()) {
         continue;
       }
-      String group = plan.group().service() + " (" + plan.group().form() + ")";
+      String group = plan.group().service() + " (" + plan.group().client() + ")";
       plan.violationsAfter().forEach(v -> errors.add(new ErrorDetail(PATH,
           "group " + group + " would fail the Gate: " + v.resource() + " [" + v.invariant() + "]: "
               + v.message())));

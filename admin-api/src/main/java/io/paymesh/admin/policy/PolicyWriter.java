@@ -175,6 +175,7 @@ public final class PolicyWriter {
   private static PlanResponse.GroupPlan view(PlanCalculator.GroupPlan plan) {
     return new PlanResponse.GroupPlan(
         plan.group().service(),
+        plan.group().client().name(),
         plan.group().form().name(),
         plan.newlyFailing(),
         plan.violationsAfter().stream()

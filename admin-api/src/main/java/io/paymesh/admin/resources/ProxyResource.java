@@ -14,7 +14,6 @@ import io.paymesh.xds.inspect.ConfigDumper;
 import io.paymesh.xds.inspect.ResourceDump;
 import io.paymesh.xds.status.ProxyStatusReader;
 import io.paymesh.xds.status.ProxyStatusRecord;
-import io.paymesh.xds.translate.ProxyForm;
 import io.paymesh.xds.translate.ProxyGroup;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
@@ -24,7 +23,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -60,7 +58,7 @@ public final class ProxyResource {
   public ProxyConfigResponse config(@Auth AdminPrincipal caller, @PathParam("node") String node) {
     ProxyStatusRecord status = statuses.get(node)
         .orElseThrow(() -> ApiException.notFound("no connected proxy with node id " + node));
-    ProxyGroup group = new ProxyGroup(status.service(), form(status.form()));
+    ProxyGroup group = group(status);
     ConfigDumper.GroupConfig config = dumper.dump(repository.loadSnapshot(), group);
     List<ProxyConfigResponse.TypeVersion> versions = new ArrayList<>();
     boolean inSync = true;
@@ -70,7 +68,8 @@ public final class ProxyResource {
       inSync &= match;
       versions.add(new ProxyConfigResponse.TypeVersion(v.getKey(), v.getValue(), acked, match));
     }
-    return new ProxyConfigResponse(view(status), group.service(), group.form().name(), inSync,
+    return new ProxyConfigResponse(view(status), group.service(), group.client().name(),
+        group.form().name(), inSync,
         versions,
         config.violations().stream()
             .map(x -> new PlanResponse.Violation(x.resource(), x.invariant(), x.message()))
@@ -88,16 +87,18 @@ public final class ProxyResource {
     return new ProxyConfigResponse.Resource(dump.typeUrl(), dump.name(), dump.version(), json);
   }
 
-  private static ProxyForm form(String value) {
+  private static ProxyGroup group(ProxyStatusRecord status) {
     try {
-      return ProxyForm.valueOf(value.toUpperCase(Locale.ROOT));
+      return status.group();
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("unknown proxy form in status record: " + value);
+      throw new IllegalStateException("unknown client family in status record: " + status.client());
     }
   }
 
   static ProxyResponse view(ProxyStatusRecord r) {
-    return new ProxyResponse(r.nodeId(), r.service(), r.form(), r.replica(), r.ackedVersions(),
+    ProxyGroup group = group(r);
+    return new ProxyResponse(r.nodeId(), r.service(), group.client().name(), group.form().name(),
+        r.replica(), r.ackedVersions(),
         r.lastNack()
             .map(n -> new ProxyResponse.Nack(n.typeUrl(), n.version(), n.errorDetail(), n.at().toString()))
             .orElse(null),

@@ -58,7 +58,9 @@ class PlanApplyTest {
     assertThat(plan.path("errors")).isEmpty();
     assertThat(plan.path("documents").get(0).path("operation").asText()).isEqualTo("UPDATE");
     // Only checkout calls the host payments: its groups, and no other, change.
-    assertThat(groups(plan)).containsExactlyInAnyOrder("checkout/SIDECAR", "checkout/PROXYLESS");
+    assertThat(groups(plan)).containsExactlyInAnyOrder(
+        "checkout/ENVOY/SIDECAR", "checkout/GRPC_JAVA/PROXYLESS", "checkout/GRPC_JS/PROXYLESS",
+        "checkout/GRPC_CORE/PROXYLESS");
     for (JsonNode group : plan.path("groups")) {
       assertThat(group.path("newlyFailing").asBoolean()).isFalse();
       JsonNode routes = changeOfType(group, ROUTE_CONFIGURATION);
@@ -91,7 +93,9 @@ class PlanApplyTest {
 
     assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
     assertThat(reply.json().path("valid").asBoolean()).isTrue();
-    assertThat(groups(reply.json())).containsExactlyInAnyOrder("checkout/SIDECAR", "checkout/PROXYLESS");
+    assertThat(groups(reply.json())).containsExactlyInAnyOrder(
+        "checkout/ENVOY/SIDECAR", "checkout/GRPC_JAVA/PROXYLESS", "checkout/GRPC_JS/PROXYLESS",
+        "checkout/GRPC_CORE/PROXYLESS");
     assertThat(ETCD.currentRevision()).isEqualTo(before);
     assertThat(HTTP.get("/v1/routetables/payments").token(TestTokens.VIEWER).send().etag())
         .isEqualTo(current.etag());
@@ -224,7 +228,8 @@ class PlanApplyTest {
 
   private static List<String> groups(JsonNode plan) {
     List<String> groups = new ArrayList<>();
-    plan.path("groups").forEach(g -> groups.add(g.path("service").asText() + "/" + g.path("form").asText()));
+    plan.path("groups").forEach(g -> groups.add(g.path("service").asText() + "/"
+        + g.path("client").asText() + "/" + g.path("form").asText()));
     return groups;
   }
 

@@ -69,6 +69,7 @@ class ProxiesTest {
     assertThat(rows).containsExactly(NODE + " replica-a", "payments-v1~10.0.0.8 replica-b");
     JsonNode checkout = reply.json().get(0);
     assertThat(checkout.path("service").asText()).isEqualTo("checkout");
+    assertThat(checkout.path("client").asText()).isEqualTo("ENVOY");
     assertThat(checkout.path("form").asText()).isEqualTo("SIDECAR");
     assertThat(checkout.path("ackedVersions").path(Resources.V3.CLUSTER_TYPE_URL).asText()).isEqualTo("c1");
     assertThat(checkout.path("lastNack").path("errorDetail").asText()).isEqualTo("route: unknown cluster");
@@ -84,6 +85,7 @@ class ProxiesTest {
 
     JsonNode inSync = HTTP.get("/v1/proxies/" + NODE + "/config").token(TestTokens.VIEWER).send().json();
     assertThat(inSync.path("service").asText()).isEqualTo("checkout");
+    assertThat(inSync.path("client").asText()).isEqualTo("ENVOY");
     assertThat(inSync.path("form").asText()).isEqualTo("SIDECAR");
     assertThat(inSync.path("inSync").asBoolean()).isTrue();
     assertThat(inSync.path("versions")).hasSize(current.size());
@@ -117,7 +119,7 @@ class ProxiesTest {
 
   private static ProxyStatusRecord record(String node, String replica, Map<String, String> acked,
       Optional<NackRecord> nack, long nacks) {
-    return new ProxyStatusRecord(node, node.substring(0, node.indexOf('~')), "SIDECAR", replica,
+    return new ProxyStatusRecord(node, node.substring(0, node.indexOf('~')), "ENVOY", replica,
         acked, nack, nacks, CONNECTED, CONNECTED.plusSeconds(5));
   }
 

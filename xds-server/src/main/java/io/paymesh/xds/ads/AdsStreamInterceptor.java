@@ -147,7 +147,9 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
       Optional<Status> refusal;
       if (node == null) {
         refusal = request.hasNode()
-            ? authenticator.onFirstRequest(peer, request.getNode())
+            ? ClientVersions.tooOld(request.getNode())
+                .map(reason -> Status.FAILED_PRECONDITION.withDescription(reason))
+                .or(() -> authenticator.onFirstRequest(peer, request.getNode()))
             : Optional.of(Status.INVALID_ARGUMENT.withDescription(
                 "the first request of an ADS stream must carry the node"));
       } else if (request.hasNode()

@@ -2,19 +2,22 @@ package io.paymesh.xds.ads;
 
 import io.envoyproxy.controlplane.cache.NodeGroup;
 import io.envoyproxy.envoy.config.core.v3.Node;
-import io.paymesh.xds.translate.ProxyForm;
+import io.paymesh.xds.translate.ClientFamily;
 import io.paymesh.xds.translate.ProxyGroup;
 
 /**
  * Maps a connecting proxy's node to the snapshot group it is served from: the service it belongs
- * to, and whether it is an Envoy sidecar or a proxyless gRPC client (which cannot take sidecar
- * listeners). Only identity is read from the node; policy always comes from etcd.
+ * to, and its client family (Envoy or one of the gRPC libraries), which decides the form and the
+ * part of xDS its config may use. Only identity is read from the node; policy always comes from
+ * etcd.
  */
 public final class ProxyGroups implements NodeGroup<ProxyGroup> {
-  /** grpc-java reports {@code gRPC Java}; other gRPC languages also start with {@code gRPC}. */
-  private static final String GRPC_USER_AGENT_PREFIX = "gRPC";
   /** Separates service and instance in a node id: {@code <service>~<instance>}. */
   public static final String NODE_ID_SEPARATOR = "~";
+  /** Every gRPC library names itself {@code gRPC <language>} in {@code user_agent_name}. */
+  static final String GRPC_USER_AGENT_PREFIX = "gRPC";
+  static final String GRPC_JAVA = "gRPC Java";
+  static final String GRPC_JS = "gRPC Node Pure JS";
 
   @Override
   public ProxyGroup hash(Node node) {
@@ -32,10 +35,23 @@ public final class ProxyGroups implements NodeGroup<ProxyGroup> {
       int separator = id.indexOf(NODE_ID_SEPARATOR);
       service = separator > 0 ? id.substring(0, separator) : "";
     }
-    ProxyForm form =
-        node.getUserAgentName().startsWith(GRPC_USER_AGENT_PREFIX)
-            ? ProxyForm.PROXYLESS
-            : ProxyForm.SIDECAR;
-    return new ProxyGroup(service, form);
+    return new ProxyGroup(service, familyOf(node));
+  }
+
+  /**
+   * The family from {@code user_agent_name}. A gRPC library paymesh does not know gets the
+   * smallest subset (C-core's); anything that is not gRPC is served as Envoy, as before client
+   * families existed (Envoy names itself {@code envoy}).
+   */
+  public static ClientFamily familyOf(Node node) {
+    String agent = node.getUserAgentName();
+    if (agent.equals(GRPC_JAVA)) {
+      return ClientFamily.GRPC_JAVA;
+    } else if (agent.equals(GRPC_JS)) {
+      return ClientFamily.GRPC_JS;
+    } else if (agent.startsWith(GRPC_USER_AGENT_PREFIX)) {
+      return ClientFamily.GRPC_CORE;
+    }
+    return ClientFamily.ENVOY;
   }
 }

@@ -11,7 +11,6 @@ import io.paymesh.xds.gate.GateResult;
 import io.paymesh.xds.gate.GateViolation;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.GroupTranslator;
-import io.paymesh.xds.translate.ProxyForm;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -31,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class SnapshotPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotPublisher.class);
   private static final Comparator<ProxyGroup> GROUP_ORDER =
-      Comparator.comparing(ProxyGroup::service).thenComparing(ProxyGroup::form);
+      Comparator.comparing(ProxyGroup::service).thenComparing(ProxyGroup::client);
 
   private final GroupTranslator translator;
   private final Gate gate;
@@ -59,9 +58,7 @@ public final class SnapshotPublisher {
   public synchronized void publish(PolicySnapshot policy) {
     Set<ProxyGroup> groups = new TreeSet<>(GROUP_ORDER);
     for (String service : policy.services().keySet()) {
-      for (ProxyForm form : ProxyForm.values()) {
-        groups.add(new ProxyGroup(service, form));
-      }
+      groups.addAll(ProxyGroup.everyFamily(service));
     }
     for (ProxyGroup group : groups) {
       publishGroup(policy, group);
@@ -71,7 +68,7 @@ public final class SnapshotPublisher {
         // A service taken out of the policy is decommissioned: its proxies keep no listener
         // and no route, so nothing can reach it or be reached from it through the mesh.
         LOG.warn("service {} is no longer in the policy (revision {}); its {} proxies get an "
-            + "empty config", removed.service(), policy.revision(), removed.form());
+            + "empty config", removed.service(), policy.revision(), removed.client());
         setIfChanged(removed, GroupResources.empty(), policy.revision());
         servedGroups.remove(removed);
         failing.remove(removed);

@@ -4,7 +4,6 @@ import io.envoyproxy.controlplane.cache.Resources;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.gate.GateViolation;
 import io.paymesh.xds.inspect.ConfigDumper.GroupConfig;
-import io.paymesh.xds.translate.ProxyForm;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,8 +75,8 @@ public final class PlanCalculator {
   }
 
   /**
-   * Every group (each service of either snapshot, in each proxy form) whose resources change or
-   * that would newly fail the Gate, sorted by service then form. A service missing from
+   * Every group (each service of either snapshot, for each client family) whose resources change or
+   * that would newly fail the Gate, sorted by service then family. A service missing from
    * {@code after} shows all its resources REMOVED: its proxies would be sent an empty config.
    */
   public List<GroupPlan> plan(PolicySnapshot before, PolicySnapshot after) {
@@ -85,8 +84,7 @@ public final class PlanCalculator {
     services.addAll(after.services().keySet());
     List<GroupPlan> plans = new ArrayList<>();
     for (String service : services) {
-      for (ProxyForm form : ProxyForm.values()) {
-        ProxyGroup group = new ProxyGroup(service, form);
+      for (ProxyGroup group : ProxyGroup.everyFamily(service)) {
         GroupConfig was = dumper.dump(before, group);
         GroupConfig will = dumper.dump(after, group);
         List<ResourceChange> changes = changes(was, will);

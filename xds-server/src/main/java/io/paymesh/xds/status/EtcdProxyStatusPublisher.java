@@ -156,7 +156,7 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
     return new ProxyStatusRecord(
         status.nodeId(),
         status.group().service(),
-        status.group().form().name(),
+        status.group().client().name(),
         replicaId,
         status.ackedVersions(),
         status.lastNack().map(n -> new NackRecord(n.typeUrl(), n.version(), n.errorDetail(),

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paymesh.xds.translate.ClientFamily;
+import io.paymesh.xds.translate.ProxyForm;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -16,16 +18,21 @@ import java.util.Optional;
  * so that renaming a Java component cannot silently change what other replicas read.
  *
  * <pre>
- * {"nodeId":"checkout~a1","service":"checkout","form":"SIDECAR","replica":"xds-1-4711",
+ * {"nodeId":"checkout~a1","service":"checkout","client":"ENVOY","form":"SIDECAR",
+ *  "replica":"xds-1-4711",
  *  "ackedVersions":{"type.googleapis.com/envoy.config.cluster.v3.Cluster":"9f86d081884c7d65"},
  *  "lastNack":{"typeUrl":"...","version":"...","errorDetail":"...","at":"2026-01-01T00:00:00Z"},
  *  "nackCount":1,"connectedAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:01Z"}
  * </pre>
  * {@code lastNack} is absent when the proxy never refused a config; instants are ISO-8601 UTC.
+ * {@code form} (SIDECAR or PROXYLESS) follows from {@code client} and is written for readers that
+ * want only that; a record without {@code client}, written before client families existed, is
+ * read as the family that served its form then (ENVOY or GRPC_JAVA).
  */
 public final class ProxyStatusCodec {
   static final String NODE_ID = "nodeId";
   static final String SERVICE = "service";
+  static final String CLIENT = "client";
   static final String FORM = "form";
   static final String REPLICA = "replica";
   static final String ACKED_VERSIONS = "ackedVersions";
@@ -46,7 +53,8 @@ public final class ProxyStatusCodec {
     ObjectNode json = MAPPER.createObjectNode();
     json.put(NODE_ID, record.nodeId());
     json.put(SERVICE, record.service());
-    json.put(FORM, record.form());
+    json.put(CLIENT, record.client());
+    json.put(FORM, record.group().form().name());
     json.put(REPLICA, record.replica());
     ObjectNode acked = json.putObject(ACKED_VERSIONS);
     record.ackedVersions().forEach(acked::put);
@@ -113,13 +121,25 @@ public final class ProxyStatusCodec {
     return new ProxyStatusRecord(
         text(json, NODE_ID, ""),
         text(json, SERVICE, ""),
-        text(json, FORM, ""),
+        client(json),
         text(json, REPLICA, ""),
         acked,
         nack,
         count.asLong(),
         instant(json, CONNECTED_AT, ""),
         instant(json, UPDATED_AT, ""));
+  }
+
+  private static String client(JsonNode json) {
+    if (json.hasNonNull(CLIENT)) {
+      return text(json, CLIENT, "");
+    }
+    String form = text(json, FORM, "");
+    try {
+      return ClientFamily.defaultFor(ProxyForm.valueOf(form)).name();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(FORM + ": unknown form " + form, e);
+    }
   }
 
   private static String text(JsonNode json, String field, String path) {

@@ -1,6 +1,6 @@
 package io.paymesh.xds.status;
 
-import io.paymesh.xds.translate.ProxyForm;
+import io.paymesh.xds.translate.ClientFamily;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.time.Instant;
 import java.util.Collections;
@@ -13,14 +13,14 @@ import java.util.TreeMap;
  * One connected proxy as an xds-server replica publishes it in etcd for the admin API: its node
  * and group, the replica serving it, the version it ACKed per type URL and its last NACK.
  *
- * @param form the group's {@link ProxyForm} name (SIDECAR, PROXYLESS)
+ * @param client the group's {@link ClientFamily} name (ENVOY, GRPC_JAVA, GRPC_JS, GRPC_CORE)
  * @param replica the id of the xds-server replica holding the proxy's ADS stream
  * @param ackedVersions per type URL, the version the proxy ACKed (sorted by type URL)
  */
 public record ProxyStatusRecord(
     String nodeId,
     String service,
-    String form,
+    String client,
     String replica,
     Map<String, String> ackedVersions,
     Optional<NackRecord> lastNack,
@@ -30,7 +30,7 @@ public record ProxyStatusRecord(
   public ProxyStatusRecord {
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(service, "service");
-    Objects.requireNonNull(form, "form");
+    Objects.requireNonNull(client, "client");
     Objects.requireNonNull(replica, "replica");
     ackedVersions = Collections.unmodifiableMap(new TreeMap<>(ackedVersions));
     Objects.requireNonNull(lastNack, "lastNack");
@@ -41,9 +41,10 @@ public record ProxyStatusRecord(
   /**
    * The group the proxy is served from, e.g. to dump its config.
    *
-   * @throws IllegalArgumentException if {@code form} is not a {@link ProxyForm} of this version
+   * @throws IllegalArgumentException if {@code client} is not a {@link ClientFamily} of this
+   *     version
    */
   public ProxyGroup group() {
-    return new ProxyGroup(service, ProxyForm.valueOf(form));
+    return new ProxyGroup(service, ClientFamily.valueOf(client));
   }
 }

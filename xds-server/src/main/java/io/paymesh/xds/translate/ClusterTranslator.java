@@ -49,19 +49,19 @@ final class ClusterTranslator {
       Map<String, Service> services,
       Map<String, PaymentProcessor> processors,
       Service service,
-      ProxyForm form) {
+      ClientFamily client) {
     List<Cluster> clusters = new ArrayList<>();
     for (String dependency : service.spec().dependencies().stream().distinct().toList()) {
       Service target = services.get(dependency);
       PaymentProcessor processor = processors.get(dependency);
       if (target != null) {
-        clusters.add(serviceCluster(target, form));
+        clusters.add(serviceCluster(target, client));
       } else if (processor != null) {
         clusters.add(processorCluster(processor));
       }
       // Anything else is a RouteTable host only: it is routed, never connected to directly.
     }
-    if (form == ProxyForm.SIDECAR) {
+    if (client.form() == ProxyForm.SIDECAR) {
       service.spec().ports().forEach(port -> clusters.add(localAppCluster(port)));
     }
     return clusters;
@@ -71,7 +71,7 @@ final class ClusterTranslator {
    * A mesh service: endpoints come from EDS over ADS, named like the cluster; connections are
    * mTLS that verify the target's exact SPIFFE ID, in the form the proxy reads.
    */
-  Cluster serviceCluster(Service target, ProxyForm form) {
+  Cluster serviceCluster(Service target, ClientFamily client) {
     Cluster.Builder cluster =
         Cluster.newBuilder()
             .setName(target.name())
@@ -79,7 +79,7 @@ final class ClusterTranslator {
             .setEdsClusterConfig(
                 Cluster.EdsClusterConfig.newBuilder().setEdsConfig(adsConfigSource()))
             .setConnectTimeout(duration(XdsNames.SERVICE_CONNECT_TIMEOUT))
-            .setLbPolicy(lbPolicy(target.spec().loadBalancing()));
+            .setLbPolicy(lbPolicy(target.spec().loadBalancing(), client));
     target.spec().circuitBreakers()
         .ifPresent(cb -> cluster.setCircuitBreakers(circuitBreakers(cb)));
     target.spec().outlierDetection().ifPresent(od -> cluster.setOutlierDetection(outlier(od)));
@@ -89,7 +89,7 @@ final class ClusterTranslator {
       putHttp2(cluster);
     }
     cluster.setTransportSocket(
-        MtlsTranslator.tlsTransportSocket(mtls.upstream(target, form, grpc)));
+        MtlsTranslator.tlsTransportSocket(mtls.upstream(target, client.form(), grpc)));
     return cluster.build();
   }
 
@@ -203,14 +203,23 @@ final class ClusterTranslator {
         .build();
   }
 
-  private static Cluster.LbPolicy lbPolicy(LoadBalancing lb) {
+  /**
+   * A family that cannot do least-request or ring hash gets round robin: all three spread calls
+   * over every endpoint of one service, and the choice between them touches no payment
+   * invariant (a sticky split does not depend on it: see SplitClusters).
+   */
+  private static Cluster.LbPolicy lbPolicy(LoadBalancing lb, ClientFamily client) {
     switch (lb) {
       case ROUND_ROBIN:
         return Cluster.LbPolicy.ROUND_ROBIN;
       case LEAST_REQUEST:
-        return Cluster.LbPolicy.LEAST_REQUEST;
+        return client.supports(ClientFeature.LEAST_REQUEST_LB)
+            ? Cluster.LbPolicy.LEAST_REQUEST
+            : Cluster.LbPolicy.ROUND_ROBIN;
       case RING_HASH:
-        return Cluster.LbPolicy.RING_HASH;
+        return client.supports(ClientFeature.RING_HASH_LB)
+            ? Cluster.LbPolicy.RING_HASH
+            : Cluster.LbPolicy.ROUND_ROBIN;
     }
     throw new AssertionError("unknown load balancing " + lb);
   }

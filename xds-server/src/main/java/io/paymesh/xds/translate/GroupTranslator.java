@@ -32,16 +32,17 @@ public final class GroupTranslator {
       return Optional.empty();
     }
     List<Cluster> clusterList =
-        clusters.clusters(snapshot.services(), snapshot.processors(), service, group.form());
+        clusters.clusters(snapshot.services(), snapshot.processors(), service, group.client());
     List<ClusterLoadAssignment> loadAssignments =
         clusterList.stream()
             .filter(c -> c.getType() == Cluster.DiscoveryType.EDS)
             .map(c -> endpoints.loadAssignment(c.getName(), snapshot.endpointsOf(c.getName())))
             .toList();
     List<RouteConfiguration> routeConfigs =
-        routes.routeConfigurations(snapshot, service, group.form());
+        routes.routeConfigurations(snapshot, service, group.client());
     List<Listener> listenerList =
-        listeners.listeners(service, group.form(), rbac.rbacFilter(snapshot, service.name()),
+        listeners.listeners(service, group.form(),
+            rbac.rbacFilter(snapshot, service.name(), group.client()),
             mtls.inboundMode(snapshot, service), faults.drillHosts(snapshot, service));
     List<Secret> secretList =
         secrets.secrets(snapshot.services(), snapshot.processors(), service);

@@ -59,7 +59,7 @@ final class ProtoValues {
    * The {@code :method} pseudo-header condition: exact for one method, an anchored alternation
    * for several (methods are HTTP tokens, so they need no regex escaping).
    */
-  static HeaderMatcher methodMatcher(List<String> methods) {
+  static HeaderMatcher methodMatcher(List<String> methods, ClientFamily client) {
     StringMatcher matcher =
         methods.size() == 1
             ? exact(methods.get(0))
@@ -67,9 +67,6 @@ final class ProtoValues {
                 .setSafeRegex(
                     RegexMatcher.newBuilder().setRegex("^(" + String.join("|", methods) + ")$"))
                 .build();
-    return HeaderMatcher.newBuilder()
-        .setName(XdsNames.METHOD_HEADER)
-        .setStringMatch(matcher)
-        .build();
+    return HeaderMatchers.of(XdsNames.METHOD_HEADER, matcher, client);
   }
 }

@@ -22,7 +22,7 @@ import java.util.Optional;
 final class RbacFilterTranslator {
 
   io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC rbacFilter(
-      PolicySnapshot snapshot, String service) {
+      PolicySnapshot snapshot, String service, ClientFamily client) {
     RBAC.Builder enforce = RBAC.newBuilder().setAction(RBAC.Action.ALLOW);
     RBAC.Builder shadow = RBAC.newBuilder().setAction(RBAC.Action.ALLOW);
     boolean anyShadow = false;
@@ -41,7 +41,7 @@ final class RbacFilterTranslator {
         default -> throw new AssertionError("unknown mode " + policy.spec().mode());
       }
       for (AuthorizationPolicy.Rule rule : policy.spec().rules()) {
-        rbacPolicy(snapshot.services(), rule)
+        rbacPolicy(snapshot.services(), rule, client)
             .ifPresent(p -> target.putPolicies(policy.name() + "/" + rule.name(), p));
       }
     }
@@ -58,7 +58,7 @@ final class RbacFilterTranslator {
    * skipped (the Gate reports them), and a rule without callers or requests allows no one.
    */
   private static Optional<Policy> rbacPolicy(
-      Map<String, Service> services, AuthorizationPolicy.Rule rule) {
+      Map<String, Service> services, AuthorizationPolicy.Rule rule, ClientFamily client) {
     Principal.Set.Builder callers = Principal.Set.newBuilder();
     for (String caller : rule.callers()) {
       Service known = services.get(caller);
@@ -73,7 +73,7 @@ final class RbacFilterTranslator {
     Permission.Set.Builder requests = Permission.Set.newBuilder();
     for (AuthorizationPolicy.RequestMatch to : rule.to()) {
       for (PathMatch path : to.paths()) {
-        requests.addRules(Permission.newBuilder().setAndRules(request(to.methods(), path)));
+        requests.addRules(Permission.newBuilder().setAndRules(request(to.methods(), path, client)));
       }
     }
     if (callers.getIdsCount() == 0 || requests.getRulesCount() == 0) {
@@ -86,10 +86,11 @@ final class RbacFilterTranslator {
             .build());
   }
 
-  private static Permission.Set request(List<String> methods, PathMatch path) {
+  private static Permission.Set request(
+      List<String> methods, PathMatch path, ClientFamily client) {
     Permission.Set.Builder all = Permission.Set.newBuilder();
     if (!methods.isEmpty()) {
-      HeaderMatcher method = ProtoValues.methodMatcher(methods);
+      HeaderMatcher method = ProtoValues.methodMatcher(methods, client);
       all.addRules(Permission.newBuilder().setHeader(method));
     }
     all.addRules(

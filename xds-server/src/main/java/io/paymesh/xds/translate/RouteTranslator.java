@@ -50,14 +50,14 @@ final class RouteTranslator {
    * plus one {@code inbound|<port>} per port for the proxyless server's listener.
    */
   List<RouteConfiguration> routeConfigurations(
-      PolicySnapshot snapshot, Service service, ProxyForm form) {
+      PolicySnapshot snapshot, Service service, ClientFamily client) {
     List<String> hosts = service.spec().dependencies().stream().sorted().distinct().toList();
     List<RouteConfiguration> configs = new ArrayList<>();
-    switch (form) {
+    switch (client.form()) {
       case SIDECAR -> {
         RouteConfiguration.Builder outbound =
             RouteConfiguration.newBuilder().setName(XdsNames.OUTBOUND);
-        hosts.forEach(h -> outbound.addVirtualHosts(virtualHost(snapshot, h, form)));
+        hosts.forEach(h -> outbound.addVirtualHosts(virtualHost(snapshot, h, client)));
         configs.add(outbound.build());
         service.spec().ports().forEach(p -> configs.add(inboundRoute(p)));
       }
@@ -67,7 +67,7 @@ final class RouteTranslator {
                 configs.add(
                     RouteConfiguration.newBuilder()
                         .setName(h)
-                        .addVirtualHosts(virtualHost(snapshot, h, form))
+                        .addVirtualHosts(virtualHost(snapshot, h, client))
                         .build()));
         service.spec().ports().forEach(p -> configs.add(serverRoute(p)));
       }
@@ -75,7 +75,7 @@ final class RouteTranslator {
     return configs;
   }
 
-  VirtualHost virtualHost(PolicySnapshot snapshot, String host, ProxyForm form) {
+  VirtualHost virtualHost(PolicySnapshot snapshot, String host, ClientFamily client) {
     VirtualHost.Builder vhost =
         VirtualHost.newBuilder()
             .setName(host)
@@ -84,17 +84,18 @@ final class RouteTranslator {
     Optional<RouteTable> table = snapshot.routeTableForHost(host);
     if (table.isPresent()) {
       for (RouteTable.Route route : table.get().spec().routes()) {
-        Route translated = route(route, table.get().name(), form);
-        route.fault().ifPresent(fault -> vhost.addRoutes(drillRoute(translated, fault)));
+        Route translated = route(route, table.get().name(), client);
+        route.fault().ifPresent(fault -> vhost.addRoutes(drillRoute(translated, fault, client)));
         vhost.addRoutes(translated);
       }
     } else {
-      vhost.addRoutes(defaultRoute(host, form));
+      vhost.addRoutes(defaultRoute(host, client.form()));
     }
     return vhost.build();
   }
 
-  Route route(RouteTable.Route route, String tableName, ProxyForm form) {
+  Route route(RouteTable.Route route, String tableName, ClientFamily client) {
+    ProxyForm form = client.form();
     RouteAction.Builder action = RouteAction.newBuilder();
     setTimeout(action, route.timeout(), form);
     Destination destination = route.destination();
@@ -119,7 +120,7 @@ final class RouteTranslator {
     retries.retryPolicy(route, form).ifPresent(action::setRetryPolicy);
     return Route.newBuilder()
         .setName(route.name())
-        .setMatch(match(route.match(), form))
+        .setMatch(match(route.match(), client))
         .setRoute(action)
         .setMetadata(metadata(route.operation(), Optional.of(tableName)))
         .build();
@@ -132,8 +133,8 @@ final class RouteTranslator {
    * gRPC clients alike (grpc-java ignores the fault's own {@code headers}); a request that does
    * not carry the header falls through to the route itself.
    */
-  Route drillRoute(Route route, FaultInjection fault) {
-    HeaderMatcher drillHeader = drillHeader(fault);
+  Route drillRoute(Route route, FaultInjection fault, ClientFamily client) {
+    HeaderMatcher drillHeader = drillHeader(fault, client);
     return route.toBuilder()
         .setName(XdsNames.drillRoute(route.getName()))
         .setMatch(route.getMatch().toBuilder().addHeaders(drillHeader))
@@ -217,7 +218,7 @@ final class RouteTranslator {
         .build();
   }
 
-  private static RouteMatch match(RouteTable.RouteMatch match, ProxyForm form) {
+  private static RouteMatch match(RouteTable.RouteMatch match, ClientFamily client) {
     RouteMatch.Builder m = RouteMatch.newBuilder();
     PathMatch path = match.path();
     if (path instanceof PathMatch.Exact e) {
@@ -227,13 +228,14 @@ final class RouteTranslator {
     } else {
       throw new AssertionError("unknown path match " + path);
     }
-    if (!match.methods().isEmpty() && !(form == ProxyForm.PROXYLESS && allowsGrpc(match))) {
-      m.addHeaders(ProtoValues.methodMatcher(match.methods()));
+    if (!match.methods().isEmpty()
+        && !(client.form() == ProxyForm.PROXYLESS && allowsGrpc(match))) {
+      m.addHeaders(ProtoValues.methodMatcher(match.methods(), client));
     }
-    match.headers().forEach(h -> m.addHeaders(header(h)));
+    match.headers().forEach(h -> m.addHeaders(header(h, client)));
     match.apiVersion()
         .filter(v -> v.in() == ApiVersionMatch.In.HEADER)
-        .ifPresent(v -> m.addHeaders(apiVersionHeader(v)));
+        .ifPresent(v -> m.addHeaders(apiVersionHeader(v, client)));
     match.queryParameters().forEach(q -> m.addQueryParameters(queryParameter(q)));
     return m.build();
   }
@@ -248,38 +250,34 @@ final class RouteTranslator {
     return match.methods().contains(GRPC_METHOD);
   }
 
-  private static HeaderMatcher header(HeaderMatch header) {
-    HeaderMatcher.Builder matcher = HeaderMatcher.newBuilder().setName(header.name());
+  private static HeaderMatcher header(HeaderMatch header, ClientFamily client) {
     HeaderMatch.Condition condition = header.condition();
     if (condition instanceof HeaderMatch.Exact e) {
-      matcher.setStringMatch(StringMatcher.newBuilder().setExact(e.value()));
+      return HeaderMatchers.of(
+          header.name(), StringMatcher.newBuilder().setExact(e.value()).build(), client);
     } else if (condition instanceof HeaderMatch.Prefix p) {
-      matcher.setStringMatch(StringMatcher.newBuilder().setPrefix(p.value()));
+      return HeaderMatchers.of(
+          header.name(), StringMatcher.newBuilder().setPrefix(p.value()).build(), client);
     } else if (condition instanceof HeaderMatch.Present) {
-      matcher.setPresentMatch(true);
-    } else {
-      throw new AssertionError("unknown header condition " + condition);
+      return HeaderMatcher.newBuilder().setName(header.name()).setPresentMatch(true).build();
     }
-    return matcher.build();
+    throw new AssertionError("unknown header condition " + condition);
   }
 
   /**
    * A version in the path needs no matcher of its own: validation keeps the route's path under the
    * version's prefix. One in the header is an exact {@code api-version} condition.
    */
-  private static HeaderMatcher apiVersionHeader(ApiVersionMatch version) {
-    return HeaderMatcher.newBuilder()
-        .setName(ApiVersionMatch.HEADER)
-        .setStringMatch(StringMatcher.newBuilder().setExact(version.value()))
-        .build();
+  private static HeaderMatcher apiVersionHeader(ApiVersionMatch version, ClientFamily client) {
+    return HeaderMatchers.of(
+        ApiVersionMatch.HEADER, StringMatcher.newBuilder().setExact(version.value()).build(),
+        client);
   }
 
   /** The request opts into the drill: {@code x-paymesh-drill: <drill>}, exactly. */
-  private static HeaderMatcher drillHeader(FaultInjection fault) {
-    return HeaderMatcher.newBuilder()
-        .setName(XdsNames.DRILL_HEADER)
-        .setStringMatch(StringMatcher.newBuilder().setExact(fault.drill()))
-        .build();
+  private static HeaderMatcher drillHeader(FaultInjection fault, ClientFamily client) {
+    return HeaderMatchers.of(
+        XdsNames.DRILL_HEADER, StringMatcher.newBuilder().setExact(fault.drill()).build(), client);
   }
 
   /**

@@ -25,7 +25,7 @@ import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.GroupTranslator;
 import io.paymesh.xds.translate.PolicyFixtures;
-import io.paymesh.xds.translate.ProxyForm;
+import io.paymesh.xds.translate.ClientFamily;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -50,7 +50,7 @@ class AdsProtocolTest {
   private static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
   private static final Node NODE =
       Node.newBuilder().setId("checkout~1").setCluster("checkout").setUserAgentName("envoy").build();
-  private static final ProxyGroup GROUP = new ProxyGroup("checkout", ProxyForm.SIDECAR);
+  private static final ProxyGroup GROUP = new ProxyGroup("checkout", ClientFamily.ENVOY);
 
   private final SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
   private final ProxyStatusRegistry registry = new ProxyStatusRegistry(Clock.systemUTC());

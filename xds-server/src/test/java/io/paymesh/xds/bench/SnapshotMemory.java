@@ -9,7 +9,7 @@ import io.paymesh.xds.ads.ProxyGroups;
 import io.paymesh.xds.ads.SnapshotPublisher;
 import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.translate.GroupTranslator;
-import io.paymesh.xds.translate.ProxyForm;
+import io.paymesh.xds.translate.ClientFamily;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
@@ -75,7 +75,7 @@ public final class SnapshotMemory {
     }
     Collections.sort(retained);
     long median = retained.get(retained.size() / 2);
-    int groups = services * ProxyForm.values().length;
+    int groups = services * ClientFamily.values().length;
     System.out.printf(Locale.ROOT, "| %d | %d | %d | %.2f | %.1f | %.1f..%.1f | %.1f |%n",
         services, groups, resources, serialized / MIB, median / MIB,
         retained.get(0) / MIB, retained.get(retained.size() - 1) / MIB,
@@ -89,8 +89,8 @@ public final class SnapshotMemory {
   private static List<ProxyGroup> groups(PolicySnapshot policy) {
     List<ProxyGroup> groups = new ArrayList<>();
     for (String service : policy.services().keySet()) {
-      for (ProxyForm form : ProxyForm.values()) {
-        groups.add(new ProxyGroup(service, form));
+      for (ClientFamily client : ClientFamily.values()) {
+        groups.add(new ProxyGroup(service, client));
       }
     }
     return groups;

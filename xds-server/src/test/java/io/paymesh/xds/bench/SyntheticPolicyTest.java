@@ -17,7 +17,7 @@ import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.gate.GateResult;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.GroupTranslator;
-import io.paymesh.xds.translate.ProxyForm;
+import io.paymesh.xds.translate.ClientFamily;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.util.Map;
 import java.util.Set;
@@ -67,8 +67,8 @@ class SyntheticPolicyTest {
     Gate gate = new Gate();
     int checked = 0;
     for (String service : snapshot.services().keySet()) {
-      for (ProxyForm form : ProxyForm.values()) {
-        ProxyGroup group = new ProxyGroup(service, form);
+      for (ClientFamily client : ClientFamily.values()) {
+        ProxyGroup group = new ProxyGroup(service, client);
         GroupResources resources = translator.translate(snapshot, group).orElseThrow();
         GateResult result = gate.check(snapshot, group, resources);
         assertThat(result.violations()).as(group.toString()).isEmpty();
@@ -76,7 +76,7 @@ class SyntheticPolicyTest {
         checked++;
       }
     }
-    assertThat(checked).isEqualTo(SERVICES * ProxyForm.values().length);
+    assertThat(checked).isEqualTo(SERVICES * ClientFamily.values().length);
   }
 
   @Test
@@ -87,7 +87,7 @@ class SyntheticPolicyTest {
     PolicySnapshot before = policy.snapshot(1);
     publisher.publish(before);
     Map<ProxyGroup, String> routeVersions = routeVersions(cache, before);
-    assertThat(routeVersions).hasSize(SERVICES * ProxyForm.values().length);
+    assertThat(routeVersions).hasSize(SERVICES * ClientFamily.values().length);
     assertThat(publisher.failingGroups()).isEmpty();
 
     publisher.publish(policy.withChangedRouteTable().snapshot(2));
@@ -99,10 +99,9 @@ class SyntheticPolicyTest {
     String changedHost = SyntheticPolicy.serviceName(0);
     Set<ProxyGroup> callersGroups = before.services().values().stream()
         .filter(s -> s.spec().dependencies().contains(changedHost))
-        .flatMap(s -> Set.of(ProxyGroup.sidecar(s.name()), ProxyGroup.proxyless(s.name()))
-            .stream())
+        .flatMap(s -> ProxyGroup.everyFamily(s.name()).stream())
         .collect(Collectors.toSet());
-    assertThat(callersGroups).hasSize(8);
+    assertThat(callersGroups).hasSize(4 * ClientFamily.values().length);
     assertThat(moved).isEqualTo(callersGroups);
     assertThat(publisher.failingGroups()).isEmpty();
   }
@@ -119,8 +118,8 @@ class SyntheticPolicyTest {
     Map<ProxyGroup, String> versions = new TreeMap<>(
         (a, b) -> a.toString().compareTo(b.toString()));
     for (String service : policy.services().keySet()) {
-      for (ProxyForm form : ProxyForm.values()) {
-        ProxyGroup group = new ProxyGroup(service, form);
+      for (ClientFamily client : ClientFamily.values()) {
+        ProxyGroup group = new ProxyGroup(service, client);
         Snapshot snapshot = cache.getSnapshot(group);
         if (snapshot != null) {
           versions.put(group, snapshot.routes().version());

@@ -9,7 +9,7 @@ import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.gate.GateResult;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.GroupTranslator;
-import io.paymesh.xds.translate.ProxyForm;
+import io.paymesh.xds.translate.ClientFamily;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The example policy that the README's run command loads is valid, and what it becomes for
- * every service, as sidecar and as proxyless client, passes the Gate.
+ * every service, for every client family, passes the Gate.
  */
 class ExamplePolicyTest {
   private static final Path EXAMPLE = RepoFiles.envoyConfigs().resolve("examples");
@@ -41,21 +41,22 @@ class ExamplePolicyTest {
   }
 
   @Test
-  void everyGroupOfTheExample_passesTheGate_inBothForms() throws Exception {
+  void everyGroupOfTheExample_passesTheGate_forEveryClientFamily() throws Exception {
     PolicySnapshot policy = PolicySnapshot.builder(1).addAll(exampleDocuments()).build();
     GroupTranslator translator = new GroupTranslator();
     Gate gate = new Gate();
 
     List<String> checked = new ArrayList<>();
     for (String service : policy.services().keySet()) {
-      for (ProxyForm form : ProxyForm.values()) {
-        ProxyGroup group = new ProxyGroup(service, form);
+      for (ClientFamily client : ClientFamily.values()) {
+        ProxyGroup group = new ProxyGroup(service, client);
         GroupResources resources = translator.translate(policy, group).orElseThrow();
         GateResult result = gate.check(policy, group, resources);
         assertThat(result.violations()).as("gate violations of %s", group).isEmpty();
-        checked.add(service + "/" + form);
+        checked.add(service + "/" + client);
       }
     }
-    assertThat(checked).hasSize(2 * policy.services().size()).isNotEmpty();
+    assertThat(checked).hasSize(ClientFamily.values().length * policy.services().size())
+        .isNotEmpty();
   }
 }

@@ -106,6 +106,21 @@ class AdsAuthenticationTest {
     assertThat(mesh.server().proxies().byNode("checkout~pod-1")).isEmpty();
   }
 
+  @Test
+  void clientOlderThanItsFamilysTestedMinimum_isRefusedWithTheReason() throws Exception {
+    Node oldGrpcJava = node("checkout~pod-1", "checkout").toBuilder()
+        .setUserAgentName("gRPC Java").setUserAgentVersion("1.50.0").build();
+
+    Stream stream = open(trusting(certificateOf("checkout")), oldGrpcJava);
+
+    Status status = stream.closed.get(10, TimeUnit.SECONDS);
+    assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(status.getDescription()).isEqualTo(
+        "GRPC_JAVA 1.50.0 is older than the oldest version paymesh serves (1.60)");
+    assertThat(stream.responses).isEmpty();
+    assertThat(mesh.server().proxies().byNode("checkout~pod-1")).isEmpty();
+  }
+
   private TestIdentity certificateOf(String service) {
     return mesh.pki().issue(SecureMesh.identityOf(service), Instant.now());
   }

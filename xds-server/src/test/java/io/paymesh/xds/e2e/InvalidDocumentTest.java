@@ -8,7 +8,7 @@ import io.paymesh.config.testing.EtcdExtension;
 import io.paymesh.xds.testing.Mesh;
 import io.paymesh.xds.testing.Policies;
 import io.paymesh.xds.testing.XdsTestClient;
-import io.paymesh.xds.translate.ProxyForm;
+import io.paymesh.xds.translate.ClientFamily;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -79,7 +79,7 @@ class InvalidDocumentTest {
     // refuses checkout's new config and checkout keeps its last good one.
     putRaw("policy/routetables/payments", OVER_BUDGET_ROUTE_TABLE.formatted("payments", "payments"));
 
-    ProxyGroup checkout = new ProxyGroup("checkout", ProxyForm.PROXYLESS);
+    ProxyGroup checkout = new ProxyGroup("checkout", ClientFamily.GRPC_JAVA);
     await().atMost(CONVERGE).until(() ->
         mesh.server().publisher().failingGroups().containsKey(checkout));
     for (int i = 0; i < 20; i++) {

@@ -18,6 +18,7 @@ import io.paymesh.xds.testing.Mesh;
 import io.paymesh.xds.testing.Policies;
 import io.paymesh.xds.testing.TestBackend;
 import io.paymesh.xds.testing.XdsTestClient;
+import io.paymesh.xds.translate.ProxyForm;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -115,7 +116,8 @@ class ProxyStatusTest {
     });
     ProxyStatusRecord record = reader.get(nodeId).orElseThrow();
     assertThat(record.service()).isEqualTo("checkout");
-    assertThat(record.form()).isEqualTo("PROXYLESS");
+    assertThat(record.client()).isEqualTo("GRPC_JAVA");
+    assertThat(record.group().form()).isEqualTo(ProxyForm.PROXYLESS);
     assertThat(record.replica()).isEqualTo(mesh.server().replicaId());
     assertThat(record.lastNack()).isEmpty();
     assertThat(record.nackCount()).isZero();

@@ -33,8 +33,8 @@ class FaultDrillGateTest {
   }
 
   @Test
-  void translatedDrills_passTheGate_inBothForms() {
-    for (ProxyGroup group : new ProxyGroup[] {SIDECAR, PROXYLESS}) {
+  void translatedDrills_passTheGate_forEveryClientFamily() {
+    for (ProxyGroup group : ProxyGroup.everyFamily("checkout")) {
       assertThat(check(group, GateFixtures.translate(DRILLS, group)).violations())
           .as(group.toString()).isEmpty();
     }

@@ -25,7 +25,7 @@ import io.paymesh.xds.inspect.ConfigDumper.GroupConfig;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.GroupTranslator;
 import io.paymesh.xds.translate.PolicyFixtures;
-import io.paymesh.xds.translate.ProxyForm;
+import io.paymesh.xds.translate.ClientFamily;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +45,8 @@ class ConfigDumperTest {
   private static List<ProxyGroup> allGroups(PolicySnapshot policy) {
     List<ProxyGroup> groups = new ArrayList<>();
     for (String service : policy.services().keySet()) {
-      for (ProxyForm form : ProxyForm.values()) {
-        groups.add(new ProxyGroup(service, form));
+      for (ClientFamily client : ClientFamily.values()) {
+        groups.add(new ProxyGroup(service, client));
       }
     }
     return groups;
@@ -89,7 +89,7 @@ class ConfigDumperTest {
           .containsExactlyElementsOf(expected);
       compared++;
     }
-    assertThat(compared).isEqualTo(allGroups(policy).size() - 2);
+    assertThat(compared).isEqualTo(allGroups(policy).size() - ClientFamily.values().length);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.paymesh.xds.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paymesh.xds.translate.ClientFamily;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.time.Instant;
 import java.util.Map;
@@ -16,7 +17,7 @@ class ProxyStatusCodecTest {
   private static final Instant UPDATED = Instant.parse("2026-11-23T02:00:01.250Z");
 
   private static ProxyStatusRecord nacked() {
-    return new ProxyStatusRecord("checkout~a1", "checkout", "SIDECAR", "xds-1",
+    return new ProxyStatusRecord("checkout~a1", "checkout", "ENVOY", "xds-1",
         Map.of(LDS, "1111", CDS, "2222"),
         Optional.of(new NackRecord(CDS, "3333", "cluster stripe: unsupported", UPDATED)),
         2, CONNECTED, UPDATED);
@@ -25,7 +26,8 @@ class ProxyStatusCodecTest {
   @Test
   void toJson_usesTheDocumentedFieldNames_withTypesSorted() {
     assertThat(ProxyStatusCodec.toJson(nacked())).isEqualTo(
-        "{\"nodeId\":\"checkout~a1\",\"service\":\"checkout\",\"form\":\"SIDECAR\","
+        "{\"nodeId\":\"checkout~a1\",\"service\":\"checkout\",\"client\":\"ENVOY\","
+            + "\"form\":\"SIDECAR\","
             + "\"replica\":\"xds-1\",\"ackedVersions\":{\"" + CDS + "\":\"2222\",\"" + LDS
             + "\":\"1111\"},\"lastNack\":{\"typeUrl\":\"" + CDS + "\",\"version\":\"3333\","
             + "\"errorDetail\":\"cluster stripe: unsupported\","
@@ -43,7 +45,7 @@ class ProxyStatusCodecTest {
 
   @Test
   void roundTrip_withoutNack_leavesLastNackOut() {
-    ProxyStatusRecord record = new ProxyStatusRecord("payments~p1", "payments", "PROXYLESS",
+    ProxyStatusRecord record = new ProxyStatusRecord("payments~p1", "payments", "GRPC_JS",
         "xds-2", Map.of(), Optional.empty(), 0, CONNECTED, CONNECTED);
 
     String json = ProxyStatusCodec.toJson(record);
@@ -87,8 +89,28 @@ class ProxyStatusCodecTest {
   }
 
   @Test
-  void group_isTheServiceInItsForm() {
+  void group_isTheServiceForItsClientFamily() {
     assertThat(nacked().group()).isEqualTo(ProxyGroup.sidecar("checkout"));
+  }
+
+  @Test
+  void fromJson_ofARecordWithoutClient_readsTheFamilyItsFormWasServedAs() {
+    String sidecar = ProxyStatusCodec.toJson(nacked()).replace("\"client\":\"ENVOY\",", "");
+    String proxyless = sidecar.replace("\"form\":\"SIDECAR\"", "\"form\":\"PROXYLESS\"");
+
+    assertThat(ProxyStatusCodec.fromJson(sidecar).client()).isEqualTo("ENVOY");
+    assertThat(ProxyStatusCodec.fromJson(proxyless).group())
+        .isEqualTo(new ProxyGroup("checkout", ClientFamily.GRPC_JAVA));
+  }
+
+  @Test
+  void fromJson_ofAnUnknownFormWithoutClient_namesTheField() {
+    String json = ProxyStatusCodec.toJson(nacked()).replace("\"client\":\"ENVOY\",", "")
+        .replace("\"form\":\"SIDECAR\"", "\"form\":\"GATEWAY\"");
+
+    assertThatThrownBy(() -> ProxyStatusCodec.fromJson(json))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("form: unknown form GATEWAY");
   }
 
   @Test

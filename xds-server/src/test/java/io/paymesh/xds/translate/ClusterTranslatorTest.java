@@ -28,12 +28,15 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMat
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.paymesh.config.model.LoadBalancing;
 import io.paymesh.config.model.PaymentProcessor;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ClusterTranslatorTest {
   private static final ConfigSource ADS =
@@ -81,7 +84,7 @@ class ClusterTranslatorTest {
                 "spiffe://paymesh.local/ns/payments/sa/payments-v1", true)))
             .build();
 
-    assertThat(translator.serviceCluster(PolicyFixtures.paymentsV1(), ProxyForm.SIDECAR))
+    assertThat(translator.serviceCluster(PolicyFixtures.paymentsV1(), ClientFamily.ENVOY))
         .isEqualTo(expected);
   }
 
@@ -97,8 +100,8 @@ class ClusterTranslatorTest {
             Optional.of(new io.paymesh.config.model.OutlierDetection.FailurePercentage(
                 60, 2, 10))))));
 
-    for (ProxyForm form : ProxyForm.values()) {
-      assertThat(translator.serviceCluster(withFailurePercentage, form).getOutlierDetection())
+    for (ClientFamily client : ClientFamily.values()) {
+      assertThat(translator.serviceCluster(withFailurePercentage, client).getOutlierDetection())
           .isEqualTo(
               OutlierDetection.newBuilder()
                   .setConsecutive5Xx(UInt32Value.of(5))
@@ -128,7 +131,7 @@ class ClusterTranslatorTest {
                 "spiffe://paymesh.local/ns/payments/sa/payments-v2")))
             .build();
 
-    assertThat(translator.serviceCluster(PolicyFixtures.paymentsV2(), ProxyForm.PROXYLESS))
+    assertThat(translator.serviceCluster(PolicyFixtures.paymentsV2(), ClientFamily.GRPC_JAVA))
         .isEqualTo(expected);
   }
 
@@ -145,7 +148,7 @@ class ClusterTranslatorTest {
                 PolicyFixtures.LEDGER_ID, false)))
             .build();
 
-    assertThat(translator.serviceCluster(PolicyFixtures.ledger(), ProxyForm.SIDECAR))
+    assertThat(translator.serviceCluster(PolicyFixtures.ledger(), ClientFamily.ENVOY))
         .isEqualTo(expected);
   }
 
@@ -250,10 +253,10 @@ class ClusterTranslatorTest {
 
     List<String> sidecar =
         translator.clusters(s.services(), s.processors(), PolicyFixtures.checkout(),
-                ProxyForm.SIDECAR).stream().map(Cluster::getName).toList();
+                ClientFamily.ENVOY).stream().map(Cluster::getName).toList();
     List<String> proxyless =
         translator.clusters(s.services(), s.processors(), PolicyFixtures.checkout(),
-                ProxyForm.PROXYLESS).stream().map(Cluster::getName).toList();
+                ClientFamily.GRPC_JAVA).stream().map(Cluster::getName).toList();
 
     // "payments" is only a RouteTable host: routed, never a cluster.
     assertThat(sidecar)
@@ -277,5 +280,32 @@ class ClusterTranslatorTest {
                         .setSocketAddress(
                             SocketAddress.newBuilder().setAddress(address).setPortValue(port))))
         .build();
+  }
+
+  private static Service paymentsV2With(LoadBalancing lb) {
+    Service v2 = PolicyFixtures.paymentsV2();
+    Service.Spec spec = v2.spec();
+    return new Service(v2.name(), new Service.Spec(spec.ports(), spec.identity(),
+        spec.pciScope(), spec.dependencies(), lb, spec.circuitBreakers(),
+        spec.outlierDetection()));
+  }
+
+  /** What each family NACKs or crashes on becomes round robin; the rest is kept. */
+  @ParameterizedTest
+  @CsvSource({
+      "ENVOY, LEAST_REQUEST, LEAST_REQUEST",
+      "GRPC_JAVA, LEAST_REQUEST, LEAST_REQUEST",
+      "GRPC_JS, LEAST_REQUEST, ROUND_ROBIN",
+      "GRPC_CORE, LEAST_REQUEST, ROUND_ROBIN",
+      "ENVOY, RING_HASH, RING_HASH",
+      "GRPC_JAVA, RING_HASH, RING_HASH",
+      "GRPC_JS, RING_HASH, RING_HASH",
+      "GRPC_CORE, RING_HASH, ROUND_ROBIN",
+      "GRPC_CORE, ROUND_ROBIN, ROUND_ROBIN",
+  })
+  void lbPolicy_isWhatTheFamilyAccepts(
+      ClientFamily client, LoadBalancing asked, Cluster.LbPolicy emitted) {
+    assertThat(translator.serviceCluster(paymentsV2With(asked), client).getLbPolicy())
+        .isEqualTo(emitted);
   }
 }

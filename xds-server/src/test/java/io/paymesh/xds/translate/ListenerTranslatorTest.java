@@ -45,7 +45,7 @@ class ListenerTranslatorTest {
   @Test
   void strictInboundListener_isOneMtlsChain_runningRbacFromThePoliciesBeforeTheRouter() {
     PolicySnapshot snapshot = PolicyFixtures.snapshot();
-    RBAC rbac = new RbacFilterTranslator().rbacFilter(snapshot, "payments-v1");
+    RBAC rbac = new RbacFilterTranslator().rbacFilter(snapshot, "payments-v1", ClientFamily.ENVOY);
     HttpConnectionManager hcm =
         HttpConnectionManager.newBuilder()
             .setStatPrefix("inbound_grpc")
@@ -85,7 +85,8 @@ class ListenerTranslatorTest {
 
   @Test
   void inboundListener_withEmptyAllowList_carriesDenyAllRbac() throws Exception {
-    RBAC denyAll = new RbacFilterTranslator().rbacFilter(PolicyFixtures.snapshot(), "checkout");
+    RBAC denyAll = new RbacFilterTranslator()
+        .rbacFilter(PolicyFixtures.snapshot(), "checkout", ClientFamily.ENVOY);
 
     Listener inbound = translator.listeners(
         PolicyFixtures.checkout(), ProxyForm.SIDECAR, denyAll, MtlsMode.STRICT, Set.of()).get(0);
@@ -105,7 +106,8 @@ class ListenerTranslatorTest {
 
   @Test
   void permissiveInboundListener_inspectsTls_mtlsChainForTls_plaintextChainOtherwise_bothWithRbac() {
-    RBAC rbac = new RbacFilterTranslator().rbacFilter(PolicyFixtures.snapshot(), "ledger");
+    RBAC rbac = new RbacFilterTranslator()
+        .rbacFilter(PolicyFixtures.snapshot(), "ledger", ClientFamily.ENVOY);
     HttpConnectionManager hcm =
         HttpConnectionManager.newBuilder()
             .setStatPrefix("inbound_http")
@@ -236,7 +238,8 @@ class ListenerTranslatorTest {
 
   @Test
   void proxylessServerListener_gRfcA36_mtlsFromTheCertificateProvider_rbacThenRouter() {
-    RBAC rbac = new RbacFilterTranslator().rbacFilter(PolicyFixtures.snapshot(), "payments-v1");
+    RBAC rbac = new RbacFilterTranslator()
+        .rbacFilter(PolicyFixtures.snapshot(), "payments-v1", ClientFamily.ENVOY);
     HttpConnectionManager hcm =
         HttpConnectionManager.newBuilder()
             .setStatPrefix("inbound_grpc")

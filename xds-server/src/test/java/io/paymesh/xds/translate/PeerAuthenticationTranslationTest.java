@@ -59,7 +59,7 @@ class PeerAuthenticationTranslationTest {
 
   /** The port's HCM with the service's RBAC then the router, as on every inbound chain. */
   private static Filter hcm(PolicySnapshot snapshot, String service, String port) {
-    RBAC rbac = new RbacFilterTranslator().rbacFilter(snapshot, service);
+    RBAC rbac = new RbacFilterTranslator().rbacFilter(snapshot, service, ClientFamily.ENVOY);
     return Filter.newBuilder()
         .setName("envoy.filters.network.http_connection_manager")
         .setTypedConfig(Any.pack(HttpConnectionManager.newBuilder()

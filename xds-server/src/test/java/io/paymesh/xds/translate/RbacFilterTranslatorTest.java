@@ -63,7 +63,7 @@ class RbacFilterTranslatorTest {
                     .putPolicies("ledger-audit/ledger-reads", ledgerReads))
             .build();
 
-    assertThat(translator.rbacFilter(PolicyFixtures.snapshot(), "payments-v1"))
+    assertThat(translator.rbacFilter(PolicyFixtures.snapshot(), "payments-v1", ClientFamily.ENVOY))
         .isEqualTo(expected);
   }
 
@@ -76,7 +76,8 @@ class RbacFilterTranslatorTest {
                     .setAction(io.envoyproxy.envoy.config.rbac.v3.RBAC.Action.ALLOW))
             .build();
 
-    assertThat(translator.rbacFilter(PolicyFixtures.snapshot(), "checkout")).isEqualTo(expected);
+    assertThat(translator.rbacFilter(PolicyFixtures.snapshot(), "checkout", ClientFamily.ENVOY))
+        .isEqualTo(expected);
   }
 
   @Test
@@ -87,7 +88,7 @@ class RbacFilterTranslatorTest {
             .add(PolicyFixtures.ledgerShadow())
             .build();
 
-    RBAC rbac = translator.rbacFilter(snapshot, "payments-v1");
+    RBAC rbac = translator.rbacFilter(snapshot, "payments-v1", ClientFamily.ENVOY);
 
     assertThat(rbac.getRules().getPoliciesMap()).isEmpty();
     assertThat(rbac.getShadowRules().getPoliciesMap()).isEmpty();

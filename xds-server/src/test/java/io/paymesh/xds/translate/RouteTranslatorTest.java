@@ -57,7 +57,7 @@ class RouteTranslatorTest {
                                     .setPresentMatch(true))))
             .build();
 
-    assertThat(translator.route(PolicyFixtures.chargeCard(), "payments", ProxyForm.SIDECAR))
+    assertThat(translator.route(PolicyFixtures.chargeCard(), "payments", ClientFamily.ENVOY))
         .isEqualTo(expected);
   }
 
@@ -75,7 +75,7 @@ class RouteTranslatorTest {
             .setMetadata(metadata("NON_IDEMPOTENT_WRITE", "payments"))
             .build();
 
-    assertThat(translator.route(PolicyFixtures.chargeCard(), "payments", ProxyForm.PROXYLESS))
+    assertThat(translator.route(PolicyFixtures.chargeCard(), "payments", ClientFamily.GRPC_JAVA))
         .isEqualTo(expected);
   }
 
@@ -105,7 +105,7 @@ class RouteTranslatorTest {
             .setMetadata(metadata("IDEMPOTENT_WRITE", "payments"))
             .build();
 
-    assertThat(translator.route(PolicyFixtures.refund(), "payments", ProxyForm.SIDECAR))
+    assertThat(translator.route(PolicyFixtures.refund(), "payments", ClientFamily.ENVOY))
         .isEqualTo(expected);
   }
 
@@ -129,7 +129,7 @@ class RouteTranslatorTest {
             .setMetadata(metadata("IDEMPOTENT_WRITE", "payments"))
             .build();
 
-    assertThat(translator.route(PolicyFixtures.refund(), "payments", ProxyForm.PROXYLESS))
+    assertThat(translator.route(PolicyFixtures.refund(), "payments", ClientFamily.GRPC_JAVA))
         .isEqualTo(expected);
   }
 
@@ -165,10 +165,15 @@ class RouteTranslatorTest {
                 QueryParameterMatcher.newBuilder().setName("dry-run").setPresentMatch(true))
             .build();
 
-    for (ProxyForm form : ProxyForm.values()) {
-      assertThat(translator.route(route, "payments", form).getMatch()).as(form.name())
+    for (ClientFamily client : List.of(ClientFamily.ENVOY, ClientFamily.GRPC_JAVA)) {
+      assertThat(translator.route(route, "payments", client).getMatch()).as(client.name())
           .isEqualTo(expected);
     }
+    // C-core reads the older header fields; query parameter matchers have no older form.
+    assertThat(translator.route(route, "payments", ClientFamily.GRPC_CORE).getMatch())
+        .isEqualTo(expected.toBuilder()
+            .setHeaders(1, HeaderMatcher.newBuilder().setName("api-version").setExactMatch("v2"))
+            .build());
   }
 
   @Test
@@ -179,35 +184,38 @@ class RouteTranslatorTest {
         new Destination.Single("payments-v2"), OperationKind.READ,
         java.time.Duration.ofSeconds(1), Optional.empty());
 
-    assertThat(translator.route(route, "payments", ProxyForm.SIDECAR).getMatch())
+    assertThat(translator.route(route, "payments", ClientFamily.ENVOY).getMatch())
         .isEqualTo(RouteMatch.newBuilder().setPrefix("/v2/").build());
   }
 
   @Test
   void routeWithFault_getsADrillTwinJustAhead_gatedByTheDrillHeader_withTheFaultPerRoute() {
-    HeaderMatcher drillHeader =
-        HeaderMatcher.newBuilder()
-            .setName("x-paymesh-drill")
-            .setStringMatch(StringMatcher.newBuilder().setExact("psp-outage"))
-            .build();
-    HTTPFault fault =
-        HTTPFault.newBuilder()
-            .setDelay(
-                FaultDelay.newBuilder()
-                    .setFixedDelay(Duration.newBuilder().setNanos(500_000_000))
-                    .setPercentage(percent(50)))
-            .setAbort(FaultAbort.newBuilder().setGrpcStatus(14).setPercentage(percent(10)))
-            .addHeaders(drillHeader)
-            .setMaxActiveFaults(UInt32Value.of(3))
-            .build();
+    for (ClientFamily client : ClientFamily.values()) {
+      HeaderMatcher drillHeader = client == ClientFamily.GRPC_CORE
+          ? HeaderMatcher.newBuilder().setName("x-paymesh-drill").setExactMatch("psp-outage").build()
+          : HeaderMatcher.newBuilder()
+              .setName("x-paymesh-drill")
+              .setStringMatch(StringMatcher.newBuilder().setExact("psp-outage"))
+              .build();
+      HTTPFault fault =
+          HTTPFault.newBuilder()
+              .setDelay(
+                  FaultDelay.newBuilder()
+                      .setFixedDelay(Duration.newBuilder().setNanos(500_000_000))
+                      .setPercentage(percent(50)))
+              .setAbort(FaultAbort.newBuilder().setGrpcStatus(14).setPercentage(percent(10)))
+              .addHeaders(drillHeader)
+              .setMaxActiveFaults(UInt32Value.of(3))
+              .build();
 
-    for (ProxyForm form : ProxyForm.values()) {
-      VirtualHost vhost = translator.virtualHost(PolicyFixtures.drillSnapshot(), "payments", form);
+      VirtualHost vhost =
+          translator.virtualHost(PolicyFixtures.drillSnapshot(), "payments", client);
 
       assertThat(vhost.getRoutesList()).extracting(Route::getName)
           .containsExactly("charge-card", "refund", "default/drill", "default");
       Route plain = vhost.getRoutes(3);
-      assertThat(plain).isEqualTo(translator.route(PolicyFixtures.readDefault(), "payments", form));
+      assertThat(plain)
+          .isEqualTo(translator.route(PolicyFixtures.readDefault(), "payments", client));
       assertThat(vhost.getRoutes(2))
           .isEqualTo(
               plain.toBuilder()
@@ -226,6 +234,19 @@ class RouteTranslatorTest {
   }
 
   @Test
+  void headerMatches_forCCore_useTheOlderOneFieldPerKindMatchers() {
+    RouteMatch expected =
+        RouteMatch.newBuilder()
+            .setPrefix("/payments.v1.Payments/Refund")
+            .addHeaders(HeaderMatcher.newBuilder().setName("x-region").setExactMatch("eu"))
+            .addHeaders(HeaderMatcher.newBuilder().setName("x-api-version").setPrefixMatch("v1"))
+            .build();
+
+    assertThat(translator.route(PolicyFixtures.refund(), "payments", ClientFamily.GRPC_CORE)
+        .getMatch()).isEqualTo(expected);
+  }
+
+  @Test
   void sidecar_outboundHoldsEveryDependencyHost_andOneInboundRoutePerPort() {
     PolicySnapshot snapshot = PolicyFixtures.snapshot();
     VirtualHost ledger =
@@ -237,7 +258,7 @@ class RouteTranslatorTest {
             .build();
 
     List<RouteConfiguration> configs =
-        translator.routeConfigurations(snapshot, PolicyFixtures.checkout(), ProxyForm.SIDECAR);
+        translator.routeConfigurations(snapshot, PolicyFixtures.checkout(), ClientFamily.ENVOY);
 
     assertThat(configs).extracting(RouteConfiguration::getName)
         .containsExactly("outbound", "inbound|grpc");
@@ -252,7 +273,7 @@ class RouteTranslatorTest {
   void proxyless_oneRouteConfigurationPerDependencyHost_namedLikeTheHost_plusOnePerServerPort() {
     List<RouteConfiguration> configs =
         translator.routeConfigurations(
-            PolicyFixtures.snapshot(), PolicyFixtures.checkout(), ProxyForm.PROXYLESS);
+            PolicyFixtures.snapshot(), PolicyFixtures.checkout(), ClientFamily.GRPC_JAVA);
 
     assertThat(configs).extracting(RouteConfiguration::getName)
         .containsExactly("ledger", "payments", "payments-v1", "payments-v2", "stripe",
