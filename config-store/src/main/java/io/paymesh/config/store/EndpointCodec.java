@@ -13,17 +13,20 @@ import java.util.Set;
 
 /**
  * Reads and writes the value of an endpoint registration,
- * {@code {"address":"10.0.0.7","port":50051,"zone":"eu-west-1a","weight":1}}. The service and
- * instance id are not in the value: they come from the key.
+ * {@code {"address":"10.0.0.7","port":50051,"zone":"eu-west-1a","weight":1}}, with
+ * {@code "priority":1} added for an instance that is not at priority 0. The service and instance id
+ * are not in the value: they come from the key.
  */
 public final class EndpointCodec {
   public static final String DEFAULT_ZONE = "default";
   public static final int DEFAULT_WEIGHT = 1;
+  public static final int DEFAULT_PRIORITY = 0;
   static final String ADDRESS = "address";
   static final String PORT = "port";
   static final String ZONE = "zone";
   static final String WEIGHT = "weight";
-  private static final Set<String> FIELDS = Set.of(ADDRESS, PORT, ZONE, WEIGHT);
+  static final String PRIORITY = "priority";
+  private static final Set<String> FIELDS = Set.of(ADDRESS, PORT, ZONE, WEIGHT, PRIORITY);
   private static final int MAX_PORT = 65535;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -39,6 +42,12 @@ public final class EndpointCodec {
     node.put(PORT, endpoint.port());
     node.put(ZONE, endpoint.zone());
     node.put(WEIGHT, endpoint.weight());
+    // Written only when it is not the default: a replica that predates priorities refuses a value
+    // with a field it does not know, so during a rolling upgrade it still reads every
+    // registration that does not use them.
+    if (endpoint.priority() != DEFAULT_PRIORITY) {
+      node.put(PRIORITY, endpoint.priority());
+    }
     return node.toString();
   }
 
@@ -67,7 +76,9 @@ public final class EndpointCodec {
     int port = integer(root, PORT, -1, errors);
     String zone = text(root, ZONE, DEFAULT_ZONE, errors);
     int weight = integer(root, WEIGHT, DEFAULT_WEIGHT, errors);
-    Endpoint endpoint = new Endpoint(service, id, address, port, zone, weight);
+    // Absent in every value written before priorities existed: those instances are priority 0.
+    int priority = integer(root, PRIORITY, DEFAULT_PRIORITY, errors);
+    Endpoint endpoint = new Endpoint(service, id, address, port, zone, weight, priority);
     // Range errors too, except for fields already reported as missing or mistyped.
     for (ValidationError rangeError : validate(endpoint)) {
       if (errors.stream().noneMatch(e -> e.path().equals(rangeError.path()))) {
@@ -96,6 +107,9 @@ public final class EndpointCodec {
     }
     if (endpoint.weight() < 1) {
       errors.add(new ValidationError(WEIGHT, "must be >= 1"));
+    }
+    if (endpoint.priority() < 0 || endpoint.priority() > Endpoint.MAX_PRIORITY) {
+      errors.add(new ValidationError(PRIORITY, "must be between 0 and " + Endpoint.MAX_PRIORITY));
     }
     return errors;
   }

@@ -18,6 +18,52 @@ class EndpointCodecTest {
   }
 
   @Test
+  void decode_recordWrittenBeforePriorities_isPriorityZero() throws Exception {
+    Endpoint endpoint = EndpointCodec.decode("payments", "i-1",
+        "{\"address\":\"10.0.0.7\",\"port\":8443,\"zone\":\"eu-west-1a\",\"weight\":2}");
+
+    assertThat(endpoint.priority()).isZero();
+  }
+
+  @Test
+  void toJson_writesPriorityOnlyWhenNotZero_andRoundTrips() throws Exception {
+    Endpoint standby = new Endpoint("payments", "i-2", "10.0.0.8", 8443, "eu-west-1b", 1, 2);
+
+    String json = EndpointCodec.toJson(standby);
+
+    assertThat(json).isEqualTo(
+        "{\"address\":\"10.0.0.8\",\"port\":8443,\"zone\":\"eu-west-1b\",\"weight\":1,"
+            + "\"priority\":2}");
+    assertThat(EndpointCodec.decode("payments", "i-2", json)).isEqualTo(standby);
+    assertThat(EndpointCodec.toJson(new Endpoint("payments", "i-1", "10.0.0.7", 8443, "z", 1, 0)))
+        .doesNotContain("priority");
+  }
+
+  @Test
+  void decode_priorityOutsideEnvoysLevels_orMistyped_isReportedAtItsPath() {
+    for (String priority : new String[] {"-1", "129"}) {
+      PolicyValidationException e = catchThrowableOfType(PolicyValidationException.class,
+          () -> EndpointCodec.decode("payments", "i-1",
+              "{\"address\":\"10.0.0.7\",\"port\":8443,\"priority\":" + priority + "}"));
+
+      assertThat(e.errors()).as(priority)
+          .containsExactly(new ValidationError("priority", "must be between 0 and 128"));
+    }
+    PolicyValidationException e = catchThrowableOfType(PolicyValidationException.class,
+        () -> EndpointCodec.decode("payments", "i-1",
+            "{\"address\":\"10.0.0.7\",\"port\":8443,\"priority\":\"1\"}"));
+    assertThat(e.errors()).containsExactly(new ValidationError("priority", "must be an integer"));
+  }
+
+  @Test
+  void validate_priorityAtEnvoysBounds_isAccepted() {
+    assertThat(EndpointCodec.validate(new Endpoint("p", "i", "10.0.0.7", 8443, "z", 1, 0)))
+        .isEmpty();
+    assertThat(EndpointCodec.validate(new Endpoint("p", "i", "10.0.0.7", 8443, "z", 1, 128)))
+        .isEmpty();
+  }
+
+  @Test
   void toJson_thenDecode_roundTrips() throws Exception {
     Endpoint endpoint = new Endpoint("payments", "i-1", "127.0.0.1", 50051, "local", 3);
 

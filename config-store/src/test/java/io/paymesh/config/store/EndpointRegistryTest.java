@@ -10,6 +10,7 @@ import io.etcd.jetcd.Client;
 import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.testing.EtcdExtension;
 import io.paymesh.config.testing.TcpProxy;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,6 +78,30 @@ class EndpointRegistryTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageEndingWith("[port: must be between 1 and 65535]");
     assertThat(exists(ETCD.client(), "/paymesh/endpoints/payments-v1/bad")).isFalse();
+  }
+
+  @Test
+  void register_atAPriority_storesIt_andTheSnapshotReadsItBack() throws Exception {
+    Endpoint standby = new Endpoint("payments-v1", "standby", "127.0.0.1", 50053, "local", 1, 1);
+
+    EndpointRegistry.Registration registration = registry.register(standby, Duration.ofSeconds(5));
+
+    await().atMost(WAIT).until(() -> !recorder.last().endpointsOf("payments-v1").isEmpty());
+    assertThat(recorder.last().endpointsOf("payments-v1")).containsExactly(standby);
+    assertThat(ETCD.client().getKVClient().get(TestDocuments.bytes(registration.key())).get()
+            .getKvs().get(0).getValue().toString(StandardCharsets.UTF_8))
+        .isEqualTo("{\"address\":\"127.0.0.1\",\"port\":50053,\"zone\":\"local\",\"weight\":1,"
+            + "\"priority\":1}");
+  }
+
+  @Test
+  void register_priorityBeyondEnvoysLowestLevel_isRefusedBeforeWriting() throws Exception {
+    Endpoint invalid = new Endpoint("payments-v1", "deep", "127.0.0.1", 50051, "local", 1, 129);
+
+    assertThatThrownBy(() -> registry.register(invalid, Duration.ofSeconds(5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageEndingWith("[priority: must be between 0 and 128]");
+    assertThat(exists(ETCD.client(), "/paymesh/endpoints/payments-v1/deep")).isFalse();
   }
 
   @Test
