@@ -42,9 +42,72 @@ class EndpointTranslatorTest {
   }
 
   @Test
+  void priorities_becomeOneLocalityPerPriorityAndZone_renumberedWithoutGaps() {
+    List<io.paymesh.config.store.Endpoint> registered = List.of(
+        endpoint("p5", "10.0.0.9", "zone-c", 1, 5),
+        endpoint("p0-b", "10.0.0.2", "zone-b", 2, 0),
+        endpoint("p2", "10.0.0.5", "zone-a", 4, 2),
+        endpoint("p0-a", "10.0.0.1", "zone-a", 3, 0),
+        endpoint("p0-a2", "10.0.0.3", "zone-a", 1, 0));
+
+    ClusterLoadAssignment actual = translator.loadAssignment("payments-v1", registered);
+
+    // Registered levels 0, 2 and 5 are sent as 0, 1 and 2: gRPC refuses gaps.
+    assertThat(actual).isEqualTo(ClusterLoadAssignment.newBuilder()
+        .setClusterName("payments-v1")
+        .addEndpoints(locality("zone-a", 4, 0)
+            .addLbEndpoints(lbEndpoint("10.0.0.1", 9090, 3))
+            .addLbEndpoints(lbEndpoint("10.0.0.3", 9090, 1)))
+        .addEndpoints(locality("zone-b", 2, 0)
+            .addLbEndpoints(lbEndpoint("10.0.0.2", 9090, 2)))
+        .addEndpoints(locality("zone-a", 4, 1)
+            .addLbEndpoints(lbEndpoint("10.0.0.5", 9090, 4)))
+        .addEndpoints(locality("zone-c", 1, 2)
+            .addLbEndpoints(lbEndpoint("10.0.0.9", 9090, 1)))
+        .build());
+  }
+
+  @Test
+  void onlyStandbyEndpointsRegistered_theyAreSentAtPriorityZero() {
+    ClusterLoadAssignment actual = translator.loadAssignment("payments-v1",
+        List.of(endpoint("standby", "10.0.0.5", "zone-a", 1, 3)));
+
+    assertThat(actual.getEndpointsList()).singleElement()
+        .satisfies(l -> assertThat(l.getPriority()).isZero());
+  }
+
+  @Test
+  void localityWeight_isSummedWithoutWrapping_upToUint32() {
+    ClusterLoadAssignment actual = translator.loadAssignment("payments-v1", List.of(
+        endpoint("a", "10.0.0.1", "zone-a", Integer.MAX_VALUE, 0),
+        endpoint("b", "10.0.0.2", "zone-a", Integer.MAX_VALUE, 0),
+        endpoint("c", "10.0.0.3", "zone-b", Integer.MAX_VALUE, 1),
+        endpoint("d", "10.0.0.4", "zone-b", Integer.MAX_VALUE, 1),
+        endpoint("e", "10.0.0.5", "zone-b", Integer.MAX_VALUE, 1)));
+
+    // 2 x (2^31 - 1) fits in a uint32; 3 x (2^31 - 1) does not and is written as its maximum.
+    assertThat(actual.getEndpointsList())
+        .extracting(l -> Integer.toUnsignedLong(l.getLoadBalancingWeight().getValue()))
+        .containsExactly(4_294_967_294L, 4_294_967_295L);
+  }
+
+  @Test
   void noEndpoints_stillYieldsAnAssignmentWithoutLocalities() {
     assertThat(translator.loadAssignment("payments-v2", List.of()))
         .isEqualTo(ClusterLoadAssignment.newBuilder().setClusterName("payments-v2").build());
+  }
+
+  private static io.paymesh.config.store.Endpoint endpoint(
+      String id, String address, String zone, int weight, int priority) {
+    return new io.paymesh.config.store.Endpoint(
+        "payments-v1", id, address, 9090, zone, weight, priority);
+  }
+
+  private static LocalityLbEndpoints.Builder locality(String zone, int weight, int priority) {
+    return LocalityLbEndpoints.newBuilder()
+        .setLocality(Locality.newBuilder().setZone(zone))
+        .setLoadBalancingWeight(UInt32Value.of(weight))
+        .setPriority(priority);
   }
 
   private static LbEndpoint lbEndpoint(String address, int port, int weight) {
@@ -81,6 +144,34 @@ class EndpointTranslatorTest {
             .setLoadBalancingWeight(UInt32Value.of(1))
             .addLbEndpoints(lbEndpoint("10.0.0.1", 9090, 675_000))
             .addLbEndpoints(lbEndpoint("10.0.0.2", 9090, 225_000))
+            .addLbEndpoints(lbEndpoint("10.0.1.1", 9090, 100_000)))
+        .build());
+  }
+
+  @Test
+  void stickySplit_ringHoldsEachSidesLowestRegisteredPriorityOnly() {
+    io.paymesh.config.store.Endpoint a1 =
+        new io.paymesh.config.store.Endpoint("payments-v1", "a1", "10.0.0.1", 9090, "z", 1, 0);
+    io.paymesh.config.store.Endpoint a2 =
+        new io.paymesh.config.store.Endpoint("payments-v1", "a2", "10.0.0.2", 9090, "z", 1, 0);
+    io.paymesh.config.store.Endpoint aStandby =
+        new io.paymesh.config.store.Endpoint("payments-v1", "a3", "10.0.0.3", 9090, "z", 1, 1);
+    io.paymesh.config.store.Endpoint bStandby =
+        new io.paymesh.config.store.Endpoint("payments-v2", "b1", "10.0.1.1", 9090, "z", 1, 2);
+    StickySplit split = StickySplit.of(PolicyFixtures.snapshot(), "payments",
+        PolicyFixtures.chargeCard()).orElseThrow();
+
+    ClusterLoadAssignment actual = translator.splitLoadAssignment(split,
+        service -> service.equals("payments-v1") ? List.of(aStandby, a2, a1) : List.of(bStandby));
+
+    // payments-v1's standby is off the ring; payments-v2 has only a standby level, so that one is
+    // its share. One locality, no priority: every key stays on its side while the side is up.
+    assertThat(actual).isEqualTo(ClusterLoadAssignment.newBuilder()
+        .setClusterName("split|payments|charge-card")
+        .addEndpoints(LocalityLbEndpoints.newBuilder()
+            .setLoadBalancingWeight(UInt32Value.of(1))
+            .addLbEndpoints(lbEndpoint("10.0.0.1", 9090, 450_000))
+            .addLbEndpoints(lbEndpoint("10.0.0.2", 9090, 450_000))
             .addLbEndpoints(lbEndpoint("10.0.1.1", 9090, 100_000)))
         .build());
   }
