@@ -45,11 +45,29 @@ final class EndpointTranslator {
     ClusterLoadAssignment.Builder cla =
         ClusterLoadAssignment.newBuilder().setClusterName(clusterName);
     int level = 0;
-    for (Map<String, List<Endpoint>> byZone : byPriorityAndZone.values()) {
+    for (Map.Entry<Integer, Map<String, List<Endpoint>>> registered
+        : byPriorityAndZone.entrySet()) {
       int priority = level++;
-      byZone.forEach((zone, members) -> cla.addEndpoints(locality(priority, zone, members)));
+      registered.getValue().forEach((zone, members) ->
+          cla.addEndpoints(locality(priority, locality(zone, registered.getKey()), members)));
     }
     return cla.build();
+  }
+
+  /**
+   * The zone, and for a standby level its registered priority as sub-zone. grpc-java (1.85) keys
+   * the localities of a load assignment by Locality alone: a zone at priorities 0 and 1 keeps
+   * only the last one, so every call went to the standby while priority 0 was up. Envoy, C-core
+   * and grpc-js take the same locality at several priorities. The registered priority, not the
+   * level sent, so a locality keeps its name when levels are renumbered; priority 0 has no
+   * sub-zone, so a service without standby levels is sent what it always was.
+   */
+  private static Locality locality(String zone, int registeredPriority) {
+    Locality.Builder locality = Locality.newBuilder().setZone(zone);
+    if (registeredPriority != 0) {
+      locality.setSubZone(XdsNames.prioritySubZone(registeredPriority));
+    }
+    return locality.build();
   }
 
   /**
@@ -57,22 +75,23 @@ final class EndpointTranslator {
    * ignores it. The zone's weight is the sum of its endpoints' weights so both clients spread
    * traffic alike.
    */
-  private static LocalityLbEndpoints locality(int priority, String zone, List<Endpoint> members) {
+  private static LocalityLbEndpoints locality(
+      int priority, Locality locality, List<Endpoint> members) {
     long zoneWeight = members.stream().mapToLong(Endpoint::weight).sum();
-    LocalityLbEndpoints.Builder locality =
+    LocalityLbEndpoints.Builder endpoints =
         LocalityLbEndpoints.newBuilder()
-            .setLocality(Locality.newBuilder().setZone(zone))
+            .setLocality(locality)
             .setLoadBalancingWeight(localityWeight(zoneWeight))
             .setPriority(priority);
     for (Endpoint e : members) {
-      locality.addLbEndpoints(
+      endpoints.addLbEndpoints(
           LbEndpoint.newBuilder()
               .setEndpoint(
                   io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
                       .setAddress(socketAddress(e.address(), e.port())))
               .setLoadBalancingWeight(uint32(e.weight())));
     }
-    return locality.build();
+    return endpoints.build();
   }
 
   /**

@@ -69,6 +69,8 @@ public final class XdsNames {
   public static final String DRILL_HEADER = FaultInjection.DRILL_HEADER;
   /** A drill route is named after the route it doubles, with this suffix. */
   public static final String DRILL_ROUTE_SUFFIX = "/drill";
+  /** The sub-zone of a standby level's localities: {@code priority-<registered priority>}. */
+  public static final String PRIORITY_SUB_ZONE_PREFIX = "priority-";
 
   /** Retry conditions under which the request never reached the upstream application. */
   public static final Set<String> SAFE_RETRY_ON = Set.of("connect-failure", "refused-stream");
@@ -119,6 +121,11 @@ public final class XdsNames {
   /** The name of the drill route placed ahead of route {@code routeName}. */
   public static String drillRoute(String routeName) {
     return routeName + DRILL_ROUTE_SUFFIX;
+  }
+
+  /** The sub-zone that sets apart the localities of registered priority {@code priority}. */
+  public static String prioritySubZone(int priority) {
+    return PRIORITY_SUB_ZONE_PREFIX + priority;
   }
 
   /** gRFC A36: the LDS name a proxyless gRPC server listening on {@code port} asks for. */

@@ -79,14 +79,28 @@ public final class Mesh implements AutoCloseable {
 
   /** Starts a backend and registers it as an instance of {@code service}, kept alive. */
   public TestBackend backend(String service, String name) throws Exception {
+    return backend(service, name, 0);
+  }
+
+  /**
+   * Starts a backend and registers it as an instance of {@code service} at {@code priority}, kept
+   * alive. Closing the backend leaves the registration: callers see an instance that stopped
+   * answering, as when a process dies before its lease runs out.
+   */
+  public TestBackend backend(String service, String name, int priority) throws Exception {
     TestBackend backend = TestBackend.start(name);
     started.push(backend);
-    started.push(endpoints.register(endpointOf(service, backend), ENDPOINT_TTL));
+    started.push(endpoints.register(endpointOf(service, backend, priority), ENDPOINT_TTL));
     return backend;
   }
 
   public static Endpoint endpointOf(String service, TestBackend backend) {
-    return new Endpoint(service, backend.name(), "127.0.0.1", backend.port(), "local", 1);
+    return endpointOf(service, backend, 0);
+  }
+
+  public static Endpoint endpointOf(String service, TestBackend backend, int priority) {
+    return new Endpoint(service, backend.name(), "127.0.0.1", backend.port(), "local", 1,
+        priority);
   }
 
   /** Starts a backend without registering it. */
@@ -115,6 +129,20 @@ public final class Mesh implements AutoCloseable {
         .start();
     started.push(client);
     return client;
+  }
+
+  /**
+   * A caller of {@code xds:///host} as service {@code service} through {@code implementation}:
+   * a grpc-java client here, or a C-core or grpc-js process (plaintext, as {@link #client}).
+   */
+  public MeshCaller caller(MeshCaller.Implementation implementation, String service, String host)
+      throws Exception {
+    return switch (implementation) {
+      case GRPC_JAVA -> MeshCaller.of(client(service, host));
+      case C_CORE -> MeshCaller.of(externalClient(ExternalXdsClient.Family.C_CORE, service), host);
+      case GRPC_JS ->
+          MeshCaller.of(externalClient(ExternalXdsClient.Family.GRPC_JS, service), host);
+    };
   }
 
   public XdsServer server() {

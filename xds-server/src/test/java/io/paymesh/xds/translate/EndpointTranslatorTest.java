@@ -52,18 +52,21 @@ class EndpointTranslatorTest {
 
     ClusterLoadAssignment actual = translator.loadAssignment("payments-v1", registered);
 
-    // Registered levels 0, 2 and 5 are sent as 0, 1 and 2: gRPC refuses gaps.
+    // Registered levels 0, 2 and 5 are sent as 0, 1 and 2: gRPC refuses gaps. A standby level's
+    // localities carry its registered priority as sub-zone, so zone-a is two localities.
     assertThat(actual).isEqualTo(ClusterLoadAssignment.newBuilder()
         .setClusterName("payments-v1")
-        .addEndpoints(locality("zone-a", 4, 0)
+        .addEndpoints(locality(Locality.newBuilder().setZone("zone-a"), 4, 0)
             .addLbEndpoints(lbEndpoint("10.0.0.1", 9090, 3))
             .addLbEndpoints(lbEndpoint("10.0.0.3", 9090, 1)))
-        .addEndpoints(locality("zone-b", 2, 0)
+        .addEndpoints(locality(Locality.newBuilder().setZone("zone-b"), 2, 0)
             .addLbEndpoints(lbEndpoint("10.0.0.2", 9090, 2)))
-        .addEndpoints(locality("zone-a", 4, 1)
-            .addLbEndpoints(lbEndpoint("10.0.0.5", 9090, 4)))
-        .addEndpoints(locality("zone-c", 1, 2)
-            .addLbEndpoints(lbEndpoint("10.0.0.9", 9090, 1)))
+        .addEndpoints(
+            locality(Locality.newBuilder().setZone("zone-a").setSubZone("priority-2"), 4, 1)
+                .addLbEndpoints(lbEndpoint("10.0.0.5", 9090, 4)))
+        .addEndpoints(
+            locality(Locality.newBuilder().setZone("zone-c").setSubZone("priority-5"), 1, 2)
+                .addLbEndpoints(lbEndpoint("10.0.0.9", 9090, 1)))
         .build());
   }
 
@@ -72,8 +75,11 @@ class EndpointTranslatorTest {
     ClusterLoadAssignment actual = translator.loadAssignment("payments-v1",
         List.of(endpoint("standby", "10.0.0.5", "zone-a", 1, 3)));
 
-    assertThat(actual.getEndpointsList()).singleElement()
-        .satisfies(l -> assertThat(l.getPriority()).isZero());
+    assertThat(actual.getEndpointsList()).singleElement().satisfies(l -> {
+      assertThat(l.getPriority()).isZero();
+      assertThat(l.getLocality())
+          .isEqualTo(Locality.newBuilder().setZone("zone-a").setSubZone("priority-3").build());
+    });
   }
 
   @Test
@@ -103,9 +109,10 @@ class EndpointTranslatorTest {
         "payments-v1", id, address, 9090, zone, weight, priority);
   }
 
-  private static LocalityLbEndpoints.Builder locality(String zone, int weight, int priority) {
+  private static LocalityLbEndpoints.Builder locality(
+      Locality.Builder locality, int weight, int priority) {
     return LocalityLbEndpoints.newBuilder()
-        .setLocality(Locality.newBuilder().setZone(zone))
+        .setLocality(locality)
         .setLoadBalancingWeight(UInt32Value.of(weight))
         .setPriority(priority);
   }
