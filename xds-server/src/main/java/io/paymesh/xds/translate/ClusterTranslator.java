@@ -47,6 +47,14 @@ import java.util.function.ToIntFunction;
 final class ClusterTranslator {
   /** An enforcing_* percentage that applies an ejection every time it is detected. */
   private static final int ALWAYS_PERCENT = 100;
+  /**
+   * Success-rate ejection as Envoy documents its defaults (gRFC A50 has the same ones):
+   * judged only while 5 hosts have 100 requests each in an interval, ejecting a host more than
+   * 1.9 standard deviations below the mean, every time.
+   */
+  private static final int SUCCESS_RATE_MINIMUM_HOSTS = 5;
+  private static final int SUCCESS_RATE_REQUEST_VOLUME = 100;
+  private static final int SUCCESS_RATE_STDEV_FACTOR = 1900;
 
   private final MtlsTranslator mtls = new MtlsTranslator();
 
@@ -330,6 +338,13 @@ final class ClusterTranslator {
    * Envoy ejects on consecutive 5xx; gRPC clients ignore that field (gRFC A50) and eject only by
    * success rate or failure percentage. Failure percentage ejection, when the policy asks for it,
    * is enforced always (enforcing_failure_percentage 100): Envoy's default would be 0, i.e. off.
+   *
+   * <p>Success-rate ejection is on whenever outlier detection is, and its fields are sent set to
+   * their defaults. grpc-js-xds 1.14 copies each unset success_rate_* field over its own default
+   * as undefined: with minimum hosts undefined its success-rate check ran with no candidates and
+   * the process died at the first interval (TypeError "Reduce of empty array with no initial
+   * value"); with request volume, stdev factor or enforcement undefined, success-rate ejection
+   * would never apply there. Set, they give grpc-js what Envoy, grpc-java and C-core already do.
    */
   private static OutlierDetection outlier(io.paymesh.config.model.OutlierDetection od) {
     OutlierDetection.Builder outlier =
@@ -337,7 +352,11 @@ final class ClusterTranslator {
             .setConsecutive5Xx(uint32(od.consecutive5xx()))
             .setInterval(duration(od.interval()))
             .setBaseEjectionTime(duration(od.baseEjectionTime()))
-            .setMaxEjectionPercent(uint32(od.maxEjectionPercent()));
+            .setMaxEjectionPercent(uint32(od.maxEjectionPercent()))
+            .setEnforcingSuccessRate(uint32(ALWAYS_PERCENT))
+            .setSuccessRateMinimumHosts(uint32(SUCCESS_RATE_MINIMUM_HOSTS))
+            .setSuccessRateRequestVolume(uint32(SUCCESS_RATE_REQUEST_VOLUME))
+            .setSuccessRateStdevFactor(uint32(SUCCESS_RATE_STDEV_FACTOR));
     od.failurePercentage().ifPresent(
         fp -> outlier
             .setFailurePercentageThreshold(uint32(fp.threshold()))

@@ -77,7 +77,11 @@ class ClusterTranslatorTest {
                     .setConsecutive5Xx(UInt32Value.of(5))
                     .setInterval(Duration.newBuilder().setSeconds(10))
                     .setBaseEjectionTime(Duration.newBuilder().setSeconds(30))
-                    .setMaxEjectionPercent(UInt32Value.of(50)))
+                    .setMaxEjectionPercent(UInt32Value.of(50))
+                    .setEnforcingSuccessRate(UInt32Value.of(100))
+                    .setSuccessRateMinimumHosts(UInt32Value.of(5))
+                    .setSuccessRateRequestVolume(UInt32Value.of(100))
+                    .setSuccessRateStdevFactor(UInt32Value.of(1900)))
             .putTypedExtensionProtocolOptions(
                 "envoy.extensions.upstreams.http.v3.HttpProtocolOptions", HTTP2)
             .setTransportSocket(TlsFixtures.tls(TlsFixtures.sidecarUpstream(
@@ -108,11 +112,36 @@ class ClusterTranslatorTest {
                   .setInterval(Duration.newBuilder().setSeconds(1))
                   .setBaseEjectionTime(Duration.newBuilder().setSeconds(30))
                   .setMaxEjectionPercent(UInt32Value.of(50))
+                  .setEnforcingSuccessRate(UInt32Value.of(100))
+                  .setSuccessRateMinimumHosts(UInt32Value.of(5))
+                  .setSuccessRateRequestVolume(UInt32Value.of(100))
+                  .setSuccessRateStdevFactor(UInt32Value.of(1900))
                   .setFailurePercentageThreshold(UInt32Value.of(60))
                   .setEnforcingFailurePercentage(UInt32Value.of(100))
                   .setFailurePercentageMinimumHosts(UInt32Value.of(2))
                   .setFailurePercentageRequestVolume(UInt32Value.of(10))
                   .build());
+    }
+  }
+
+  /**
+   * Envoy's documented defaults, sent explicitly: the same behaviour for Envoy, grpc-java and
+   * C-core, and grpc-js-xds 1.14 no longer reads the unset fields as undefined (which crashed it
+   * at the first interval).
+   */
+  @Test
+  void outlierDetection_setsEverySuccessRateFieldToEnvoysDefault_forEveryFamily() {
+    for (ClientFamily client : ClientFamily.values()) {
+      OutlierDetection outlier = translator.serviceCluster(PolicyFixtures.paymentsV1(), client)
+          .getOutlierDetection();
+
+      assertThat(outlier.getEnforcingSuccessRate()).as(client.name())
+          .isEqualTo(UInt32Value.of(100));
+      assertThat(outlier.getSuccessRateMinimumHosts()).isEqualTo(UInt32Value.of(5));
+      assertThat(outlier.getSuccessRateRequestVolume()).isEqualTo(UInt32Value.of(100));
+      assertThat(outlier.getSuccessRateStdevFactor()).isEqualTo(UInt32Value.of(1900));
+      // Failure percentage stays off unless the policy asks for it (Envoy's default).
+      assertThat(outlier.hasEnforcingFailurePercentage()).isFalse();
     }
   }
 
