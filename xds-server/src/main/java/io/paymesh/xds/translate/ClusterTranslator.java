@@ -173,13 +173,25 @@ final class ClusterTranslator {
     return (int) Math.min(total, Integer.MAX_VALUE);
   }
 
-  /** Ejects sooner and for longer than any side alone would: a bad host leaves the ring fast. */
+  /**
+   * Ejects sooner and for longer than any side alone would: a bad host leaves the ring fast. The
+   * failure percentage too, when any side has one (lowest threshold, fewest hosts, least volume):
+   * for gRPC callers it is the only outlier setting that ejects from a small deployment.
+   */
   private static Optional<OutlierDetection> strictestOutlierDetection(List<Service> sides) {
     List<io.paymesh.config.model.OutlierDetection> all = sides.stream()
         .flatMap(s -> s.spec().outlierDetection().stream()).toList();
     if (all.isEmpty()) {
       return Optional.empty();
     }
+    List<io.paymesh.config.model.OutlierDetection.FailurePercentage> percentages = all.stream()
+        .flatMap(od -> od.failurePercentage().stream()).toList();
+    Optional<io.paymesh.config.model.OutlierDetection.FailurePercentage> strictestPercentage =
+        percentages.isEmpty() ? Optional.empty() : Optional.of(
+            new io.paymesh.config.model.OutlierDetection.FailurePercentage(
+                percentages.stream().mapToInt(fp -> fp.threshold()).min().orElseThrow(),
+                percentages.stream().mapToInt(fp -> fp.minimumHosts()).min().orElseThrow(),
+                percentages.stream().mapToInt(fp -> fp.requestVolume()).min().orElseThrow()));
     return Optional.of(outlier(new io.paymesh.config.model.OutlierDetection(
         all.stream().mapToInt(io.paymesh.config.model.OutlierDetection::consecutive5xx)
             .min().orElseThrow(),
@@ -188,7 +200,8 @@ final class ClusterTranslator {
         all.stream().map(io.paymesh.config.model.OutlierDetection::baseEjectionTime)
             .max(Comparator.naturalOrder()).orElseThrow(),
         all.stream().mapToInt(io.paymesh.config.model.OutlierDetection::maxEjectionPercent)
-            .max().orElseThrow())));
+            .max().orElseThrow(),
+        strictestPercentage)));
   }
 
   /**

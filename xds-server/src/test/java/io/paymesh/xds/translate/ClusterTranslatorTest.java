@@ -358,4 +358,48 @@ class ClusterTranslatorTest {
         .getFieldsOrThrow(XdsNames.METADATA_SPLIT_TARGETS).getListValue().getValuesList())
         .extracting(v -> v.getStringValue()).containsExactly("payments-v1", "payments-v2");
   }
+
+  @Test
+  void stickySplit_outlierDetection_takesTheStrictestFailurePercentageOfTheSides() {
+    Service v1 = withOutlier(PolicyFixtures.paymentsV1(), outlier(5, 10, 30, 50, 60, 3, 10));
+    Service v2 = withOutlier(PolicyFixtures.paymentsV2(), outlier(3, 5, 20, 30, 80, 2, 20));
+    StickySplit split = new StickySplit("split|payments|refund", "x-merchant-id",
+        List.of(new StickySplit.Member(v1, 50), new StickySplit.Member(v2, 50)));
+
+    OutlierDetection outlier =
+        translator.splitCluster(split, ClientFamily.GRPC_JS).getOutlierDetection();
+
+    assertThat(outlier).isEqualTo(OutlierDetection.newBuilder()
+        .setConsecutive5Xx(UInt32Value.of(3))
+        .setInterval(Duration.newBuilder().setSeconds(5))
+        .setBaseEjectionTime(Duration.newBuilder().setSeconds(30))
+        .setMaxEjectionPercent(UInt32Value.of(50))
+        .setEnforcingSuccessRate(UInt32Value.of(100))
+        .setSuccessRateMinimumHosts(UInt32Value.of(5))
+        .setSuccessRateRequestVolume(UInt32Value.of(100))
+        .setSuccessRateStdevFactor(UInt32Value.of(1900))
+        .setFailurePercentageThreshold(UInt32Value.of(60))
+        .setEnforcingFailurePercentage(UInt32Value.of(100))
+        .setFailurePercentageMinimumHosts(UInt32Value.of(2))
+        .setFailurePercentageRequestVolume(UInt32Value.of(10))
+        .build());
+  }
+
+  private static io.paymesh.config.model.OutlierDetection outlier(int consecutive5xx,
+      int intervalSeconds, int ejectionSeconds, int maxEjectionPercent, int threshold,
+      int minimumHosts, int requestVolume) {
+    return new io.paymesh.config.model.OutlierDetection(consecutive5xx,
+        java.time.Duration.ofSeconds(intervalSeconds),
+        java.time.Duration.ofSeconds(ejectionSeconds), maxEjectionPercent,
+        Optional.of(new io.paymesh.config.model.OutlierDetection.FailurePercentage(
+            threshold, minimumHosts, requestVolume)));
+  }
+
+  private static Service withOutlier(
+      Service service, io.paymesh.config.model.OutlierDetection outlier) {
+    Service.Spec spec = service.spec();
+    return new Service(service.name(), new Service.Spec(spec.ports(), spec.identity(),
+        spec.pciScope(), spec.dependencies(), spec.loadBalancing(), spec.circuitBreakers(),
+        Optional.of(outlier)));
+  }
 }
