@@ -34,6 +34,8 @@ class ExternalClientsResilienceTest {
   @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();
   private static final Duration CONVERGE = Duration.ofSeconds(30);
   private static final Duration DEADLINE = Duration.ofSeconds(5);
+  /** How long a call held at the backend waits before its client gives up on it. */
+  private static final Duration HELD_CALL_DEADLINE = Duration.ofSeconds(3);
   private static final String GET_PAYMENT = PaymentsRpc.GET_PAYMENT.getFullMethodName();
   private static final String PAYMENTS_A_IDENTITY =
       "identity: spiffe://paymesh.local/ns/payments/sa/payments-a";
@@ -151,5 +153,37 @@ class ExternalClientsResilienceTest {
     assertThat(calls(client, 50)).extracting(Result::code, Result::reply)
         .containsOnly(org.assertj.core.groups.Tuple.tuple("OK", "healthy"));
     assertThat(failing.calls()).isEqualTo(failingAfterEjection);
+  }
+
+  /**
+   * Both enforce max_requests on their own count of the cluster's calls in flight (grpc-java
+   * does only with load reporting: ResilienceTest). Three calls 200 ms apart to a backend that
+   * holds them: the first two are held, the third fails at once and never reaches the backend.
+   */
+  @ParameterizedTest
+  @EnumSource(Family.class)
+  void maxRequests_aThirdConcurrentCallFailsAtOnce_withoutReachingTheBackend(Family family)
+      throws Exception {
+    TestBackend backend = mesh.backend("payments-a", "backend-a");
+    applyWithPaymentsA("""
+        circuitBreakers: {maxConnections: 100, maxPendingRequests: 100, maxRequests: 2, maxRetries: 3}
+        """);
+    ExternalXdsClient client = connectedClient(family);
+    int callsBefore = backend.calls();
+
+    backend.hold();
+    List<Result> results = client.calls("payments", GET_PAYMENT, Map.of(), HELD_CALL_DEADLINE, 3,
+        true, "order-1", Duration.ofMillis(200));
+    backend.release();
+
+    assertThat(results).as("%s; its log:%n%s", client, client.logTail())
+        .extracting(Result::code)
+        .containsExactly("DEADLINE_EXCEEDED", "DEADLINE_EXCEEDED", "UNAVAILABLE");
+    assertThat(results.get(2).elapsed()).as("the third call failed fast")
+        .isLessThan(Duration.ofSeconds(1));
+    assertThat(backend.calls()).as("calls that reached the backend while it held them")
+        .isEqualTo(callsBefore + 2);
+    // With nothing in flight any more, calls go through again.
+    await().atMost(CONVERGE).until(() -> call(client).ok());
   }
 }
