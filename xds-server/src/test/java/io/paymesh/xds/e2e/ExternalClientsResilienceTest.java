@@ -121,6 +121,7 @@ class ExternalClientsResilienceTest {
     assertThat(client.isAlive()).as("%s; its log:%n%s", client, client.logTail()).isTrue();
     assertThat(calls(client, 10)).extracting(Result::reply)
         .containsOnly("backend-a", "backend-b");
+    mesh.assertNoNacks(new ProxyGroup("checkout", familyOf(client)));
   }
 
   @ParameterizedTest
@@ -153,6 +154,7 @@ class ExternalClientsResilienceTest {
     assertThat(calls(client, 50)).extracting(Result::code, Result::reply)
         .containsOnly(org.assertj.core.groups.Tuple.tuple("OK", "healthy"));
     assertThat(failing.calls()).isEqualTo(failingAfterEjection);
+    mesh.assertNoNacks(new ProxyGroup("checkout", familyOf(client)));
   }
 
   /**
@@ -176,14 +178,20 @@ class ExternalClientsResilienceTest {
         true, "order-1", Duration.ofMillis(200));
     backend.release();
 
-    assertThat(results).as("%s; its log:%n%s", client, client.logTail())
-        .extracting(Result::code)
-        .containsExactly("DEADLINE_EXCEEDED", "DEADLINE_EXCEEDED", "UNAVAILABLE");
+    // The first two waited at the backend until their deadline ended them (DEADLINE_EXCEEDED, or
+    // CANCELLED when the backend, which sees the deadline too, gave up first).
+    assertThat(results.subList(0, 2)).as("%s; its log:%n%s", client, client.logTail())
+        .allSatisfy(held -> {
+          assertThat(held.code()).isIn("DEADLINE_EXCEEDED", "CANCELLED");
+          assertThat(held.elapsed()).isGreaterThan(HELD_CALL_DEADLINE.minusMillis(500));
+        });
+    assertThat(results.get(2).code()).as("%s", results.get(2)).isEqualTo("UNAVAILABLE");
     assertThat(results.get(2).elapsed()).as("the third call failed fast")
         .isLessThan(Duration.ofSeconds(1));
     assertThat(backend.calls()).as("calls that reached the backend while it held them")
         .isEqualTo(callsBefore + 2);
     // With nothing in flight any more, calls go through again.
     await().atMost(CONVERGE).until(() -> call(client).ok());
+    mesh.assertNoNacks(new ProxyGroup("checkout", familyOf(client)));
   }
 }

@@ -170,6 +170,20 @@ public final class Mesh implements AutoCloseable {
     });
   }
 
+  /**
+   * Asserts that no connected proxy of {@code group} refused anything: a config that a client
+   * family paymesh knows NACKs is a bug.
+   */
+  public void assertNoNacks(ProxyGroup group) {
+    List<ProxyStatusRegistry.ProxyStatus> proxies = server.proxies().connected().stream()
+        .filter(p -> p.group().equals(group)).toList();
+    assertThat(proxies).as("connected proxies of %s", group).isNotEmpty();
+    for (ProxyStatusRegistry.ProxyStatus proxy : proxies) {
+      assertThat(proxy.nackCount()).as("NACKs of %s, the last: %s", proxy.nodeId(),
+          proxy.lastNack()).isZero();
+    }
+  }
+
   /** Stops the xds-server and starts a new one on the same ADS port, as a redeploy would. */
   public void restartServer() throws Exception {
     server.close();
