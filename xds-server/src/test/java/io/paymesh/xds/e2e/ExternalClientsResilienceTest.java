@@ -26,8 +26,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A Service's outlier detection and circuit breakers, as gRPC C-core and grpc-js apply them to
  * real backends (ResilienceTest does the same for grpc-java): failure percentage ejection moves
- * every call off a failing backend, outlier detection's timer runs without harm, and a third
- * concurrent call over {@code maxRequests: 2} fails at once without reaching the backend.
+ * every call off a failing backend while consecutive5xx alone ejects nothing, outlier detection's
+ * timer runs without harm, and a third concurrent call over {@code maxRequests: 2} fails at once
+ * without reaching the backend. None of these configs is refused (no NACK).
  * Plaintext calls to plain gRPC backends, as in the grpc-java routing tests.
  */
 class ExternalClientsResilienceTest {
@@ -154,6 +155,34 @@ class ExternalClientsResilienceTest {
     assertThat(calls(client, 50)).extracting(Result::code, Result::reply)
         .containsOnly(org.assertj.core.groups.Tuple.tuple("OK", "healthy"));
     assertThat(failing.calls()).isEqualTo(failingAfterEjection);
+    mesh.assertNoNacks(new ProxyGroup("checkout", familyOf(client)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Family.class)
+  void consecutive5xxAlone_ejectsNothing_theFailingBackendKeepsGettingCalls(Family family)
+      throws Exception {
+    TestBackend healthy = mesh.backend("payments-a", "healthy");
+    TestBackend failing = mesh.backend("payments-a", "failing");
+    applyWithPaymentsA("""
+        outlierDetection: {consecutive5xx: 1, interval: 1s, baseEjectionTime: 30s, maxEjectionPercent: 50}
+        """);
+    ExternalXdsClient client = connectedClient(family);
+    await().atMost(CONVERGE).until(() -> {
+      call(client);
+      return healthy.calls() > 0 && failing.calls() > 0;
+    });
+
+    failing.failWith(Status.UNAVAILABLE.withDescription("processor down"));
+
+    // Envoy would eject it after one error; gRPC has no consecutive-errors ejection (gRFC A50),
+    // and success rate needs 5 hosts. Over 4 detection intervals it keeps getting a share of
+    // every 10 calls.
+    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() -> {
+      int before = failing.calls();
+      calls(client, 10);
+      return failing.calls() > before;
+    });
     mesh.assertNoNacks(new ProxyGroup("checkout", familyOf(client)));
   }
 
