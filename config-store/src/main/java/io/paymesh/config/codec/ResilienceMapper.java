@@ -9,6 +9,7 @@ import java.util.Optional;
 final class ResilienceMapper {
   static final String CIRCUIT_BREAKERS = "circuitBreakers";
   static final String OUTLIER_DETECTION = "outlierDetection";
+  static final String FAILURE_PERCENTAGE = "failurePercentage";
 
   private ResilienceMapper() {}
 
@@ -38,11 +39,27 @@ final class ResilienceMapper {
     var interval = r.duration("interval");
     var baseEjectionTime = r.duration("baseEjectionTime");
     Integer maxEjectionPercent = r.integer("maxEjectionPercent");
+    Optional<OutlierDetection.FailurePercentage> failurePercentage =
+        failurePercentage(r.object(FAILURE_PERCENTAGE, false));
+    if (!r.finish()) {
+      return Optional.empty();
+    }
+    return Optional.of(new OutlierDetection(
+        consecutive5xx, interval, baseEjectionTime, maxEjectionPercent, failurePercentage));
+  }
+
+  private static Optional<OutlierDetection.FailurePercentage> failurePercentage(NodeReader r) {
+    if (r == null) {
+      return Optional.empty();
+    }
+    Integer threshold = r.integer("threshold");
+    Integer minimumHosts = r.integer("minimumHosts");
+    Integer requestVolume = r.integer("requestVolume");
     if (!r.finish()) {
       return Optional.empty();
     }
     return Optional.of(
-        new OutlierDetection(consecutive5xx, interval, baseEjectionTime, maxEjectionPercent));
+        new OutlierDetection.FailurePercentage(threshold, minimumHosts, requestVolume));
   }
 
   static void encode(
@@ -62,6 +79,10 @@ final class ResilienceMapper {
           Trees.putDuration(n, "interval", od.interval());
           Trees.putDuration(n, "baseEjectionTime", od.baseEjectionTime());
           n.put("maxEjectionPercent", od.maxEjectionPercent());
+          od.failurePercentage().ifPresent(fp -> n.putObject(FAILURE_PERCENTAGE)
+              .put("threshold", fp.threshold())
+              .put("minimumHosts", fp.minimumHosts())
+              .put("requestVolume", fp.requestVolume()));
         });
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paymesh.config.model.Destination;
+import io.paymesh.config.model.FaultInjection;
 import io.paymesh.config.model.OperationKind;
 import io.paymesh.config.model.RouteTable;
 import io.paymesh.config.validation.ErrorCollector;
@@ -35,10 +36,11 @@ final class RouteTableMapper {
     OperationKind operation = r.enumValue("operation", OperationKind.class, null);
     Duration timeout = r.duration("timeout");
     Optional<RouteTable.RetryPolicy> retry = retry(r.object("retry", false));
+    Optional<FaultInjection> fault = FaultInjectionMapper.decode(r.object("fault", false));
     if (!r.finish()) {
       return null;
     }
-    return new RouteTable.Route(name, match, destination, operation, timeout, retry);
+    return new RouteTable.Route(name, match, destination, operation, timeout, retry, fault);
   }
 
   private static Optional<RouteTable.RetryPolicy> retry(NodeReader r) {
@@ -66,6 +68,7 @@ final class RouteTableMapper {
       rn.put("operation", route.operation().name());
       Trees.putDuration(rn, "timeout", route.timeout());
       route.retry().ifPresent(retry -> rn.set("retry", encode(retry)));
+      route.fault().ifPresent(fault -> rn.set("fault", FaultInjectionMapper.encode(fault)));
     }
     return n;
   }

@@ -24,6 +24,7 @@ public record RouteTable(String name, Spec spec) implements PolicyResource {
   /**
    * @param operation what the route does to money; it decides which retries are safe
    * @param timeout the whole-request deadline, retries included
+   * @param fault a drill's fault, injected only into requests that ask for the drill
    */
   public record Route(
       String name,
@@ -31,12 +32,41 @@ public record RouteTable(String name, Spec spec) implements PolicyResource {
       Destination destination,
       OperationKind operation,
       Duration timeout,
-      Optional<RetryPolicy> retry) {}
+      Optional<RetryPolicy> retry,
+      Optional<FaultInjection> fault) {
 
-  public record RouteMatch(PathMatch path, List<String> methods, List<HeaderMatch> headers) {
+    /** A route without a fault. */
+    public Route(
+        String name,
+        RouteMatch match,
+        Destination destination,
+        OperationKind operation,
+        Duration timeout,
+        Optional<RetryPolicy> retry) {
+      this(name, match, destination, operation, timeout, retry, Optional.empty());
+    }
+  }
+
+  /**
+   * Every condition must hold for the route to match.
+   *
+   * @param apiVersion the API version the route serves, in the path or in a header
+   */
+  public record RouteMatch(
+      PathMatch path,
+      List<String> methods,
+      List<HeaderMatch> headers,
+      List<QueryParameterMatch> queryParameters,
+      Optional<ApiVersionMatch> apiVersion) {
     public RouteMatch {
       methods = List.copyOf(methods);
       headers = List.copyOf(headers);
+      queryParameters = List.copyOf(queryParameters);
+    }
+
+    /** A match on path, methods and headers only. */
+    public RouteMatch(PathMatch path, List<String> methods, List<HeaderMatch> headers) {
+      this(path, methods, headers, List.of(), Optional.empty());
     }
   }
 

@@ -26,6 +26,8 @@ public final class Messages {
   public static final String HEADER_NAME =
       "must be a lowercase HTTP header name (a-z, 0-9 and !#$%&'*+-.^_`|~)";
   public static final String STARTS_WITH_SLASH = "must start with '/'";
+  public static final String URL_TOKEN =
+      "must be letters, digits, '-', '.', '_' or '~' (never percent-encoded in a URL)";
   public static final String WILDCARD_CALLER =
       "must name a service; wildcard callers are not allowed";
 

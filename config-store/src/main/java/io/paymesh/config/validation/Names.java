@@ -13,6 +13,9 @@ final class Names {
   private static final Pattern IPV6_GROUP = Pattern.compile("[0-9a-fA-F]{1,4}");
   private static final int IPV6_GROUPS = 8;
   private static final Pattern HEADER_NAME = Pattern.compile("[a-z0-9!#$%&'*+.^_`|~-]+");
+  /** RFC 3986 unreserved characters: a URL carries them as they are, never percent-encoded. */
+  private static final Pattern URL_TOKEN = Pattern.compile("[A-Za-z0-9._~-]+");
+  private static final Pattern API_VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
   // SPIFFE: trust domain of lowercase letters, digits, '.', '-', '_'; a path of non-empty segments.
   private static final Pattern SPIFFE_ID =
       Pattern.compile("spiffe://[a-z0-9._-]+(/[A-Za-z0-9._-]+)+");
@@ -75,6 +78,14 @@ final class Names {
 
   static boolean isHeaderName(String s) {
     return HEADER_NAME.matcher(s).matches();
+  }
+
+  static boolean isUrlToken(String s) {
+    return URL_TOKEN.matcher(s).matches();
+  }
+
+  static boolean isApiVersion(String s) {
+    return API_VERSION.matcher(s).matches();
   }
 
   static boolean isSpiffeId(String s) {

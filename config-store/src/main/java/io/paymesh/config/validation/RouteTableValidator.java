@@ -35,5 +35,10 @@ final class RouteTableValidator {
           retry -> RetryPolicyValidator.validate(
               c.at("retry"), retry, timeoutValid ? route.timeout() : null));
     }
+    if (route.fault() != null) {
+      route.fault().ifPresent(
+          fault -> FaultInjectionValidator.validate(
+              c.at("fault"), fault, route.operation(), timeoutValid ? route.timeout() : null));
+    }
   }
 }

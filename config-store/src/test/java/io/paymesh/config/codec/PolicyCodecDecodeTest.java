@@ -3,16 +3,21 @@ package io.paymesh.config.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.paymesh.config.model.ApiVersionMatch;
 import io.paymesh.config.model.AuthorizationPolicy;
+import io.paymesh.config.model.FaultInjection;
 import io.paymesh.config.model.LoadBalancing;
+import io.paymesh.config.model.PathMatch;
 import io.paymesh.config.model.PaymentProcessor;
 import io.paymesh.config.model.PolicyResource;
+import io.paymesh.config.model.QueryParameterMatch;
 import io.paymesh.config.model.RouteTable;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.validation.Fixtures;
 import io.paymesh.config.validation.PolicyValidationException;
 import io.paymesh.config.validation.ValidationError;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PolicyCodecDecodeTest {
@@ -198,6 +203,112 @@ class PolicyCodecDecodeTest {
     // The weight sum is wrong too, but rules run only on a document that decoded.
     assertThat(errors(Examples.ROUTE_TABLE.replace("weight: 10", "weight: 5").replace("timeout: 1s", "timeout: soon")))
         .containsExactly("routes[default].timeout: must be a duration like 250ms, 2s or 1m");
+  }
+
+  /** The brief's table with one READ route carrying {@code extra} lines (match, fault). */
+  private static String readRoute(String match, String extra) {
+    return """
+        kind: RouteTable
+        name: payments
+        spec:
+          host: payments
+          routes:
+            - name: reads
+              match: %s
+              destination: {target: payments-v1}
+              operation: READ
+              timeout: 3s
+        %s""".formatted(match, extra.indent(6));
+  }
+
+  private RouteTable.Route decodeRoute(String text) throws Exception {
+    return ((RouteTable) codec.decode(text)).spec().routes().get(0);
+  }
+
+  @Test
+  void decode_whenQueryParametersAndApiVersion_returnsThem() throws Exception {
+    RouteTable.Route route = decodeRoute(readRoute("""
+        {path: {prefix: /v2/payments}, queryParameters: [{name: currency, exact: EUR}, \
+        {name: region, prefix: eu}, {name: dry-run, present: true}], \
+        apiVersion: {value: v2, in: PATH_PREFIX}}""", ""));
+    assertThat(route.match()).isEqualTo(new RouteTable.RouteMatch(
+        new PathMatch.Prefix("/v2/payments"), List.of(), List.of(),
+        List.of(new QueryParameterMatch("currency", new QueryParameterMatch.Exact("EUR")),
+            new QueryParameterMatch("region", new QueryParameterMatch.Prefix("eu")),
+            new QueryParameterMatch("dry-run", new QueryParameterMatch.Present())),
+        Optional.of(new ApiVersionMatch("v2", ApiVersionMatch.In.PATH_PREFIX))));
+  }
+
+  @Test
+  void decode_whenApiVersionInPathAndNoPath_defaultsThePathToTheVersionPrefix() throws Exception {
+    RouteTable.Route route = decodeRoute(readRoute("{apiVersion: {value: v2, in: PATH_PREFIX}}", ""));
+    assertThat(route.match().path()).isEqualTo(new PathMatch.Prefix("/v2/"));
+    assertThat(errors(readRoute("{apiVersion: {value: v2, in: HEADER}}", "")))
+        .containsExactly("routes[reads].match.path: required");
+    assertThat(errors(readRoute("{apiVersion: {value: v2, in: QUERY}}", "")))
+        .containsExactly("routes[reads].match.apiVersion.in: must be one of [PATH_PREFIX, HEADER]");
+    assertThat(errors(readRoute("{path: {prefix: /}, apiVersion: {version: v2, in: HEADER}}", "")))
+        .containsExactly(
+            "routes[reads].match.apiVersion.value: required",
+            "routes[reads].match.apiVersion.version: unknown field");
+  }
+
+  @Test
+  void decode_whenQueryParameterConditionsWrong_reportsExactlyOne() {
+    assertThat(errors(readRoute("""
+        {path: {prefix: /}, queryParameters: [{name: currency}, \
+        {name: region, exact: eu, prefix: e}, {name: dry-run, present: false}]}""", "")))
+        .containsExactly(
+            "routes[reads].match.queryParameters[currency]: must have exactly one of [exact, prefix, present]",
+            "routes[reads].match.queryParameters[region]: must have exactly one of [exact, prefix, present]",
+            "routes[reads].match.queryParameters[dry-run].present: must be true");
+  }
+
+  @Test
+  void decode_whenFault_returnsIt() throws Exception {
+    RouteTable.Route route = decodeRoute(readRoute("{path: {prefix: /}}", """
+        fault:
+          drill: psp-outage
+          delay: {duration: 2s, percentage: 50}
+          abort: {grpcStatus: UNAVAILABLE, percentage: 100}
+          maxActiveFaults: 5
+        """));
+    assertThat(route.fault()).contains(new FaultInjection("psp-outage",
+        Optional.of(new FaultInjection.Delay(Fixtures.seconds(2), 50)),
+        Optional.of(new FaultInjection.Abort(
+            new FaultInjection.GrpcStatus(FaultInjection.GrpcCode.UNAVAILABLE), 100)),
+        5, false));
+    RouteTable.Route http = decodeRoute(readRoute("{path: {prefix: /}}", """
+        fault: {drill: d, abort: {httpStatus: 503, percentage: 10}, maxActiveFaults: 1}
+        """));
+    assertThat(http.fault().orElseThrow().abort().orElseThrow().status())
+        .isEqualTo(new FaultInjection.HttpStatus(503));
+    assertThat(decodeRoute(readRoute("{path: {prefix: /}}", "")).fault()).isEmpty();
+  }
+
+  @Test
+  void decode_whenFaultStructureWrong_reportsEachWithPath() {
+    assertThat(errors(readRoute("{path: {prefix: /}}", """
+        fault:
+          delay: {duration: 2, percentage: 50}
+          abort: {grpcStatus: OK, httpStatus: 503, percentage: 100}
+          allowNonIdempotentWrite: yes
+          maxActiveFault: 5
+        """)))
+        .containsExactly(
+            "routes[reads].fault.drill: required",
+            "routes[reads].fault.delay.duration: must be a duration like 250ms, 2s or 1m",
+            "routes[reads].fault.abort: must have exactly one of [httpStatus, grpcStatus]",
+            "routes[reads].fault.maxActiveFaults: required",
+            "routes[reads].fault.allowNonIdempotentWrite: must be a boolean",
+            "routes[reads].fault.maxActiveFault: unknown field");
+    assertThat(errors(readRoute("{path: {prefix: /}}", """
+        fault: {drill: d, abort: {grpcStatus: OK, percentage: 100}, maxActiveFaults: 1}
+        """)))
+        .containsExactly("routes[reads].fault.abort.grpcStatus: must be one of [CANCELLED, UNKNOWN, "
+            + "INVALID_ARGUMENT, DEADLINE_EXCEEDED, NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED, "
+            + "RESOURCE_EXHAUSTED, FAILED_PRECONDITION, ABORTED, OUT_OF_RANGE, UNIMPLEMENTED, "
+            + "INTERNAL, UNAVAILABLE, DATA_LOSS, UNAUTHENTICATED]");
   }
 
   @Test

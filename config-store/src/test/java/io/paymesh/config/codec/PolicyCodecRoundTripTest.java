@@ -4,15 +4,18 @@ import static io.paymesh.config.validation.Fixtures.ms;
 import static io.paymesh.config.validation.Fixtures.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paymesh.config.model.ApiVersionMatch;
 import io.paymesh.config.model.AuthorizationPolicy;
 import io.paymesh.config.model.AuthorizationPolicy.EnforcementMode;
 import io.paymesh.config.model.CircuitBreakers;
+import io.paymesh.config.model.FaultInjection;
 import io.paymesh.config.model.HeaderMatch;
 import io.paymesh.config.model.LoadBalancing;
 import io.paymesh.config.model.OutlierDetection;
 import io.paymesh.config.model.PathMatch;
 import io.paymesh.config.model.PeerAuthentication.MtlsMode;
 import io.paymesh.config.model.PolicyResource;
+import io.paymesh.config.model.QueryParameterMatch;
 import io.paymesh.config.model.RouteTable.RetryPolicy;
 import io.paymesh.config.validation.Fixtures;
 import java.util.List;
@@ -31,6 +34,9 @@ class PolicyCodecRoundTripTest {
           s.circuitBreakers = Optional.empty();
           s.outlierDetection = Optional.of(new OutlierDetection(1, ms(1500), Fixtures.seconds(60), 100));
         }),
+        Fixtures.service(s -> s.outlierDetection = Optional.of(new OutlierDetection(
+            5, seconds(1), seconds(30), 50,
+            Optional.of(new OutlierDetection.FailurePercentage(50, 2, 10))))),
         Fixtures.processor(p -> {}),
         Fixtures.processor(p -> {
           p.connectTimeout = ms(250);
@@ -44,6 +50,24 @@ class PolicyCodecRoundTripTest {
               new HeaderMatch("x-api-version", new HeaderMatch.Prefix("2024-")));
           r.retry = Optional.of(new RetryPolicy(List.of("connect-failure"), 2, Optional.empty()));
         }))),
+        Fixtures.routeTable(t -> t.routes = List.of(
+            Fixtures.route(r -> {
+              r.path = new PathMatch.Prefix("/v2/");
+              r.queryParameters = List.of(
+                  new QueryParameterMatch("currency", new QueryParameterMatch.Exact("EUR")),
+                  new QueryParameterMatch("region", new QueryParameterMatch.Prefix("eu")),
+                  new QueryParameterMatch("dry-run", new QueryParameterMatch.Present()));
+              r.apiVersion = Optional.of(new ApiVersionMatch("v2", ApiVersionMatch.In.PATH_PREFIX));
+              r.fault = Optional.of(Fixtures.fault(f -> f.allowNonIdempotentWrite = true));
+            }),
+            Fixtures.route(r -> {
+              r.makeDefault();
+              r.apiVersion = Optional.of(new ApiVersionMatch("2024-06-01", ApiVersionMatch.In.HEADER));
+              r.fault = Optional.of(Fixtures.fault(f -> {
+                f.delay = Optional.of(new FaultInjection.Delay(ms(750), 25));
+                f.abort = Optional.of(new FaultInjection.Abort(new FaultInjection.HttpStatus(503), 1));
+              }));
+            }))),
         Fixtures.authorizationPolicy(a -> {}),
         Fixtures.authorizationPolicy(a -> {
           a.mode = EnforcementMode.SHADOW;
@@ -106,6 +130,16 @@ class PolicyCodecRoundTripTest {
   }
 
   @Test
+  void toJson_whenFailurePercentage_writesItLastInOutlierDetection() {
+    assertThat(codec.toJson(Fixtures.service(s -> s.outlierDetection = Optional.of(
+            new OutlierDetection(5, seconds(1), seconds(30), 50,
+                Optional.of(new OutlierDetection.FailurePercentage(50, 2, 10)))))))
+        .endsWith("\"outlierDetection\":{\"consecutive5xx\":5,\"interval\":\"1s\","
+            + "\"baseEjectionTime\":\"30s\",\"maxEjectionPercent\":50,"
+            + "\"failurePercentage\":{\"threshold\":50,\"minimumHosts\":2,\"requestVolume\":10}}}}");
+  }
+
+  @Test
   void toJson_whenOptionalsEmpty_omitsThem() {
     assertThat(codec.toJson(Fixtures.routeTable(t -> t.routes = List.of(Fixtures.route(Fixtures.RouteDraft::makeDefault)))))
         .isEqualTo("{\"kind\":\"RouteTable\",\"name\":\"payments\",\"spec\":{\"host\":\"payments\",\"routes\":["
@@ -139,6 +173,22 @@ class PolicyCodecRoundTripTest {
             + "\"key\":{\"header\":\"x-merchant-id\"},\"tokens\":100,\"interval\":\"1s\",\"burst\":200},"
             + "{\"name\":\"per-caller\",\"key\":{\"caller\":true},\"tokens\":1000,"
             + "\"interval\":\"1m\",\"burst\":1000}]}}");
+  }
+
+  @Test
+  void toJson_whenRouteHasNewMatchesAndFault_writesCanonicalForm() {
+    assertThat(codec.toJson(Fixtures.routeTable(t -> t.routes = List.of(Fixtures.route(r -> {
+      r.makeDefault();
+      r.queryParameters = List.of(new QueryParameterMatch("dry-run", new QueryParameterMatch.Present()));
+      r.apiVersion = Optional.of(new ApiVersionMatch("v2", ApiVersionMatch.In.HEADER));
+      r.fault = Optional.of(Fixtures.fault(f -> f.delay = Optional.of(new FaultInjection.Delay(ms(60_000), 5))));
+    }))))).isEqualTo("{\"kind\":\"RouteTable\",\"name\":\"payments\",\"spec\":{\"host\":\"payments\",\"routes\":["
+        + "{\"name\":\"default\",\"match\":{\"path\":{\"prefix\":\"/\"},"
+        + "\"queryParameters\":[{\"name\":\"dry-run\",\"present\":true}],"
+        + "\"apiVersion\":{\"value\":\"v2\",\"in\":\"HEADER\"}},"
+        + "\"destination\":{\"target\":\"payments-v1\"},\"operation\":\"READ\",\"timeout\":\"1s\","
+        + "\"fault\":{\"drill\":\"psp-outage\",\"delay\":{\"duration\":\"1m\",\"percentage\":5},"
+        + "\"abort\":{\"grpcStatus\":\"UNAVAILABLE\",\"percentage\":100},\"maxActiveFaults\":5}}]}}");
   }
 
   @Test

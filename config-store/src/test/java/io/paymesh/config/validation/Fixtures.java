@@ -1,5 +1,6 @@
 package io.paymesh.config.validation;
 
+import io.paymesh.config.model.ApiVersionMatch;
 import io.paymesh.config.model.AuthorizationPolicy;
 import io.paymesh.config.model.AuthorizationPolicy.EnforcementMode;
 import io.paymesh.config.model.AuthorizationPolicy.RequestMatch;
@@ -7,6 +8,7 @@ import io.paymesh.config.model.AuthorizationPolicy.Rule;
 import io.paymesh.config.model.CircuitBreakers;
 import io.paymesh.config.model.Destination;
 import io.paymesh.config.model.Destination.WeightedTarget;
+import io.paymesh.config.model.FaultInjection;
 import io.paymesh.config.model.HeaderMatch;
 import io.paymesh.config.model.LoadBalancing;
 import io.paymesh.config.model.OperationKind;
@@ -16,6 +18,7 @@ import io.paymesh.config.model.PaymentProcessor;
 import io.paymesh.config.model.PciScope;
 import io.paymesh.config.model.PeerAuthentication;
 import io.paymesh.config.model.PeerAuthentication.MtlsMode;
+import io.paymesh.config.model.QueryParameterMatch;
 import io.paymesh.config.model.RateLimitPolicy;
 import io.paymesh.config.model.RateLimitPolicy.RateLimit;
 import io.paymesh.config.model.RequestAuthentication;
@@ -62,8 +65,9 @@ public final class Fixtures {
   public static Route route(Consumer<RouteDraft> change) {
     RouteDraft d = new RouteDraft();
     change.accept(d);
-    return new Route(d.name, new RouteMatch(d.path, d.methods, d.headers), d.destination,
-        d.operation, d.timeout, d.retry);
+    return new Route(d.name,
+        new RouteMatch(d.path, d.methods, d.headers, d.queryParameters, d.apiVersion),
+        d.destination, d.operation, d.timeout, d.retry, d.fault);
   }
 
   public static AuthorizationPolicy authorizationPolicy(Consumer<AuthorizationDraft> change) {
@@ -103,6 +107,14 @@ public final class Fixtures {
     RateLimitDraft d = new RateLimitDraft();
     change.accept(d);
     return new RateLimit(d.name, d.path, d.key, d.tokens, d.interval, d.burst);
+  }
+
+  /** A drill that aborts every request of drill {@code psp-outage}, changed by {@code change}. */
+  public static FaultInjection fault(Consumer<FaultDraft> change) {
+    FaultDraft d = new FaultDraft();
+    change.accept(d);
+    return new FaultInjection(d.drill, d.delay, d.abort, d.maxActiveFaults,
+        d.allowNonIdempotentWrite);
   }
 
   public static Duration ms(long millis) {
@@ -160,6 +172,9 @@ public final class Fixtures {
     public Duration timeout = seconds(3);
     public Optional<RetryPolicy> retry = Optional.of(
         new RetryPolicy(List.of("connect-failure", "refused-stream"), 1, Optional.of(seconds(1))));
+    public List<QueryParameterMatch> queryParameters = List.of();
+    public Optional<ApiVersionMatch> apiVersion = Optional.empty();
+    public Optional<FaultInjection> fault = Optional.empty();
 
     /** Turns this draft into the brief's catch-all READ route. */
     public void makeDefault() {
@@ -172,6 +187,16 @@ public final class Fixtures {
       timeout = seconds(1);
       retry = Optional.empty();
     }
+  }
+
+  /** Mutable fields of a FaultInjection, initialised to a valid abort drill. */
+  public static final class FaultDraft {
+    public String drill = "psp-outage";
+    public Optional<FaultInjection.Delay> delay = Optional.empty();
+    public Optional<FaultInjection.Abort> abort = Optional.of(new FaultInjection.Abort(
+        new FaultInjection.GrpcStatus(FaultInjection.GrpcCode.UNAVAILABLE), 100));
+    public int maxActiveFaults = 5;
+    public boolean allowNonIdempotentWrite = false;
   }
 
   /** Mutable fields of an AuthorizationPolicy, initialised to a valid one. */

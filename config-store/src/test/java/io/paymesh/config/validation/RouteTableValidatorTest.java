@@ -6,12 +6,15 @@ import static io.paymesh.config.validation.Fixtures.routeTable;
 import static io.paymesh.config.validation.Fixtures.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paymesh.config.model.ApiVersionMatch;
 import io.paymesh.config.model.Destination;
 import io.paymesh.config.model.Destination.WeightedTarget;
+import io.paymesh.config.model.FaultInjection;
 import io.paymesh.config.model.HeaderMatch;
 import io.paymesh.config.model.OperationKind;
 import io.paymesh.config.model.PathMatch;
 import io.paymesh.config.model.PolicyResource;
+import io.paymesh.config.model.QueryParameterMatch;
 import io.paymesh.config.model.RouteTable.RetryPolicy;
 import io.paymesh.config.model.RouteTable.Route;
 import java.time.Duration;
@@ -99,6 +102,143 @@ class RouteTableValidatorTest {
             "routes[charge-card].match.headers[x-region].exact: must not be empty",
             "routes[charge-card].match.headers[x-api].prefix: must not be empty",
             "routes[charge-card].match.headers[3].name: " + Messages.HEADER_NAME);
+  }
+
+  @Test
+  void validate_whenQueryParameterMatchBad_reportsQueryParameter() {
+    assertThat(routeErrors(r -> r.queryParameters = List.of(
+            new QueryParameterMatch("currency", new QueryParameterMatch.Exact("EUR")),
+            new QueryParameterMatch("api_version", new QueryParameterMatch.Prefix("2024-")),
+            new QueryParameterMatch("dry-run", new QueryParameterMatch.Present()))))
+        .isEmpty();
+    assertThat(routeErrors(r -> r.queryParameters = List.of(
+            new QueryParameterMatch("", new QueryParameterMatch.Present()),
+            new QueryParameterMatch("currency", new QueryParameterMatch.Exact("")),
+            new QueryParameterMatch("region", new QueryParameterMatch.Prefix("eu west")),
+            new QueryParameterMatch("a&b", new QueryParameterMatch.Exact("x")),
+            new QueryParameterMatch("mode", null))))
+        .containsExactly(
+            "routes[charge-card].match.queryParameters[0].name: must not be empty",
+            "routes[charge-card].match.queryParameters[currency].exact: must not be empty",
+            "routes[charge-card].match.queryParameters[region].prefix: " + Messages.URL_TOKEN,
+            "routes[charge-card].match.queryParameters[3].name: " + Messages.URL_TOKEN,
+            "routes[charge-card].match.queryParameters[mode]: "
+                + "must have exactly one of [exact, prefix, present]");
+  }
+
+  @Test
+  void validate_whenApiVersionInPathAndPathUnderIt_reportsNothing() {
+    assertThat(routeErrors(r -> {
+      r.path = new PathMatch.Prefix("/v2/");
+      r.apiVersion = Optional.of(new ApiVersionMatch("v2", ApiVersionMatch.In.PATH_PREFIX));
+    })).isEmpty();
+    assertThat(routeErrors(r -> {
+      r.path = new PathMatch.Exact("/2024-06-01/charges");
+      r.apiVersion =
+          Optional.of(new ApiVersionMatch("2024-06-01", ApiVersionMatch.In.PATH_PREFIX));
+    })).isEmpty();
+  }
+
+  @Test
+  void validate_whenApiVersionInPathContradictsPath_reportsPath() {
+    ApiVersionMatch v2 = new ApiVersionMatch("v2", ApiVersionMatch.In.PATH_PREFIX);
+    assertThat(routeErrors(r -> {
+      r.path = new PathMatch.Prefix("/v1/charges");
+      r.apiVersion = Optional.of(v2);
+    })).containsExactly("routes[charge-card].match.path.prefix: "
+        + "must start with '/v2/', the path prefix of apiVersion v2");
+    // "/v2" would also match "/v20/...": the version's prefix ends with a slash.
+    assertThat(routeErrors(r -> {
+      r.path = new PathMatch.Prefix("/v2");
+      r.apiVersion = Optional.of(v2);
+    })).containsExactly("routes[charge-card].match.path.prefix: "
+        + "must start with '/v2/', the path prefix of apiVersion v2");
+    assertThat(routeErrors(r -> r.apiVersion = Optional.of(v2)))
+        .containsExactly("routes[charge-card].match.path.exact: "
+            + "must start with '/v2/', the path prefix of apiVersion v2");
+  }
+
+  @Test
+  void validate_whenApiVersionInHeaderAndHeaderConditionOnIt_reportsConflict() {
+    assertThat(routeErrors(r -> {
+      r.apiVersion = Optional.of(new ApiVersionMatch("v2", ApiVersionMatch.In.HEADER));
+      r.headers = List.of(
+          new HeaderMatch("x-merchant-id", new HeaderMatch.Present()),
+          new HeaderMatch("api-version", new HeaderMatch.Prefix("v")));
+    })).containsExactly("routes[charge-card].match.headers[api-version]: "
+        + "conflicts with apiVersion, which matches the api-version header");
+    assertThat(routeErrors(r ->
+        r.apiVersion = Optional.of(new ApiVersionMatch("v2", ApiVersionMatch.In.HEADER))))
+        .isEmpty();
+  }
+
+  @Test
+  void validate_whenApiVersionValueBad_reportsValue() {
+    String syntax = "must be 1 to 63 letters, digits, '.', '-' or '_', starting with a letter"
+        + " or digit (e.g. v2, 2024-06-01)";
+    assertThat(routeErrors(r -> r.apiVersion =
+            Optional.of(new ApiVersionMatch("v2/beta", ApiVersionMatch.In.HEADER))))
+        .containsExactly("routes[charge-card].match.apiVersion.value: " + syntax);
+    assertThat(routeErrors(r -> r.apiVersion =
+            Optional.of(new ApiVersionMatch("", ApiVersionMatch.In.PATH_PREFIX))))
+        .containsExactly("routes[charge-card].match.apiVersion.value: " + syntax);
+    assertThat(routeErrors(r -> r.apiVersion = Optional.of(new ApiVersionMatch("v2", null))))
+        .containsExactly("routes[charge-card].match.apiVersion.in: required");
+  }
+
+  @Test
+  void validate_whenFaultOnReadRoute_reportsNothing() {
+    assertThat(routeErrors(r -> {
+      r.makeDefault();
+      r.fault = Optional.of(Fixtures.fault(f -> {}));
+    })).isEmpty();
+    assertThat(routeErrors(r -> {
+      r.makeDefault();
+      r.fault = Optional.of(Fixtures.fault(f -> {
+        f.delay = Optional.of(new FaultInjection.Delay(ms(1000), 50));
+        f.abort = Optional.of(new FaultInjection.Abort(new FaultInjection.HttpStatus(503), 1));
+      }));
+    })).isEmpty();
+  }
+
+  @Test
+  void validate_whenFaultBad_reportsEveryField() {
+    assertThat(routeErrors(r -> {
+      r.makeDefault();
+      r.fault = Optional.of(Fixtures.fault(f -> {
+        f.drill = "PSP outage";
+        f.delay = Optional.of(new FaultInjection.Delay(ms(1500), 0));
+        f.abort = Optional.of(new FaultInjection.Abort(new FaultInjection.HttpStatus(200), 101));
+        f.maxActiveFaults = 0;
+        f.allowNonIdempotentWrite = true;
+      }));
+    })).containsExactly(
+        "routes[default].fault.drill: " + Messages.DNS_LABEL,
+        "routes[default].fault.delay.duration: must be <= the route timeout 1s",
+        "routes[default].fault.delay.percentage: must be between 1 and 100",
+        "routes[default].fault.abort.httpStatus: must be between 400 and 599",
+        "routes[default].fault.abort.percentage: must be between 1 and 100",
+        "routes[default].fault.maxActiveFaults: must be >= 1",
+        "routes[default].fault.allowNonIdempotentWrite: only allowed on a NON_IDEMPOTENT_WRITE route");
+    assertThat(routeErrors(r -> {
+      r.makeDefault();
+      r.fault = Optional.of(Fixtures.fault(f -> {
+        f.abort = Optional.empty();
+        f.drill = null;
+      }));
+    })).containsExactly(
+        "routes[default].fault.drill: required",
+        "routes[default].fault: must have at least one of [delay, abort]");
+  }
+
+  @Test
+  void validate_whenFaultOnNonIdempotentWrite_requiresExplicitConsent() {
+    assertThat(routeErrors(r -> r.fault = Optional.of(Fixtures.fault(f -> {}))))
+        .containsExactly("routes[charge-card].fault: "
+            + "not allowed on a NON_IDEMPOTENT_WRITE route unless allowNonIdempotentWrite is true");
+    assertThat(routeErrors(r -> r.fault =
+            Optional.of(Fixtures.fault(f -> f.allowNonIdempotentWrite = true))))
+        .isEmpty();
   }
 
   @Test

@@ -123,6 +123,25 @@ class ServiceValidatorTest {
   }
 
   @Test
+  void validate_whenFailurePercentageOutOfRange_reportsEach() {
+    assertThat(errors(service(s -> s.outlierDetection = Optional.of(new OutlierDetection(
+            5, seconds(1), seconds(30), 50,
+            Optional.of(new OutlierDetection.FailurePercentage(50, 2, 10)))))))
+        .isEmpty();
+    assertThat(errors(service(s -> s.outlierDetection = Optional.of(new OutlierDetection(
+            5, seconds(1), seconds(30), 50,
+            Optional.of(new OutlierDetection.FailurePercentage(100, 1, 0)))))))
+        .containsExactly(
+            "outlierDetection.failurePercentage.threshold: must be between 1 and 99",
+            "outlierDetection.failurePercentage.minimumHosts: must be >= 2",
+            "outlierDetection.failurePercentage.requestVolume: must be >= 1");
+    assertThat(errors(service(s -> s.outlierDetection = Optional.of(new OutlierDetection(
+            5, seconds(1), seconds(30), 50,
+            Optional.of(new OutlierDetection.FailurePercentage(0, 2, 1)))))))
+        .containsExactly("outlierDetection.failurePercentage.threshold: must be between 1 and 99");
+  }
+
+  @Test
   void validate_whenSeveralFieldsWrong_reportsAllAtOnce() {
     assertThat(errors(service(s -> {
       s.name = "Bad";

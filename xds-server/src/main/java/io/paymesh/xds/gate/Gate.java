@@ -23,7 +23,8 @@ public final class Gate {
           new InboundRbacCheck(),
           new EgressScopeCheck(),
           new CdeMtlsCheck(),
-          new InlinePrivateKeyCheck());
+          new InlinePrivateKeyCheck(),
+          new FaultDrillCheck());
 
   public GateResult check(PolicySnapshot snapshot, ProxyGroup group, GroupResources resources) {
     List<GateViolation> violations = new ArrayList<>();

@@ -5,6 +5,7 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
@@ -42,6 +43,7 @@ final class InlinePrivateKeyCheck implements GateCheck {
       Stream.<Message>of(
               HttpConnectionManager.getDefaultInstance(),
               RBAC.getDefaultInstance(),
+              HTTPFault.getDefaultInstance(),
               Router.getDefaultInstance(),
               TlsInspector.getDefaultInstance(),
               UpstreamTlsContext.getDefaultInstance(),

@@ -45,6 +45,9 @@ import java.util.function.ToIntFunction;
  * the egress allow-list.
  */
 final class ClusterTranslator {
+  /** An enforcing_* percentage that applies an ejection every time it is detected. */
+  private static final int ALWAYS_PERCENT = 100;
+
   private final MtlsTranslator mtls = new MtlsTranslator();
 
   /** Clusters for {@code service}'s dependencies, plus its local-app clusters when a sidecar. */
@@ -323,12 +326,24 @@ final class ClusterTranslator {
         .build();
   }
 
+  /**
+   * Envoy ejects on consecutive 5xx; gRPC clients ignore that field (gRFC A50) and eject only by
+   * success rate or failure percentage. Failure percentage ejection, when the policy asks for it,
+   * is enforced always (enforcing_failure_percentage 100): Envoy's default would be 0, i.e. off.
+   */
   private static OutlierDetection outlier(io.paymesh.config.model.OutlierDetection od) {
-    return OutlierDetection.newBuilder()
-        .setConsecutive5Xx(uint32(od.consecutive5xx()))
-        .setInterval(duration(od.interval()))
-        .setBaseEjectionTime(duration(od.baseEjectionTime()))
-        .setMaxEjectionPercent(uint32(od.maxEjectionPercent()))
-        .build();
+    OutlierDetection.Builder outlier =
+        OutlierDetection.newBuilder()
+            .setConsecutive5Xx(uint32(od.consecutive5xx()))
+            .setInterval(duration(od.interval()))
+            .setBaseEjectionTime(duration(od.baseEjectionTime()))
+            .setMaxEjectionPercent(uint32(od.maxEjectionPercent()));
+    od.failurePercentage().ifPresent(
+        fp -> outlier
+            .setFailurePercentageThreshold(uint32(fp.threshold()))
+            .setEnforcingFailurePercentage(uint32(ALWAYS_PERCENT))
+            .setFailurePercentageMinimumHosts(uint32(fp.minimumHosts()))
+            .setFailurePercentageRequestVolume(uint32(fp.requestVolume())));
+    return outlier.build();
   }
 }

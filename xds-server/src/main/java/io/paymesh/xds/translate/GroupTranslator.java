@@ -24,6 +24,7 @@ public final class GroupTranslator {
   private final RbacFilterTranslator rbac = new RbacFilterTranslator();
   private final MtlsTranslator mtls = new MtlsTranslator();
   private final SecretTranslator secrets = new SecretTranslator();
+  private final FaultFilterTranslator faults = new FaultFilterTranslator();
 
   /** The group's resources, or empty when its service is not in the snapshot. */
   public Optional<GroupResources> translate(PolicySnapshot snapshot, ProxyGroup group) {
@@ -38,15 +39,19 @@ public final class GroupTranslator {
             .filter(c -> c.getType() == Cluster.DiscoveryType.EDS)
             .map(c -> endpoints.loadAssignment(c.getName(), snapshot.endpointsOf(c.getName())))
             .toList());
-    for (StickySplit split : StickySplit.reachableFrom(snapshot, service)) {
+    List<StickySplit> splits = group.client().supports(ClientFeature.RING_HASH_LB)
+        ? StickySplit.reachableFrom(snapshot, service)
+        : List.of();
+    for (StickySplit split : splits) {
       clusterList.add(clusters.splitCluster(split, group.client()));
       loadAssignments.add(endpoints.splitLoadAssignment(split, snapshot::endpointsOf));
     }
     List<RouteConfiguration> routeConfigs =
         routes.routeConfigurations(snapshot, service, group.client());
     List<Listener> listenerList =
-        listeners.listeners(service, group.form(), rbac.rbacFilter(snapshot, service.name(), group.client()),
-            mtls.inboundMode(snapshot, service));
+        listeners.listeners(service, group.form(),
+            rbac.rbacFilter(snapshot, service.name(), group.client()),
+            mtls.inboundMode(snapshot, service), faults.drillHosts(snapshot, service));
     List<Secret> secretList =
         secrets.secrets(snapshot.services(), snapshot.processors(), service);
     return Optional.of(GroupResources.sorted(

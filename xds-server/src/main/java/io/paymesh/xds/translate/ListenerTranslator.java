@@ -21,35 +21,45 @@ import io.paymesh.config.model.PeerAuthentication.MtlsMode;
 import io.paymesh.config.model.Service;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Translates a service into LDS listeners. Sidecar: one mTLS inbound listener per port (RBAC
  * before the router) and one outbound listener on loopback. Proxyless: one api_listener per
  * dependency host, because grpc-java asks LDS for exactly the host of its {@code xds:///} target,
- * and one gRFC A36 server listener per port, for a proxyless server (XdsServerBuilder).
+ * and one gRFC A36 server listener per port, for a proxyless server (XdsServerBuilder). Outbound
+ * HCMs (the sidecar's outbound listener, api_listeners) list the fault filter before the router
+ * when the routes they serve have drills.
  */
 final class ListenerTranslator {
   private final MtlsTranslator mtls = new MtlsTranslator();
+  private final FaultFilterTranslator faults = new FaultFilterTranslator();
 
   /**
    * @param inboundRbac the service's RBAC filter, on every inbound filter chain
    * @param inboundMode the service's resolved PeerAuthentication mode (sidecars only: a proxyless
    *     server cannot inspect TLS, so it is always STRICT)
+   * @param drillHosts the dependency hosts with drill routes: the outbound HCMs serving them get
+   *     the fault filter (never an inbound one: drills are injected by the caller)
    */
   List<Listener> listeners(
-      Service service, ProxyForm form, RBAC inboundRbac, MtlsMode inboundMode) {
+      Service service,
+      ProxyForm form,
+      RBAC inboundRbac,
+      MtlsMode inboundMode,
+      Set<String> drillHosts) {
     List<Listener> listeners = new ArrayList<>();
     switch (form) {
       case SIDECAR -> {
         service.spec().ports()
             .forEach(p -> listeners.add(inbound(service, p, inboundRbac, inboundMode)));
-        listeners.add(outbound());
+        listeners.add(outbound(!drillHosts.isEmpty()));
       }
       case PROXYLESS -> {
         service.spec().dependencies().stream()
             .sorted()
             .distinct()
-            .forEach(h -> listeners.add(apiListener(h)));
+            .forEach(h -> listeners.add(apiListener(h, drillHosts.contains(h))));
         service.spec().ports().forEach(p -> listeners.add(serverListener(p, inboundRbac)));
       }
     }
@@ -128,9 +138,9 @@ final class ListenerTranslator {
     return FilterChainMatch.newBuilder().setTransportProtocol(protocol).build();
   }
 
-  Listener outbound() {
-    HttpConnectionManager hcm =
-        hcm(XdsNames.OUTBOUND, XdsNames.OUTBOUND).addHttpFilters(router()).build();
+  /** The sidecar's outbound listener; one HCM serves every host, so any drill needs the filter. */
+  Listener outbound(boolean drills) {
+    HttpConnectionManager hcm = outboundFilters(hcm(XdsNames.OUTBOUND, XdsNames.OUTBOUND), drills);
     return Listener.newBuilder()
         .setName(XdsNames.OUTBOUND)
         .setAddress(socketAddress(XdsNames.LOOPBACK, XdsNames.OUTBOUND_PORT))
@@ -139,12 +149,20 @@ final class ListenerTranslator {
         .build();
   }
 
-  Listener apiListener(String host) {
-    HttpConnectionManager hcm = hcm(host, host).addHttpFilters(router()).build();
+  Listener apiListener(String host, boolean drills) {
+    HttpConnectionManager hcm = outboundFilters(hcm(host, host), drills);
     return Listener.newBuilder()
         .setName(host)
         .setApiListener(ApiListener.newBuilder().setApiListener(Any.pack(hcm)))
         .build();
+  }
+
+  /** The fault filter when the routes have drills, then the router, which must come last. */
+  private HttpConnectionManager outboundFilters(HttpConnectionManager.Builder hcm, boolean drills) {
+    if (drills) {
+      hcm.addHttpFilters(faults.httpFilter());
+    }
+    return hcm.addHttpFilters(router()).build();
   }
 
   private static HttpConnectionManager.Builder hcm(String statPrefix, String routeConfigName) {

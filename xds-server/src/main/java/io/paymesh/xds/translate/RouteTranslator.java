@@ -8,6 +8,7 @@ import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.NonForwardingAction;
+import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -15,10 +16,13 @@ import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.paymesh.config.model.ApiVersionMatch;
 import io.paymesh.config.model.Destination;
+import io.paymesh.config.model.FaultInjection;
 import io.paymesh.config.model.HeaderMatch;
 import io.paymesh.config.model.OperationKind;
 import io.paymesh.config.model.PathMatch;
+import io.paymesh.config.model.QueryParameterMatch;
 import io.paymesh.config.model.RouteTable;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
@@ -29,14 +33,16 @@ import java.util.Optional;
 
 /**
  * Translates RouteTables (or a default route) into RDS resources: one virtual host per dependency
- * host, routes with matches, cluster or sticky weighted split, timeout and retry. Every route is
- * tagged with its operation kind so the Gate can check the output without the policy.
+ * host, routes with matches, cluster or sticky weighted split, timeout and retry, and a drill twin
+ * ahead of each route with a fault. Every route is tagged with its operation kind so the Gate can
+ * check the output without the policy.
  */
 final class RouteTranslator {
   /** The HTTP method of every gRPC call. */
   private static final String GRPC_METHOD = "POST";
 
   private final RetryPolicyTranslator retries = new RetryPolicyTranslator();
+  private final FaultFilterTranslator faults = new FaultFilterTranslator();
 
   /**
    * SIDECAR: {@code outbound} with every dependency host plus one {@code inbound|<port>} per port.
@@ -78,8 +84,16 @@ final class RouteTranslator {
     Optional<RouteTable> table = snapshot.routeTableForHost(host);
     if (table.isPresent()) {
       for (RouteTable.Route route : table.get().spec().routes()) {
-        vhost.addRoutes(route(route, table.get().name(), client,
-            StickySplit.of(snapshot, table.get().name(), route)));
+        if (client.form() == ProxyForm.PROXYLESS && !route.match().queryParameters().isEmpty()) {
+          // A gRPC call has no query string, so such a route never matches one (grpc-java and
+          // C-core skip it, gRFC A28); grpc-js-xds 1.14 ignores the matcher and would send every
+          // call down it. Left out, it means the same to all of them.
+          continue;
+        }
+        Route translated = route(route, table.get().name(), client,
+            StickySplit.of(snapshot, table.get().name(), route));
+        route.fault().ifPresent(fault -> vhost.addRoutes(drillRoute(translated, fault, client)));
+        vhost.addRoutes(translated);
       }
     } else {
       vhost.addRoutes(defaultRoute(host, client));
@@ -95,9 +109,13 @@ final class RouteTranslator {
     Destination destination = route.destination();
     if (destination instanceof Destination.Single single) {
       action.setCluster(single.target());
-    } else if (stickySplit.isPresent()) {
+    } else if (stickySplit.isPresent() && client.supports(ClientFeature.RING_HASH_LB)) {
       action.setCluster(stickySplit.get().clusterName());
       action.addHashPolicy(headerHash(stickySplit.get().header()));
+    } else if (stickySplit.isPresent()) {
+      // No ring hash (it crashes C-core 1.51): the whole split goes to one side, which is sticky
+      // for every key; a random weighted_clusters choice would not be (docs/routing.md).
+      action.setCluster(stickySplit.get().primary().service().name());
     } else if (destination instanceof Destination.Split split) {
       // Not sticky: each request picks a side at random (only READ routes may, invariant 4; a
       // sticky split naming a PaymentProcessor ends up here too, and the Gate refuses it).
@@ -126,6 +144,23 @@ final class RouteTranslator {
   private static RouteAction.HashPolicy headerHash(String header) {
     return RouteAction.HashPolicy.newBuilder()
         .setHeader(RouteAction.HashPolicy.Header.newBuilder().setHeaderName(header))
+        .build();
+  }
+
+  /**
+   * The drill twin of a translated route, placed just before it: the same match plus the drill
+   * header, the same action and metadata, and the fault in {@code typed_per_filter_config}. The
+   * route match is what keeps requests without the header away from the fault, in Envoy and in
+   * gRPC clients alike (grpc-java ignores the fault's own {@code headers}); a request that does
+   * not carry the header falls through to the route itself.
+   */
+  Route drillRoute(Route route, FaultInjection fault, ClientFamily client) {
+    HeaderMatcher drillHeader = drillHeader(fault, client);
+    return route.toBuilder()
+        .setName(XdsNames.drillRoute(route.getName()))
+        .setMatch(route.getMatch().toBuilder().addHeaders(drillHeader))
+        .putTypedPerFilterConfig(
+            XdsNames.FAULT_FILTER, faults.perRouteConfig(fault, drillHeader))
         .build();
   }
 
@@ -223,6 +258,10 @@ final class RouteTranslator {
       m.addHeaders(ProtoValues.methodMatcher(match.methods(), client));
     }
     match.headers().forEach(h -> m.addHeaders(header(h, client)));
+    match.apiVersion()
+        .filter(v -> v.in() == ApiVersionMatch.In.HEADER)
+        .ifPresent(v -> m.addHeaders(apiVersionHeader(v, client)));
+    match.queryParameters().forEach(q -> m.addQueryParameters(queryParameter(q)));
     return m.build();
   }
 
@@ -248,6 +287,42 @@ final class RouteTranslator {
       return HeaderMatcher.newBuilder().setName(header.name()).setPresentMatch(true).build();
     }
     throw new AssertionError("unknown header condition " + condition);
+  }
+
+  /**
+   * A version in the path needs no matcher of its own: validation keeps the route's path under the
+   * version's prefix. One in the header is an exact {@code api-version} condition.
+   */
+  private static HeaderMatcher apiVersionHeader(ApiVersionMatch version, ClientFamily client) {
+    return HeaderMatchers.of(
+        ApiVersionMatch.HEADER, StringMatcher.newBuilder().setExact(version.value()).build(),
+        client);
+  }
+
+  /** The request opts into the drill: {@code x-paymesh-drill: <drill>}, exactly. */
+  private static HeaderMatcher drillHeader(FaultInjection fault, ClientFamily client) {
+    return HeaderMatchers.of(
+        XdsNames.DRILL_HEADER, StringMatcher.newBuilder().setExact(fault.drill()).build(), client);
+  }
+
+  /**
+   * gRPC requests have no query string, and gRPC clients skip a route with query parameter
+   * conditions (gRFC A28): for them such a route never matches, which is also what it means.
+   */
+  private static QueryParameterMatcher queryParameter(QueryParameterMatch parameter) {
+    QueryParameterMatcher.Builder matcher =
+        QueryParameterMatcher.newBuilder().setName(parameter.name());
+    QueryParameterMatch.Condition condition = parameter.condition();
+    if (condition instanceof QueryParameterMatch.Exact e) {
+      matcher.setStringMatch(StringMatcher.newBuilder().setExact(e.value()));
+    } else if (condition instanceof QueryParameterMatch.Prefix p) {
+      matcher.setStringMatch(StringMatcher.newBuilder().setPrefix(p.value()));
+    } else if (condition instanceof QueryParameterMatch.Present) {
+      matcher.setPresentMatch(true);
+    } else {
+      throw new AssertionError("unknown query parameter condition " + condition);
+    }
+    return matcher.build();
   }
 
   static Metadata metadata(OperationKind operation, Optional<String> routeTable) {

@@ -1,5 +1,6 @@
 package io.paymesh.xds.translate;
 
+import io.paymesh.config.model.FaultInjection;
 import java.time.Duration;
 import java.util.Set;
 
@@ -13,6 +14,7 @@ public final class XdsNames {
       "envoy.filters.network.http_connection_manager";
   public static final String RBAC_FILTER = "envoy.filters.http.rbac";
   public static final String ROUTER_FILTER = "envoy.filters.http.router";
+  public static final String FAULT_FILTER = "envoy.filters.http.fault";
   public static final String TLS_TRANSPORT_SOCKET = "envoy.transport_sockets.tls";
   public static final String TLS_INSPECTOR_FILTER = "envoy.filters.listener.tls_inspector";
   public static final String HTTP_PROTOCOL_OPTIONS =
@@ -63,6 +65,10 @@ public final class XdsNames {
   public static final String ANY_PORT_SUFFIX = ":*";
   public static final String METHOD_HEADER = ":method";
   public static final String IDEMPOTENCY_KEY_HEADER = "idempotency-key";
+  /** A request carrying it (with a drill's name) takes the drill's route and fault. */
+  public static final String DRILL_HEADER = FaultInjection.DRILL_HEADER;
+  /** A drill route is named after the route it doubles, with this suffix. */
+  public static final String DRILL_ROUTE_SUFFIX = "/drill";
 
   /** Retry conditions under which the request never reached the upstream application. */
   public static final Set<String> SAFE_RETRY_ON = Set.of("connect-failure", "refused-stream");
@@ -108,6 +114,11 @@ public final class XdsNames {
 
   public static String inbound(String portName) {
     return INBOUND_PREFIX + portName;
+  }
+
+  /** The name of the drill route placed ahead of route {@code routeName}. */
+  public static String drillRoute(String routeName) {
+    return routeName + DRILL_ROUTE_SUFFIX;
   }
 
   /** gRFC A36: the LDS name a proxyless gRPC server listening on {@code port} asks for. */

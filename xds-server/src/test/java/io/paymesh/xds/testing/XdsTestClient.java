@@ -1,11 +1,14 @@
 package io.paymesh.xds.testing;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.CallOptions;
+import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.NameResolverRegistry;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
@@ -14,6 +17,7 @@ import io.grpc.xds.XdsChannelCredentials;
 import io.grpc.xds.XdsNameResolverProvider;
 import io.paymesh.xds.translate.XdsNames;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -98,22 +102,46 @@ public final class XdsTestClient implements AutoCloseable {
     return call(PaymentsRpc.GET_PAYMENT);
   }
 
-  private String call(io.grpc.MethodDescriptor<String, String> method) {
+  private String call(MethodDescriptor<String, String> method) {
     return ClientCalls.blockingUnaryCall(
         channel, method, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), "order-1");
   }
 
   /**
-   * Sends one RPC with the given request headers; returns the name of the backend that answered.
+   * Sends one RPC with the given request headers and a 5 s deadline; returns the name of the
+   * backend that answered.
    */
-  public String call(io.grpc.MethodDescriptor<String, String> method,
-      Map<String, String> headers) {
+  public String call(MethodDescriptor<String, String> method, Map<String, String> headers) {
+    return call(method, headers, Duration.ofSeconds(5));
+  }
+
+  /**
+   * Sends one RPC with extra request headers (gRPC metadata, which xDS routes match) and its own
+   * deadline; returns the name of the backend that answered.
+   */
+  public String call(
+      MethodDescriptor<String, String> method, Map<String, String> headers, Duration deadline) {
+    return ClientCalls.blockingUnaryCall(
+        withHeaders(headers), method, options(deadline), "order-1");
+  }
+
+  /** Like {@link #call} without waiting: the future completes with the backend's name. */
+  public ListenableFuture<String> callAsync(
+      MethodDescriptor<String, String> method, Map<String, String> headers, Duration deadline) {
+    return ClientCalls.futureUnaryCall(
+        withHeaders(headers).newCall(method, options(deadline)), "order-1");
+  }
+
+  private Channel withHeaders(Map<String, String> headers) {
     Metadata metadata = new Metadata();
     headers.forEach((name, value) ->
         metadata.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value));
-    return ClientCalls.blockingUnaryCall(
-        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(metadata)),
-        method, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), "order-1");
+    return ClientInterceptors.intercept(
+        channel, MetadataUtils.newAttachHeadersInterceptor(metadata));
+  }
+
+  private static CallOptions options(Duration deadline) {
+    return CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Like {@link #charge()} but returns null instead of throwing when the RPC fails. */

@@ -89,6 +89,34 @@ class ClusterTranslatorTest {
   }
 
   @Test
+  void failurePercentage_isEnforcedAlways_nextToConsecutive5xx() {
+    Service service = PolicyFixtures.paymentsV1();
+    Service withFailurePercentage = new Service(service.name(), new Service.Spec(
+        service.spec().ports(), service.spec().identity(), service.spec().pciScope(),
+        service.spec().dependencies(), service.spec().loadBalancing(),
+        service.spec().circuitBreakers(),
+        Optional.of(new io.paymesh.config.model.OutlierDetection(
+            5, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30), 50,
+            Optional.of(new io.paymesh.config.model.OutlierDetection.FailurePercentage(
+                60, 2, 10))))));
+
+    for (ClientFamily client : ClientFamily.values()) {
+      assertThat(translator.serviceCluster(withFailurePercentage, client).getOutlierDetection())
+          .isEqualTo(
+              OutlierDetection.newBuilder()
+                  .setConsecutive5Xx(UInt32Value.of(5))
+                  .setInterval(Duration.newBuilder().setSeconds(1))
+                  .setBaseEjectionTime(Duration.newBuilder().setSeconds(30))
+                  .setMaxEjectionPercent(UInt32Value.of(50))
+                  .setFailurePercentageThreshold(UInt32Value.of(60))
+                  .setEnforcingFailurePercentage(UInt32Value.of(100))
+                  .setFailurePercentageMinimumHosts(UInt32Value.of(2))
+                  .setFailurePercentageRequestVolume(UInt32Value.of(10))
+                  .build());
+    }
+  }
+
+  @Test
   void serviceDependency_proxyless_verifiesTheCalleeWithTheCertificateProvider() {
     Cluster expected =
         Cluster.newBuilder()

@@ -78,6 +78,7 @@ class EndpointTranslatorTest {
     assertThat(actual).isEqualTo(ClusterLoadAssignment.newBuilder()
         .setClusterName("split|payments|charge-card")
         .addEndpoints(LocalityLbEndpoints.newBuilder()
+            .setLocality(Locality.getDefaultInstance())
             .setLoadBalancingWeight(UInt32Value.of(1))
             .addLbEndpoints(lbEndpoint("10.0.0.1", 9090, 675_000))
             .addLbEndpoints(lbEndpoint("10.0.0.2", 9090, 225_000))

@@ -15,6 +15,7 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
@@ -24,6 +25,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.paymesh.config.model.PeerAuthentication.MtlsMode;
 import io.paymesh.config.store.PolicySnapshot;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ListenerTranslatorTest {
@@ -71,7 +73,7 @@ class ListenerTranslatorTest {
             .build();
 
     List<Listener> listeners = translator.listeners(
-        PolicyFixtures.paymentsV1(), ProxyForm.SIDECAR, rbac, MtlsMode.STRICT);
+        PolicyFixtures.paymentsV1(), ProxyForm.SIDECAR, rbac, MtlsMode.STRICT, Set.of());
 
     assertThat(listeners).extracting(Listener::getName)
         .containsExactly("inbound|grpc", "inbound|admin", "outbound");
@@ -87,7 +89,7 @@ class ListenerTranslatorTest {
         .rbacFilter(PolicyFixtures.snapshot(), "checkout", ClientFamily.ENVOY);
 
     Listener inbound = translator.listeners(
-        PolicyFixtures.checkout(), ProxyForm.SIDECAR, denyAll, MtlsMode.STRICT).get(0);
+        PolicyFixtures.checkout(), ProxyForm.SIDECAR, denyAll, MtlsMode.STRICT, Set.of()).get(0);
 
     HttpConnectionManager hcm =
         inbound.getFilterChains(0).getFilters(0).getTypedConfig()
@@ -146,7 +148,7 @@ class ListenerTranslatorTest {
             .build();
 
     List<Listener> listeners = translator.listeners(
-        PolicyFixtures.ledger(), ProxyForm.SIDECAR, rbac, MtlsMode.PERMISSIVE);
+        PolicyFixtures.ledger(), ProxyForm.SIDECAR, rbac, MtlsMode.PERMISSIVE, Set.of());
 
     assertThat(listeners).extracting(Listener::getName).containsExactly("inbound|http", "outbound");
     assertThat(listeners.get(0)).isEqualTo(expected);
@@ -174,7 +176,7 @@ class ListenerTranslatorTest {
                             .setTypedConfig(Any.pack(hcm))))
             .build();
 
-    assertThat(translator.outbound()).isEqualTo(expected);
+    assertThat(translator.outbound(false)).isEqualTo(expected);
   }
 
   @Test
@@ -194,12 +196,44 @@ class ListenerTranslatorTest {
 
     List<Listener> listeners =
         translator.listeners(PolicyFixtures.checkout(), ProxyForm.PROXYLESS,
-            RBAC.getDefaultInstance(), MtlsMode.STRICT);
+            RBAC.getDefaultInstance(), MtlsMode.STRICT, Set.of());
 
     assertThat(listeners).extracting(Listener::getName)
         .containsExactly("ledger", "payments", "payments-v1", "payments-v2", "stripe",
             "grpc/server?xds.resource.listening_address=0.0.0.0:8443");
     assertThat(listeners.get(1)).isEqualTo(expected);
+  }
+
+  @Test
+  void drillHosts_putTheEmptyFaultFilterBeforeTheRouter_onlyInTheirOutboundHcms() throws Exception {
+    HttpFilter fault =
+        HttpFilter.newBuilder()
+            .setName("envoy.filters.http.fault")
+            .setTypedConfig(Any.pack(HTTPFault.getDefaultInstance()))
+            .build();
+
+    List<Listener> sidecar = translator.listeners(PolicyFixtures.checkout(), ProxyForm.SIDECAR,
+        RBAC.getDefaultInstance(), MtlsMode.STRICT, Set.of("payments"));
+    List<Listener> proxyless = translator.listeners(PolicyFixtures.checkout(), ProxyForm.PROXYLESS,
+        RBAC.getDefaultInstance(), MtlsMode.STRICT, Set.of("payments"));
+
+    assertThat(sidecar).extracting(Listener::getName).containsExactly("inbound|grpc", "outbound");
+    assertThat(httpFilters(sidecar.get(1))).containsExactly(fault, ROUTER);
+    assertThat(httpFilters(sidecar.get(0))).extracting(HttpFilter::getName)
+        .containsExactly("envoy.filters.http.rbac", "envoy.filters.http.router");
+    assertThat(proxyless).extracting(Listener::getName)
+        .startsWith("ledger", "payments", "payments-v1");
+    assertThat(httpFilters(proxyless.get(1))).containsExactly(fault, ROUTER);
+    assertThat(httpFilters(proxyless.get(0))).containsExactly(ROUTER);
+    assertThat(httpFilters(proxyless.get(5))).extracting(HttpFilter::getName)
+        .containsExactly("envoy.filters.http.rbac", "envoy.filters.http.router");
+  }
+
+  private static List<HttpFilter> httpFilters(Listener listener) throws Exception {
+    Any hcm = listener.hasApiListener()
+        ? listener.getApiListener().getApiListener()
+        : listener.getFilterChains(0).getFilters(0).getTypedConfig();
+    return hcm.unpack(HttpConnectionManager.class).getHttpFiltersList();
   }
 
   @Test
@@ -234,7 +268,7 @@ class ListenerTranslatorTest {
 
     // PERMISSIVE is not possible without a TLS inspector: the server listener stays STRICT.
     List<Listener> listeners = translator.listeners(
-        PolicyFixtures.paymentsV1(), ProxyForm.PROXYLESS, rbac, MtlsMode.PERMISSIVE);
+        PolicyFixtures.paymentsV1(), ProxyForm.PROXYLESS, rbac, MtlsMode.PERMISSIVE, Set.of());
 
     assertThat(listeners).extracting(Listener::getName).containsExactly(
         "grpc/server?xds.resource.listening_address=0.0.0.0:8443",

@@ -4,6 +4,7 @@ import io.paymesh.config.model.AuthorizationPolicy;
 import io.paymesh.config.model.AuthorizationPolicy.EnforcementMode;
 import io.paymesh.config.model.CircuitBreakers;
 import io.paymesh.config.model.Destination;
+import io.paymesh.config.model.FaultInjection;
 import io.paymesh.config.model.HeaderMatch;
 import io.paymesh.config.model.LoadBalancing;
 import io.paymesh.config.model.OperationKind;
@@ -105,6 +106,27 @@ public final class PolicyFixtures {
         new RouteTable.RouteMatch(new PathMatch.Prefix("/"), List.of(), List.of()),
         new Destination.Single("payments-v1"),
         OperationKind.READ, Duration.ofSeconds(1), Optional.empty());
+  }
+
+  /** The default read route with a drill that delays half and aborts a tenth of its requests. */
+  public static RouteTable.Route readDrill() {
+    RouteTable.Route read = readDefault();
+    return new RouteTable.Route(read.name(), read.match(), read.destination(), read.operation(),
+        read.timeout(), read.retry(),
+        Optional.of(new FaultInjection("psp-outage",
+            Optional.of(new FaultInjection.Delay(Duration.ofMillis(500), 50)),
+            Optional.of(new FaultInjection.Abort(
+                new FaultInjection.GrpcStatus(FaultInjection.GrpcCode.UNAVAILABLE), 10)),
+            3, false)));
+  }
+
+  /** The fixture snapshot with the drill on the payments table's default route. */
+  public static PolicySnapshot drillSnapshot() {
+    PolicySnapshot.Builder b = PolicySnapshot.builder(43).addAll(resources())
+        .add(new RouteTable("payments",
+            new RouteTable.Spec("payments", List.of(chargeCard(), refund(), readDrill()))));
+    endpoints().forEach(b::addEndpoint);
+    return b.build();
   }
 
   public static RouteTable payments() {

@@ -2,6 +2,7 @@ package io.paymesh.xds.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Struct;
 import com.google.protobuf.UInt32Value;
@@ -9,6 +10,7 @@ import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.NonForwardingAction;
+import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
@@ -16,8 +18,19 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import io.envoyproxy.envoy.extensions.filters.common.fault.v3.FaultDelay;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.FaultAbort;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.envoyproxy.envoy.type.v3.FractionalPercent;
+import io.paymesh.config.model.ApiVersionMatch;
+import io.paymesh.config.model.Destination;
+import io.paymesh.config.model.HeaderMatch;
+import io.paymesh.config.model.OperationKind;
+import io.paymesh.config.model.PathMatch;
+import io.paymesh.config.model.QueryParameterMatch;
+import io.paymesh.config.model.RouteTable;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
 import java.util.List;
@@ -141,6 +154,16 @@ class RouteTranslatorTest {
   }
 
   @Test
+  void stickySplit_forAFamilyWithoutRingHash_goesWhollyToItsLargestSide() {
+    RouteAction action = translator.route(PolicyFixtures.chargeCard(), "payments",
+        ClientFamily.GRPC_CORE, chargeCardSplit()).getRoute();
+
+    assertThat(action.getCluster()).isEqualTo("payments-v1");
+    assertThat(action.hasWeightedClusters()).isFalse();
+    assertThat(action.getHashPolicyList()).isEmpty();
+  }
+
+  @Test
   void cCore_getsNoMaxStreamDuration_whichItFiresEarly() {
     RouteAction action = translator.route(PolicyFixtures.refund(), "payments",
         ClientFamily.GRPC_CORE, Optional.empty()).getRoute();
@@ -149,6 +172,133 @@ class RouteTranslatorTest {
     assertThat(action.getTimeout()).isEqualTo(Duration.newBuilder().setSeconds(2).build());
     assertThat(translator.route(PolicyFixtures.refund(), "payments", ClientFamily.GRPC_JS,
         Optional.empty()).getRoute().getMaxStreamDuration()).isEqualTo(maxStreamDuration(2));
+  }
+
+  @Test
+  void queryParametersAndApiVersionHeader_becomeQueryParameterAndHeaderMatchers() {
+    RouteTable.Route route = new RouteTable.Route("charges-v2",
+        new RouteTable.RouteMatch(new PathMatch.Prefix("/charges"), List.of(),
+            List.of(new HeaderMatch("x-merchant-id", new HeaderMatch.Present())),
+            List.of(new QueryParameterMatch("currency", new QueryParameterMatch.Exact("EUR")),
+                new QueryParameterMatch("region", new QueryParameterMatch.Prefix("eu")),
+                new QueryParameterMatch("dry-run", new QueryParameterMatch.Present())),
+            Optional.of(new ApiVersionMatch("v2", ApiVersionMatch.In.HEADER))),
+        new Destination.Single("payments-v2"), OperationKind.READ,
+        java.time.Duration.ofSeconds(1), Optional.empty());
+
+    RouteMatch expected =
+        RouteMatch.newBuilder()
+            .setPrefix("/charges")
+            .addHeaders(HeaderMatcher.newBuilder().setName("x-merchant-id").setPresentMatch(true))
+            .addHeaders(
+                HeaderMatcher.newBuilder()
+                    .setName("api-version")
+                    .setStringMatch(StringMatcher.newBuilder().setExact("v2")))
+            .addQueryParameters(
+                QueryParameterMatcher.newBuilder()
+                    .setName("currency")
+                    .setStringMatch(StringMatcher.newBuilder().setExact("EUR")))
+            .addQueryParameters(
+                QueryParameterMatcher.newBuilder()
+                    .setName("region")
+                    .setStringMatch(StringMatcher.newBuilder().setPrefix("eu")))
+            .addQueryParameters(
+                QueryParameterMatcher.newBuilder().setName("dry-run").setPresentMatch(true))
+            .build();
+
+    for (ClientFamily client : List.of(ClientFamily.ENVOY, ClientFamily.GRPC_JAVA)) {
+      assertThat(translator.route(route, "payments", client, Optional.empty()).getMatch())
+          .as(client.name())
+          .isEqualTo(expected);
+    }
+    // C-core reads the older header fields; query parameter matchers have no older form.
+    assertThat(translator.route(route, "payments", ClientFamily.GRPC_CORE, Optional.empty())
+        .getMatch())
+        .isEqualTo(expected.toBuilder()
+            .setHeaders(1, HeaderMatcher.newBuilder().setName("api-version").setExactMatch("v2"))
+            .build());
+  }
+
+  @Test
+  void routeWithQueryParameters_isLeftOutForGrpcClients_whoseCallsHaveNoQueryString() {
+    RouteTable.Route byCurrency = new RouteTable.Route("eur",
+        new RouteTable.RouteMatch(new PathMatch.Prefix("/"), List.of(), List.of(),
+            List.of(new QueryParameterMatch("currency", new QueryParameterMatch.Exact("EUR"))),
+            Optional.empty()),
+        new Destination.Single("payments-v2"), OperationKind.READ,
+        java.time.Duration.ofSeconds(1), Optional.empty());
+    PolicySnapshot snapshot = PolicySnapshot.builder(1)
+        .addAll(PolicyFixtures.resources().stream()
+            .filter(r -> !r.key().toString().equals("RouteTable/payments")).toList())
+        .add(new RouteTable("payments", new RouteTable.Spec("payments",
+            List.of(byCurrency, PolicyFixtures.readDefault()))))
+        .build();
+
+    for (ClientFamily client : ClientFamily.values()) {
+      List<String> routes = translator.virtualHost(snapshot, "payments", client)
+          .getRoutesList().stream().map(Route::getName).toList();
+      assertThat(routes).as(client.name()).isEqualTo(
+          client == ClientFamily.ENVOY ? List.of("eur", "default") : List.of("default"));
+    }
+  }
+
+  @Test
+  void apiVersionInThePath_addsNoMatcher_thePathAlreadyLiesUnderIt() {
+    RouteTable.Route route = new RouteTable.Route("v2",
+        new RouteTable.RouteMatch(new PathMatch.Prefix("/v2/"), List.of(), List.of(), List.of(),
+            Optional.of(new ApiVersionMatch("v2", ApiVersionMatch.In.PATH_PREFIX))),
+        new Destination.Single("payments-v2"), OperationKind.READ,
+        java.time.Duration.ofSeconds(1), Optional.empty());
+
+    assertThat(translator.route(route, "payments", ClientFamily.ENVOY, Optional.empty())
+        .getMatch())
+        .isEqualTo(RouteMatch.newBuilder().setPrefix("/v2/").build());
+  }
+
+  @Test
+  void routeWithFault_getsADrillTwinJustAhead_gatedByTheDrillHeader_withTheFaultPerRoute() {
+    for (ClientFamily client : ClientFamily.values()) {
+      HeaderMatcher drillHeader = client == ClientFamily.GRPC_CORE
+          ? HeaderMatcher.newBuilder().setName("x-paymesh-drill").setExactMatch("psp-outage").build()
+          : HeaderMatcher.newBuilder()
+              .setName("x-paymesh-drill")
+              .setStringMatch(StringMatcher.newBuilder().setExact("psp-outage"))
+              .build();
+      HTTPFault fault =
+          HTTPFault.newBuilder()
+              .setDelay(
+                  FaultDelay.newBuilder()
+                      .setFixedDelay(Duration.newBuilder().setNanos(500_000_000))
+                      .setPercentage(percent(50)))
+              .setAbort(FaultAbort.newBuilder().setGrpcStatus(14).setPercentage(percent(10)))
+              .addHeaders(drillHeader)
+              .setMaxActiveFaults(UInt32Value.of(3))
+              .build();
+
+      VirtualHost vhost =
+          translator.virtualHost(PolicyFixtures.drillSnapshot(), "payments", client);
+
+      assertThat(vhost.getRoutesList()).extracting(Route::getName)
+          .containsExactly("charge-card", "refund", "default/drill", "default");
+      Route plain = vhost.getRoutes(3);
+      assertThat(plain)
+          .isEqualTo(translator.route(
+              PolicyFixtures.readDefault(), "payments", client, Optional.empty()));
+      assertThat(vhost.getRoutes(2))
+          .isEqualTo(
+              plain.toBuilder()
+                  .setName("default/drill")
+                  .setMatch(plain.getMatch().toBuilder().addHeaders(drillHeader))
+                  .putTypedPerFilterConfig("envoy.filters.http.fault", Any.pack(fault))
+                  .build());
+    }
+  }
+
+  private static FractionalPercent percent(int numerator) {
+    return FractionalPercent.newBuilder()
+        .setNumerator(numerator)
+        .setDenominator(FractionalPercent.DenominatorType.HUNDRED)
+        .build();
   }
 
   @Test
