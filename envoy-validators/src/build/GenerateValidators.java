@@ -1,3 +1,6 @@
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Descriptors.FileDescriptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -8,9 +11,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,8 +36,13 @@ import java.util.stream.Stream;
  *       minus google/protobuf (well-known types: their rules are written on the Envoy fields that
  *       use them) and validate/ (PGV's own annotations). No message classes are generated: they
  *       come from java-control-plane's api jar, whose .proto files these are.
- *   <li>Fixes the generated code so javac accepts it (see {@link #suffixLongSeconds}).
+ *   <li>Fixes two faults of PGV 0.6.13's Java output: javac refuses it without
+ *       {@link #suffixLongSeconds}, and it compares unsigned integers as signed ones, fixed by
+ *       {@link UnsignedComparisons}.
  * </ol>
+ *
+ * <p>Runs with the module's compile classpath ({@code -cp}): the unsigned fix reads field types
+ * from the descriptors of the api jar's message classes.
  *
  * <p>Skips everything when the inputs (roots, closure files, tools, this program) hash to the
  * fingerprint of the last run, so an unchanged build does not recompile the validators.
@@ -92,26 +104,50 @@ public final class GenerateValidators {
     try (Stream<Path> files = Files.walk(options.out())) {
       sources = files.filter(p -> p.toString().endsWith(".java")).toList();
     }
-    int fixed = 0;
+    UnsignedComparisons unsigned = UnsignedComparisons.of(rootDescriptors(roots, options));
     for (Path source : sources) {
       String code = Files.readString(source);
-      String patched = suffixLongSeconds(code);
+      String patched = unsigned.fix(suffixLongSeconds(code));
       if (!patched.equals(code)) {
         Files.writeString(source, patched);
-        fixed++;
       }
     }
     Files.writeString(fingerprintFile, fingerprint);
     System.out.printf(
-        "[validators] %d roots -> %d proto files -> %d validator classes (%d given long"
-            + " seconds literals) in %d ms%n",
-        roots.size(), generated.size(), sources.size(), fixed,
+        "[validators] %d roots -> %d proto files -> %d validator classes (%d unsigned"
+            + " comparisons fixed) in %d ms%n",
+        roots.size(), generated.size(), sources.size(), unsigned.fixed(),
         (System.nanoTime() - start) / 1_000_000);
   }
 
   /** See {@link #SECONDS_LITERAL}. */
   static String suffixLongSeconds(String code) {
     return SECONDS_LITERAL.matcher(code).replaceAll("$1$2L$3");
+  }
+
+  /**
+   * The descriptors of the root files, from the api jar's generated classes (Envoy files name
+   * their Java package and outer class); their dependencies reach the rest of the closure.
+   */
+  private static List<FileDescriptor> rootDescriptors(List<String> roots, Options options)
+      throws Exception {
+    List<FileDescriptor> descriptors = new ArrayList<>();
+    for (String root : roots) {
+      String text = Files.readString(find(root, options.protoPaths()).orElseThrow());
+      String outerClass = option(text, "java_package", root) + "."
+          + option(text, "java_outer_classname", root);
+      descriptors.add(
+          (FileDescriptor) Class.forName(outerClass).getMethod("getDescriptor").invoke(null));
+    }
+    return descriptors;
+  }
+
+  private static String option(String protoText, String name, String file) {
+    Matcher m = Pattern.compile("option\\s+" + name + "\\s*=\\s*\"([^\"]+)\"").matcher(protoText);
+    if (!m.find()) {
+      throw new IllegalStateException(file + " has no option " + name);
+    }
+    return m.group(1);
   }
 
   private static List<String> readRoots(Path file) throws IOException {
@@ -179,6 +215,80 @@ public final class GenerateValidators {
           throw new UncheckedIOException(e);
         }
       });
+    }
+  }
+
+  /**
+   * PGV 0.6.13 compares every integer bound with {@code Comparator.naturalOrder()}, which is
+   * signed. A uint32 of 2^31 or more is a negative int in Java, so {@code lte: 128} lets
+   * 3000000000 pass and {@code gte: 1} refuses 3000000000, where Envoy compares them unsigned.
+   * For comparisons of fields whose type is unsigned (uint32, uint64, fixed32, fixed64 and the
+   * UInt32Value / UInt64Value wrappers) the comparator becomes {@code Integer::compareUnsigned} or
+   * {@code Long::compareUnsigned}. The generated call names the field as its first argument.
+   */
+  static final class UnsignedComparisons {
+    private static final Pattern COMPARISON = Pattern.compile(
+        "(io\\.envoyproxy\\.pgv\\.ComparativeValidation\\.\\w+\\(\"\\.([\\w.]+)\",.*)"
+            + "java\\.util\\.Comparator\\.naturalOrder\\(\\)(\\);)");
+    private final Map<String, String> comparatorByField;
+    private int fixed;
+
+    private UnsignedComparisons(Map<String, String> comparatorByField) {
+      this.comparatorByField = comparatorByField;
+    }
+
+    static UnsignedComparisons of(List<FileDescriptor> roots) {
+      Map<String, String> comparators = new HashMap<>();
+      Set<FileDescriptor> seen = new HashSet<>();
+      Deque<FileDescriptor> todo = new ArrayDeque<>(roots);
+      while (!todo.isEmpty()) {
+        FileDescriptor file = todo.pop();
+        if (seen.add(file)) {
+          todo.addAll(file.getDependencies());
+          file.getMessageTypes().forEach(m -> index(m, comparators));
+        }
+      }
+      return new UnsignedComparisons(comparators);
+    }
+
+    private static void index(Descriptor message, Map<String, String> comparators) {
+      for (FieldDescriptor field : message.getFields()) {
+        unsignedComparator(field).ifPresent(c -> comparators.put(field.getFullName(), c));
+      }
+      message.getNestedTypes().forEach(m -> index(m, comparators));
+    }
+
+    private static Optional<String> unsignedComparator(FieldDescriptor field) {
+      String type = switch (field.getType()) {
+        case UINT32, FIXED32 -> "Integer";
+        case UINT64, FIXED64 -> "Long";
+        case MESSAGE -> switch (field.getMessageType().getFullName()) {
+          case "google.protobuf.UInt32Value" -> "Integer";
+          case "google.protobuf.UInt64Value" -> "Long";
+          default -> null;
+        };
+        default -> null;
+      };
+      return Optional.ofNullable(type).map(t -> "java.lang." + t + "::compareUnsigned");
+    }
+
+    String fix(String code) {
+      Matcher m = COMPARISON.matcher(code);
+      StringBuilder out = new StringBuilder();
+      while (m.find()) {
+        String comparator = comparatorByField.get(m.group(2));
+        String replacement = comparator == null ? m.group() : m.group(1) + comparator + m.group(3);
+        if (comparator != null) {
+          fixed++;
+        }
+        m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+      }
+      m.appendTail(out);
+      return out.toString();
+    }
+
+    int fixed() {
+      return fixed;
     }
   }
 

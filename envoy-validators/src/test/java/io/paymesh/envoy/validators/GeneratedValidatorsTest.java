@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Duration;
+import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -21,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The build generated and compiled validators for the files of emitted-protos.txt and their
- * imports, and they enforce Envoy's rules, including the one that needed the build's fix.
+ * imports, and they enforce Envoy's rules, including those the build's two fixes are about.
  */
 class GeneratedValidatorsTest {
   private final ValidatorIndex index = new ReflectiveValidatorIndex();
@@ -61,6 +64,20 @@ class GeneratedValidatorsTest {
             .assertValid(LocalityLbEndpoints.newBuilder().setPriority(129).build()))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining("priority");
+  }
+
+  @Test
+  void uint32Bounds_compareUnsigned() throws ValidationException {
+    // 3000000000 is a negative int in Java: compared signed, gte 1 would refuse it and lte 65535
+    // would accept it; Envoy compares unsigned.
+    int threeBillion = (int) 3_000_000_000L;
+    index.validatorFor(LbEndpoint.class).assertValid(
+        LbEndpoint.newBuilder().setLoadBalancingWeight(UInt32Value.of(threeBillion)).build());
+
+    assertThatThrownBy(() -> index.validatorFor(SocketAddress.class).assertValid(
+            SocketAddress.newBuilder().setAddress("10.0.0.1").setPortValue(threeBillion).build()))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("port_value");
   }
 
   private static boolean loads(String className) {
