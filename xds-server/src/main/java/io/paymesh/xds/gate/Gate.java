@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The check between translation and push: references resolve and the payment invariants hold.
+ * The check between translation and push: references resolve, the payment invariants hold and
+ * every resource passes Envoy's own field rules.
  * Output checks read only the resources (and the route metadata the translator writes), so a
  * translator bug cannot hide behind the policy it was given.
  */
@@ -21,7 +22,8 @@ public final class Gate {
           new InboundRbacCheck(),
           new EgressScopeCheck(),
           new CdeMtlsCheck(),
-          new InlinePrivateKeyCheck());
+          new InlinePrivateKeyCheck(),
+          new EnvoyFieldRulesCheck());
 
   public GateResult check(PolicySnapshot snapshot, ProxyGroup group, GroupResources resources) {
     List<GateViolation> violations = new ArrayList<>();
