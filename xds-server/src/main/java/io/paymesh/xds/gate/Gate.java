@@ -23,7 +23,9 @@ public final class Gate {
           new EgressScopeCheck(),
           new CdeMtlsCheck(),
           new InlinePrivateKeyCheck(),
-          new EnvoyFieldRulesCheck());
+          new EnvoyFieldRulesCheck(),
+          new EndpointAddressCheck(),
+          new LoadBalancingWeightCheck());
 
   public GateResult check(PolicySnapshot snapshot, ProxyGroup group, GroupResources resources) {
     List<GateViolation> violations = new ArrayList<>();
