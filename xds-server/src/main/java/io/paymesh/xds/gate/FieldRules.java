@@ -1,10 +1,8 @@
 package io.paymesh.xds.gate;
 
 import com.google.protobuf.Descriptors.Descriptor;
-import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.envoyproxy.pgv.ValidatorImpl;
-import io.envoyproxy.pgv.validate.Validate;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
@@ -13,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Envoy's field rules as the envoy-validators module generated them: the protoc-gen-validate
- * validator of a message type, and whether a field is exempt from them.
+ * validator of a message type, and whether a type can have rules at all.
  */
 final class FieldRules {
   private static final ClassValue<Optional<ValidatorImpl<Message>>> VALIDATORS =
@@ -23,7 +21,6 @@ final class FieldRules {
           return find(type);
         }
       };
-  private static final Map<FieldDescriptor, Boolean> SKIPPED = new ConcurrentHashMap<>();
   private static final Map<Descriptor, Boolean> DECLARES_RULES = new ConcurrentHashMap<>();
   private static final String VALIDATE_PROTO = "validate/validate.proto";
 
@@ -47,19 +44,6 @@ final class FieldRules {
   static boolean declaresRules(Descriptor type) {
     return DECLARES_RULES.computeIfAbsent(type, t -> t.getFile().getDependencies().stream()
         .anyMatch(f -> f.getName().equals(VALIDATE_PROTO)));
-  }
-
-  /**
-   * Whether the field carries {@code (validate.rules).message.skip} (or its repeated or map
-   * value form): Envoy does not validate what such a field holds, so neither does the Gate.
-   */
-  static boolean skipped(FieldDescriptor field) {
-    return SKIPPED.computeIfAbsent(field, f -> {
-      Validate.FieldRules rules = f.getOptions().getExtension(Validate.rules);
-      return rules.getMessage().getSkip()
-          || rules.getRepeated().getItems().getMessage().getSkip()
-          || rules.getMap().getValues().getMessage().getSkip();
-    });
   }
 
   @SuppressWarnings("unchecked")

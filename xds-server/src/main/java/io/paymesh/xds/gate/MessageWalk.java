@@ -83,13 +83,12 @@ final class MessageWalk {
   }
 
   private static Optional<Message> payload(Any any, FieldPath path, Visitor visitor) {
-    Optional<Message> prototype = TypedConfigTypes.prototype(any.getTypeUrl());
-    if (prototype.isEmpty()) {
-      visitor.unknownType(path, any);
-      return Optional.empty();
-    }
     try {
-      return Optional.of(prototype.get().getParserForType().parseFrom(any.getValue()));
+      Optional<Message> payload = TypedConfigTypes.unpack(any);
+      if (payload.isEmpty()) {
+        visitor.unknownType(path, any);
+      }
+      return payload;
     } catch (InvalidProtocolBufferException e) {
       visitor.undecodable(path, any);
       return Optional.empty();
@@ -97,7 +96,7 @@ final class MessageWalk {
   }
 
   /** Fields that hold messages: singular, repeated, or maps whose values are messages. */
-  private static List<FieldDescriptor> messageFields(Descriptor type) {
+  static List<FieldDescriptor> messageFields(Descriptor type) {
     return MESSAGE_FIELDS.computeIfAbsent(type, t -> t.getFields().stream()
         .filter(f -> f.getJavaType() == FieldDescriptor.JavaType.MESSAGE)
         .filter(f -> !f.isMapField() || f.getMessageType().findFieldByNumber(2).getJavaType()

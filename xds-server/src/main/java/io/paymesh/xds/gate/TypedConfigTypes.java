@@ -1,5 +1,7 @@
 package io.paymesh.xds.gate;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
@@ -47,6 +49,18 @@ final class TypedConfigTypes {
   /** The default instance of the type an Any of {@code typeUrl} holds, if paymesh emits it. */
   static Optional<Message> prototype(String typeUrl) {
     return Optional.ofNullable(PROTOTYPES.get(typeUrl));
+  }
+
+  /**
+   * The payload of {@code any}, empty when its type is not one paymesh emits.
+   *
+   * @throws InvalidProtocolBufferException when the bytes do not parse as that type
+   */
+  static Optional<Message> unpack(Any any) throws InvalidProtocolBufferException {
+    Optional<Message> prototype = prototype(any.getTypeUrl());
+    return prototype.isEmpty()
+        ? Optional.empty()
+        : Optional.of(prototype.get().getParserForType().parseFrom(any.getValue()));
   }
 
   static Collection<Message> all() {

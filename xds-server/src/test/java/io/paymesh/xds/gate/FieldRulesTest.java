@@ -6,7 +6,6 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.core.v3.KeyValueAppend;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -67,14 +66,6 @@ class FieldRulesTest {
     assertThat(FieldRules.declaresRules(Cluster.getDescriptor())).isTrue();
     assertThat(FieldRules.validatorOf(Cluster.class)).isPresent();
     assertThat(FieldRules.validatorOf(Cluster.EdsClusterConfig.class)).isPresent();
-  }
-
-  @Test
-  void fieldWithMessageSkip_isSkipped_othersAreNot() {
-    assertThat(FieldRules.skipped(KeyValueAppend.getDescriptor().findFieldByName("entry")))
-        .isTrue();
-    assertThat(FieldRules.skipped(Cluster.getDescriptor().findFieldByName("load_assignment")))
-        .isFalse();
   }
 
   /** A default instance of the field's message type; for a map, of its values. */
