@@ -15,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Visits every message inside a resource, depth first in field-number order: each set singular
  * message field, each element of a repeated message field, each message value of a map field,
  * and the payload of every Any whose type {@link TypedConfigTypes} knows (unpacked under the
- * Any's own path). The checks that must see everything (invariants 8 and 9) share it, so neither
- * misses a place the other reaches.
+ * Any's own path). Invariant 8 walks resources with it; invariant 9 recurses through the generated
+ * validators instead ({@link FieldRuleIndex}) and uses {@link #messageFields} where a type has
+ * none.
  *
  * <p>It reads only message-typed fields, listed once per type, through protobuf reflection.
  */
@@ -95,7 +96,10 @@ final class MessageWalk {
     }
   }
 
-  /** Fields that hold messages: singular, repeated, or maps whose values are messages. */
+  /**
+   * Fields that hold messages: singular, repeated, or maps whose values are messages; in
+   * field-number order.
+   */
   static List<FieldDescriptor> messageFields(Descriptor type) {
     return MESSAGE_FIELDS.computeIfAbsent(type, t -> t.getFields().stream()
         .filter(f -> f.getJavaType() == FieldDescriptor.JavaType.MESSAGE)

@@ -22,10 +22,10 @@ import java.util.stream.Stream;
 /**
  * The types paymesh packs into {@code Any} fields (filters, listener filters, transport sockets,
  * protocol options), by type URL. The Gate reads exactly these; an Any of any other type is
- * reported by the checks that must see everything, since they cannot look inside it. When a
- * translator starts packing a new type, add it here and its .proto file to
- * envoy-validators/emitted-protos.txt, so that it has field rules (TypedConfigTypesTest fails
- * until it does).
+ * reported by the checks that must see everything (invariants 8 and 9), since they cannot look
+ * inside it. When a translator starts packing a new type, add it here and its .proto file to
+ * envoy-validators/emitted-protos.txt, so that it has field rules (FieldRulesTest fails until it
+ * does).
  */
 final class TypedConfigTypes {
   private static final String TYPE_URL_PREFIX = "type.googleapis.com/";
