@@ -170,7 +170,8 @@ final class FieldRuleIndex implements ValidatorIndex {
         return;
       }
     }
-    throw new IllegalStateException(child.getDescriptorForType().getFullName()
-        + " validated but not found in " + parent.getDescriptorForType().getFullName());
+    // Not expected: generated getters return the stored instance. The violation must still be
+    // reported (an exception here would stop the whole publish), with this step unnamed.
+    path.push("?");
   }
 }
