@@ -3,6 +3,7 @@ package io.paymesh.xds.translate;
 import static io.paymesh.xds.translate.ProtoValues.socketAddress;
 import static io.paymesh.xds.translate.ProtoValues.uint32;
 
+import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.core.v3.Locality;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
@@ -26,6 +27,7 @@ final class EndpointTranslator {
    * that rounding moves no side's share by more than a hundredth of a point.
    */
   static final long SPLIT_WEIGHT_UNITS = 10_000;
+  private static final long MAX_UINT32 = 0xFFFF_FFFFL;
 
   ClusterLoadAssignment loadAssignment(String clusterName, List<Endpoint> endpoints) {
     Map<String, List<Endpoint>> byZone = new TreeMap<>();
@@ -39,11 +41,11 @@ final class EndpointTranslator {
           // grpc-java drops a locality without load_balancing_weight; Envoy without locality-
           // weighted LB ignores it. The zone's weight is the sum of its endpoints' weights so both
           // clients spread traffic alike.
-          int zoneWeight = members.stream().mapToInt(Endpoint::weight).sum();
+          long zoneWeight = members.stream().mapToLong(Endpoint::weight).sum();
           LocalityLbEndpoints.Builder locality =
               LocalityLbEndpoints.newBuilder()
                   .setLocality(Locality.newBuilder().setZone(zone))
-                  .setLoadBalancingWeight(uint32(zoneWeight));
+                  .setLoadBalancingWeight(localityWeight(zoneWeight));
           for (Endpoint e : members) {
             locality.addLbEndpoints(
                 LbEndpoint.newBuilder()
@@ -94,5 +96,15 @@ final class EndpointTranslator {
       cla.addEndpoints(locality);
     }
     return cla.build();
+  }
+
+  /**
+   * The sum as a uint32. Summed in an int it wrapped past 2^31 - 1 without a word (three
+   * endpoints of weight 2^31 - 1 became 2147483645). Envoy takes at most 4294967295, and the Gate
+   * refuses a locality whose endpoints' weights sum to more (invariant 9); such a sum is written
+   * as that maximum only so the resource stays well-formed until the Gate refuses it.
+   */
+  private static UInt32Value localityWeight(long sum) {
+    return UInt32Value.of((int) Math.min(sum, MAX_UINT32));
   }
 }

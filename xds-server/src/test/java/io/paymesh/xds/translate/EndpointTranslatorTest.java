@@ -42,9 +42,35 @@ class EndpointTranslatorTest {
   }
 
   @Test
+  void localityWeightAbove2To31_isTheUnsignedSum() {
+    ClusterLoadAssignment cla = translator.loadAssignment("payments-v1", List.of(
+        endpoint("a", Integer.MAX_VALUE), endpoint("b", Integer.MAX_VALUE), endpoint("c", 1)));
+
+    assertThat(Integer.toUnsignedLong(cla.getEndpoints(0).getLoadBalancingWeight().getValue()))
+        .isEqualTo(4_294_967_295L);
+  }
+
+  @Test
+  void localityWeightBeyondUint32_isTheMaximum_notAWrappedInt() {
+    // An int sum wrapped to 2147483645; the Gate refuses the locality (its endpoints' weights
+    // sum to more than Envoy allows), so the value only has to stay a well-formed uint32.
+    ClusterLoadAssignment cla = translator.loadAssignment("payments-v1", List.of(
+        endpoint("a", Integer.MAX_VALUE), endpoint("b", Integer.MAX_VALUE),
+        endpoint("c", Integer.MAX_VALUE)));
+
+    assertThat(Integer.toUnsignedLong(cla.getEndpoints(0).getLoadBalancingWeight().getValue()))
+        .isEqualTo(4_294_967_295L);
+  }
+
+  @Test
   void noEndpoints_stillYieldsAnAssignmentWithoutLocalities() {
     assertThat(translator.loadAssignment("payments-v2", List.of()))
         .isEqualTo(ClusterLoadAssignment.newBuilder().setClusterName("payments-v2").build());
+  }
+
+  private static io.paymesh.config.store.Endpoint endpoint(String id, int weight) {
+    return new io.paymesh.config.store.Endpoint("payments-v1", id, "10.0.0.1", 9090, "zone-a",
+        weight);
   }
 
   private static LbEndpoint lbEndpoint(String address, int port, int weight) {
