@@ -101,9 +101,9 @@ final class ClientCompatibilityCheck implements GateCheck {
         return Optional.of("has no query string to match; grpc-js ignores query_parameters "
             + "and would take the route for every call");
       }
-    } else if (message instanceof LocalityLbEndpoints l && grpc) {
+    } else if (message instanceof LocalityLbEndpoints l && client == ClientFamily.GRPC_JS) {
       if (!l.hasLocality()) {
-        return Optional.of("refuses an endpoint group without a locality (grpc-js)");
+        return Optional.of("refuses an endpoint group without a locality");
       }
     } else if (message instanceof CertificateValidationContext v && grpc && field != null
         && field.getName().equals(PLAIN_VALIDATION_CONTEXT)) {
