@@ -6,6 +6,10 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml ./
 COPY config-store config-store
+# envoy-validators generates Envoy's field rules at build time (xds-server's Gate needs them);
+# proxyless-grpc is a test dependency of xds-server, compiled even with -DskipTests.
+COPY envoy-validators envoy-validators
+COPY proxyless-grpc proxyless-grpc
 COPY xds-server xds-server
 COPY admin-api admin-api
 # The cache mount keeps ~/.m2 between builds (BuildKit), so only changed code is rebuilt.

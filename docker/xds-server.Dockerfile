@@ -10,6 +10,10 @@ COPY pom.xml ./
 # The parent lists admin-api as a module; its pom must exist for the reactor to load.
 COPY admin-api/pom.xml admin-api/
 COPY config-store config-store
+# envoy-validators generates Envoy's field rules at build time (xds-server's Gate needs them);
+# proxyless-grpc is a test dependency of xds-server, compiled even with -DskipTests.
+COPY envoy-validators envoy-validators
+COPY proxyless-grpc proxyless-grpc
 COPY xds-server xds-server
 # The cache mount keeps ~/.m2 between builds (BuildKit), so only changed code is rebuilt.
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests -pl xds-server -am package

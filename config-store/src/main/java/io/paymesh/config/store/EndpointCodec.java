@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paymesh.config.validation.Names;
 import io.paymesh.config.validation.PolicyValidationException;
 import io.paymesh.config.validation.ValidationError;
 import java.util.ArrayList;
@@ -28,6 +29,13 @@ public final class EndpointCodec {
   static final String PRIORITY = "priority";
   private static final Set<String> FIELDS = Set.of(ADDRESS, PORT, ZONE, WEIGHT, PRIORITY);
   private static final int MAX_PORT = 65535;
+  /**
+   * Envoy refuses a locality whose endpoints' weights sum to more than 4294967295 (uint32), and
+   * localities at one priority likewise; the translator sums a service's weights per zone. Capped
+   * so that this cannot happen below 65,537 instances of a service; the Gate refuses the load
+   * assignment beyond.
+   */
+  public static final int MAX_WEIGHT = 65535;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private EndpointCodec() {}
@@ -98,6 +106,9 @@ public final class EndpointCodec {
       errors.add(new ValidationError(ADDRESS, "required"));
     } else if (endpoint.address().chars().anyMatch(Character::isWhitespace)) {
       errors.add(new ValidationError(ADDRESS, "must not contain whitespace"));
+    } else if (!Names.isIpLiteral(endpoint.address())) {
+      // A registered instance becomes an endpoint of an EDS cluster, which Envoy never resolves.
+      errors.add(new ValidationError(ADDRESS, "must be an IPv4 or IPv6 address"));
     }
     if (endpoint.port() < 1 || endpoint.port() > MAX_PORT) {
       errors.add(new ValidationError(PORT, "must be between 1 and " + MAX_PORT));
@@ -107,6 +118,8 @@ public final class EndpointCodec {
     }
     if (endpoint.weight() < 1) {
       errors.add(new ValidationError(WEIGHT, "must be >= 1"));
+    } else if (endpoint.weight() > MAX_WEIGHT) {
+      errors.add(new ValidationError(WEIGHT, "must be <= " + MAX_WEIGHT));
     }
     if (endpoint.priority() < 0 || endpoint.priority() > Endpoint.MAX_PRIORITY) {
       errors.add(new ValidationError(PRIORITY, "must be between 0 and " + Endpoint.MAX_PRIORITY));

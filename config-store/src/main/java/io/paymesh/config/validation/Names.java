@@ -2,8 +2,11 @@ package io.paymesh.config.validation;
 
 import java.util.regex.Pattern;
 
-/** Syntax of the names and identifiers that appear in policy documents. */
-final class Names {
+/**
+ * Syntax of the names and identifiers that appear in policy documents. Public only for
+ * {@link #isIpLiteral}, which endpoint registrations share.
+ */
+public final class Names {
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final int DNS_NAME_MAX = 253;
   private static final Pattern ALL_DIGITS = Pattern.compile("\\d+");
@@ -46,7 +49,8 @@ final class Names {
     return isDnsName(s) && !ALL_DIGITS.matcher(s.substring(s.lastIndexOf('.') + 1)).matches();
   }
 
-  static boolean isIpLiteral(String s) {
+  /** An IPv4 or IPv6 address literal, told apart without any DNS lookup. */
+  public static boolean isIpLiteral(String s) {
     return IPV4.matcher(s).matches() || isIpv6(s);
   }
 

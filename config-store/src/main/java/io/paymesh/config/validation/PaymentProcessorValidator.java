@@ -1,6 +1,7 @@
 package io.paymesh.config.validation;
 
 import io.paymesh.config.model.PaymentProcessor;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.TreeSet;
@@ -12,6 +13,12 @@ final class PaymentProcessorValidator {
   static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(30);
   static final String CONNECT_TIMEOUT_TOO_LONG =
       "must be <= " + Durations.format(MAX_CONNECT_TIMEOUT);
+  /** Envoy's highest priority (LocalityLbEndpoints.priority: lte 128). */
+  static final int MAX_PRIORITY = 128;
+  static final String PRIORITY_TOO_HIGH = "must be <= " + MAX_PRIORITY;
+  /** Envoy's limit on an upstream SNI (UpstreamTlsContext.sni: max_bytes 255), in bytes. */
+  static final int MAX_SNI_BYTES = 255;
+  static final String SNI_TOO_LONG = "must be at most " + MAX_SNI_BYTES + " bytes in UTF-8";
 
   private PaymentProcessorValidator() {}
 
@@ -44,6 +51,9 @@ final class PaymentProcessorValidator {
       if (e.priority() < 0) {
         ec.add("priority", Messages.NOT_NEGATIVE);
         prioritiesValid = false;
+      } else if (e.priority() > MAX_PRIORITY) {
+        ec.add("priority", PRIORITY_TOO_HIGH);
+        prioritiesValid = false;
       }
     }
     if (prioritiesValid) {
@@ -59,7 +69,10 @@ final class PaymentProcessorValidator {
     }
   }
 
-  /** Envoy fails over priority by priority, so a gap would leave a level with no endpoints. */
+  /**
+   * Envoy fails over priority by priority, so a gap would leave a level with no endpoints. Only
+   * for priorities in range: the list of missing levels is then at most 128 long.
+   */
   private static void priorities(ErrorCollector c, List<PaymentProcessor.Endpoint> endpoints) {
     TreeSet<Integer> used =
         endpoints.stream()
@@ -80,6 +93,9 @@ final class PaymentProcessorValidator {
       return;
     }
     Checks.notEmpty(c.at("sni"), tls.sni());
+    if (tls.sni() != null && tls.sni().getBytes(StandardCharsets.UTF_8).length > MAX_SNI_BYTES) {
+      c.add("sni", SNI_TOO_LONG);
+    }
     Checks.notEmpty(c.at("trustedCaSecret"), tls.trustedCaSecret());
     List<String> sans = tls.subjectAltNames();
     if (Checks.notEmpty(c.at("subjectAltNames"), sans)) {

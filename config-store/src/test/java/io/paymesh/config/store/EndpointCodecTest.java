@@ -86,6 +86,34 @@ class EndpointCodecTest {
   }
 
   @Test
+  void decode_whenAddressIsAHostName_reportsAddress() {
+    // The endpoints of a mesh service go to an EDS cluster, whose addresses Envoy never resolves.
+    PolicyValidationException e = catchThrowableOfType(PolicyValidationException.class,
+        () -> EndpointCodec.decode("payments", "i-1",
+            "{\"address\":\"payments-1.internal\",\"port\":8443}"));
+
+    assertThat(e.errors()).containsExactly(
+        new ValidationError("address", "must be an IPv4 or IPv6 address"));
+  }
+
+  @Test
+  void decode_whenWeightAbove65535_reportsWeight_withEveryOtherError() {
+    PolicyValidationException e = catchThrowableOfType(PolicyValidationException.class,
+        () -> EndpointCodec.decode("payments", "i-1",
+            "{\"address\":\"localhost\",\"port\":8443,\"weight\":65536}"));
+
+    assertThat(e.errors()).containsExactly(
+        new ValidationError("address", "must be an IPv4 or IPv6 address"),
+        new ValidationError("weight", "must be <= 65535"));
+  }
+
+  @Test
+  void validate_whenIpv6AndHighestWeight_reportsNothing() {
+    assertThat(EndpointCodec.validate(
+        new Endpoint("payments", "i-1", "2001:db8::7", 8443, "zone-a", 65535))).isEmpty();
+  }
+
+  @Test
   void decode_whenNotJson_reportsInvalidJson() {
     PolicyValidationException e = catchThrowableOfType(PolicyValidationException.class,
         () -> EndpointCodec.decode("payments", "i-1", "[1,2]"));

@@ -105,6 +105,16 @@ class EndpointRegistryTest {
   }
 
   @Test
+  void register_hostName_isRefusedBeforeWriting() throws Exception {
+    Endpoint hostName = new Endpoint("payments-v1", "dns", "payments-1.internal", 50051, "local", 1);
+
+    assertThatThrownBy(() -> registry.register(hostName, Duration.ofSeconds(5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageEndingWith("[address: must be an IPv4 or IPv6 address]");
+    assertThat(exists(ETCD.client(), "/paymesh/endpoints/payments-v1/dns")).isFalse();
+  }
+
+  @Test
   void register_whenLeaseIsLostDuringNetworkCut_registersAgainAfterwards() throws Exception {
     Endpoint endpoint = new Endpoint("payments-v1", "i-1", "127.0.0.1", 50051, "local", 1);
     try (TcpProxy proxy = TcpProxy.to(ETCD.endpoint());

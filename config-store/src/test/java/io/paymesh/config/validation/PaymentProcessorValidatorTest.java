@@ -84,6 +84,34 @@ class PaymentProcessorValidatorTest {
   }
 
   @Test
+  void validate_whenPriorityAbove128_reportsPriorityOnly_notAHugeListOfMissingLevels() {
+    assertThat(errors(processor(p -> p.endpoints =
+            List.of(endpoint("a.com", 0), endpoint("b.com", 129), endpoint("c.com", 2_000_000_000)))))
+        .containsExactly(
+            "endpoints[1].priority: must be <= 128",
+            "endpoints[2].priority: must be <= 128");
+  }
+
+  @Test
+  void validate_whenPrioritiesGoUpTo128_reportsNothing() {
+    List<Endpoint> levels = java.util.stream.IntStream.rangeClosed(0, 128)
+        .mapToObj(i -> endpoint("a.com", i))
+        .toList();
+
+    assertThat(errors(processor(p -> p.endpoints = levels))).isEmpty();
+  }
+
+  @Test
+  void validate_whenSniLongerThan255BytesInUtf8_reportsSni_evenWith128Characters() {
+    assertThat(errors(processor(p -> p.tls = new Tls("é".repeat(128), "ca", List.of("a.com")))))
+        .containsExactly("tls.sni: must be at most 255 bytes in UTF-8");
+    assertThat(errors(processor(p -> p.tls = new Tls("a".repeat(256), "ca", List.of("a.com")))))
+        .containsExactly("tls.sni: must be at most 255 bytes in UTF-8");
+    assertThat(errors(processor(p -> p.tls = new Tls("a".repeat(255), "ca", List.of("a.com")))))
+        .isEmpty();
+  }
+
+  @Test
   void validate_whenTlsMissing_reportsRequired() {
     assertThat(errors(processor(p -> p.tls = null))).containsExactly("tls: required");
   }

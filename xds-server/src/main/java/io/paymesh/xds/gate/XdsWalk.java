@@ -5,6 +5,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -85,6 +86,38 @@ final class XdsWalk {
     return route.getRoute().getCluster().isEmpty()
         ? List.of()
         : List.of(route.getRoute().getCluster());
+  }
+
+  /**
+   * A load assignment as Envoy receives it: an EDS resource of the group, or a cluster's inline
+   * {@code load_assignment}.
+   *
+   * @param resource how violations name what holds it
+   * @param path where it sits in that resource: empty, or {@code load_assignment}
+   * @param type the discovery type of the clusters that use it
+   */
+  record Assignment(
+      String resource, String path, Cluster.DiscoveryType type, ClusterLoadAssignment cla) {
+    /** The path of something inside the assignment, e.g. {@code endpoints[0]}. */
+    String at(String inside) {
+      return path.isEmpty() ? inside : path + "." + inside;
+    }
+  }
+
+  /** EDS resources (for EDS clusters) first, then the clusters' inline assignments. */
+  static List<Assignment> assignments(GroupResources resources) {
+    List<Assignment> out = new ArrayList<>();
+    for (ClusterLoadAssignment cla : resources.endpoints()) {
+      out.add(new Assignment(ResourceNames.loadAssignment(cla), "", Cluster.DiscoveryType.EDS,
+          cla));
+    }
+    for (Cluster cluster : resources.clusters()) {
+      if (cluster.hasLoadAssignment()) {
+        out.add(new Assignment(ResourceNames.cluster(cluster), "load_assignment",
+            cluster.getType(), cluster.getLoadAssignment()));
+      }
+    }
+    return out;
   }
 
   static List<RouteRef> routes(GroupResources resources) {

@@ -122,8 +122,11 @@ final class EndpointTranslator {
    */
   ClusterLoadAssignment splitLoadAssignment(
       StickySplit split, Function<String, List<Endpoint>> endpointsOf) {
+    // The locality must be present, if empty: grpc-js-xds NACKs an assignment without one.
     LocalityLbEndpoints.Builder locality =
-        LocalityLbEndpoints.newBuilder().setLoadBalancingWeight(uint32(1));
+        LocalityLbEndpoints.newBuilder()
+            .setLocality(Locality.getDefaultInstance())
+            .setLoadBalancingWeight(uint32(1));
     for (StickySplit.Member side : split.members()) {
       List<Endpoint> endpoints = lowestPriority(endpointsOf.apply(side.service().name())).stream()
           .sorted(Comparator.comparing(Endpoint::address).thenComparingInt(Endpoint::port))

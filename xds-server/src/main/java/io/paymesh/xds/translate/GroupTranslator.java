@@ -39,7 +39,10 @@ public final class GroupTranslator {
             .filter(c -> c.getType() == Cluster.DiscoveryType.EDS)
             .map(c -> endpoints.loadAssignment(c.getName(), snapshot.endpointsOf(c.getName())))
             .toList());
-    for (StickySplit split : StickySplit.reachableFrom(snapshot, service)) {
+    List<StickySplit> splits = group.client().supports(ClientFeature.RING_HASH_LB)
+        ? StickySplit.reachableFrom(snapshot, service)
+        : List.of();
+    for (StickySplit split : splits) {
       clusterList.add(clusters.splitCluster(split, group.client()));
       loadAssignments.add(endpoints.splitLoadAssignment(split, snapshot::endpointsOf));
     }

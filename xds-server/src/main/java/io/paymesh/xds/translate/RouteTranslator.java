@@ -84,6 +84,12 @@ final class RouteTranslator {
     Optional<RouteTable> table = snapshot.routeTableForHost(host);
     if (table.isPresent()) {
       for (RouteTable.Route route : table.get().spec().routes()) {
+        if (client.form() == ProxyForm.PROXYLESS && !route.match().queryParameters().isEmpty()) {
+          // A gRPC call has no query string, so such a route never matches one (grpc-java and
+          // C-core skip it, gRFC A28); grpc-js-xds 1.14 ignores the matcher and would send every
+          // call down it. Left out, it means the same to all of them.
+          continue;
+        }
         Route translated = route(route, table.get().name(), client,
             StickySplit.of(snapshot, table.get().name(), route));
         route.fault().ifPresent(fault -> vhost.addRoutes(drillRoute(translated, fault, client)));
@@ -103,9 +109,13 @@ final class RouteTranslator {
     Destination destination = route.destination();
     if (destination instanceof Destination.Single single) {
       action.setCluster(single.target());
-    } else if (stickySplit.isPresent()) {
+    } else if (stickySplit.isPresent() && client.supports(ClientFeature.RING_HASH_LB)) {
       action.setCluster(stickySplit.get().clusterName());
       action.addHashPolicy(headerHash(stickySplit.get().header()));
+    } else if (stickySplit.isPresent()) {
+      // No ring hash (it crashes C-core 1.51): the whole split goes to one side, which is sticky
+      // for every key; a random weighted_clusters choice would not be (docs/routing.md).
+      action.setCluster(stickySplit.get().primary().service().name());
     } else if (destination instanceof Destination.Split split) {
       // Not sticky: each request picks a side at random (only READ routes may, invariant 4; a
       // sticky split naming a PaymentProcessor ends up here too, and the Gate refuses it).

@@ -77,6 +77,21 @@ public record StickySplit(String clusterName, String header, List<Member> member
     return splits;
   }
 
+  /**
+   * The side a family without ring hash sends the whole split to: the largest weight, the first
+   * listed on a tie. Every request of a key then reaches that one side, which keeps the split
+   * sticky for that family; its traffic just does not follow the weights.
+   */
+  public Member primary() {
+    Member primary = members.get(0);
+    for (Member m : members) {
+      if (m.weight() > primary.weight()) {
+        primary = m;
+      }
+    }
+    return primary;
+  }
+
   public List<String> targetNames() {
     return members.stream().map(m -> m.service().name()).toList();
   }

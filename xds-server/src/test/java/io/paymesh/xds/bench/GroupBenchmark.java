@@ -4,6 +4,7 @@ import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.ads.ContentVersion;
 import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.gate.GateResult;
+import io.paymesh.xds.gate.GateVariants;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.GroupTranslator;
 import io.paymesh.xds.translate.ProxyGroup;
@@ -24,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The per-group steps of a publish, for one sidecar group with five dependencies (the largest a
  * synthetic service has): translate + Gate (what publish does), each alone to show where the time
- * goes, and the content hash that decides whether the cache is touched. The mesh size is a
+ * goes, the Gate's Envoy field rules (invariant 9) alone and the Gate without them, and the
+ * content hash that decides whether the cache is touched. The mesh size is a
  * parameter because some steps scan policy-wide maps (all AuthorizationPolicies, for example).
  */
 @State(Scope.Benchmark)
@@ -37,11 +39,16 @@ public class GroupBenchmark {
   /** Service 2 has dependencies 3 + 2 % 3 = 5: two pairs and a PaymentProcessor. */
   private static final ProxyGroup GROUP = ProxyGroup.sidecar(SyntheticPolicy.serviceName(2));
 
+  /** Invariant 9: Envoy's field rules. */
+  private static final String FIELD_RULES = "9";
+
   @Param({"100", "1000"})
   public int services;
 
   private final GroupTranslator translator = new GroupTranslator();
   private final Gate gate = new Gate();
+  private final Gate fieldRulesOnly = GateVariants.only(FIELD_RULES);
+  private final Gate withoutFieldRules = GateVariants.without(FIELD_RULES);
   private PolicySnapshot policy;
   private GroupResources resources;
 
@@ -69,6 +76,16 @@ public class GroupBenchmark {
   @Benchmark
   public GateResult gate() {
     return gate.check(policy, GROUP, resources);
+  }
+
+  @Benchmark
+  public GateResult fieldRules() {
+    return fieldRulesOnly.check(policy, GROUP, resources);
+  }
+
+  @Benchmark
+  public GateResult gateWithoutFieldRules() {
+    return withoutFieldRules.check(policy, GROUP, resources);
   }
 
   @Benchmark

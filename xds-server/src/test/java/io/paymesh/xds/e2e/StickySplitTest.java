@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paymesh.config.testing.EtcdExtension;
+import io.paymesh.xds.testing.ExternalXdsClient;
 import io.paymesh.xds.testing.Mesh;
 import io.paymesh.xds.testing.PaymentsRpc;
+import io.paymesh.xds.testing.Policies;
 import io.paymesh.xds.testing.XdsTestClient;
+import io.paymesh.xds.translate.ClientFamily;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,21 +19,30 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A sticky split (invariant 4) with real grpc-java traffic: refunds split between two
- * deployments by merchant. Every request of one merchant reaches one backend; over 2,000
- * merchants each side's share is within 3 points of its weight; moving the canary from 10 % to
- * 20 % moves about 10 % of the merchants, all of them to the canary.
+ * A sticky split (invariant 4) with real traffic from three gRPC implementations: refunds split
+ * between two deployments by merchant. With ring hash (grpc-java, grpc-js), every request of one
+ * merchant reaches one backend; over 2,000 merchants each side's share is within 3 points of its
+ * weight; moving the canary from 10 % to 20 % moves about 10 % of the merchants, all of them to
+ * the canary. C-core, which has no ring hash, sends the whole split to its larger side.
  */
 class StickySplitTest {
   @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();
-  private static final Duration CONVERGE = Duration.ofSeconds(20);
+  private static final Duration CONVERGE = Duration.ofSeconds(30);
+  private static final Duration DEADLINE = Duration.ofSeconds(5);
   private static final int MERCHANTS = 2_000;
   private static final Set<String> STABLE = Set.of("stable-1", "stable-2");
   private static final Set<String> CANARY = Set.of("canary-1", "canary-2");
 
   private Mesh mesh;
+
+  /** Sends one refund for a merchant; returns the backend that handled it. */
+  private interface Refunds {
+    String refund(String merchant);
+  }
 
   @BeforeEach
   void startMesh() throws Exception {
@@ -63,13 +75,31 @@ class StickySplitTest {
         """.formatted(100 - canaryWeight, canaryWeight);
   }
 
-  /** Where each merchant's refund lands: merchant -> backend. */
-  private static Map<String, String> refundAll(XdsTestClient client) {
+  /** A checkout client of the family, connected once the first refund succeeds. */
+  private Refunds client(ClientFamily family) throws Exception {
+    Refunds refunds;
+    if (family == ClientFamily.GRPC_JAVA) {
+      XdsTestClient client = mesh.client("checkout", "payments");
+      refunds = merchant -> client.call(PaymentsRpc.REFUND, Map.of("x-merchant-id", merchant));
+    } else {
+      ExternalXdsClient client = mesh.externalClient(family == ClientFamily.GRPC_JS
+          ? ExternalXdsClient.Family.GRPC_JS : ExternalXdsClient.Family.C_CORE, "checkout");
+      refunds = merchant -> {
+        ExternalXdsClient.Result result = client.call("payments",
+            PaymentsRpc.REFUND.getFullMethodName(), Map.of("x-merchant-id", merchant), DEADLINE);
+        assertThat(result.ok()).as("refund of %s: %s", merchant, result).isTrue();
+        return result.reply();
+      };
+    }
+    await().atMost(CONVERGE).ignoreExceptions().until(() -> refunds.refund("probe") != null);
+    return refunds;
+  }
+
+  private static Map<String, String> refundAll(Refunds client, int merchants) {
     Map<String, String> landed = new HashMap<>();
-    for (int m = 0; m < MERCHANTS; m++) {
+    for (int m = 0; m < merchants; m++) {
       String merchant = "merchant-" + m;
-      landed.put(merchant,
-          client.call(PaymentsRpc.REFUND, Map.of("x-merchant-id", merchant)));
+      landed.put(merchant, client.refund(merchant));
     }
     return landed;
   }
@@ -78,24 +108,23 @@ class StickySplitTest {
     return 100.0 * landed.values().stream().filter(side::contains).count() / landed.size();
   }
 
-  @Test
-  void oneMerchantStaysOnOneBackend_sharesFollowWeights_andAWeightChangeMovesOnlyItsShare()
-      throws Exception {
-    mesh.apply(io.paymesh.xds.testing.Policies.SERVICES + "---\n" + refundsSplit(10));
-    XdsTestClient client = mesh.client("checkout", "payments");
-    await().atMost(CONVERGE).ignoreExceptions().until(() ->
-        client.call(PaymentsRpc.REFUND, Map.of("x-merchant-id", "probe")) != null);
-    mesh.awaitInSync(ProxyGroup.proxyless("checkout"), CONVERGE);
+  @ParameterizedTest
+  @EnumSource(value = ClientFamily.class, names = {"GRPC_JAVA", "GRPC_JS"})
+  void withRingHash_aMerchantStaysOnOneBackend_sharesFollowWeights_andAChangeMovesOnlyItsShare(
+      ClientFamily family) throws Exception {
+    mesh.apply(Policies.SERVICES + "---\n" + refundsSplit(10));
+    Refunds client = client(family);
+    mesh.awaitInSync(new ProxyGroup("checkout", family), CONVERGE);
 
-    Map<String, String> before = refundAll(client);
+    Map<String, String> before = refundAll(client, MERCHANTS);
     // Sticky: asked again, every merchant lands where it did.
-    assertThat(refundAll(client)).isEqualTo(before);
+    assertThat(refundAll(client, MERCHANTS)).isEqualTo(before);
     assertThat(share(before, CANARY)).isBetween(7.0, 13.0);
     assertThat(before.values()).contains("stable-1", "stable-2", "canary-1", "canary-2");
 
     mesh.apply(refundsSplit(20));
-    mesh.awaitInSync(ProxyGroup.proxyless("checkout"), CONVERGE);
-    Map<String, String> after = refundAll(client);
+    mesh.awaitInSync(new ProxyGroup("checkout", family), CONVERGE);
+    Map<String, String> after = refundAll(client, MERCHANTS);
 
     assertThat(share(after, CANARY)).isBetween(17.0, 23.0);
     long movedToCanary = before.keySet().stream()
@@ -106,5 +135,23 @@ class StickySplitTest {
     // only move onto the canary, about the 10 points of weight that changed hands.
     assertThat(movedToStable).isZero();
     assertThat(100.0 * movedToCanary / MERCHANTS).isBetween(7.0, 13.0);
+  }
+
+  @Test
+  void withoutRingHash_cCoreSendsTheWholeSplitToItsLargerSide_soEveryMerchantStaysThere()
+      throws Exception {
+    mesh.apply(Policies.SERVICES + "---\n" + refundsSplit(10));
+    Refunds client = client(ClientFamily.GRPC_CORE);
+    mesh.awaitInSync(new ProxyGroup("checkout", ClientFamily.GRPC_CORE), CONVERGE);
+    int merchants = 300;
+
+    Map<String, String> before = refundAll(client, merchants);
+    assertThat(share(before, STABLE)).isEqualTo(100.0);
+
+    mesh.apply(refundsSplit(20));
+    mesh.awaitInSync(new ProxyGroup("checkout", ClientFamily.GRPC_CORE), CONVERGE);
+
+    // A weight change moves no merchant: they all stay on the larger side.
+    assertThat(share(refundAll(client, merchants), STABLE)).isEqualTo(100.0);
   }
 }

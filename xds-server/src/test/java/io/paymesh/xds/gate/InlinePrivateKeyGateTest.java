@@ -92,8 +92,14 @@ class InlinePrivateKeyGateTest {
 
     GateResult result = gate.check(PolicyFixtures.snapshot(), SIDECAR, bad);
 
-    assertThat(result.violations()).containsExactly(new GateViolation("Cluster/ledger", "8",
-        "cannot inspect typed_extension_protocol_options[vendor.options] of type"
-            + " type.googleapis.com/google.protobuf.Struct"));
+    assertThat(result.violations()).containsExactly(
+        new GateViolation("Cluster/ledger", "8",
+            "cannot inspect typed_extension_protocol_options[vendor.options] of type"
+                + " type.googleapis.com/google.protobuf.Struct"),
+        // Nor can the field rules be checked (invariant 9).
+        new GateViolation("Cluster/ledger", "9",
+            "cannot check typed_extension_protocol_options[vendor.options] of type"
+                + " type.googleapis.com/google.protobuf.Struct: not a type paymesh emits, so its"
+                + " field rules are unknown"));
   }
 }

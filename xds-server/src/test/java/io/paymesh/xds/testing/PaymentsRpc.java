@@ -19,7 +19,8 @@ public final class PaymentsRpc {
 
   private PaymentsRpc() {}
 
-  private static MethodDescriptor<String, String> unary(String method) {
+  /** The unary method {@code method} of the payments service. */
+  public static MethodDescriptor<String, String> unary(String method) {
     return MethodDescriptor.<String, String>newBuilder()
         .setType(MethodDescriptor.MethodType.UNARY)
         .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, method))

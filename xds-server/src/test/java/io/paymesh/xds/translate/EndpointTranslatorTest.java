@@ -83,18 +83,24 @@ class EndpointTranslatorTest {
   }
 
   @Test
-  void localityWeight_isSummedWithoutWrapping_upToUint32() {
-    ClusterLoadAssignment actual = translator.loadAssignment("payments-v1", List.of(
-        endpoint("a", "10.0.0.1", "zone-a", Integer.MAX_VALUE, 0),
-        endpoint("b", "10.0.0.2", "zone-a", Integer.MAX_VALUE, 0),
-        endpoint("c", "10.0.0.3", "zone-b", Integer.MAX_VALUE, 1),
-        endpoint("d", "10.0.0.4", "zone-b", Integer.MAX_VALUE, 1),
-        endpoint("e", "10.0.0.5", "zone-b", Integer.MAX_VALUE, 1)));
+  void localityWeightAbove2To31_isTheUnsignedSum() {
+    ClusterLoadAssignment cla = translator.loadAssignment("payments-v1", List.of(
+        endpoint("a", Integer.MAX_VALUE), endpoint("b", Integer.MAX_VALUE), endpoint("c", 1)));
 
-    // 2 x (2^31 - 1) fits in a uint32; 3 x (2^31 - 1) does not and is written as its maximum.
-    assertThat(actual.getEndpointsList())
-        .extracting(l -> Integer.toUnsignedLong(l.getLoadBalancingWeight().getValue()))
-        .containsExactly(4_294_967_294L, 4_294_967_295L);
+    assertThat(Integer.toUnsignedLong(cla.getEndpoints(0).getLoadBalancingWeight().getValue()))
+        .isEqualTo(4_294_967_295L);
+  }
+
+  @Test
+  void localityWeightBeyondUint32_isTheMaximum_notAWrappedInt() {
+    // An int sum wrapped to 2147483645; the Gate refuses the locality (its endpoints' weights
+    // sum to more than Envoy allows), so the value only has to stay a well-formed uint32.
+    ClusterLoadAssignment cla = translator.loadAssignment("payments-v1", List.of(
+        endpoint("a", Integer.MAX_VALUE), endpoint("b", Integer.MAX_VALUE),
+        endpoint("c", Integer.MAX_VALUE)));
+
+    assertThat(Integer.toUnsignedLong(cla.getEndpoints(0).getLoadBalancingWeight().getValue()))
+        .isEqualTo(4_294_967_295L);
   }
 
   @Test
@@ -115,6 +121,11 @@ class EndpointTranslatorTest {
         .setLocality(locality)
         .setLoadBalancingWeight(UInt32Value.of(weight))
         .setPriority(priority);
+  }
+
+  private static io.paymesh.config.store.Endpoint endpoint(String id, int weight) {
+    return new io.paymesh.config.store.Endpoint("payments-v1", id, "10.0.0.1", 9090, "zone-a",
+        weight);
   }
 
   private static LbEndpoint lbEndpoint(String address, int port, int weight) {
@@ -148,6 +159,7 @@ class EndpointTranslatorTest {
     assertThat(actual).isEqualTo(ClusterLoadAssignment.newBuilder()
         .setClusterName("split|payments|charge-card")
         .addEndpoints(LocalityLbEndpoints.newBuilder()
+            .setLocality(Locality.getDefaultInstance())
             .setLoadBalancingWeight(UInt32Value.of(1))
             .addLbEndpoints(lbEndpoint("10.0.0.1", 9090, 675_000))
             .addLbEndpoints(lbEndpoint("10.0.0.2", 9090, 225_000))
@@ -176,6 +188,7 @@ class EndpointTranslatorTest {
     assertThat(actual).isEqualTo(ClusterLoadAssignment.newBuilder()
         .setClusterName("split|payments|charge-card")
         .addEndpoints(LocalityLbEndpoints.newBuilder()
+            .setLocality(Locality.getDefaultInstance())
             .setLoadBalancingWeight(UInt32Value.of(1))
             .addLbEndpoints(lbEndpoint("10.0.0.1", 9090, 450_000))
             .addLbEndpoints(lbEndpoint("10.0.0.2", 9090, 450_000))

@@ -139,4 +139,15 @@ class GroupTranslatorTest {
     }
     return out;
   }
+
+  @Test
+  void cCore_getsNoStickySplitCluster_itHasNoRingHash() {
+    GroupResources r = translator.translate(PolicyFixtures.snapshot(),
+        new ProxyGroup("checkout", ClientFamily.GRPC_CORE)).get();
+
+    assertThat(r.clusters()).extracting(Cluster::getName)
+        .containsExactly("ledger", "payments-v1", "payments-v2", "stripe");
+    assertThat(r.clusters()).allSatisfy(c ->
+        assertThat(c.getLbPolicy()).isNotEqualTo(Cluster.LbPolicy.RING_HASH));
+  }
 }

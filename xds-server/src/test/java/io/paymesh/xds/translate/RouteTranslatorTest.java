@@ -154,6 +154,16 @@ class RouteTranslatorTest {
   }
 
   @Test
+  void stickySplit_forAFamilyWithoutRingHash_goesWhollyToItsLargestSide() {
+    RouteAction action = translator.route(PolicyFixtures.chargeCard(), "payments",
+        ClientFamily.GRPC_CORE, chargeCardSplit()).getRoute();
+
+    assertThat(action.getCluster()).isEqualTo("payments-v1");
+    assertThat(action.hasWeightedClusters()).isFalse();
+    assertThat(action.getHashPolicyList()).isEmpty();
+  }
+
+  @Test
   void cCore_getsNoMaxStreamDuration_whichItFiresEarly() {
     RouteAction action = translator.route(PolicyFixtures.refund(), "payments",
         ClientFamily.GRPC_CORE, Optional.empty()).getRoute();
@@ -210,6 +220,29 @@ class RouteTranslatorTest {
   }
 
   @Test
+  void routeWithQueryParameters_isLeftOutForGrpcClients_whoseCallsHaveNoQueryString() {
+    RouteTable.Route byCurrency = new RouteTable.Route("eur",
+        new RouteTable.RouteMatch(new PathMatch.Prefix("/"), List.of(), List.of(),
+            List.of(new QueryParameterMatch("currency", new QueryParameterMatch.Exact("EUR"))),
+            Optional.empty()),
+        new Destination.Single("payments-v2"), OperationKind.READ,
+        java.time.Duration.ofSeconds(1), Optional.empty());
+    PolicySnapshot snapshot = PolicySnapshot.builder(1)
+        .addAll(PolicyFixtures.resources().stream()
+            .filter(r -> !r.key().toString().equals("RouteTable/payments")).toList())
+        .add(new RouteTable("payments", new RouteTable.Spec("payments",
+            List.of(byCurrency, PolicyFixtures.readDefault()))))
+        .build();
+
+    for (ClientFamily client : ClientFamily.values()) {
+      List<String> routes = translator.virtualHost(snapshot, "payments", client)
+          .getRoutesList().stream().map(Route::getName).toList();
+      assertThat(routes).as(client.name()).isEqualTo(
+          client == ClientFamily.ENVOY ? List.of("eur", "default") : List.of("default"));
+    }
+  }
+
+  @Test
   void apiVersionInThePath_addsNoMatcher_thePathAlreadyLiesUnderIt() {
     RouteTable.Route route = new RouteTable.Route("v2",
         new RouteTable.RouteMatch(new PathMatch.Prefix("/v2/"), List.of(), List.of(), List.of(),
@@ -249,7 +282,8 @@ class RouteTranslatorTest {
           .containsExactly("charge-card", "refund", "default/drill", "default");
       Route plain = vhost.getRoutes(3);
       assertThat(plain)
-          .isEqualTo(translator.route(PolicyFixtures.readDefault(), "payments", client, Optional.empty()));
+          .isEqualTo(translator.route(
+              PolicyFixtures.readDefault(), "payments", client, Optional.empty()));
       assertThat(vhost.getRoutes(2))
           .isEqualTo(
               plain.toBuilder()

@@ -1,0 +1,111 @@
+package io.paymesh.xds.gate;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Visits every message inside a resource, depth first in field-number order: each set singular
+ * message field, each element of a repeated message field, each message value of a map field,
+ * and the payload of every Any whose type {@link TypedConfigTypes} knows (unpacked under the
+ * Any's own path). Invariant 8 walks resources with it; invariant 9 recurses through the generated
+ * validators instead ({@link FieldRuleIndex}) and uses {@link #messageFields} where a type has
+ * none.
+ *
+ * <p>It reads only message-typed fields, listed once per type, through protobuf reflection.
+ */
+final class MessageWalk {
+  private static final Map<Descriptor, List<FieldDescriptor>> MESSAGE_FIELDS =
+      new ConcurrentHashMap<>();
+
+  /** What a check does with what the walk reaches. */
+  interface Visitor {
+    /**
+     * A message at {@code path}: the resource itself ({@code field} null), the value of
+     * {@code field}, or the payload of the Any in {@code field}, which is visited first.
+     *
+     * @return whether to walk into the message's fields (or, for an Any, its payload)
+     */
+    boolean visit(FieldPath path, FieldDescriptor field, Message message);
+
+    /** An Any whose type is not one paymesh emits: nothing inside it can be read. */
+    void unknownType(FieldPath path, Any any);
+
+    /** An Any of a type paymesh emits whose bytes do not parse as that type. */
+    void undecodable(FieldPath path, Any any);
+  }
+
+  private MessageWalk() {}
+
+  static void walk(Message resource, Visitor visitor) {
+    walk(resource, null, new FieldPath(), visitor);
+  }
+
+  private static void walk(
+      Message message, FieldDescriptor field, FieldPath path, Visitor visitor) {
+    if (!visitor.visit(path, field, message)) {
+      return;
+    }
+    if (message instanceof Any any) {
+      payload(any, path, visitor).ifPresent(p -> walk(p, field, path, visitor));
+      return;
+    }
+    for (FieldDescriptor child : messageFields(message.getDescriptorForType())) {
+      if (child.isMapField()) {
+        FieldDescriptor key = child.getMessageType().findFieldByNumber(1);
+        FieldDescriptor value = child.getMessageType().findFieldByNumber(2);
+        int count = message.getRepeatedFieldCount(child);
+        for (int i = 0; i < count; i++) {
+          Message entry = (Message) message.getRepeatedField(child, i);
+          path.pushKey(child.getName(), entry.getField(key));
+          walk((Message) entry.getField(value), child, path, visitor);
+          path.pop();
+        }
+      } else if (child.isRepeated()) {
+        int count = message.getRepeatedFieldCount(child);
+        for (int i = 0; i < count; i++) {
+          path.pushIndex(child.getName(), i);
+          walk((Message) message.getRepeatedField(child, i), child, path, visitor);
+          path.pop();
+        }
+      } else if (message.hasField(child)) {
+        path.push(child.getName());
+        walk((Message) message.getField(child), child, path, visitor);
+        path.pop();
+      }
+    }
+  }
+
+  private static Optional<Message> payload(Any any, FieldPath path, Visitor visitor) {
+    try {
+      Optional<Message> payload = TypedConfigTypes.unpack(any);
+      if (payload.isEmpty()) {
+        visitor.unknownType(path, any);
+      }
+      return payload;
+    } catch (InvalidProtocolBufferException e) {
+      visitor.undecodable(path, any);
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Fields that hold messages: singular, repeated, or maps whose values are messages; in
+   * field-number order.
+   */
+  static List<FieldDescriptor> messageFields(Descriptor type) {
+    return MESSAGE_FIELDS.computeIfAbsent(type, t -> t.getFields().stream()
+        .filter(f -> f.getJavaType() == FieldDescriptor.JavaType.MESSAGE)
+        .filter(f -> !f.isMapField() || f.getMessageType().findFieldByNumber(2).getJavaType()
+            == FieldDescriptor.JavaType.MESSAGE)
+        .sorted(Comparator.comparingInt(FieldDescriptor::getNumber))
+        .toList());
+  }
+}

@@ -1,0 +1,69 @@
+package io.paymesh.xds.gate;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The types paymesh packs into {@code Any} fields (filters, listener filters, transport sockets,
+ * protocol options), by type URL. The Gate reads exactly these; an Any of any other type is
+ * reported by the checks that must see everything (invariants 8 and 9), since they cannot look
+ * inside it. When a translator starts packing a new type, add it here and its .proto file to
+ * envoy-validators/emitted-protos.txt, so that it has field rules (FieldRulesTest fails until it
+ * does).
+ */
+final class TypedConfigTypes {
+  private static final String TYPE_URL_PREFIX = "type.googleapis.com/";
+  private static final Map<String, Message> PROTOTYPES =
+      Stream.<Message>of(
+              HttpConnectionManager.getDefaultInstance(),
+              RBAC.getDefaultInstance(),
+              Router.getDefaultInstance(),
+              HTTPFault.getDefaultInstance(),
+              TlsInspector.getDefaultInstance(),
+              UpstreamTlsContext.getDefaultInstance(),
+              DownstreamTlsContext.getDefaultInstance(),
+              Secret.getDefaultInstance(),
+              HttpProtocolOptions.getDefaultInstance())
+          .collect(Collectors.toUnmodifiableMap(
+              m -> TYPE_URL_PREFIX + m.getDescriptorForType().getFullName(),
+              Function.identity()));
+
+  private TypedConfigTypes() {}
+
+  /** The default instance of the type an Any of {@code typeUrl} holds, if paymesh emits it. */
+  static Optional<Message> prototype(String typeUrl) {
+    return Optional.ofNullable(PROTOTYPES.get(typeUrl));
+  }
+
+  /**
+   * The payload of {@code any}, empty when its type is not one paymesh emits.
+   *
+   * @throws InvalidProtocolBufferException when the bytes do not parse as that type
+   */
+  static Optional<Message> unpack(Any any) throws InvalidProtocolBufferException {
+    Optional<Message> prototype = prototype(any.getTypeUrl());
+    return prototype.isEmpty()
+        ? Optional.empty()
+        : Optional.of(prototype.get().getParserForType().parseFrom(any.getValue()));
+  }
+
+  static Collection<Message> all() {
+    return PROTOTYPES.values();
+  }
+}
