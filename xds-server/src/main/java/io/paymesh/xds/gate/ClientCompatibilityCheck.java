@@ -4,6 +4,9 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
+import io.envoyproxy.envoy.config.core.v3.Locality;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
@@ -16,8 +19,11 @@ import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.ProxyForm;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * What a group's client family is known to refuse, crash on or misread, found in its resources
@@ -101,6 +107,10 @@ final class ClientCompatibilityCheck implements GateCheck {
         return Optional.of("has no query string to match; grpc-js ignores query_parameters "
             + "and would take the route for every call");
       }
+    } else if (message instanceof ClusterLoadAssignment cla && client == ClientFamily.GRPC_JAVA) {
+      return localityAtSeveralPriorities(cla);
+    } else if (message instanceof OutlierDetection od && client == ClientFamily.GRPC_JS) {
+      return outlierFieldsReadAsUndefined(od);
     } else if (message instanceof LocalityLbEndpoints l && client == ClientFamily.GRPC_JS) {
       if (!l.hasLocality()) {
         return Optional.of("refuses an endpoint group without a locality");
@@ -113,5 +123,72 @@ final class ClientCompatibilityCheck implements GateCheck {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * grpc-java (1.85) keys a load assignment's endpoint groups by locality: of one locality listed
+   * at several priorities it keeps the last, and the endpoints of the others get no calls (the
+   * priority-0 instances of a zone that also has a standby, in PriorityFailoverTest before the
+   * translator set standby sub-zones).
+   */
+  private static Optional<String> localityAtSeveralPriorities(ClusterLoadAssignment cla) {
+    Map<Locality, TreeSet<Integer>> priorities = new LinkedHashMap<>();
+    for (LocalityLbEndpoints l : cla.getEndpointsList()) {
+      priorities.computeIfAbsent(l.getLocality(), k -> new TreeSet<>()).add(l.getPriority());
+    }
+    return priorities.entrySet().stream()
+        .filter(e -> e.getValue().size() > 1)
+        .findFirst()
+        .map(e -> "keeps only the last endpoint group of a locality listed at priorities "
+            + e.getValue() + " (" + describe(e.getKey())
+            + "); the others' endpoints would get no calls");
+  }
+
+  private static String describe(Locality locality) {
+    return "region '" + locality.getRegion() + "', zone '" + locality.getZone()
+        + "', sub_zone '" + locality.getSubZone() + "'";
+  }
+
+  /**
+   * grpc-js-xds (1.14) copies each unset field of an ejection it runs over its default as
+   * undefined. Success-rate ejection runs unless enforcing_success_rate is 0; with
+   * success_rate_minimum_hosts unset its check throws at the first interval and the process
+   * dies, and with the other fields unset the ejection never applies. Failure percentage runs
+   * when enforcing_failure_percentage is above 0, and never applies with a field unset.
+   */
+  private static Optional<String> outlierFieldsReadAsUndefined(OutlierDetection od) {
+    List<String> unset = new ArrayList<>();
+    if (!od.hasEnforcingSuccessRate() || od.getEnforcingSuccessRate().getValue() > 0) {
+      if (!od.hasEnforcingSuccessRate()) {
+        unset.add("enforcing_success_rate");
+      }
+      if (!od.hasSuccessRateMinimumHosts()) {
+        unset.add("success_rate_minimum_hosts");
+      }
+      if (!od.hasSuccessRateRequestVolume()) {
+        unset.add("success_rate_request_volume");
+      }
+      if (!od.hasSuccessRateStdevFactor()) {
+        unset.add("success_rate_stdev_factor");
+      }
+    }
+    if (od.hasEnforcingFailurePercentage() && od.getEnforcingFailurePercentage().getValue() > 0) {
+      if (!od.hasFailurePercentageThreshold()) {
+        unset.add("failure_percentage_threshold");
+      }
+      if (!od.hasFailurePercentageMinimumHosts()) {
+        unset.add("failure_percentage_minimum_hosts");
+      }
+      if (!od.hasFailurePercentageRequestVolume()) {
+        unset.add("failure_percentage_request_volume");
+      }
+    }
+    if (unset.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of("reads unset " + String.join(", ", unset) + " as undefined, not the"
+        + " default" + (unset.contains("success_rate_minimum_hosts")
+            ? ", and dies at the first outlier detection interval" : "")
+        + ": set them");
   }
 }

@@ -3,10 +3,14 @@ package io.paymesh.xds.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.paymesh.config.store.Endpoint;
+import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.translate.ClientFamily;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.PolicyFixtures;
@@ -19,6 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ClientCompatibilityGateTest {
   private static final ProxyGroup C_CORE = new ProxyGroup("checkout", ClientFamily.GRPC_CORE);
   private static final ProxyGroup GRPC_JS = new ProxyGroup("checkout", ClientFamily.GRPC_JS);
+  private static final ProxyGroup GRPC_JAVA = new ProxyGroup("checkout", ClientFamily.GRPC_JAVA);
   private final ClientCompatibilityCheck check = new ClientCompatibilityCheck();
 
   @ParameterizedTest
@@ -89,5 +94,83 @@ class ClientCompatibilityGateTest {
             "transport_socket.typed_config.common_tls_context.validation_context: GRPC_JS"
                 + " ignores match_typed_subject_alt_names: the peer's identity would go"
                 + " unchecked; gRPC reads match_subject_alt_names"));
+  }
+
+  /** payments-v1 with a standby instance in zone-a, where it also has a priority-0 one. */
+  private static PolicySnapshot withStandby() {
+    PolicySnapshot.Builder b = PolicySnapshot.builder(43).addAll(PolicyFixtures.resources());
+    PolicyFixtures.endpoints().forEach(b::addEndpoint);
+    b.addEndpoint(new Endpoint("payments-v1", "standby", "10.0.2.1", 9090, "zone-a", 1, 1));
+    return b.build();
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientFamily.class)
+  void aZoneAtTwoPriorities_asTranslated_passes(ClientFamily family) {
+    ProxyGroup group = new ProxyGroup("checkout", family);
+
+    assertThat(check.check(withStandby(), group,
+        GateFixtures.translate(withStandby(), group))).isEmpty();
+  }
+
+  @Test
+  void oneLocalityAtTwoPriorities_forGrpcJava_isReported_itKeepsOnlyTheLast() {
+    GroupResources bad = GateFixtures.editLoadAssignment(
+        GateFixtures.translate(withStandby(), GRPC_JAVA), "payments-v1", cla -> {
+          for (LocalityLbEndpoints.Builder l : cla.getEndpointsBuilderList()) {
+            l.getLocalityBuilder().clearSubZone();
+          }
+          return cla;
+        });
+
+    assertThat(check.check(withStandby(), GRPC_JAVA, bad)).containsExactly(
+        new GateViolation("ClusterLoadAssignment/payments-v1", "clients",
+            "GRPC_JAVA keeps only the last endpoint group of a locality listed at priorities"
+                + " [0, 1] (region '', zone 'zone-a', sub_zone ''); the others' endpoints would"
+                + " get no calls"));
+    // C-core and grpc-js take it as it is.
+    assertThat(check.check(withStandby(), GRPC_JS, GateFixtures.editLoadAssignment(
+        GateFixtures.translate(withStandby(), GRPC_JS), "payments-v1", cla -> {
+          cla.getEndpointsBuilderList().forEach(l -> l.getLocalityBuilder().clearSubZone());
+          return cla;
+        }))).isEmpty();
+  }
+
+  @Test
+  void outlierDetectionWithoutSuccessRateFields_forGrpcJs_isReported_itDiesAtTheFirstInterval() {
+    GroupResources bad = GateFixtures.editCluster(GateFixtures.translate(GRPC_JS),
+        "payments-v1", c -> {
+          c.setOutlierDetection(OutlierDetection.newBuilder()
+              .setConsecutive5Xx(com.google.protobuf.UInt32Value.of(5))
+              .setInterval(com.google.protobuf.Duration.newBuilder().setSeconds(10)));
+          return c;
+        });
+
+    assertThat(check.check(PolicyFixtures.snapshot(), GRPC_JS, bad)).containsExactly(
+        new GateViolation("Cluster/payments-v1", "clients",
+            "outlier_detection: GRPC_JS reads unset enforcing_success_rate,"
+                + " success_rate_minimum_hosts, success_rate_request_volume,"
+                + " success_rate_stdev_factor as undefined, not the default, and dies at the"
+                + " first outlier detection interval: set them"));
+    assertThat(check.check(PolicyFixtures.snapshot(), GRPC_JAVA, GateFixtures.editCluster(
+        GateFixtures.translate(GRPC_JAVA), "payments-v1", c -> c.setOutlierDetection(
+            OutlierDetection.newBuilder().setConsecutive5Xx(
+                com.google.protobuf.UInt32Value.of(5)))))).isEmpty();
+  }
+
+  @Test
+  void failurePercentageWithAFieldUnset_forGrpcJs_isReported_itWouldNeverEject() {
+    GroupResources bad = GateFixtures.editCluster(GateFixtures.translate(GRPC_JS),
+        "payments-v1", c -> {
+          c.getOutlierDetectionBuilder()
+              .setEnforcingFailurePercentage(com.google.protobuf.UInt32Value.of(100))
+              .setFailurePercentageThreshold(com.google.protobuf.UInt32Value.of(50));
+          return c;
+        });
+
+    assertThat(check.check(PolicyFixtures.snapshot(), GRPC_JS, bad)).containsExactly(
+        new GateViolation("Cluster/payments-v1", "clients",
+            "outlier_detection: GRPC_JS reads unset failure_percentage_minimum_hosts,"
+                + " failure_percentage_request_volume as undefined, not the default: set them"));
   }
 }

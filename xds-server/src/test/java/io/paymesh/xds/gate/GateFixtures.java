@@ -3,6 +3,7 @@ package io.paymesh.xds.gate;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.Route;
@@ -60,6 +61,14 @@ final class GateFixtures {
       routes.add(b.build());
     }
     return new GroupResources(r.listeners(), routes, r.clusters(), r.endpoints(), r.secrets());
+  }
+
+  static GroupResources editLoadAssignment(
+      GroupResources r, String name, UnaryOperator<ClusterLoadAssignment.Builder> edit) {
+    List<ClusterLoadAssignment> endpoints = r.endpoints().stream()
+        .map(e -> e.getClusterName().equals(name) ? edit.apply(e.toBuilder()).build() : e)
+        .toList();
+    return new GroupResources(r.listeners(), r.routes(), r.clusters(), endpoints, r.secrets());
   }
 
   static GroupResources editCluster(
