@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paymesh.config.model.EnvoyLimits;
 import io.paymesh.config.validation.Names;
 import io.paymesh.config.validation.PolicyValidationException;
 import io.paymesh.config.validation.ValidationError;
@@ -121,8 +122,8 @@ public final class EndpointCodec {
     } else if (endpoint.weight() > MAX_WEIGHT) {
       errors.add(new ValidationError(WEIGHT, "must be <= " + MAX_WEIGHT));
     }
-    if (endpoint.priority() < 0 || endpoint.priority() > Endpoint.MAX_PRIORITY) {
-      errors.add(new ValidationError(PRIORITY, "must be between 0 and " + Endpoint.MAX_PRIORITY));
+    if (endpoint.priority() < 0 || endpoint.priority() > EnvoyLimits.MAX_PRIORITY) {
+      errors.add(new ValidationError(PRIORITY, "must be between 0 and " + EnvoyLimits.MAX_PRIORITY));
     }
     return errors;
   }

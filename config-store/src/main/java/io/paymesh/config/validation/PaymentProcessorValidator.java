@@ -1,5 +1,6 @@
 package io.paymesh.config.validation;
 
+import io.paymesh.config.model.EnvoyLimits;
 import io.paymesh.config.model.PaymentProcessor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,9 +14,7 @@ final class PaymentProcessorValidator {
   static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(30);
   static final String CONNECT_TIMEOUT_TOO_LONG =
       "must be <= " + Durations.format(MAX_CONNECT_TIMEOUT);
-  /** Envoy's highest priority (LocalityLbEndpoints.priority: lte 128). */
-  static final int MAX_PRIORITY = 128;
-  static final String PRIORITY_TOO_HIGH = "must be <= " + MAX_PRIORITY;
+  static final String PRIORITY_TOO_HIGH = "must be <= " + EnvoyLimits.MAX_PRIORITY;
   /** Envoy's limit on an upstream SNI (UpstreamTlsContext.sni: max_bytes 255), in bytes. */
   static final int MAX_SNI_BYTES = 255;
   static final String SNI_TOO_LONG = "must be at most " + MAX_SNI_BYTES + " bytes in UTF-8";
@@ -51,7 +50,7 @@ final class PaymentProcessorValidator {
       if (e.priority() < 0) {
         ec.add("priority", Messages.NOT_NEGATIVE);
         prioritiesValid = false;
-      } else if (e.priority() > MAX_PRIORITY) {
+      } else if (e.priority() > EnvoyLimits.MAX_PRIORITY) {
         ec.add("priority", PRIORITY_TOO_HIGH);
         prioritiesValid = false;
       }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -36,8 +35,7 @@ final class ProcessorFailoverCheck implements GateCheck {
   public List<GateViolation> check(
       PolicySnapshot snapshot, ProxyGroup group, GroupResources resources) {
     List<GateViolation> out = new ArrayList<>();
-    Map<String, Cluster> clusters = resources.clusters().stream()
-        .collect(Collectors.toMap(Cluster::getName, Function.identity(), (a, b) -> a));
+    Map<String, Cluster> clusters = XdsWalk.clustersByName(resources);
     for (XdsWalk.RouteRef ref : XdsWalk.routes(resources)) {
       if (!ref.operation().map(OperationKind.NON_IDEMPOTENT_WRITE.name()::equals).orElse(false)) {
         continue;

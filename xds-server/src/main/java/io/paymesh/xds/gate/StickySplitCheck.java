@@ -9,8 +9,6 @@ import io.paymesh.xds.translate.ProxyGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Payment invariant 4: a split of payment traffic is sticky per key. Checked on the emitted
@@ -36,8 +34,7 @@ final class StickySplitCheck implements GateCheck {
   public List<GateViolation> check(
       PolicySnapshot snapshot, ProxyGroup group, GroupResources resources) {
     List<GateViolation> out = new ArrayList<>();
-    Map<String, Cluster> clusters = resources.clusters().stream()
-        .collect(Collectors.toMap(Cluster::getName, Function.identity(), (a, b) -> a));
+    Map<String, Cluster> clusters = XdsWalk.clustersByName(resources);
     for (XdsWalk.RouteRef ref : XdsWalk.routes(resources)) {
       RouteAction action = ref.route().getRoute();
       boolean read = ref.operation().map(OperationKind.READ.name()::equals).orElse(false);

@@ -24,7 +24,10 @@ import io.paymesh.xds.translate.XdsNames;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Read-side helpers shared by the checks: walk routes, find HCMs and TLS contexts, read route
@@ -75,6 +78,12 @@ final class XdsWalk {
         .filter(v -> v.getKindCase() == Value.KindCase.STRING_VALUE)
         .map(Value::getStringValue)
         .toList();
+  }
+
+  /** The group's clusters by name. */
+  static Map<String, Cluster> clustersByName(GroupResources resources) {
+    return resources.clusters().stream()
+        .collect(Collectors.toMap(Cluster::getName, Function.identity(), (a, b) -> a));
   }
 
   /** The clusters a route sends to: its cluster, or each of its weighted clusters. */
