@@ -29,11 +29,13 @@ import io.paymesh.admin.resources.OpenApiResource;
 import io.paymesh.admin.resources.PlanResource;
 import io.paymesh.admin.resources.PolicyBodyReader;
 import io.paymesh.admin.resources.PolicyKindResource;
+import io.paymesh.admin.resources.ProposalResource;
 import io.paymesh.admin.resources.ProxyResource;
 import io.paymesh.config.audit.AuditLog;
 import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.identity.IdentityRevocations;
 import io.paymesh.config.identity.JoinTokens;
+import io.paymesh.config.proposal.Proposals;
 import io.paymesh.config.store.EtcdSettings;
 import io.paymesh.config.store.PolicyRepository;
 import io.paymesh.xds.inspect.ConfigDumper;
@@ -96,21 +98,25 @@ public final class AdminApplication extends Application<AdminConfiguration> {
     registerAuth(configuration, jersey);
     jersey.register(new PolicyBodyReader());
     jersey.register(new OpenApiResource());
-    registerPolicyResources(client, settings.prefix(), etcd, environment);
+    registerPolicyResources(client, settings.prefix(), etcd, configuration.getFourEyes(),
+        environment);
   }
 
   private static void registerPolicyResources(Client client, String prefix, EtcdConfiguration etcd,
-      Environment environment) {
+      FourEyesConfiguration fourEyes, Environment environment) {
     PolicyCodec codec = new PolicyCodec();
     Duration timeout = Duration.ofMillis(etcd.requestTimeout().toMilliseconds());
     PolicyRepository repository = new PolicyRepository(client, prefix, codec, timeout);
     AuditLog audit = new AuditLog(client, prefix, timeout);
-    PolicyWriter writer = new PolicyWriter(repository, new PlanCalculator());
+    Proposals proposals = new Proposals(client, prefix, timeout, Clock.systemUTC());
+    PolicyWriter writer = new PolicyWriter(repository, new PlanCalculator(), proposals,
+        fourEyes.policy(), codec);
     PolicyDocuments documents = new PolicyDocuments(codec);
     JerseyEnvironment jersey = environment.jersey();
     jersey.register(new PolicyKindResource(repository, audit, codec, writer, environment.getObjectMapper()));
     jersey.register(new PlanResource(documents, writer));
-    jersey.register(new ApplyResource(documents, writer));
+    jersey.register(new ApplyResource(documents, writer, environment.getObjectMapper()));
+    jersey.register(new ProposalResource(proposals, writer, environment.getObjectMapper()));
     jersey.register(new AuditResource(audit, codec, environment.getObjectMapper()));
     jersey.register(new IdentityResource(new JoinTokens(client, prefix, timeout, Clock.systemUTC()),
         new IdentityRevocations(client, prefix, timeout, Clock.systemUTC()), repository));

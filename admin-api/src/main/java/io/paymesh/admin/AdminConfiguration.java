@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * The admin API's configuration file: Dropwizard's server and logging settings plus the etcd
  * block ({@code etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}}) and the API
- * tokens ({@code tokens: [{name: alice, sha256: <hex>, roles: [operator]}]}). With no tokens
+ * tokens ({@code tokens: [{name: alice, sha256: <hex>, roles: [operator]}]}) and four-eyes
+ * approval ({@code fourEyes: {require: cde, proposalLifetime: 24h}}, the defaults). With no tokens
  * every API request is refused with 401; health stays available on the admin port.
  */
 public class AdminConfiguration extends Configuration {
@@ -21,6 +22,18 @@ public class AdminConfiguration extends Configuration {
   @Valid @NotNull private EtcdConfiguration etcd;
 
   @Valid @NotNull private List<@NotNull @Valid TokenConfiguration> tokens = List.of();
+
+  @Valid @NotNull private FourEyesConfiguration fourEyes = FourEyesConfiguration.defaults();
+
+  @JsonProperty("fourEyes")
+  public FourEyesConfiguration getFourEyes() {
+    return fourEyes;
+  }
+
+  @JsonProperty("fourEyes")
+  public void setFourEyes(FourEyesConfiguration fourEyes) {
+    this.fourEyes = fourEyes == null ? FourEyesConfiguration.defaults() : fourEyes;
+  }
 
   @JsonProperty("etcd")
   public EtcdConfiguration getEtcd() {

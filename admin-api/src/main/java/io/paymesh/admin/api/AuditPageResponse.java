@@ -15,8 +15,12 @@ public record AuditPageResponse(List<Entry> entries, Long nextAfter) {
 
   /**
    * One write: who, when, why, what (before and after as canonical JSON documents, null when
-   * absent) and the etcd revision it was committed at (the rollback target).
+   * absent) and the etcd revision it was committed at (the rollback target). A change that was
+   * proposed and approved (four-eyes) names the proposer as {@code actor} with their
+   * {@code reason}, and the approver as {@code approvedBy} with their {@code approvalReason}; both
+   * are null for other changes.
    */
   public record Entry(long revision, String at, String actor, String reason, String kind,
-      String name, String operation, ObjectNode before, ObjectNode after) {}
+      String name, String operation, ObjectNode before, ObjectNode after, String approvedBy,
+      String approvalReason) {}
 }

@@ -8,14 +8,20 @@ import java.util.List;
  * operation, and per affected proxy group the Envoy resources added, changed and removed.
  *
  * @param revision the etcd revision of the policy the plan was computed against
+ * @param securityChanges the security-relevant parts of the change (they need the
+ *     security-admin role and a reason)
+ * @param approvalRequired true if a write would be proposed and wait for a second security
+ *     admin's approval instead of being committed (four-eyes)
  */
 public record PlanResponse(long revision, boolean valid, List<ErrorDetail> errors,
-    List<DocumentChange> documents, List<GroupPlan> groups) {
+    List<DocumentChange> documents, List<GroupPlan> groups, List<String> securityChanges,
+    boolean approvalRequired) {
 
   public PlanResponse {
     errors = List.copyOf(errors);
     documents = List.copyOf(documents);
     groups = List.copyOf(groups);
+    securityChanges = List.copyOf(securityChanges);
   }
 
   /** One document of the request and what would happen to it: CREATE, UPDATE, DELETE, UNCHANGED. */

@@ -36,6 +36,10 @@ public final class ApiException extends RuntimeException {
     return new ApiException(404, message, List.of());
   }
 
+  public static ApiException conflict(String message) {
+    return new ApiException(409, message, List.of());
+  }
+
   public static ApiException preconditionFailed(String message) {
     return new ApiException(412, message, List.of());
   }

@@ -16,7 +16,8 @@ import java.util.TreeSet;
  * PCI DSS wants every change to the cardholder data environment justified: a write that touches a
  * CDE service (before or after the change) must carry a reason, which the audit log records. A
  * Service counts as CDE when it is CDE in the current or in the proposed policy, so moving a
- * service out of the CDE needs a reason too.
+ * service out of the CDE needs a reason too. Security-relevant changes
+ * ({@link SecurityRelevantChanges}) need a reason wherever they are.
  */
 final class CdeReasonRule {
 
@@ -26,17 +27,23 @@ final class CdeReasonRule {
 
   /** The error to report, if the changes touch the CDE and no reason was given. */
   static Optional<ErrorDetail> check(PolicySnapshot current, PolicySnapshot proposed,
-      List<Change> changes, Optional<String> reason) {
+      List<Change> changes, List<SecurityChange> security, Optional<String> reason) {
     if (reason.filter(r -> !r.isBlank()).isPresent()) {
       return Optional.empty();
     }
     SortedSet<String> touched = cdeServicesTouched(current, proposed, changes);
-    if (touched.isEmpty()) {
-      return Optional.empty();
+    security.forEach(change -> touched.addAll(change.cde()));
+    if (!touched.isEmpty()) {
+      return Optional.of(new ErrorDetail(PATH,
+          "required: the change touches CDE service(s) " + String.join(", ", touched)
+              + " (send the X-Paymesh-Reason header)"));
     }
-    return Optional.of(new ErrorDetail(PATH,
-        "required: the change touches CDE service(s) " + String.join(", ", touched)
-            + " (send the X-Paymesh-Reason header)"));
+    if (!security.isEmpty()) {
+      return Optional.of(new ErrorDetail(PATH,
+          "required: the change is security-relevant: " + security.get(0).summary()
+              + " (send the X-Paymesh-Reason header)"));
+    }
+    return Optional.empty();
   }
 
   static SortedSet<String> cdeServicesTouched(PolicySnapshot current, PolicySnapshot proposed,

@@ -1,19 +1,29 @@
 package io.paymesh.admin.policy;
 
 import io.paymesh.admin.api.CommitResponse;
+import io.paymesh.admin.auth.AdminPrincipal;
+import io.paymesh.admin.auth.Role;
 import io.paymesh.admin.api.ErrorDetail;
 import io.paymesh.admin.api.PlanResponse;
 import io.paymesh.admin.errors.ApiException;
+import io.paymesh.config.audit.Approval;
+import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.model.ResourceKey;
 import io.paymesh.config.store.Actor;
 import io.paymesh.config.store.Change;
 import io.paymesh.config.store.CommitResult;
 import io.paymesh.config.store.DocumentNotFoundException;
+import io.paymesh.config.proposal.Proposal;
+import io.paymesh.config.proposal.Proposals;
+import io.paymesh.config.proposal.ProposedChange;
+import io.paymesh.config.proposal.StoredProposal;
 import io.paymesh.config.store.PolicyRepository;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.config.store.Precondition;
 import io.paymesh.config.store.PreconditionFailedException;
+import io.paymesh.config.store.ProposalApproval;
+import io.paymesh.config.store.ProposalGoneException;
 import io.paymesh.config.store.StoredDocument;
 import io.paymesh.config.validation.PolicyValidationException;
 import io.paymesh.xds.inspect.PlanCalculator;
@@ -30,9 +40,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one path every write takes: plan the changes against the current policy, refuse them when
- * they break a group that passes the Gate or touch the CDE without a reason, then commit them in
- * one etcd transaction guarded by their preconditions. Plans run the same checks without the
- * commit, so a plan's errors are exactly the ones a write would get.
+ * they break a group that passes the Gate, touch the CDE or security without a reason, or make a
+ * security-relevant change ({@link SecurityRelevantChanges}) without the security-admin role;
+ * then commit them in one etcd transaction guarded by their preconditions, or, when four-eyes
+ * applies, store them as a proposal that a second security admin approves. Plans run the same
+ * checks without the commit, so a plan's errors are exactly the ones a write would get.
  */
 public final class PolicyWriter {
 
@@ -44,10 +56,17 @@ public final class PolicyWriter {
 
   private final PolicyRepository repository;
   private final PlanCalculator planner;
+  private final Proposals proposals;
+  private final FourEyes fourEyes;
+  private final PolicyCodec codec;
 
-  public PolicyWriter(PolicyRepository repository, PlanCalculator planner) {
+  public PolicyWriter(PolicyRepository repository, PlanCalculator planner, Proposals proposals,
+      FourEyes fourEyes, PolicyCodec codec) {
     this.repository = repository;
     this.planner = planner;
+    this.proposals = proposals;
+    this.fourEyes = fourEyes;
+    this.codec = codec;
   }
 
   /** What the changes would do, and every reason a write of them would be refused. */
@@ -55,16 +74,79 @@ public final class PolicyWriter {
     Checked checked = check(changes, reason);
     return new PlanResponse(checked.current().revision(), checked.errors().isEmpty(),
         checked.errors(), documentChanges(checked.current(), changes),
-        checked.plans().stream().map(PolicyWriter::view).toList());
+        checked.plans().stream().map(PolicyWriter::view).toList(),
+        checked.security().stream().map(SecurityChange::summary).toList(),
+        fourEyes.requiresApproval(checked.security()));
   }
 
-  /** Checks and commits the changes; throws {@link ApiException} with what to tell the caller. */
-  public CommitResult write(List<Change> changes, Actor actor, boolean rollback) {
+  /**
+   * Checks the changes, then commits them, or proposes them when four-eyes applies; throws
+   * {@link ApiException} with what to tell the caller.
+   */
+  public WriteOutcome write(List<Change> changes, AdminPrincipal caller, Optional<String> reason,
+      boolean rollback) {
     failFastOnStalePreconditions(changes);
-    Checked checked = check(changes, actor.reasonOpt());
+    Checked checked = check(changes, reason);
+    requireSecurityRole(caller, checked.security());
     if (!checked.errors().isEmpty()) {
       throw ApiException.unprocessable(REFUSED, checked.errors());
     }
+    if (fourEyes.requiresApproval(checked.security())) {
+      return new WriteOutcome.Proposed(propose(changes, caller, reason.orElseThrow(), rollback,
+          checked.security()));
+    }
+    return new WriteOutcome.Committed(
+        commit(changes, new Actor(caller.getName(), reason.orElse(null)), rollback));
+  }
+
+  /**
+   * Commits a pending proposal on a second security admin's approval: the proposal's documents
+   * are checked again against today's policy and committed only if none of them moved since it
+   * was proposed, in one transaction that also deletes the proposal, with both actors and both
+   * reasons in every audit record.
+   */
+  public CommitResult approve(String id, AdminPrincipal approver, Optional<String> reason) {
+    if (!approver.has(Role.SECURITY_ADMIN) && !approver.has(Role.ADMIN)) {
+      throw ApiException.forbidden("role may not approve security-relevant changes");
+    }
+    StoredProposal stored = proposals.get(id)
+        .orElseThrow(() -> ApiException.notFound("no pending proposal " + id));
+    Proposal proposal = stored.proposal();
+    if (proposal.proposer().equals(approver.getName())) {
+      throw ApiException.forbidden("four eyes: a proposal must be approved by a security admin"
+          + " other than its proposer (" + proposal.proposer() + ")");
+    }
+    String why = reason.filter(r -> !r.isBlank()).orElseThrow(() -> ApiException.unprocessable(
+        REFUSED, List.of(new ErrorDetail(CdeReasonRule.PATH,
+            "required: an approval needs its own reason (send the X-Paymesh-Reason header)"))));
+    List<Change> changes = changesOf(proposal);
+    Checked checked = check(changes, Optional.of(proposal.reason()));
+    if (!checked.errors().isEmpty()) {
+      throw ApiException.unprocessable(REFUSED, checked.errors());
+    }
+    ProposalApproval approval = new ProposalApproval(proposals.key(id), stored.modRevision(),
+        new Approval(approver.getName(), why));
+    try {
+      CommitResult result = repository.commitApproved(changes,
+          new Actor(proposal.proposer(), proposal.reason()), proposal.rollback(), approval);
+      result.changes().forEach(c -> LOG.info("{} {} at revision {} by {}, approved by {}",
+          c.key(), c.operation(), c.revision(), proposal.proposer(), approver.getName()));
+      return result;
+    } catch (PolicyValidationException e) {
+      throw ApiException.unprocessable(PolicyDocuments.INVALID_BUNDLE, PolicyDocuments.details(e.errors(), ""));
+    } catch (PreconditionFailedException e) {
+      throw ApiException.preconditionFailed("proposal " + id + " cannot be approved: "
+          + describe(e) + " when it was proposed; the document moved since, propose again");
+    } catch (DocumentNotFoundException e) {
+      throw ApiException.preconditionFailed("proposal " + id + " cannot be approved: " + e.key()
+          + " was deleted since it was proposed; propose again");
+    } catch (ProposalGoneException e) {
+      throw ApiException.conflict("proposal " + id
+          + " is no longer pending: it was approved, withdrawn or expired meanwhile");
+    }
+  }
+
+  private CommitResult commit(List<Change> changes, Actor actor, boolean rollback) {
     try {
       CommitResult result = repository.commit(changes, actor, rollback);
       // Names and revisions only: the documents are in the audit log, and no credential is here.
@@ -78,6 +160,75 @@ public final class PolicyWriter {
     } catch (DocumentNotFoundException e) {
       throw ApiException.notFound(e.key() + " does not exist");
     }
+  }
+
+  /**
+   * Stores the changes as a proposal. Each document is pinned to the revision it has now (or to
+   * its absence), so an approval can only commit exactly what the proposer looked at.
+   */
+  private StoredProposal propose(List<Change> changes, AdminPrincipal caller, String reason,
+      boolean rollback, List<SecurityChange> security) {
+    List<ProposedChange> pinned = new ArrayList<>();
+    for (Change change : changes) {
+      pinned.add(new ProposedChange(change.key(), pinnedRevision(change),
+          change.after().map(codec::toJson)));
+    }
+    StoredProposal stored = proposals.propose(caller.getName(), reason, rollback, pinned,
+        security.stream().map(SecurityChange::summary).toList(), fourEyes.proposalLifetime());
+    LOG.info("Proposal {} of {} by {} waits for a second security admin until {}",
+        stored.proposal().id(), changes.stream().map(Change::key).toList(), caller.getName(),
+        stored.proposal().expiresAt());
+    return stored;
+  }
+
+  private long pinnedRevision(Change change) {
+    Precondition expected = change.precondition();
+    if (expected instanceof Precondition.Revision revision) {
+      return revision.modRevision();
+    }
+    if (expected instanceof Precondition.Absent) {
+      return 0;
+    }
+    return storedRevision(change.key());
+  }
+
+  private long storedRevision(ResourceKey key) {
+    try {
+      return repository.get(key.kind(), key.name()).map(StoredDocument::modRevision).orElse(0L);
+    } catch (PolicyValidationException e) {
+      throw ApiException.unprocessable(REFUSED, List.of(new ErrorDetail(key.toString(),
+          "the stored document does not decode; repair it before proposing changes to it")));
+    }
+  }
+
+  private List<Change> changesOf(Proposal proposal) {
+    List<Change> changes = new ArrayList<>();
+    for (ProposedChange proposed : proposal.changes()) {
+      Precondition precondition = proposed.expectedModRevision() == 0
+          ? new Precondition.Absent()
+          : new Precondition.Revision(proposed.expectedModRevision());
+      if (proposed.afterJson().isEmpty()) {
+        changes.add(Change.delete(proposed.key(), precondition));
+        continue;
+      }
+      try {
+        changes.add(Change.put(codec.decode(proposed.afterJson().get()), precondition));
+      } catch (PolicyValidationException e) {
+        // The rules may have tightened since it was proposed.
+        throw ApiException.unprocessable(PolicyDocuments.INVALID_BUNDLE,
+            PolicyDocuments.details(e.errors(), ""));
+      }
+    }
+    return changes;
+  }
+
+  private static void requireSecurityRole(AdminPrincipal caller, List<SecurityChange> security) {
+    if (security.isEmpty() || caller.has(Role.SECURITY_ADMIN) || caller.has(Role.ADMIN)) {
+      return;
+    }
+    throw new ApiException(403, "security-relevant changes need the security-admin role",
+        security.stream().map(c -> new ErrorDetail(c.document() + "." + c.path(), c.description()))
+            .toList());
   }
 
   public static CommitResponse view(CommitResult result) {
@@ -118,19 +269,20 @@ public final class PolicyWriter {
   }
 
   private record Checked(PolicySnapshot current, List<PlanCalculator.GroupPlan> plans,
-      List<ErrorDetail> errors) {}
+      List<ErrorDetail> errors, List<SecurityChange> security) {}
 
   private Checked check(List<Change> changes, Optional<String> reason) {
     List<ErrorDetail> errors = new ArrayList<>(shape(changes));
     PolicySnapshot current = repository.loadSnapshot();
     if (!errors.isEmpty()) {
-      return new Checked(current, List.of(), errors);
+      return new Checked(current, List.of(), errors, List.of());
     }
     PolicySnapshot proposed = SnapshotEdit.apply(current, changes);
     List<PlanCalculator.GroupPlan> plans = planner.plan(current, proposed);
     errors.addAll(GateRule.check(plans));
-    CdeReasonRule.check(current, proposed, changes, reason).ifPresent(errors::add);
-    return new Checked(current, plans, errors);
+    List<SecurityChange> security = SecurityRelevantChanges.of(current, proposed, changes);
+    CdeReasonRule.check(current, proposed, changes, security, reason).ifPresent(errors::add);
+    return new Checked(current, plans, errors, security);
   }
 
   /** Problems with the set itself: a document twice, or more than one transaction holds. */

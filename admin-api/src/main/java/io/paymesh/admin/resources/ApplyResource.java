@@ -1,7 +1,7 @@
 package io.paymesh.admin.resources;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.auth.Auth;
-import io.paymesh.admin.api.CommitResponse;
 import io.paymesh.admin.api.PolicyBody;
 import io.paymesh.admin.api.PolicyMediaTypes;
 import io.paymesh.admin.auth.AdminPrincipal;
@@ -9,8 +9,8 @@ import io.paymesh.admin.auth.WritePermissions;
 import io.paymesh.admin.errors.ApiException;
 import io.paymesh.admin.policy.PolicyDocuments;
 import io.paymesh.admin.policy.PolicyWriter;
+import io.paymesh.admin.policy.WriteOutcome;
 import io.paymesh.config.model.PolicyResource;
-import io.paymesh.config.store.Actor;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -18,11 +18,14 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Optional;
 
 /**
  * {@code POST /v1/apply}: writes a bundle of documents in one etcd transaction, all or none. The
  * caller needs the write role of every kind in the bundle; one invalid document, a Gate
- * regression or a missing CDE reason refuses the whole bundle with every error.
+ * regression or a missing CDE reason refuses the whole bundle with every error. A bundle that
+ * needs four-eyes approval is proposed as a whole (202).
  */
 @Path("/v1/apply")
 @PermitAll
@@ -31,16 +34,18 @@ public final class ApplyResource {
 
   private final PolicyDocuments documents;
   private final PolicyWriter writer;
+  private final WriteResponses responses;
 
-  public ApplyResource(PolicyDocuments documents, PolicyWriter writer) {
+  public ApplyResource(PolicyDocuments documents, PolicyWriter writer, ObjectMapper mapper) {
     this.documents = documents;
     this.writer = writer;
+    this.responses = new WriteResponses(mapper);
   }
 
   @POST
   @Consumes({MediaType.APPLICATION_JSON, PolicyMediaTypes.APPLICATION_YAML,
       PolicyMediaTypes.TEXT_YAML, PolicyMediaTypes.APPLICATION_X_YAML})
-  public CommitResponse apply(@Auth AdminPrincipal caller, @HeaderParam(Headers.REASON) String reason,
+  public Response apply(@Auth AdminPrincipal caller, @HeaderParam(Headers.REASON) String reason,
       PolicyBody body) {
     WritePermissions.requireSomeWrite(caller);
     if (body == null) {
@@ -50,6 +55,11 @@ public final class ApplyResource {
     WritePermissions.requireWrite(caller,
         bundle.documents().stream().map(PolicyResource::kind).toList());
     String why = reason != null ? reason : bundle.reason().orElse(null);
-    return PolicyWriter.view(writer.write(BundleChanges.of(bundle), new Actor(caller.getName(), why), false));
+    WriteOutcome outcome = writer.write(BundleChanges.of(bundle), caller, Optional.ofNullable(why),
+        false);
+    if (outcome instanceof WriteOutcome.Proposed proposed) {
+      return responses.proposed(proposed.proposal());
+    }
+    return Response.ok(PolicyWriter.view(((WriteOutcome.Committed) outcome).result())).build();
   }
 }

@@ -5,6 +5,7 @@ import io.dropwizard.auth.Auth;
 import io.paymesh.admin.api.AuditPageResponse;
 import io.paymesh.admin.auth.AdminPrincipal;
 import io.paymesh.admin.errors.ApiException;
+import io.paymesh.config.audit.Approval;
 import io.paymesh.config.audit.AuditEntry;
 import io.paymesh.config.audit.AuditLog;
 import io.paymesh.config.audit.AuditPage;
@@ -65,6 +66,8 @@ public final class AuditResource {
   private AuditPageResponse.Entry view(AuditEntry e) {
     return new AuditPageResponse.Entry(e.revision(), e.at().toString(), e.actor(),
         e.reason().orElse(null), e.key().kind().wireName(), e.key().name(), e.operation().name(),
-        e.beforeJson().map(views::tree).orElse(null), e.afterJson().map(views::tree).orElse(null));
+        e.beforeJson().map(views::tree).orElse(null), e.afterJson().map(views::tree).orElse(null),
+        e.approval().map(Approval::approver).orElse(null),
+        e.approval().map(Approval::reason).orElse(null));
   }
 }

@@ -53,7 +53,7 @@ public final class PlanResource {
         throw e;
       }
       List<ErrorDetail> errors = e.errors();
-      return new PlanResponse(0, false, errors, List.of(), List.of());
+      return new PlanResponse(0, false, errors, List.of(), List.of(), List.of(), false);
     }
     Optional<String> why = Optional.ofNullable(reason).or(bundle::reason);
     return writer.plan(BundleChanges.of(bundle), why);

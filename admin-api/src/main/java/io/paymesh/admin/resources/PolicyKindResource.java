@@ -13,13 +13,13 @@ import io.paymesh.admin.auth.WritePermissions;
 import io.paymesh.admin.errors.ApiException;
 import io.paymesh.admin.policy.PolicyDocuments;
 import io.paymesh.admin.policy.PolicyWriter;
+import io.paymesh.admin.policy.WriteOutcome;
 import io.paymesh.config.audit.AuditEntry;
 import io.paymesh.config.audit.AuditLog;
 import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.model.ResourceKey;
-import io.paymesh.config.store.Actor;
 import io.paymesh.config.store.Change;
 import io.paymesh.config.store.CommitResult;
 import io.paymesh.config.store.CommittedChange;
@@ -65,6 +65,7 @@ public final class PolicyKindResource {
   private final PolicyDocuments documents;
   private final PolicyWriter writer;
   private final DocumentViews views;
+  private final WriteResponses responses;
   private final ObjectMapper mapper;
 
   public PolicyKindResource(PolicyRepository repository, AuditLog audit, PolicyCodec codec,
@@ -75,6 +76,7 @@ public final class PolicyKindResource {
     this.documents = new PolicyDocuments(codec);
     this.writer = writer;
     this.views = new DocumentViews(codec, mapper);
+    this.responses = new WriteResponses(mapper);
     this.mapper = mapper;
   }
 
@@ -125,8 +127,12 @@ public final class PolicyKindResource {
           Optional.ofNullable(reason))).build();
     }
     Precondition precondition = putPrecondition(kind, name, ifMatch, ifNoneMatch);
-    CommitResult result = writer.write(List.of(Change.put(document, precondition)),
-        new Actor(caller.getName(), reason), false);
+    WriteOutcome outcome = writer.write(List.of(Change.put(document, precondition)), caller,
+        Optional.ofNullable(reason), false);
+    if (outcome instanceof WriteOutcome.Proposed proposed) {
+      return responses.proposed(proposed.proposal());
+    }
+    CommitResult result = ((WriteOutcome.Committed) outcome).result();
     CommittedChange committed = result.changes().get(0);
     Response.Status status =
         committed.operation() == Operation.CREATE ? Response.Status.CREATED : Response.Status.OK;
@@ -153,9 +159,9 @@ public final class PolicyKindResource {
     long revision = ETags.revision(ifMatch).orElseThrow(
         () -> ApiException.preconditionRequired(
             "deleting " + key + " requires If-Match with the ETag of a GET"));
-    CommitResult result = writer.write(List.of(Change.delete(key, new Precondition.Revision(revision))),
-        new Actor(caller.getName(), reason), false);
-    return Response.ok(PolicyWriter.view(result)).build();
+    return committedOrProposed(writer.write(
+        List.of(Change.delete(key, new Precondition.Revision(revision))), caller,
+        Optional.ofNullable(reason), false));
   }
 
   /**
@@ -203,10 +209,20 @@ public final class PolicyKindResource {
     Change change = restored.isPresent()
         ? Change.put(restored.get(), precondition)
         : Change.delete(key, precondition);
-    CommitResult result = writer.write(List.of(change), new Actor(caller.getName(), reason), true);
-    return Response.ok(PolicyWriter.view(result))
-        .header(HttpHeaders.ETAG, ETags.header(result.revision()))
-        .build();
+    WriteOutcome outcome = writer.write(List.of(change), caller, Optional.ofNullable(reason), true);
+    if (outcome instanceof WriteOutcome.Committed committed) {
+      return Response.ok(PolicyWriter.view(committed.result()))
+          .header(HttpHeaders.ETAG, ETags.header(committed.result().revision()))
+          .build();
+    }
+    return committedOrProposed(outcome);
+  }
+
+  private Response committedOrProposed(WriteOutcome outcome) {
+    if (outcome instanceof WriteOutcome.Proposed proposed) {
+      return responses.proposed(proposed.proposal());
+    }
+    return Response.ok(PolicyWriter.view(((WriteOutcome.Committed) outcome).result())).build();
   }
 
   private String bodyReason(String body) {

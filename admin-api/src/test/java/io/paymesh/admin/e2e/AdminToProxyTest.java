@@ -10,6 +10,7 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.paymesh.admin.AdminApplication;
 import io.paymesh.admin.AdminConfiguration;
+import io.paymesh.admin.testing.AdminApp;
 import io.paymesh.admin.testing.Http;
 import io.paymesh.admin.testing.TestTokens;
 import io.paymesh.config.testing.EtcdExtension;
@@ -50,9 +51,9 @@ class AdminToProxyTest {
     try (Mesh mesh = Mesh.start(ETCD, PREFIX)) {
       mesh.backend("payments-a", "backend-a");
       mesh.backend("payments-b", "backend-b");
-      Http.Reply applied = HTTP.post("/v1/apply").token(TestTokens.ADMIN)
-          .reason("set up checkout -> payments")
-          .yaml(Policies.SERVICES + "---\n" + Policies.routeAllTo("payments-a")).send();
+      Http.Reply applied = AdminApp.approveIfProposed(HTTP, HTTP.post("/v1/apply")
+          .token(TestTokens.ADMIN).reason("set up checkout -> payments")
+          .yaml(Policies.SERVICES + "---\n" + Policies.routeAllTo("payments-a")).send());
       assertThat(applied.status()).as(applied.toString()).isEqualTo(200);
       XdsTestClient client = mesh.client("checkout", "payments");
       await().atMost(CONVERGE).until(client::tryCharge, "backend-a"::equals);

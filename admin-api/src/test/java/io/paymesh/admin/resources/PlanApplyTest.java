@@ -124,7 +124,7 @@ class PlanApplyTest {
 
   @Test
   void apply_ofAValidBundle_writesEveryDocumentAtOneRevision() {
-    String bundle = "[" + String.join(",", json(KindSamples.SERVICE), json(KindSamples.PAYMENT_PROCESSOR),
+    String bundle = "[" + String.join(",", json(KindSamples.SERVICE), json(KindSamples.ROUTE_TABLE),
         json(KindSamples.RATE_LIMIT_POLICY)) + "]";
     Http.Reply reply = HTTP.post("/v1/apply").token(TestTokens.OPERATOR).json(bundle).send();
 
@@ -136,8 +136,8 @@ class PlanApplyTest {
       assertThat(c.path("revision").asLong()).isEqualTo(revision);
     });
     assertThat(written).containsExactly(
-        "Service/reports CREATE", "PaymentProcessor/adyen CREATE", "RateLimitPolicy/fraud-limits CREATE");
-    for (KindSamples sample : List.of(KindSamples.SERVICE, KindSamples.PAYMENT_PROCESSOR, KindSamples.RATE_LIMIT_POLICY)) {
+        "Service/reports CREATE", "RouteTable/fraud CREATE", "RateLimitPolicy/fraud-limits CREATE");
+    for (KindSamples sample : List.of(KindSamples.SERVICE, KindSamples.ROUTE_TABLE, KindSamples.RATE_LIMIT_POLICY)) {
       assertThat(HTTP.get(sample.path()).token(TestTokens.VIEWER).send().etag()).isEqualTo("\"" + revision + "\"");
     }
   }
@@ -207,9 +207,11 @@ class PlanApplyTest {
         "reason: required: the change touches CDE service(s) ledger (send the X-Paymesh-Reason header)");
     assertThat(ETCD.currentRevision()).isEqualTo(before);
 
-    Http.Reply accepted = HTTP.put("/v1/authorizationpolicies/ledger-callers").token(TestTokens.SECURITY)
+    Http.Reply proposed = HTTP.put("/v1/authorizationpolicies/ledger-callers").token(TestTokens.SECURITY)
         .ifMatch(current.etag()).reason("CHG-1234 payments-v2 retired").yaml(body).send();
-    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(200);
+    assertThat(proposed.status()).as("a CDE security change waits for four eyes").isEqualTo(202);
+    Http.Reply approved = AdminApp.approveIfProposed(HTTP, proposed);
+    assertThat(approved.status()).as(approved.toString()).isEqualTo(200);
     JsonNode entries = HTTP.get("/v1/audit?kind=authorizationpolicies&name=ledger-callers")
         .token(TestTokens.VIEWER).send().json().path("entries");
     JsonNode last = entries.get(entries.size() - 1);

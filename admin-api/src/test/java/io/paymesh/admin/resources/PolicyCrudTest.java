@@ -37,7 +37,7 @@ class PolicyCrudTest {
 
   @RegisterExtension
   @Order(2)
-  static final DropwizardAppExtension<AdminConfiguration> APP = AdminApp.extension(ETCD);
+  static final DropwizardAppExtension<AdminConfiguration> APP = AdminApp.extensionWithoutFourEyes(ETCD);
 
   private static final Http HTTP = new Http(() -> APP.getLocalPort());
 
@@ -55,7 +55,7 @@ class PolicyCrudTest {
   @EnumSource(KindSamples.class)
   void crud_ofEveryKind_createsReadsListsUpdatesAndDeletes(KindSamples sample) throws Exception {
     // Create (YAML), create-only.
-    Http.Reply created = HTTP.put(sample.path()).token(sample.token())
+    Http.Reply created = HTTP.put(sample.path()).token(sample.token()).reason("crud")
         .header("If-None-Match", "*").yaml(sample.first()).send();
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     long createdRevision = created.json().path("revision").asLong();
@@ -79,7 +79,7 @@ class PolicyCrudTest {
     // Update (JSON body) with the ETag.
     String updatedJson = CODEC.toJson(CODEC.decode(sample.updated()));
     Http.Reply updated = HTTP.put(sample.path()).token(sample.token()).ifMatch(read.etag())
-        .json(updatedJson).send();
+        .reason("crud").json(updatedJson).send();
     assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
     assertThat(updated.json().path("revision").asLong()).isGreaterThan(createdRevision);
     Http.Reply reread = HTTP.get(sample.path()).token(TestTokens.VIEWER).send();
@@ -87,7 +87,8 @@ class PolicyCrudTest {
     assertThat(reread.etag()).isEqualTo(updated.etag());
 
     // Delete with the ETag; then it is gone.
-    Http.Reply deleted = HTTP.delete(sample.path()).token(sample.token()).ifMatch(reread.etag()).send();
+    Http.Reply deleted = HTTP.delete(sample.path()).token(sample.token()).ifMatch(reread.etag())
+        .reason("crud").send();
     assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
     assertThat(deleted.json().path("changes").get(0).path("operation").asText()).isEqualTo("DELETE");
     Http.Reply gone = HTTP.get(sample.path()).token(TestTokens.VIEWER).send();

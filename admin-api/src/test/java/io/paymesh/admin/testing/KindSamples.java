@@ -5,8 +5,10 @@ import java.util.Arrays;
 
 /**
  * One new document per kind that fits the baseline policy (each is about the service fraud, which
- * is not in the CDE, so no reason is needed), in a first and an updated version, and the token
- * of the role that may write it.
+ * is not in the CDE), in a first and an updated version, and the token of the narrowest role that
+ * may write it: creating a PaymentProcessor is security-relevant (where card data goes), so it
+ * needs the operator and the security-admin role, here the admin's token. The security kinds and
+ * the processor need a reason.
  */
 public enum KindSamples {
   SERVICE(Kind.SERVICE, "reports", TestTokens.OPERATOR, """
@@ -18,7 +20,7 @@ public enum KindSamples {
         pciScope: NONE
         dependencies: [%s]
       """, "fraud"),
-  PAYMENT_PROCESSOR(Kind.PAYMENT_PROCESSOR, "adyen", TestTokens.OPERATOR, """
+  PAYMENT_PROCESSOR(Kind.PAYMENT_PROCESSOR, "adyen", TestTokens.ADMIN, """
       kind: PaymentProcessor
       name: adyen
       spec:
@@ -79,7 +81,7 @@ public enum KindSamples {
       """, "100");
 
   /** The value the updated version puts where the first has {@link #firstValue}. */
-  private static final String UPDATED_SERVICE = "fraud, stripe";
+  private static final String UPDATED_SERVICE = "fraud, checkout";
 
   private final Kind kind;
   private final String name;

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param revision the etcd revision of the commit (the document's mod revision after it)
  * @param beforeJson the canonical JSON ({@code PolicyCodec.toJson}) of the replaced version
  * @param afterJson the canonical JSON of the new version; empty for a delete
+ * @param approval who approved the change (four-eyes), if it was proposed first
  */
 public record AuditEntry(
     long revision,
@@ -21,7 +22,8 @@ public record AuditEntry(
     ResourceKey key,
     Operation operation,
     Optional<String> beforeJson,
-    Optional<String> afterJson) {
+    Optional<String> afterJson,
+    Optional<Approval> approval) {
   public AuditEntry {
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(actor, "actor");
@@ -30,5 +32,13 @@ public record AuditEntry(
     Objects.requireNonNull(operation, "operation");
     Objects.requireNonNull(beforeJson, "beforeJson");
     Objects.requireNonNull(afterJson, "afterJson");
+    Objects.requireNonNull(approval, "approval");
+  }
+
+  /** An entry of a change that needed no approval. */
+  public AuditEntry(long revision, Instant at, String actor, Optional<String> reason,
+      ResourceKey key, Operation operation, Optional<String> beforeJson,
+      Optional<String> afterJson) {
+    this(revision, at, actor, reason, key, operation, beforeJson, afterJson, Optional.empty());
   }
 }

@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * The value stored under an audit key, written by the repository in the same transaction as the
- * change: {@code {actor, at, reason?, kind, name, operation, before?, after?}} with {@code at} in
+ * change: {@code {actor, at, reason?, kind, name, operation, before?, after?, approvedBy?,
+ * approvalReason?}} with {@code at} in
  * ISO-8601 and before/after the documents' canonical JSON embedded as objects. It carries no
  * revision: that is the key's create revision, known only once the transaction has committed.
  */
@@ -25,7 +26,8 @@ public record AuditRecord(
     ResourceKey key,
     Operation operation,
     Optional<String> beforeJson,
-    Optional<String> afterJson) {
+    Optional<String> afterJson,
+    Optional<Approval> approval) {
   static final String ACTOR = "actor";
   static final String AT = "at";
   static final String REASON = "reason";
@@ -34,6 +36,8 @@ public record AuditRecord(
   static final String OPERATION = "operation";
   static final String BEFORE = "before";
   static final String AFTER = "after";
+  static final String APPROVED_BY = "approvedBy";
+  static final String APPROVAL_REASON = "approvalReason";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public AuditRecord {
@@ -44,6 +48,13 @@ public record AuditRecord(
     Objects.requireNonNull(operation, "operation");
     Objects.requireNonNull(beforeJson, "beforeJson");
     Objects.requireNonNull(afterJson, "afterJson");
+    Objects.requireNonNull(approval, "approval");
+  }
+
+  /** The record of a change that needed no approval. */
+  public AuditRecord(String actor, Instant at, Optional<String> reason, ResourceKey key,
+      Operation operation, Optional<String> beforeJson, Optional<String> afterJson) {
+    this(actor, at, reason, key, operation, beforeJson, afterJson, Optional.empty());
   }
 
   public String toJson() {
@@ -56,12 +67,17 @@ public record AuditRecord(
     node.put(OPERATION, operation.name());
     beforeJson.ifPresent(json -> node.set(BEFORE, tree(json)));
     afterJson.ifPresent(json -> node.set(AFTER, tree(json)));
+    approval.ifPresent(a -> {
+      node.put(APPROVED_BY, a.approver());
+      node.put(APPROVAL_REASON, a.reason());
+    });
     return node.toString();
   }
 
   /** The entry this record became at {@code revision} (its key's create revision). */
   public AuditEntry at(long revision) {
-    return new AuditEntry(revision, at, actor, reason, key, operation, beforeJson, afterJson);
+    return new AuditEntry(revision, at, actor, reason, key, operation, beforeJson, afterJson,
+        approval);
   }
 
   /**
@@ -95,7 +111,16 @@ public record AuditRecord(
         new ResourceKey(kind, text(node, NAME)),
         Operation.valueOf(text(node, OPERATION)),
         document(node, BEFORE),
-        document(node, AFTER));
+        document(node, AFTER),
+        approval(node));
+  }
+
+  private static Optional<Approval> approval(JsonNode node) {
+    Optional<String> approver = optionalText(node, APPROVED_BY);
+    if (approver.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Approval(approver.get(), text(node, APPROVAL_REASON)));
   }
 
   private static JsonNode tree(String json) {

@@ -48,6 +48,17 @@ final class ChangeTransaction {
     records.add(record);
   }
 
+  /**
+   * Makes the transaction apply only while {@code approval}'s proposal is still stored at the
+   * revision the approver read, and delete it, so that it is committed at most once.
+   */
+  void consume(ProposalApproval approval) {
+    var proposalKey = bytes(approval.proposalKey());
+    compares.add(new Cmp(proposalKey, Cmp.Op.EQUAL,
+        CmpTarget.modRevision(approval.proposalModRevision())));
+    writes.add(Op.delete(proposalKey, DeleteOption.DEFAULT));
+  }
+
   /** Sends the transaction; the response says whether the compares held and at which revision. */
   CompletableFuture<TxnResponse> commit(KV kv, Instant at) {
     List<Op> ops = new ArrayList<>(writes);

@@ -1,9 +1,12 @@
 package io.paymesh.config.store;
 
 import static io.paymesh.config.store.EtcdCalls.await;
+import static io.paymesh.config.store.EtcdCalls.bytes;
 
 import io.etcd.jetcd.KV;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
+import io.paymesh.config.audit.Approval;
 import io.paymesh.config.audit.AuditRecord;
 import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.model.ResourceKey;
@@ -14,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +50,10 @@ final class Committer {
     this.clock = clock;
   }
 
-  CommitResult commit(List<Change> changes, Actor actor, boolean rollback)
-      throws PolicyValidationException, PreconditionFailedException, DocumentNotFoundException {
+  CommitResult commit(List<Change> changes, Actor actor, boolean rollback,
+      Optional<ProposalApproval> approval)
+      throws PolicyValidationException, PreconditionFailedException, DocumentNotFoundException,
+          ProposalGoneException {
     if (changes.isEmpty()) {
       throw new IllegalArgumentException("nothing to write");
     }
@@ -63,22 +69,35 @@ final class Committer {
       Instant at = clock.instant();
       ChangeTransaction txn = new ChangeTransaction(keys);
       List<Planned> planned = new ArrayList<>();
+      Optional<Approval> approvedBy = approval.map(ProposalApproval::approval);
       for (Change change : changes) {
         Planned plan = new Planned(change, read.get(change.key()), rollback);
         txn.add(change.key(), plan.before().modRevision(),
-            change.after().map(after -> documents.get(change.key())), plan.audit(actor, at, codec));
+            change.after().map(after -> documents.get(change.key())),
+            plan.audit(actor, approvedBy, at, codec));
         planned.add(plan);
       }
+      approval.ifPresent(txn::consume);
       TxnResponse response = await(txn.commit(kv, at), timeout,
           "commit of " + changes.size() + " change(s)");
       if (response.isSucceeded()) {
         long revision = response.getHeader().getRevision();
         return new CommitResult(revision, planned.stream().map(p -> p.committed(revision)).toList());
       }
+      if (approval.isPresent() && !stillPending(approval.get())) {
+        throw new ProposalGoneException(approval.get().proposalKey());
+      }
       LOG.debug("Commit of {} lost a race (attempt {}); reading again", touched, attempt);
     }
     throw new PolicyStoreException("gave up after " + MAX_ATTEMPTS
         + " attempts: documents " + touched + " kept changing concurrently");
+  }
+
+  private boolean stillPending(ProposalApproval approval) {
+    GetResponse response = await(kv.get(bytes(approval.proposalKey())), timeout,
+        "read " + approval.proposalKey());
+    return response.getKvs().size() == 1
+        && response.getKvs().get(0).getModRevision() == approval.proposalModRevision();
   }
 
   private static void checkPreconditions(
@@ -119,9 +138,9 @@ final class Committer {
       return before.exists() ? Operation.UPDATE : Operation.CREATE;
     }
 
-    AuditRecord audit(Actor actor, Instant at, PolicyCodec codec) {
+    AuditRecord audit(Actor actor, Optional<Approval> approval, Instant at, PolicyCodec codec) {
       return new AuditRecord(actor.name(), at, actor.reasonOpt(), change.key(), operation(),
-          before.resource().map(codec::toJson), change.after().map(codec::toJson));
+          before.resource().map(codec::toJson), change.after().map(codec::toJson), approval);
     }
 
     CommittedChange committed(long revision) {

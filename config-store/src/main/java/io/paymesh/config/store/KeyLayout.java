@@ -15,6 +15,7 @@ public record KeyLayout(String prefix) {
   static final String STATUS = "status/";
   static final String AUDIT = "audit/";
   static final String IDENTITY = "identity/";
+  static final String PROPOSALS = "proposals/";
   private static final String JOIN_TOKENS = "join-tokens/";
   private static final String REVOCATIONS = "revocations/";
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
@@ -97,6 +98,16 @@ public record KeyLayout(String prefix) {
   /** {@code <prefix>policy/<kind path segment>/}: every document of one kind. */
   public String kindPrefix(Kind kind) {
     return policyPrefix() + kind.pathSegment() + SEPARATOR;
+  }
+
+  /** {@code <prefix>proposals/}: changes waiting for a second security admin's approval. */
+  public String proposalsPrefix() {
+    return prefix + PROPOSALS;
+  }
+
+  /** {@code <prefix>proposals/<id>}. */
+  public String proposalKey(String id) {
+    return proposalsPrefix() + requireSegment(id, "proposal id");
   }
 
   /** {@code <prefix>audit/<id>}; see {@link io.paymesh.config.audit} for what the id is. */

@@ -93,7 +93,27 @@ public final class PolicyRepository {
    */
   public CommitResult commit(List<Change> changes, Actor actor, boolean rollback)
       throws PolicyValidationException, PreconditionFailedException, DocumentNotFoundException {
-    return committer.commit(List.copyOf(changes), Objects.requireNonNull(actor, "actor"), rollback);
+    try {
+      return committer.commit(List.copyOf(changes), Objects.requireNonNull(actor, "actor"),
+          rollback, Optional.empty());
+    } catch (ProposalGoneException e) {
+      throw new AssertionError("no proposal to lose", e);
+    }
+  }
+
+  /**
+   * Commits an approved proposal like {@link #commit}, in the same transaction deleting the
+   * proposal (which must still be stored at the revision the approver read) and recording the
+   * approval in every audit entry.
+   *
+   * @throws ProposalGoneException if the proposal was approved, withdrawn or expired meanwhile
+   */
+  public CommitResult commitApproved(List<Change> changes, Actor proposer, boolean rollback,
+      ProposalApproval approval)
+      throws PolicyValidationException, PreconditionFailedException, DocumentNotFoundException,
+          ProposalGoneException {
+    return committer.commit(List.copyOf(changes), Objects.requireNonNull(proposer, "proposer"),
+        rollback, Optional.of(approval));
   }
 
   /**

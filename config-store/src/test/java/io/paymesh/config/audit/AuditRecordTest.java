@@ -69,6 +69,18 @@ class AuditRecordTest {
   }
 
   @Test
+  void anApprovedChange_recordsTheApproverAndTheirReason() {
+    AuditRecord record = new AuditRecord("sam", AT, Optional.of("CHG-42"),
+        new ResourceKey(Kind.AUTHORIZATION_POLICY, "callers"), Operation.UPDATE,
+        Optional.of(AFTER), Optional.of(AFTER), Optional.of(new Approval("sue", "reviewed")));
+
+    assertThat(record.toJson()).contains("\"approvedBy\":\"sue\",\"approvalReason\":\"reviewed\"");
+    assertThat(AuditRecord.fromJson(record.toJson())).isEqualTo(record);
+    assertThat(AuditRecord.fromJson(record.toJson()).at(7).approval())
+        .contains(new Approval("sue", "reviewed"));
+  }
+
+  @Test
   void fromJson_rejectsValuesThatAreNotAuditRecords() {
     assertThatThrownBy(() -> AuditRecord.fromJson("{\"who\":\"me\"}"))
         .isInstanceOf(IllegalArgumentException.class)

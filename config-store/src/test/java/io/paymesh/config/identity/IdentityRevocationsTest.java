@@ -15,6 +15,7 @@ import io.paymesh.config.store.KeyLayout;
 import io.paymesh.config.store.Operation;
 import io.paymesh.config.store.PolicyStoreException;
 import io.paymesh.config.testing.EtcdExtension;
+import io.paymesh.config.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

@@ -20,6 +20,7 @@ import io.paymesh.config.store.DocumentNotFoundException;
 import io.paymesh.config.store.KeyLayout;
 import io.paymesh.config.store.Operation;
 import io.paymesh.config.testing.EtcdExtension;
+import io.paymesh.config.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
