@@ -7,6 +7,7 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.paymesh.admin.AdminConfiguration;
 import io.paymesh.admin.testing.AdminApp;
 import io.paymesh.admin.testing.Http;
+import io.paymesh.admin.testing.PolicyDocs;
 import io.paymesh.admin.testing.TestTokens;
 import io.paymesh.config.testing.EtcdExtension;
 import java.net.URI;
@@ -42,7 +43,7 @@ class FourEyesTest {
   }
 
   @Test
-  void anOperatorCannotChangeTheIdentityACdeServiceTrusts_norRepointAProcessor() throws Exception {
+  void anOperatorCannotChangeTheIdentityACdeServiceTrusts_norRepointCardData() throws Exception {
     long before = ETCD.currentRevision();
 
     Http.Reply identity = HTTP.put(PAYMENTS_V1).token(TestTokens.OPERATOR).ifMatch(etag(PAYMENTS_V1))
@@ -59,6 +60,13 @@ class FourEyesTest {
     assertThat(repoint.status()).isEqualTo(403);
     assertThat(repoint.json().path("errors").toString())
         .contains("PaymentProcessor/stripe.spec.endpoints", "PaymentProcessor/stripe.spec.tls");
+
+    Http.Reply toProcessor = HTTP.put("/v1/routetables/payments").token(TestTokens.OPERATOR)
+        .ifMatch(etag("/v1/routetables/payments")).reason("charges straight to the PSP")
+        .yaml(PolicyDocs.paymentsRouteTo("stripe")).send();
+    assertThat(toProcessor.status()).isEqualTo(403);
+    assertThat(toProcessor.json().path("errors").get(0).path("path").asText())
+        .isEqualTo("RouteTable/payments.spec.routes");
 
     assertThat(ETCD.currentRevision()).as("nothing written").isEqualTo(before);
 
