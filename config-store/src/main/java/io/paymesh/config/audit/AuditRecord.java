@@ -1,5 +1,10 @@
 package io.paymesh.config.audit;
 
+import static io.paymesh.config.store.RecordJson.instant;
+import static io.paymesh.config.store.RecordJson.object;
+import static io.paymesh.config.store.RecordJson.optionalText;
+import static io.paymesh.config.store.RecordJson.text;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +13,6 @@ import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.ResourceKey;
 import io.paymesh.config.store.Operation;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -86,27 +90,13 @@ public record AuditRecord(
    * @throws IllegalArgumentException if the value is not an audit record (written around paymesh)
    */
   public static AuditRecord fromJson(String value) {
-    JsonNode node;
-    try {
-      node = JSON.readTree(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
-    }
-    if (node == null || !node.isObject()) {
-      throw new IllegalArgumentException("not a JSON object");
-    }
+    JsonNode node = object(value);
     String kindName = text(node, KIND);
     Kind kind = Kind.fromWireName(kindName)
         .orElseThrow(() -> new IllegalArgumentException("unknown kind " + kindName));
-    Instant at;
-    try {
-      at = Instant.parse(text(node, AT));
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("at: not an ISO-8601 instant", e);
-    }
     return new AuditRecord(
         text(node, ACTOR),
-        at,
+        instant(node, AT),
         optionalText(node, REASON),
         new ResourceKey(kind, text(node, NAME)),
         Operation.valueOf(text(node, OPERATION)),
@@ -129,18 +119,6 @@ public record AuditRecord(
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("document is not JSON: " + e.getOriginalMessage(), e);
     }
-  }
-
-  private static String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isTextual()) {
-      throw new IllegalArgumentException(field + ": required string");
-    }
-    return value.textValue();
-  }
-
-  private static Optional<String> optionalText(JsonNode node, String field) {
-    return node.has(field) ? Optional.of(text(node, field)) : Optional.empty();
   }
 
   /** Re-serializing the embedded tree gives back the canonical JSON: Jackson keeps field order. */

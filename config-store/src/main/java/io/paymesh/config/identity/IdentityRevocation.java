@@ -3,6 +3,7 @@ package io.paymesh.config.identity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paymesh.config.store.RecordJson;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,8 +35,8 @@ public record IdentityRevocation(String service, Instant revokedAt, String by,
 
   /** @throws IllegalArgumentException naming the field, for a value not written by paymesh */
   static IdentityRevocation fromJson(String service, String value) {
-    JsonNode node = IdentityJson.object(value);
-    return new IdentityRevocation(service, IdentityJson.instant(node, "revokedAt"),
-        IdentityJson.text(node, "by"), IdentityJson.optionalText(node, "reason"));
+    JsonNode node = RecordJson.object(value);
+    return new IdentityRevocation(service, RecordJson.instant(node, "revokedAt"),
+        RecordJson.text(node, "by"), RecordJson.optionalText(node, "reason"));
   }
 }

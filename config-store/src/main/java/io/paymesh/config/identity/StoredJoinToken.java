@@ -3,6 +3,7 @@ package io.paymesh.config.identity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paymesh.config.store.RecordJson;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -36,8 +37,8 @@ public record StoredJoinToken(String service, Instant expiresAt, String createdB
    *     {@link JoinTokens}
    */
   static StoredJoinToken fromJson(String value) {
-    JsonNode node = IdentityJson.object(value);
-    return new StoredJoinToken(IdentityJson.text(node, "service"),
-        IdentityJson.instant(node, "expiresAt"), IdentityJson.text(node, "createdBy"));
+    JsonNode node = RecordJson.object(value);
+    return new StoredJoinToken(RecordJson.text(node, "service"),
+        RecordJson.instant(node, "expiresAt"), RecordJson.text(node, "createdBy"));
   }
 }

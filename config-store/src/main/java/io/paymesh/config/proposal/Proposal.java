@@ -1,5 +1,9 @@
 package io.paymesh.config.proposal;
 
+import static io.paymesh.config.store.RecordJson.instant;
+import static io.paymesh.config.store.RecordJson.object;
+import static io.paymesh.config.store.RecordJson.text;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.ResourceKey;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -74,15 +77,7 @@ public record Proposal(
 
   /** @throws IllegalArgumentException if the value is not a proposal (written around paymesh) */
   static Proposal fromJson(String value) {
-    JsonNode node;
-    try {
-      node = JSON.readTree(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
-    }
-    if (node == null || !node.isObject()) {
-      throw new IllegalArgumentException("not a JSON object");
-    }
+    JsonNode node = object(value);
     List<ProposedChange> changes = new ArrayList<>();
     for (JsonNode doc : array(node, "changes")) {
       String kindName = text(doc, "kind");
@@ -116,19 +111,4 @@ public record Proposal(
     return value;
   }
 
-  private static String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isTextual()) {
-      throw new IllegalArgumentException(field + ": required string");
-    }
-    return value.textValue();
-  }
-
-  private static Instant instant(JsonNode node, String field) {
-    try {
-      return Instant.parse(text(node, field));
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(field + ": not an ISO-8601 instant", e);
-    }
-  }
 }

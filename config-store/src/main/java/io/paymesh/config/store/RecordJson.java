@@ -1,4 +1,4 @@
-package io.paymesh.config.identity;
+package io.paymesh.config.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,13 +7,17 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
-/** Reading the small JSON records of {@code identity/} with field-named errors. */
-final class IdentityJson {
+/**
+ * Reading the small JSON records paymesh keeps in etcd besides policy (audit entries, proposals,
+ * identity records) with field-named errors: a value written around paymesh is reported, not
+ * half-read. Public for those packages; not part of the store's API.
+ */
+public final class RecordJson {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private IdentityJson() {}
+  private RecordJson() {}
 
-  static JsonNode object(String value) {
+  public static JsonNode object(String value) {
     JsonNode node;
     try {
       node = JSON.readTree(value);
@@ -26,7 +30,7 @@ final class IdentityJson {
     return node;
   }
 
-  static String text(JsonNode node, String field) {
+  public static String text(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || !value.isTextual()) {
       throw new IllegalArgumentException(field + ": required string");
@@ -34,12 +38,12 @@ final class IdentityJson {
     return value.textValue();
   }
 
-  static Optional<String> optionalText(JsonNode node, String field) {
+  public static Optional<String> optionalText(JsonNode node, String field) {
     JsonNode value = node.get(field);
     return value == null || value.isNull() ? Optional.empty() : Optional.of(text(node, field));
   }
 
-  static Instant instant(JsonNode node, String field) {
+  public static Instant instant(JsonNode node, String field) {
     try {
       return Instant.parse(text(node, field));
     } catch (DateTimeParseException e) {
