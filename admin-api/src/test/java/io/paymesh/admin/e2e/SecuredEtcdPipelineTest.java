@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.codahale.metrics.health.HealthCheck;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
@@ -11,6 +12,7 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.etcd.jetcd.Client;
 import io.paymesh.admin.AdminApplication;
 import io.paymesh.admin.AdminConfiguration;
+import io.paymesh.admin.health.EtcdHealthCheck;
 import io.paymesh.admin.testing.Http;
 import io.paymesh.admin.testing.TestTokens;
 import io.paymesh.config.codec.PolicyCodec;
@@ -124,6 +126,24 @@ class SecuredEtcdPipelineTest {
   void adminApiHealth_isHealthyWithItsRole() {
     Http.Reply health = new Http(() -> APP.getAdminPort()).get("/healthcheck").send();
     assertThat(health.status()).as(health.toString()).isEqualTo(200);
+  }
+
+  @Test
+  void etcdHealth_withAWrongPassword_isUnhealthyWithEtcdsReason_withoutThePassword()
+      throws Exception {
+    String wrong = "not-the-admin-password";
+    Path file = Files.writeString(SECRETS.resolve("wrong.password"), wrong);
+    EtcdSettings settings = ETCD.settings("paymesh-admin-api")
+        .withAuth(EtcdAuth.passwordFromFile("paymesh-admin-api", file));
+    try (Client client = settings.newClient()) {
+      HealthCheck.Result result = new EtcdHealthCheck(client.getKVClient(), settings,
+          io.dropwizard.util.Duration.seconds(10)).execute();
+
+      assertThat(result.isHealthy()).isFalse();
+      assertThat(result.getMessage())
+          .contains("authentication failed, invalid user ID or password")
+          .doesNotContain(wrong);
+    }
   }
 
   /** {@code user}'s certificate (CN = user) and password file. */

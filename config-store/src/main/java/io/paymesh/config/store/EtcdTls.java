@@ -53,9 +53,8 @@ public record EtcdTls(String ca, String certificate, String key, String authorit
     }
     if (isBlank(certificate) != isBlank(key)) {
       problems.accept(isBlank(key) ? EtcdSettings.Field.TLS_KEY : EtcdSettings.Field.TLS_CERTIFICATE,
-          "required together with tls." + (isBlank(key) ? "certificate" : "key")
-              + ": a client certificate is of no use without its key, nor a key without its"
-              + " certificate");
+          isBlank(key) ? "required with a client certificate: the certificate's private key"
+              : "required with a client key: the certificate of that key");
       return;
     }
     if (isBlank(certificate)) {
