@@ -228,8 +228,8 @@ class XdsServerConfigTest {
         .hasMessage(file + ": "
             + "etcd.tls.ca: " + dir.resolve("missing-ca.pem") + ": no such file; "
             + "etcd.tls.key: required with a client certificate: the certificate's private key; "
-            + "etcd.auth.passwordFile: exactly one of auth.passwordFile and auth.passwordEnv is "
-            + "required");
+            + "etcd.auth.passwordFile: the password is needed from exactly one source: a file or an"
+            + " environment variable");
   }
 
   @Test

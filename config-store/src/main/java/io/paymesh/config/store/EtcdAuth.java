@@ -39,7 +39,7 @@ public record EtcdAuth(String user, String passwordFile, String passwordEnv) {
     if (fromFile == fromEnv) {
       problems.accept(fromFile ? EtcdSettings.Field.AUTH_PASSWORD_ENV
               : EtcdSettings.Field.AUTH_PASSWORD_FILE,
-          "exactly one of auth.passwordFile and auth.passwordEnv is required");
+          "the password is needed from exactly one source: a file or an environment variable");
       return;
     }
     try {

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class EtcdSettingsTest {
   private static final String HTTPS = "https://127.0.0.1:2379";
   private static final String PASSWORD = "s3cret-Pa55word";
+  private static final String PASSWORD_SOURCE =
+      "the password is needed from exactly one source: a file or an environment variable";
 
   @TempDir Path dir;
   private EtcdTestPki pki;
@@ -148,11 +150,9 @@ class EtcdSettingsTest {
     EtcdSettings plain = EtcdSettings.of("http://127.0.0.1:2379");
 
     assertThat(problems(plain.withAuth(new EtcdAuth("xds", null, null)))).containsExactly(
-        "etcd.auth.passwordFile: exactly one of auth.passwordFile and auth.passwordEnv is"
-            + " required");
+        "etcd.auth.passwordFile: " + PASSWORD_SOURCE);
     assertThat(problems(plain.withAuth(new EtcdAuth("xds", empty.toString(), "PW")))).containsExactly(
-        "etcd.auth.passwordEnv: exactly one of auth.passwordFile and auth.passwordEnv is"
-            + " required");
+        "etcd.auth.passwordEnv: " + PASSWORD_SOURCE);
     assertThat(problems(plain.withAuth(EtcdAuth.passwordFromFile("xds", empty))))
         .containsExactly("etcd.auth.passwordFile: " + empty + ": the password is empty");
     assertThat(problems(plain.withAuth(EtcdAuth.passwordFromEnv("xds", "PAYMESH_PW"))))

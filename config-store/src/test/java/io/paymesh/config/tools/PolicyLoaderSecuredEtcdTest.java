@@ -22,6 +22,8 @@ class PolicyLoaderSecuredEtcdTest {
   @RegisterExtension
   static final EtcdExtension ETCD = EtcdExtension.withClientCertificates();
   private static final String LOADER = "paymesh-loader";
+  private static final String PASSWORD_SOURCE =
+      "the password is needed from exactly one source: a file or an environment variable";
   private static final Map<String, String> PASSWORDS = Map.of(
       "root", "root-pw", "paymesh-xds-server", "xds-pw", "paymesh-admin-api", "admin-pw",
       LOADER, "loader-pw-0123", "paymesh-registrar", "registrar-pw");
@@ -105,6 +107,6 @@ class PolicyLoaderSecuredEtcdTest {
     assertThat(errors()).contains(
         "--etcd-ca: required",
         "--etcd-key: required with a client certificate: the certificate's private key",
-        "--etcd-password-file: exactly one of auth.passwordFile and auth.passwordEnv is required");
+        "--etcd-password-file: " + PASSWORD_SOURCE);
   }
 }
