@@ -3,7 +3,9 @@ package io.paymesh.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dropwizard.configuration.ConfigurationFactory;
 import io.dropwizard.configuration.ConfigurationValidationException;
+import io.dropwizard.configuration.DefaultConfigurationFactoryFactory;
 import io.dropwizard.configuration.ResourceConfigurationSourceProvider;
 import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.jackson.Jackson;
@@ -39,6 +41,32 @@ class AdminConfigurationTest {
         .hasMessage(
             "config/etcd-no-endpoints.yaml has an error:" + System.lineSeparator()
                 + "  * etcd.endpoints must not be empty" + System.lineSeparator());
+  }
+
+  @Test
+  void etcd_whenTlsOrAuthIsWrong_settingsNameEveryProblemUnderEtcd() throws Exception {
+    AdminConfiguration config = factory.build(new ResourceConfigurationSourceProvider(),
+        "config/etcd-tls-auth-broken.yaml");
+
+    assertThatThrownBy(() -> config.getEtcd().settings())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("etcd.tls.ca: /nonexistent/paymesh-test/ca.pem: no such file; "
+            + "etcd.tls.key: required with a client certificate: the certificate's private key; "
+            + "etcd.auth.passwordEnv: environment variable PAYMESH_TEST_UNSET_ETCD_PASSWORD is not"
+            + " set");
+  }
+
+  @Test
+  void etcd_whenAPasswordIsInline_refusesTheKey_withoutRepeatingIt() throws Exception {
+    // The factory the application uses: unknown keys are an error there.
+    ConfigurationFactory<AdminConfiguration> strict =
+        new DefaultConfigurationFactoryFactory<AdminConfiguration>().create(
+            AdminConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw");
+
+    assertThatThrownBy(() -> strict.build(new ResourceConfigurationSourceProvider(),
+        "config/etcd-inline-password.yaml"))
+        .hasMessageContaining("password")
+        .hasMessageNotContaining("inline-secret");
   }
 
   @Test

@@ -32,6 +32,13 @@ import java.util.Optional;
  *   workloadCertificateLifetime: 1h
  *   serverNames: [xds-server, localhost, 127.0.0.1]  # DNS names and IPs clients dial
  * etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
+ * # etcd over TLS with a client certificate and an etcd user (see docs/security.md):
+ * # etcd:
+ * #   endpoints: [https://etcd-1:2379]
+ * #   tls: {ca: /etc/paymesh/etcd/ca.pem, certificate: /etc/paymesh/etcd/xds-server.pem,
+ * #         key: /etc/paymesh/etcd/xds-server-key.pem}   # key: unencrypted PKCS#8 PEM
+ * #   auth: {user: paymesh-xds-server, passwordFile: /run/secrets/etcd-password}
+ * #                                   # or passwordEnv: PAYMESH_ETCD_PASSWORD
  * coalesceWindow: 100ms
  * replicaId: xds-1      # optional, default &lt;hostname&gt;-&lt;pid&gt;
  * </pre>
@@ -146,6 +153,8 @@ public record XdsServerConfig(
     }
     if (etcd == null) {
       errors.add("etcd: required");
+    } else {
+      etcd.problems().forEach(problem -> errors.add(problem.at("etcd")));
     }
     if (coalesceWindow == null || Durations.parse(coalesceWindow).isEmpty()) {
       errors.add("coalesceWindow: must be a duration like 100ms or 1s");

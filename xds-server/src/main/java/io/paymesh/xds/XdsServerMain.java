@@ -54,7 +54,7 @@ public final class XdsServerMain {
     XdsServer server = builder.start();
     LOG.info("paymesh xds-server {}: ADS (mTLS) and workload identity on {}:{}, policy from {} "
             + "under {}", server.replicaId(), config.ads().host(), server.adsPort(),
-        config.etcd().endpoints(), config.etcd().prefix());
+        config.etcd().describe(), config.etcd().prefix());
     JmxReporter jmx = JmxMetrics.export(server.metrics());
 
     CountDownLatch stopped = new CountDownLatch(1);

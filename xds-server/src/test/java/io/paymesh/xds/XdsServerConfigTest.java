@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import io.paymesh.config.store.EtcdAuth;
+import io.paymesh.config.store.EtcdTls;
+import io.paymesh.config.testing.EtcdTestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -183,5 +186,66 @@ class XdsServerConfigTest {
             + "identity.workloadCertificateLifetime: must be a duration between 5m and 24h, "
             + "like 1h; "
             + "identity.serverNames: required, the DNS names or IPs clients dial");
+  }
+
+  @Test
+  void load_whenEtcdHasTlsAndAUser_readsThem() throws Exception {
+    EtcdTestPki pki = EtcdTestPki.create(dir.resolve("pki"));
+    EtcdTls tls = pki.client("paymesh-xds-server");
+    Path password = Files.writeString(dir.resolve("etcd.password"), "xds-password\n");
+    Path file = writeWithIdentity("""
+        ads: {host: 0.0.0.0, port: 18000}
+        etcd:
+          endpoints: [https://127.0.0.1:2379]
+          prefix: /paymesh/
+          tls: {ca: %s, certificate: %s, key: %s}
+          auth: {user: paymesh-xds-server, passwordFile: %s}
+        coalesceWindow: 100ms
+        """.formatted(tls.ca(), tls.certificate(), tls.key(), password));
+
+    XdsServerConfig config = XdsServerConfig.load(file);
+
+    assertThat(config.etcd().tls()).isEqualTo(tls);
+    assertThat(config.etcd().auth())
+        .isEqualTo(EtcdAuth.passwordFromFile("paymesh-xds-server", password));
+    assertThat(config.toString()).doesNotContain("xds-password");
+  }
+
+  @Test
+  void load_whenEtcdTlsOrAuthIsWrong_reportsEachUnderEtcd() throws Exception {
+    Path file = writeWithIdentity("""
+        ads: {host: 0.0.0.0, port: 18000}
+        etcd:
+          endpoints: [https://127.0.0.1:2379]
+          prefix: /paymesh/
+          tls: {ca: %s, certificate: %s}
+          auth: {user: paymesh-xds-server}
+        coalesceWindow: 100ms
+        """.formatted(dir.resolve("missing-ca.pem"), dir.resolve("cert.pem")));
+
+    assertThatThrownBy(() -> XdsServerConfig.load(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(file + ": "
+            + "etcd.tls.ca: " + dir.resolve("missing-ca.pem") + ": no such file; "
+            + "etcd.tls.key: required with a client certificate: the certificate's private key; "
+            + "etcd.auth.passwordFile: the password is needed from exactly one source: a file or an"
+            + " environment variable");
+  }
+
+  @Test
+  void load_whenEtcdHasAnInlinePassword_refusesTheKey() throws Exception {
+    Path file = writeWithIdentity("""
+        ads: {host: 0.0.0.0, port: 18000}
+        etcd:
+          endpoints: [http://127.0.0.1:2379]
+          prefix: /paymesh/
+          auth: {user: paymesh-xds-server, password: inline-secret}
+        coalesceWindow: 100ms
+        """);
+
+    assertThatThrownBy(() -> XdsServerConfig.load(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(file + ": etcd.auth.password: ")
+        .hasMessageNotContaining("inline-secret");
   }
 }

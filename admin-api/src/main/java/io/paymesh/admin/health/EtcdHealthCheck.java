@@ -6,6 +6,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
+import io.paymesh.config.store.EtcdCalls;
 import io.paymesh.config.store.EtcdSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -53,7 +54,9 @@ public final class EtcdHealthCheck extends HealthCheck {
       return Result.unhealthy(
           "etcd %s did not answer within %dms", settings.endpoints(), timeoutMillis);
     } catch (ExecutionException e) {
-      return Result.unhealthy("etcd %s failed: %s", settings.endpoints(), e.getCause());
+      // With the root cause: a refused etcd login is otherwise a bare UNAUTHENTICATED.
+      return Result.unhealthy("etcd %s failed: %s", settings.endpoints(),
+          EtcdCalls.describe(e.getCause()));
     }
   }
 }

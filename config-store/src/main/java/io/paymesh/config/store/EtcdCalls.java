@@ -21,7 +21,7 @@ public final class EtcdCalls {
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new PolicyStoreException(what + " failed: " + e.getCause(), e.getCause());
+      throw new PolicyStoreException(what + " failed: " + describe(e.getCause()), e.getCause());
     } catch (TimeoutException e) {
       future.cancel(true);
       throw new PolicyStoreException(what + " timed out after " + timeout, e);
@@ -30,6 +30,19 @@ public final class EtcdCalls {
       Thread.currentThread().interrupt();
       throw new PolicyStoreException(what + " interrupted", e);
     }
+  }
+
+  /**
+   * The failure and, if different, its root cause: jetcd reports a refused login as a bare
+   * {@code UNAUTHENTICATED} status whose cause carries etcd's reason ("authentication failed,
+   * invalid user ID or password").
+   */
+  public static String describe(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == error ? String.valueOf(error) : error + " (" + root.getMessage() + ")";
   }
 
   public static ByteSequence bytes(String s) {

@@ -3,7 +3,9 @@ package io.paymesh.config.tools;
 import io.etcd.jetcd.Client;
 import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.model.PolicyResource;
+import io.paymesh.config.store.EtcdAuth;
 import io.paymesh.config.store.EtcdSettings;
+import io.paymesh.config.store.EtcdTls;
 import io.paymesh.config.store.PolicyRepository;
 import io.paymesh.config.store.PolicyStoreException;
 import io.paymesh.config.validation.PolicyValidationException;
@@ -13,8 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -22,6 +26,11 @@ import java.util.stream.Stream;
  * directories), and only if all of them are valid writes them to etcd in one transaction.
  *
  * <pre>PolicyLoader --etcd http://127.0.0.1:2379 [--prefix /paymesh/] file-or-dir...</pre>
+ *
+ * <p>Against etcd over TLS, with a client certificate and an etcd user (docs/security.md): {@code
+ * --etcd https://etcd-1:2379 --etcd-ca ca.pem --etcd-cert loader.pem --etcd-key loader-key.pem
+ * --etcd-user paymesh-loader --etcd-password-file FILE} (or {@code --etcd-password-env VAR}; a
+ * password is never taken on the command line, where {@code ps} would show it).
  */
 public final class PolicyLoader {
   public static final int EXIT_OK = 0;
@@ -29,7 +38,10 @@ public final class PolicyLoader {
   public static final int EXIT_INVALID = 2;
   public static final int EXIT_USAGE = 64;
   static final String USAGE =
-      "usage: PolicyLoader --etcd http://127.0.0.1:2379 [--prefix /paymesh/] file-or-dir...";
+      "usage: PolicyLoader --etcd http://127.0.0.1:2379 [--prefix /paymesh/]"
+          + " [--etcd-ca PEM [--etcd-cert PEM --etcd-key PKCS8-PEM] [--etcd-authority NAME]]"
+          + " [--etcd-user USER (--etcd-password-file FILE | --etcd-password-env VAR)]"
+          + " file-or-dir...";
   private static final String ETCD_FLAG = "--etcd";
   private static final String PREFIX_FLAG = "--prefix";
   private static final List<String> YAML_SUFFIXES = List.of(".yaml", ".yml");
@@ -107,7 +119,7 @@ public final class PolicyLoader {
       err.println(e.getMessage());
       return EXIT_INVALID;
     } catch (PolicyStoreException e) {
-      err.println("etcd at " + settings.endpoints() + ": " + e.getMessage());
+      err.println("etcd at " + settings.describe() + ": " + e.getMessage());
       return EXIT_STORE_FAILED;
     }
   }
@@ -149,21 +161,36 @@ public final class PolicyLoader {
 
   /** Parsed command line. */
   record Arguments(EtcdSettings settings, List<Path> paths) {
+    /** Each etcd setting's flag; the settings' problems are reported under these names. */
+    private static final Map<String, EtcdSettings.Field> ETCD_FLAGS = Map.of(
+        "--etcd-ca", EtcdSettings.Field.TLS_CA,
+        "--etcd-cert", EtcdSettings.Field.TLS_CERTIFICATE,
+        "--etcd-key", EtcdSettings.Field.TLS_KEY,
+        "--etcd-authority", EtcdSettings.Field.TLS_AUTHORITY,
+        "--etcd-user", EtcdSettings.Field.AUTH_USER,
+        "--etcd-password-file", EtcdSettings.Field.AUTH_PASSWORD_FILE,
+        "--etcd-password-env", EtcdSettings.Field.AUTH_PASSWORD_ENV);
+
     static Arguments parse(String[] args) {
       String etcd = null;
       String prefix = EtcdSettings.DEFAULT_PREFIX;
+      Map<EtcdSettings.Field, String> values = new EnumMap<>(EtcdSettings.Field.class);
       List<Path> paths = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
-        if (arg.equals(ETCD_FLAG) || arg.equals(PREFIX_FLAG)) {
+        boolean takesValue = arg.equals(ETCD_FLAG) || arg.equals(PREFIX_FLAG)
+            || ETCD_FLAGS.containsKey(arg);
+        if (takesValue) {
           if (i + 1 >= args.length) {
             throw new IllegalArgumentException(arg + " needs a value");
           }
           String value = args[++i];
           if (arg.equals(ETCD_FLAG)) {
             etcd = value;
-          } else {
+          } else if (arg.equals(PREFIX_FLAG)) {
             prefix = value;
+          } else {
+            values.put(ETCD_FLAGS.get(arg), value);
           }
         } else if (arg.startsWith("--")) {
           throw new IllegalArgumentException("unknown option " + arg);
@@ -177,8 +204,43 @@ public final class PolicyLoader {
       if (paths.isEmpty()) {
         throw new IllegalArgumentException("no policy files given");
       }
-      return new Arguments(
-          new EtcdSettings(List.of(etcd.split(",")), prefix), List.copyOf(paths));
+      EtcdSettings settings = new EtcdSettings(List.of(etcd.split(",")), prefix)
+          .withTls(tls(values))
+          .withAuth(auth(values));
+      List<String> problems = settings.problems().stream()
+          .map(p -> flagOf(p.field()) + ": " + p.message()).toList();
+      if (!problems.isEmpty()) {
+        throw new IllegalArgumentException(String.join("\n", problems));
+      }
+      return new Arguments(settings, List.copyOf(paths));
+    }
+
+    private static EtcdTls tls(Map<EtcdSettings.Field, String> values) {
+      boolean any = values.containsKey(EtcdSettings.Field.TLS_CA)
+          || values.containsKey(EtcdSettings.Field.TLS_CERTIFICATE)
+          || values.containsKey(EtcdSettings.Field.TLS_KEY)
+          || values.containsKey(EtcdSettings.Field.TLS_AUTHORITY);
+      return any ? new EtcdTls(values.get(EtcdSettings.Field.TLS_CA),
+          values.get(EtcdSettings.Field.TLS_CERTIFICATE), values.get(EtcdSettings.Field.TLS_KEY),
+          values.get(EtcdSettings.Field.TLS_AUTHORITY)) : null;
+    }
+
+    private static EtcdAuth auth(Map<EtcdSettings.Field, String> values) {
+      boolean any = values.containsKey(EtcdSettings.Field.AUTH_USER)
+          || values.containsKey(EtcdSettings.Field.AUTH_PASSWORD_FILE)
+          || values.containsKey(EtcdSettings.Field.AUTH_PASSWORD_ENV);
+      return any ? new EtcdAuth(values.get(EtcdSettings.Field.AUTH_USER),
+          values.get(EtcdSettings.Field.AUTH_PASSWORD_FILE),
+          values.get(EtcdSettings.Field.AUTH_PASSWORD_ENV)) : null;
+    }
+
+    private static String flagOf(EtcdSettings.Field field) {
+      return switch (field) {
+        case ENDPOINTS -> ETCD_FLAG;
+        case PREFIX -> PREFIX_FLAG;
+        default -> ETCD_FLAGS.entrySet().stream().filter(e -> e.getValue() == field)
+            .map(Map.Entry::getKey).findFirst().orElseThrow();
+      };
     }
   }
 }

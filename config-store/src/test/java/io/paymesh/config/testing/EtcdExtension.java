@@ -4,6 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.CompactOption;
 import io.etcd.jetcd.options.DeleteOption;
+import io.paymesh.config.store.EtcdSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -32,6 +34,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>{@link #stop()} and {@link #start()} restart the same member (same ports, same data dir), which
  * is what a client sees when etcd is restarted in production.
+ *
+ * <p>{@link #withClientCertificates()} runs it as production should: https only, with {@code
+ * --client-cert-auth} and certificates from an {@link EtcdTestPki} made for the test class. Its
+ * own {@link #client()} then presents a certificate for the user {@code root}, so it keeps full
+ * access after a test enables etcd authentication.
  */
 public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback {
   /** etcd binary; overridable for machines where it lives elsewhere. */
@@ -44,15 +51,33 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
   private static final Path LOG_DIR = Path.of("target", "etcd-logs");
+  /** The user etcd's authentication requires first; this extension's own client acts as it. */
+  public static final String ROOT_USER = "root";
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final boolean clientCertificates;
+  private EtcdTestPki pki;
+
+  private HttpClient http;
   private int clientPort;
   private int peerPort;
   private Path dataDir;
   private Path logFile;
   private Process process;
   private Client client;
+
+  /** Plaintext etcd without authentication, as in local development. */
+  public EtcdExtension() {
+    this(false);
+  }
+
+  private EtcdExtension(boolean clientCertificates) {
+    this.clientCertificates = clientCertificates;
+  }
+
+  /** etcd on https, requiring a client certificate signed by {@link #pki()}. */
+  public static EtcdExtension withClientCertificates() {
+    return new EtcdExtension(true);
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -62,6 +87,9 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
     Files.createDirectories(LOG_DIR);
     logFile = LOG_DIR.resolve(context.getRequiredTestClass().getSimpleName() + "-etcd.log");
     Files.deleteIfExists(logFile);
+    if (clientCertificates) {
+      pki = EtcdTestPki.create(dataDir.resolveSibling(dataDir.getFileName() + "-pki"));
+    }
     start();
   }
 
@@ -79,13 +107,34 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
         process = null;
       }
       deleteRecursively(dataDir);
+      if (pki != null) {
+        deleteRecursively(pki.caFile().getParent());
+      }
     }
   }
 
-  /** The client URL, e.g. {@code http://127.0.0.1:41234}. */
+  /** The client URL, e.g. {@code http://127.0.0.1:41234} (https with client certificates). */
   public String endpoint() {
     requireConfigured();
-    return "http://" + LOOPBACK + ":" + clientPort;
+    return (clientCertificates ? "https://" : "http://") + LOOPBACK + ":" + clientPort;
+  }
+
+  /** The certificates of an etcd {@link #withClientCertificates()}. */
+  public EtcdTestPki pki() {
+    requireConfigured();
+    if (pki == null) {
+      throw new IllegalStateException("this etcd runs without TLS; see withClientCertificates()");
+    }
+    return pki;
+  }
+
+  /**
+   * Settings for a client of this etcd under the default prefix; with client certificates, one
+   * whose certificate's common name is {@code user} (etcd's user when no password is given).
+   */
+  public EtcdSettings settings(String user) {
+    EtcdSettings plain = EtcdSettings.of(endpoint());
+    return clientCertificates ? plain.withTls(pki().client(user)) : plain;
   }
 
   /** A shared client for this etcd; it survives {@link #stop()}/{@link #start()} and is closed at afterAll. */
@@ -99,7 +148,8 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
 
   /** A fresh client the caller owns and must close. */
   public Client newClient() {
-    return Client.builder().endpoints(endpoint()).build();
+    return clientCertificates ? settings(ROOT_USER).newClient()
+        : Client.builder().endpoints(endpoint()).build();
   }
 
   /** Starts (or restarts) etcd on the same ports and data dir and waits until it reports healthy. */
@@ -110,7 +160,7 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
     }
     String clientUrl = endpoint();
     String peerUrl = "http://" + LOOPBACK + ":" + peerPort;
-    List<String> command =
+    List<String> command = new ArrayList<>(
         List.of(
             System.getProperty(ETCD_BINARY_PROPERTY, DEFAULT_BINARY),
             "--name=" + MEMBER_NAME,
@@ -124,7 +174,14 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
             "--heartbeat-interval=10",
             "--election-timeout=100",
             "--logger=zap",
-            "--log-outputs=stderr");
+            "--log-outputs=stderr"));
+    if (clientCertificates) {
+      command.addAll(List.of(
+          "--cert-file=" + pki.serverCertificateFile(),
+          "--key-file=" + pki.serverKeyFile(),
+          "--trusted-ca-file=" + pki.caFile(),
+          "--client-cert-auth"));
+    }
     process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -196,6 +253,13 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
   }
 
   private void awaitHealthy() throws InterruptedException, IOException {
+    if (http == null) {
+      HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+      if (clientCertificates) {
+        builder.sslContext(EtcdTestPki.sslContext(pki, ROOT_USER));
+      }
+      http = builder.build();
+    }
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
             .timeout(Duration.ofSeconds(1))
