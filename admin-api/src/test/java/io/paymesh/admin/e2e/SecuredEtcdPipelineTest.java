@@ -13,6 +13,7 @@ import io.etcd.jetcd.Client;
 import io.paymesh.admin.AdminApplication;
 import io.paymesh.admin.AdminConfiguration;
 import io.paymesh.admin.health.EtcdHealthCheck;
+import io.paymesh.admin.testing.AdminApp;
 import io.paymesh.admin.testing.Http;
 import io.paymesh.admin.testing.TestTokens;
 import io.paymesh.config.codec.PolicyCodec;
@@ -99,9 +100,11 @@ class SecuredEtcdPipelineTest {
             .coalesceWindow(Duration.ofMillis(50))
             .plaintextAds(new InetSocketAddress("127.0.0.1", 0))
             .start()) {
-      Http.Reply applied = HTTP.post("/v1/apply").token(TestTokens.ADMIN)
-          .reason("checkout -> payments through a secured etcd")
-          .yaml(Policies.SERVICES + "---\n" + Policies.routeAllTo("payments-a")).send();
+      // CDE services: proposed, then approved by a second security admin, so the admin API's
+      // role is proven on proposals/ (with their lease) too.
+      Http.Reply applied = AdminApp.approveIfProposed(HTTP, HTTP.post("/v1/apply")
+          .token(TestTokens.ADMIN).reason("checkout -> payments through a secured etcd")
+          .yaml(Policies.SERVICES + "---\n" + Policies.routeAllTo("payments-a")).send());
       assertThat(applied.status()).as(applied.toString()).isEqualTo(200);
 
       try (XdsTestClient client =
