@@ -1,6 +1,7 @@
 package io.paymesh.config.identity;
 
 import static io.paymesh.config.store.EtcdCalls.await;
+import static io.paymesh.config.store.EtcdCalls.awaitCommit;
 import static io.paymesh.config.store.EtcdCalls.bytes;
 import static io.paymesh.config.store.EtcdCalls.string;
 
@@ -74,7 +75,7 @@ public final class IdentityRevocations {
     ResourceKey serviceKey = new ResourceKey(Kind.SERVICE, service);
     AuditRecord audit = new AuditRecord(actor.name(), now, why, serviceKey,
         Operation.REVOKE_IDENTITY, Optional.empty(), Optional.empty());
-    TxnResponse response = await(kv.txn()
+    TxnResponse response = awaitCommit(kv.txn()
         .Then(Op.put(bytes(key), bytes(revocation.toJson()), PutOption.DEFAULT),
             Op.put(bytes(keys.auditKey(AuditIds.forCommit(now, 1).get(0))),
                 bytes(audit.toJson()), PutOption.DEFAULT))

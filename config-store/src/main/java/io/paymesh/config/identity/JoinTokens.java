@@ -1,6 +1,7 @@
 package io.paymesh.config.identity;
 
 import static io.paymesh.config.store.EtcdCalls.await;
+import static io.paymesh.config.store.EtcdCalls.awaitCommit;
 import static io.paymesh.config.store.EtcdCalls.bytes;
 import static io.paymesh.config.store.EtcdCalls.string;
 
@@ -115,7 +116,7 @@ public final class JoinTokens {
 
     long lease = await(leases.grant(ttlSeconds(ttl)), timeout,
         "lease for a join token of Service/" + service).getID();
-    TxnResponse response = await(kv.txn()
+    TxnResponse response = awaitCommit(kv.txn()
         .If(new Cmp(serviceDocument, Cmp.Op.GREATER, CmpTarget.version(0)),
             new Cmp(tokenKey, Cmp.Op.EQUAL, CmpTarget.version(0)))
         .Then(Op.put(tokenKey, bytes(stored), PutOption.builder().withLeaseId(lease).build()),
