@@ -4,6 +4,7 @@ import io.paymesh.admin.api.CommitResponse;
 import io.paymesh.admin.api.ErrorDetail;
 import io.paymesh.admin.api.PlanResponse;
 import io.paymesh.admin.errors.ApiException;
+import io.paymesh.config.idempotency.IdempotencyClaim;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.model.ResourceKey;
 import io.paymesh.config.store.Actor;
@@ -60,13 +61,22 @@ public final class PolicyWriter {
 
   /** Checks and commits the changes; throws {@link ApiException} with what to tell the caller. */
   public CommitResult write(List<Change> changes, Actor actor, boolean rollback) {
+    return write(changes, actor, rollback, Optional.empty());
+  }
+
+  /**
+   * {@link #write(List, Actor, boolean)} that records {@code claim} in the commit's transaction
+   * (see {@link io.paymesh.admin.idempotency.IdempotentWrites}).
+   */
+  public CommitResult write(List<Change> changes, Actor actor, boolean rollback,
+      Optional<IdempotencyClaim> claim) {
     failFastOnStalePreconditions(changes);
     Checked checked = check(changes, actor.reasonOpt());
     if (!checked.errors().isEmpty()) {
       throw ApiException.unprocessable(REFUSED, checked.errors());
     }
     try {
-      CommitResult result = repository.commit(changes, actor, rollback);
+      CommitResult result = repository.commit(changes, actor, rollback, claim);
       // Names and revisions only: the documents are in the audit log, and no credential is here.
       result.changes().forEach(c -> LOG.info("{} {} at revision {} by {}", c.key(), c.operation(),
           c.revision(), actor.name()));

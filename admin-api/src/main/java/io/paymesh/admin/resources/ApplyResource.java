@@ -1,12 +1,12 @@
 package io.paymesh.admin.resources;
 
 import io.dropwizard.auth.Auth;
-import io.paymesh.admin.api.CommitResponse;
 import io.paymesh.admin.api.PolicyBody;
 import io.paymesh.admin.api.PolicyMediaTypes;
 import io.paymesh.admin.auth.AdminPrincipal;
 import io.paymesh.admin.auth.WritePermissions;
 import io.paymesh.admin.errors.ApiException;
+import io.paymesh.admin.idempotency.IdempotentWrites;
 import io.paymesh.admin.policy.PolicyDocuments;
 import io.paymesh.admin.policy.PolicyWriter;
 import io.paymesh.config.model.PolicyResource;
@@ -17,12 +17,16 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 /**
  * {@code POST /v1/apply}: writes a bundle of documents in one etcd transaction, all or none. The
  * caller needs the write role of every kind in the bundle; one invalid document, a Gate
- * regression or a missing CDE reason refuses the whole bundle with every error.
+ * regression or a missing CDE reason refuses the whole bundle with every error. Takes an
+ * Idempotency-Key ({@link IdempotentWrites}).
  */
 @Path("/v1/apply")
 @PermitAll
@@ -31,17 +35,20 @@ public final class ApplyResource {
 
   private final PolicyDocuments documents;
   private final PolicyWriter writer;
+  private final IdempotentWrites idempotency;
 
-  public ApplyResource(PolicyDocuments documents, PolicyWriter writer) {
+  public ApplyResource(PolicyDocuments documents, PolicyWriter writer,
+      IdempotentWrites idempotency) {
     this.documents = documents;
     this.writer = writer;
+    this.idempotency = idempotency;
   }
 
   @POST
   @Consumes({MediaType.APPLICATION_JSON, PolicyMediaTypes.APPLICATION_YAML,
       PolicyMediaTypes.TEXT_YAML, PolicyMediaTypes.APPLICATION_X_YAML})
-  public CommitResponse apply(@Auth AdminPrincipal caller, @HeaderParam(Headers.REASON) String reason,
-      PolicyBody body) {
+  public Response apply(@Auth AdminPrincipal caller, @HeaderParam(Headers.REASON) String reason,
+      @Context ContainerRequestContext request, PolicyBody body) {
     WritePermissions.requireSomeWrite(caller);
     if (body == null) {
       throw ApiException.badRequest("the request body is empty");
@@ -50,6 +57,9 @@ public final class ApplyResource {
     WritePermissions.requireWrite(caller,
         bundle.documents().stream().map(PolicyResource::kind).toList());
     String why = reason != null ? reason : bundle.reason().orElse(null);
-    return PolicyWriter.view(writer.write(BundleChanges.of(bundle), new Actor(caller.getName(), why), false));
+    Actor actor = new Actor(caller.getName(), why);
+    return idempotency.commit(caller, request,
+        claim -> writer.write(BundleChanges.of(bundle), actor, false, claim).summary(),
+        committed -> Response.ok(CommitViews.view(committed)).build());
   }
 }

@@ -11,6 +11,7 @@ import io.paymesh.admin.api.PolicyMediaTypes;
 import io.paymesh.admin.auth.AdminPrincipal;
 import io.paymesh.admin.auth.WritePermissions;
 import io.paymesh.admin.errors.ApiException;
+import io.paymesh.admin.idempotency.IdempotentWrites;
 import io.paymesh.admin.policy.PolicyDocuments;
 import io.paymesh.admin.policy.PolicyWriter;
 import io.paymesh.config.audit.AuditEntry;
@@ -21,8 +22,7 @@ import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.model.ResourceKey;
 import io.paymesh.config.store.Actor;
 import io.paymesh.config.store.Change;
-import io.paymesh.config.store.CommitResult;
-import io.paymesh.config.store.CommittedChange;
+import io.paymesh.config.store.CommitSummary;
 import io.paymesh.config.store.Operation;
 import io.paymesh.config.store.PolicyRepository;
 import io.paymesh.config.store.Precondition;
@@ -39,6 +39,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -50,7 +52,7 @@ import java.util.Optional;
  * CRUD for one policy kind under {@code /v1/{kind}}, plus dry runs and rollback. Reads need any
  * token; writes the role of the kind. Every write goes through {@link PolicyWriter} (validation,
  * Gate, CDE reason) and is guarded by the document's revision, so concurrent editors cannot
- * overwrite each other's changes unseen.
+ * overwrite each other's changes unseen. Writes take an Idempotency-Key ({@link IdempotentWrites}).
  */
 @Path("/v1/{kind}")
 @PermitAll
@@ -66,9 +68,10 @@ public final class PolicyKindResource {
   private final PolicyWriter writer;
   private final DocumentViews views;
   private final ObjectMapper mapper;
+  private final IdempotentWrites idempotency;
 
   public PolicyKindResource(PolicyRepository repository, AuditLog audit, PolicyCodec codec,
-      PolicyWriter writer, ObjectMapper mapper) {
+      PolicyWriter writer, ObjectMapper mapper, IdempotentWrites idempotency) {
     this.repository = repository;
     this.audit = audit;
     this.codec = codec;
@@ -76,6 +79,7 @@ public final class PolicyKindResource {
     this.writer = writer;
     this.views = new DocumentViews(codec, mapper);
     this.mapper = mapper;
+    this.idempotency = idempotency;
   }
 
   @GET
@@ -112,7 +116,8 @@ public final class PolicyKindResource {
       @PathParam("name") String name, @QueryParam(DRY_RUN) boolean dryRun,
       @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
       @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
-      @HeaderParam(Headers.REASON) String reason, PolicyBody body) {
+      @HeaderParam(Headers.REASON) String reason, @Context ContainerRequestContext request,
+      PolicyBody body) {
     Kind kind = Kinds.fromPath(kindSegment);
     WritePermissions.requireWrite(caller, List.of(kind));
     if (body == null) {
@@ -124,16 +129,20 @@ public final class PolicyKindResource {
       return Response.ok(writer.plan(List.of(Change.put(document, new Precondition.Any())),
           Optional.ofNullable(reason))).build();
     }
-    Precondition precondition = putPrecondition(kind, name, ifMatch, ifNoneMatch);
-    CommitResult result = writer.write(List.of(Change.put(document, precondition)),
-        new Actor(caller.getName(), reason), false);
-    CommittedChange committed = result.changes().get(0);
-    Response.Status status =
-        committed.operation() == Operation.CREATE ? Response.Status.CREATED : Response.Status.OK;
-    return Response.status(status)
-        .entity(views.view(document, committed.revision()))
-        .header(HttpHeaders.ETAG, ETags.header(committed.revision()))
-        .build();
+    Actor actor = new Actor(caller.getName(), reason);
+    return idempotency.commit(caller, request,
+        // Inside the idempotent part: a retried create finds the document it created itself.
+        claim -> writer.write(List.of(Change.put(document,
+            putPrecondition(kind, name, ifMatch, ifNoneMatch))), actor, false, claim).summary(),
+        committed -> {
+          Response.Status status = committed.changes().get(0).operation() == Operation.CREATE
+              ? Response.Status.CREATED
+              : Response.Status.OK;
+          return Response.status(status)
+              .entity(views.view(document, committed.revision()))
+              .header(HttpHeaders.ETAG, ETags.header(committed.revision()))
+              .build();
+        });
   }
 
   @DELETE
@@ -141,7 +150,7 @@ public final class PolicyKindResource {
   public Response delete(@Auth AdminPrincipal caller, @PathParam("kind") String kindSegment,
       @PathParam("name") String name, @QueryParam(DRY_RUN) boolean dryRun,
       @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-      @HeaderParam(Headers.REASON) String reason) {
+      @HeaderParam(Headers.REASON) String reason, @Context ContainerRequestContext request) {
     Kind kind = Kinds.fromPath(kindSegment);
     WritePermissions.requireWrite(caller, List.of(kind));
     ResourceKey key = new ResourceKey(kind, name);
@@ -153,9 +162,11 @@ public final class PolicyKindResource {
     long revision = ETags.revision(ifMatch).orElseThrow(
         () -> ApiException.preconditionRequired(
             "deleting " + key + " requires If-Match with the ETag of a GET"));
-    CommitResult result = writer.write(List.of(Change.delete(key, new Precondition.Revision(revision))),
-        new Actor(caller.getName(), reason), false);
-    return Response.ok(PolicyWriter.view(result)).build();
+    Change change = Change.delete(key, new Precondition.Revision(revision));
+    Actor actor = new Actor(caller.getName(), reason);
+    return idempotency.commit(caller, request,
+        claim -> writer.write(List.of(change), actor, false, claim).summary(),
+        committed -> Response.ok(CommitViews.view(committed)).build());
   }
 
   /**
@@ -169,7 +180,8 @@ public final class PolicyKindResource {
   public Response rollback(@Auth AdminPrincipal caller, @PathParam("kind") String kindSegment,
       @PathParam("name") String name, @QueryParam("to") Long to,
       @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-      @HeaderParam(Headers.REASON) String reasonHeader, String body) {
+      @HeaderParam(Headers.REASON) String reasonHeader, @Context ContainerRequestContext request,
+      String body) {
     Kind kind = Kinds.fromPath(kindSegment);
     WritePermissions.requireWrite(caller, List.of(kind));
     if (to == null || to <= 0) {
@@ -203,10 +215,12 @@ public final class PolicyKindResource {
     Change change = restored.isPresent()
         ? Change.put(restored.get(), precondition)
         : Change.delete(key, precondition);
-    CommitResult result = writer.write(List.of(change), new Actor(caller.getName(), reason), true);
-    return Response.ok(PolicyWriter.view(result))
-        .header(HttpHeaders.ETAG, ETags.header(result.revision()))
-        .build();
+    Actor actor = new Actor(caller.getName(), reason);
+    return idempotency.commit(caller, request,
+        claim -> writer.write(List.of(change), actor, true, claim).summary(),
+        committed -> Response.ok(CommitViews.view(committed))
+            .header(HttpHeaders.ETAG, ETags.header(committed.revision()))
+            .build());
   }
 
   private String bodyReason(String body) {
