@@ -120,7 +120,8 @@ public final class AdminApplication extends Application<AdminConfiguration> {
     jersey.register(new ApplyResource(documents, writer, idempotency));
     jersey.register(new AuditResource(audit, codec, environment.getObjectMapper()));
     jersey.register(new IdentityResource(new JoinTokens(client, prefix, timeout, Clock.systemUTC()),
-        new IdentityRevocations(client, prefix, timeout, Clock.systemUTC()), repository));
+        new IdentityRevocations(client, prefix, timeout, Clock.systemUTC()), repository,
+        idempotency));
     jersey.register(new ProxyResource(new ProxyStatusReader(client, prefix), repository,
         new ConfigDumper(), environment.getObjectMapper()));
   }

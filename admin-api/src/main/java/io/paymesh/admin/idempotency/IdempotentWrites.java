@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Runs a policy write under the caller's {@code Idempotency-Key}, if the request has one. A key
+ * Runs an admin write under the caller's {@code Idempotency-Key}, if the request has one. A key
  * already used by this caller within retention answers with the stored outcome, rendered as the
  * original answer was, plus {@code Idempotent-Replayed: true}; used for a different request it is
  * refused (422). Otherwise the write commits with the key's record in its own transaction: of two
@@ -33,6 +33,8 @@ public final class IdempotentWrites {
   }
 
   /**
+   * A policy commit under the request's key.
+   *
    * @param write commits the change, recording the claim it is given (if any)
    * @param render the answer to a commit; called with the commit's summary, or with the stored
    *     one on a replay, so both answers are the same
@@ -40,30 +42,43 @@ public final class IdempotentWrites {
   public Response commit(AdminPrincipal caller, ContainerRequestContext request,
       Function<Optional<IdempotencyClaim>, CommitSummary> write,
       Function<CommitSummary, Response> render) {
+    return write(caller, request, write, render, record -> render.apply(CommitSummary.of(record)));
+  }
+
+  /**
+   * Any write under the request's key.
+   *
+   * @param write performs the write, recording the claim it is given (if any) with its outcome
+   * @param render the answer to the write
+   * @param replay the answer to a retry, from the record the write stored
+   */
+  public <T> Response write(AdminPrincipal caller, ContainerRequestContext request,
+      Function<Optional<IdempotencyClaim>, T> write, Function<T, Response> render,
+      Function<IdempotencyRecord, Response> replay) {
     Optional<IdempotencyClaim> claim = claim(caller, request);
     if (claim.isEmpty()) {
       return render.apply(write.apply(Optional.empty()));
     }
     Optional<IdempotencyRecord> earlier = find(claim.get());
     if (earlier.isPresent()) {
-      return replay(earlier.get(), claim.get(), render);
+      return replay(earlier.get(), claim.get(), replay);
     }
-    CommitSummary committed;
+    T written;
     try {
-      committed = write.apply(claim);
+      written = write.apply(claim);
     } catch (IdempotencyKeyUsedException e) {
-      return replay(e.record(), claim.get(), render);
+      return replay(e.record(), claim.get(), replay);
     } catch (ApiException refused) {
       // A request racing with this one under the same key may have committed after our look-up;
       // its change is then why this one was refused (e.g. a stale If-Match), and its outcome is
       // the answer.
       Optional<IdempotencyRecord> winner = find(claim.get());
       if (winner.isPresent()) {
-        return replay(winner.get(), claim.get(), render);
+        return replay(winner.get(), claim.get(), replay);
       }
       throw refused;
     }
-    return render.apply(committed);
+    return render.apply(written);
   }
 
   private Optional<IdempotencyClaim> claim(AdminPrincipal caller, ContainerRequestContext request) {
@@ -93,7 +108,7 @@ public final class IdempotentWrites {
   }
 
   private static Response replay(IdempotencyRecord record, IdempotencyClaim claim,
-      Function<CommitSummary, Response> render) {
+      Function<IdempotencyRecord, Response> replay) {
     if (!record.sameRequestAs(claim)) {
       String first = record.claim().request() + " at revision " + record.revision();
       throw ApiException.unprocessable(Headers.IDEMPOTENCY_KEY + " was already used for a "
@@ -101,7 +116,8 @@ public final class IdempotentWrites {
           List.of(new ErrorDetail(Headers.IDEMPOTENCY_KEY,
               "already used for a different request: " + first)));
     }
-    Response original = render.apply(CommitSummary.of(record));
-    return Response.fromResponse(original).header(Headers.IDEMPOTENT_REPLAYED, "true").build();
+    return Response.fromResponse(replay.apply(record))
+        .header(Headers.IDEMPOTENT_REPLAYED, "true")
+        .build();
   }
 }

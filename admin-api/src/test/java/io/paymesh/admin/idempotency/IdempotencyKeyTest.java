@@ -209,6 +209,47 @@ class IdempotencyKeyTest {
     assertThat(accepted.header(REPLAYED)).isEmpty();
   }
 
+  @Test
+  void aRetriedRevocation_answersTheOriginal_andRevokesOnce() throws Exception {
+    Http.Request revoke = HTTP.post("/v1/identities/checkout/revoke").token(TestTokens.SECURITY)
+        .reason("key compromised").header(KEY, "revoke-checkout");
+    Http.Reply first = revoke.send();
+    assertThat(first.status()).as(first.toString()).isEqualTo(200);
+    long revision = ETCD.currentRevision();
+
+    Http.Reply retry = revoke.send();
+
+    assertThat(retry.status()).as(retry.toString()).isEqualTo(200);
+    assertThat(retry.body()).isEqualTo(first.body());
+    assertThat(retry.header(REPLAYED)).contains("true");
+    assertThat(ETCD.currentRevision()).isEqualTo(revision);
+    assertThat(auditOf("checkout", "REVOKE_IDENTITY")).isEqualTo(1);
+  }
+
+  @Test
+  void aRetriedJoinToken_isNotIssuedTwice_andItsTokenIsNotShownAgain() throws Exception {
+    Http.Request create = HTTP.post("/v1/identities/checkout/join-tokens")
+        .token(TestTokens.SECURITY).reason("enrol checkout-7").header(KEY, "enrol-7")
+        .json("{\"ttl\": \"10m\"}");
+    Http.Reply first = create.send();
+    assertThat(first.status()).as(first.toString()).isEqualTo(201);
+    String token = first.json().path("token").asText();
+    long revision = ETCD.currentRevision();
+
+    Http.Reply retry = create.send();
+
+    assertThat(retry.status()).as(retry.toString()).isEqualTo(409);
+    assertThat(retry.header(REPLAYED)).contains("true");
+    assertThat(retry.header("Cache-Control")).hasValueSatisfying(v -> assertThat(v).contains("no-store"));
+    assertThat(retry.json().path("message").asText())
+        .contains("already issued under this Idempotency-Key at revision "
+            + first.json().path("revision").asLong())
+        .contains("expires at " + first.json().path("expiresAt").asText());
+    assertThat(retry.body()).doesNotContain(token);
+    assertThat(ETCD.currentRevision()).isEqualTo(revision);
+    assertThat(auditOf("checkout", "ISSUE_JOIN_TOKEN")).isEqualTo(1);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"has space", "tab\tinside", "a/b", "ünïcode", "",
       "0123456789012345678901234567890123456789012345678901234567890123456789"
@@ -234,6 +275,19 @@ class IdempotencyKeyTest {
         .send();
     assertThat(audit.status()).as(audit.toString()).isEqualTo(200);
     return audit.json().path("entries").size();
+  }
+
+  private static long auditOf(String service, String operation) {
+    Http.Reply audit = HTTP.get("/v1/audit?kind=services&name=" + service)
+        .token(TestTokens.VIEWER).send();
+    assertThat(audit.status()).as(audit.toString()).isEqualTo(200);
+    int count = 0;
+    for (var entry : audit.json().path("entries")) {
+      if (entry.path("operation").asText().equals(operation)) {
+        count++;
+      }
+    }
+    return count;
   }
 
   private static String checkoutDependingOnFraud() {
