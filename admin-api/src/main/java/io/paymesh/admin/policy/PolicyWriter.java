@@ -10,6 +10,7 @@ import io.paymesh.config.model.ResourceKey;
 import io.paymesh.config.store.Actor;
 import io.paymesh.config.store.Change;
 import io.paymesh.config.store.CommitResult;
+import io.paymesh.config.store.CommitSummary;
 import io.paymesh.config.store.DocumentNotFoundException;
 import io.paymesh.config.store.PolicyRepository;
 import io.paymesh.config.store.PolicySnapshot;
@@ -91,10 +92,15 @@ public final class PolicyWriter {
   }
 
   public static CommitResponse view(CommitResult result) {
-    return new CommitResponse(result.revision(),
-        result.changes().stream()
+    return view(result.summary());
+  }
+
+  /** The answer to a commit; the same for the commit and for its idempotent replay. */
+  public static CommitResponse view(CommitSummary summary) {
+    return new CommitResponse(summary.revision(),
+        summary.changes().stream()
             .map(c -> new CommitResponse.Committed(c.key().kind().wireName(), c.key().name(),
-                c.operation().name(), c.revision()))
+                c.operation().name(), summary.revision()))
             .toList());
   }
 

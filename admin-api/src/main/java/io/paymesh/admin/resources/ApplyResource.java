@@ -60,6 +60,6 @@ public final class ApplyResource {
     Actor actor = new Actor(caller.getName(), why);
     return idempotency.commit(caller, request,
         claim -> writer.write(BundleChanges.of(bundle), actor, false, claim).summary(),
-        committed -> Response.ok(CommitViews.view(committed)).build());
+        committed -> Response.ok(PolicyWriter.view(committed)).build());
   }
 }

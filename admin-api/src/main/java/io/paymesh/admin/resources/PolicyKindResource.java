@@ -22,7 +22,6 @@ import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.model.ResourceKey;
 import io.paymesh.config.store.Actor;
 import io.paymesh.config.store.Change;
-import io.paymesh.config.store.CommitSummary;
 import io.paymesh.config.store.Operation;
 import io.paymesh.config.store.PolicyRepository;
 import io.paymesh.config.store.Precondition;
@@ -166,7 +165,7 @@ public final class PolicyKindResource {
     Actor actor = new Actor(caller.getName(), reason);
     return idempotency.commit(caller, request,
         claim -> writer.write(List.of(change), actor, false, claim).summary(),
-        committed -> Response.ok(CommitViews.view(committed)).build());
+        committed -> Response.ok(PolicyWriter.view(committed)).build());
   }
 
   /**
@@ -218,7 +217,7 @@ public final class PolicyKindResource {
     Actor actor = new Actor(caller.getName(), reason);
     return idempotency.commit(caller, request,
         claim -> writer.write(List.of(change), actor, true, claim).summary(),
-        committed -> Response.ok(CommitViews.view(committed))
+        committed -> Response.ok(PolicyWriter.view(committed))
             .header(HttpHeaders.ETAG, ETags.header(committed.revision()))
             .build());
   }
