@@ -1,11 +1,13 @@
 package io.paymesh.admin.idempotency;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.etcd.jetcd.ByteSequence;
 import io.paymesh.admin.AdminApplication;
 import io.paymesh.admin.AdminConfiguration;
 import io.paymesh.admin.testing.AdminApp;
@@ -17,6 +19,7 @@ import io.paymesh.config.testing.TcpProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,9 +103,8 @@ class UnknownOutcomeTest {
     proxy().releaseAnswers();
     // etcd did apply it: this is the write a "retry later" used to hide.
     long applied = ETCD.client().getKVClient()
-        .get(io.etcd.jetcd.ByteSequence.from(AdminApp.PREFIX + "policy/services/reports",
-            java.nio.charset.StandardCharsets.UTF_8))
-        .get().getKvs().get(0).getModRevision();
+        .get(ByteSequence.from(AdminApp.PREFIX + "policy/services/reports", UTF_8))
+        .get(10, TimeUnit.SECONDS).getKvs().get(0).getModRevision();
 
     Http.Reply retry = await().atMost(RECOVERY).pollInterval(Duration.ofMillis(200))
         .until(() -> createReports("lost-answer"), reply -> reply.status() != 503);

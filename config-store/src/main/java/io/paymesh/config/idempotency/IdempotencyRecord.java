@@ -64,7 +64,7 @@ public record IdempotencyRecord(IdempotencyClaim claim, Instant at, String outco
           text(node, FINGERPRINT), text(node, REQUEST));
       return new IdempotencyRecord(claim, Instant.parse(text(node, AT)),
           node.get(OUTCOME).toString(), revision);
-    } catch (DateTimeParseException | NullPointerException e) {
+    } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("not an idempotency record", e);
     }
   }
