@@ -19,6 +19,8 @@ import io.paymesh.admin.errors.JsonProcessingExceptionMapper;
 import io.paymesh.admin.errors.UnexpectedExceptionMapper;
 import io.paymesh.admin.errors.WebApplicationExceptionMapper;
 import io.paymesh.admin.health.EtcdHealthCheck;
+import io.paymesh.admin.idempotency.IdempotentWrites;
+import io.paymesh.admin.idempotency.RequestFingerprintFilter;
 import io.paymesh.admin.metrics.PrometheusServlet;
 import io.paymesh.admin.policy.PolicyDocuments;
 import io.paymesh.admin.policy.PolicyWriter;
@@ -33,6 +35,7 @@ import io.paymesh.admin.resources.ProposalResource;
 import io.paymesh.admin.resources.ProxyResource;
 import io.paymesh.config.audit.AuditLog;
 import io.paymesh.config.codec.PolicyCodec;
+import io.paymesh.config.idempotency.IdempotencyRecords;
 import io.paymesh.config.identity.IdentityRevocations;
 import io.paymesh.config.identity.JoinTokens;
 import io.paymesh.config.proposal.Proposals;
@@ -97,6 +100,7 @@ public final class AdminApplication extends Application<AdminConfiguration> {
     registerErrorHandling(configuration, jersey);
     registerAuth(configuration, jersey);
     jersey.register(new PolicyBodyReader());
+    jersey.register(new RequestFingerprintFilter(PolicyBodyReader.MAX_BODY_BYTES));
     jersey.register(new OpenApiResource());
     registerPolicyResources(client, settings.prefix(), etcd, configuration.getFourEyes(),
         environment);
@@ -112,14 +116,19 @@ public final class AdminApplication extends Application<AdminConfiguration> {
     PolicyWriter writer = new PolicyWriter(repository, new PlanCalculator(), proposals,
         fourEyes.policy(), codec);
     PolicyDocuments documents = new PolicyDocuments(codec);
+    IdempotentWrites idempotency =
+        new IdempotentWrites(new IdempotencyRecords(client, prefix, timeout));
     JerseyEnvironment jersey = environment.jersey();
-    jersey.register(new PolicyKindResource(repository, audit, codec, writer, environment.getObjectMapper()));
+    jersey.register(new PolicyKindResource(repository, audit, codec, writer,
+        environment.getObjectMapper(), idempotency));
     jersey.register(new PlanResource(documents, writer));
-    jersey.register(new ApplyResource(documents, writer, environment.getObjectMapper()));
+    jersey.register(new ApplyResource(documents, writer, idempotency,
+        environment.getObjectMapper()));
     jersey.register(new ProposalResource(proposals, writer, environment.getObjectMapper()));
     jersey.register(new AuditResource(audit, codec, environment.getObjectMapper()));
     jersey.register(new IdentityResource(new JoinTokens(client, prefix, timeout, Clock.systemUTC()),
-        new IdentityRevocations(client, prefix, timeout, Clock.systemUTC()), repository));
+        new IdentityRevocations(client, prefix, timeout, Clock.systemUTC()), repository,
+        idempotency));
     jersey.register(new ProxyResource(new ProxyStatusReader(client, prefix), repository,
         new ConfigDumper(), environment.getObjectMapper()));
   }

@@ -1,23 +1,26 @@
 package io.paymesh.admin.policy;
 
 import io.paymesh.admin.api.CommitResponse;
-import io.paymesh.admin.auth.AdminPrincipal;
-import io.paymesh.admin.auth.Role;
 import io.paymesh.admin.api.ErrorDetail;
 import io.paymesh.admin.api.PlanResponse;
+import io.paymesh.admin.auth.AdminPrincipal;
+import io.paymesh.admin.auth.Role;
 import io.paymesh.admin.errors.ApiException;
+import io.paymesh.admin.resources.Headers;
 import io.paymesh.config.audit.Approval;
 import io.paymesh.config.codec.PolicyCodec;
+import io.paymesh.config.idempotency.IdempotencyClaim;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.model.ResourceKey;
-import io.paymesh.config.store.Actor;
-import io.paymesh.config.store.Change;
-import io.paymesh.config.store.CommitResult;
-import io.paymesh.config.store.DocumentNotFoundException;
 import io.paymesh.config.proposal.Proposal;
 import io.paymesh.config.proposal.Proposals;
 import io.paymesh.config.proposal.ProposedChange;
 import io.paymesh.config.proposal.StoredProposal;
+import io.paymesh.config.store.Actor;
+import io.paymesh.config.store.Change;
+import io.paymesh.config.store.CommitResult;
+import io.paymesh.config.store.CommitSummary;
+import io.paymesh.config.store.DocumentNotFoundException;
 import io.paymesh.config.store.PolicyRepository;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.config.store.Precondition;
@@ -85,6 +88,17 @@ public final class PolicyWriter {
    */
   public WriteOutcome write(List<Change> changes, AdminPrincipal caller, Optional<String> reason,
       boolean rollback) {
+    return write(changes, caller, reason, rollback, Optional.empty());
+  }
+
+  /**
+   * {@link #write(List, AdminPrincipal, Optional, boolean)} under an idempotency claim (see
+   * {@link io.paymesh.admin.idempotency.IdempotentWrites}): a commit records it in its own
+   * transaction; a proposal carries it, so a retry finds the proposal it made instead of
+   * proposing twice.
+   */
+  public WriteOutcome write(List<Change> changes, AdminPrincipal caller, Optional<String> reason,
+      boolean rollback, Optional<IdempotencyClaim> claim) {
     failFastOnStalePreconditions(changes);
     Checked checked = check(changes, reason);
     requireSecurityRole(caller, checked.security());
@@ -93,10 +107,10 @@ public final class PolicyWriter {
     }
     if (fourEyes.requiresApproval(checked.security())) {
       return new WriteOutcome.Proposed(propose(changes, caller, reason.orElseThrow(), rollback,
-          checked.security()));
+          checked.security(), claim));
     }
     return new WriteOutcome.Committed(
-        commit(changes, new Actor(caller.getName(), reason.orElse(null)), rollback));
+        commit(changes, new Actor(caller.getName(), reason.orElse(null)), rollback, claim));
   }
 
   /**
@@ -146,9 +160,10 @@ public final class PolicyWriter {
     }
   }
 
-  private CommitResult commit(List<Change> changes, Actor actor, boolean rollback) {
+  private CommitResult commit(List<Change> changes, Actor actor, boolean rollback,
+      Optional<IdempotencyClaim> claim) {
     try {
-      CommitResult result = repository.commit(changes, actor, rollback);
+      CommitResult result = repository.commit(changes, actor, rollback, claim);
       // Names and revisions only: the documents are in the audit log, and no credential is here.
       result.changes().forEach(c -> LOG.info("{} {} at revision {} by {}", c.key(), c.operation(),
           c.revision(), actor.name()));
@@ -167,18 +182,44 @@ public final class PolicyWriter {
    * its absence), so an approval can only commit exactly what the proposer looked at.
    */
   private StoredProposal propose(List<Change> changes, AdminPrincipal caller, String reason,
-      boolean rollback, List<SecurityChange> security) {
+      boolean rollback, List<SecurityChange> security, Optional<IdempotencyClaim> claim) {
+    Optional<StoredProposal> earlier = claim.flatMap(this::proposedUnder);
+    if (earlier.isPresent()) {
+      return earlier.get();
+    }
     List<ProposedChange> pinned = new ArrayList<>();
     for (Change change : changes) {
       pinned.add(new ProposedChange(change.key(), pinnedRevision(change),
           change.after().map(codec::toJson)));
     }
     StoredProposal stored = proposals.propose(caller.getName(), reason, rollback, pinned,
-        security.stream().map(SecurityChange::summary).toList(), fourEyes.proposalLifetime());
+        security.stream().map(SecurityChange::summary).toList(), fourEyes.proposalLifetime(),
+        claim.map(c -> new Proposal.Request(c.key(), c.fingerprint())));
     LOG.info("Proposal {} of {} by {} waits for a second security admin until {}",
         stored.proposal().id(), changes.stream().map(Change::key).toList(), caller.getName(),
         stored.proposal().expiresAt());
     return stored;
+  }
+
+  /**
+   * The pending proposal this caller made under the claim's key: a retry of the same request
+   * gets it back; another request under the key is refused, as for a commit.
+   */
+  private Optional<StoredProposal> proposedUnder(IdempotencyClaim claim) {
+    Optional<StoredProposal> earlier = proposals.list().stream()
+        .filter(p -> p.proposal().proposer().equals(claim.caller()))
+        .filter(p -> p.proposal().request().map(r -> r.idempotencyKey().equals(claim.key()))
+            .orElse(false))
+        .findFirst();
+    if (earlier.isPresent()
+        && !earlier.get().proposal().request().orElseThrow().fingerprint()
+            .equals(claim.fingerprint())) {
+      throw ApiException.unprocessable(Headers.IDEMPOTENCY_KEY + " was already used for a "
+          + "different request (proposal " + earlier.get().proposal().id() + "); a new request "
+          + "needs a new key", List.of(new ErrorDetail(Headers.IDEMPOTENCY_KEY,
+          "already used for a different request: proposal " + earlier.get().proposal().id())));
+    }
+    return earlier;
   }
 
   private long pinnedRevision(Change change) {
@@ -232,10 +273,15 @@ public final class PolicyWriter {
   }
 
   public static CommitResponse view(CommitResult result) {
-    return new CommitResponse(result.revision(),
-        result.changes().stream()
+    return view(result.summary());
+  }
+
+  /** The answer to a commit; the same for the commit and for its idempotent replay. */
+  public static CommitResponse view(CommitSummary summary) {
+    return new CommitResponse(summary.revision(),
+        summary.changes().stream()
             .map(c -> new CommitResponse.Committed(c.key().kind().wireName(), c.key().name(),
-                c.operation().name(), c.revision()))
+                c.operation().name(), summary.revision()))
             .toList());
   }
 

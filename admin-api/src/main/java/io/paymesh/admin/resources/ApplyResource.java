@@ -7,9 +7,9 @@ import io.paymesh.admin.api.PolicyMediaTypes;
 import io.paymesh.admin.auth.AdminPrincipal;
 import io.paymesh.admin.auth.WritePermissions;
 import io.paymesh.admin.errors.ApiException;
+import io.paymesh.admin.idempotency.IdempotentWrites;
 import io.paymesh.admin.policy.PolicyDocuments;
 import io.paymesh.admin.policy.PolicyWriter;
-import io.paymesh.admin.policy.WriteOutcome;
 import io.paymesh.config.model.PolicyResource;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
@@ -17,6 +17,8 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
@@ -25,7 +27,8 @@ import java.util.Optional;
  * {@code POST /v1/apply}: writes a bundle of documents in one etcd transaction, all or none. The
  * caller needs the write role of every kind in the bundle; one invalid document, a Gate
  * regression or a missing CDE reason refuses the whole bundle with every error. A bundle that
- * needs four-eyes approval is proposed as a whole (202).
+ * needs four-eyes approval is proposed as a whole (202). Takes an Idempotency-Key
+ * ({@link IdempotentWrites}).
  */
 @Path("/v1/apply")
 @PermitAll
@@ -34,11 +37,14 @@ public final class ApplyResource {
 
   private final PolicyDocuments documents;
   private final PolicyWriter writer;
+  private final IdempotentWrites idempotency;
   private final WriteResponses responses;
 
-  public ApplyResource(PolicyDocuments documents, PolicyWriter writer, ObjectMapper mapper) {
+  public ApplyResource(PolicyDocuments documents, PolicyWriter writer,
+      IdempotentWrites idempotency, ObjectMapper mapper) {
     this.documents = documents;
     this.writer = writer;
+    this.idempotency = idempotency;
     this.responses = new WriteResponses(mapper);
   }
 
@@ -46,7 +52,7 @@ public final class ApplyResource {
   @Consumes({MediaType.APPLICATION_JSON, PolicyMediaTypes.APPLICATION_YAML,
       PolicyMediaTypes.TEXT_YAML, PolicyMediaTypes.APPLICATION_X_YAML})
   public Response apply(@Auth AdminPrincipal caller, @HeaderParam(Headers.REASON) String reason,
-      PolicyBody body) {
+      @Context ContainerRequestContext request, PolicyBody body) {
     WritePermissions.requireSomeWrite(caller);
     if (body == null) {
       throw ApiException.badRequest("the request body is empty");
@@ -55,11 +61,9 @@ public final class ApplyResource {
     WritePermissions.requireWrite(caller,
         bundle.documents().stream().map(PolicyResource::kind).toList());
     String why = reason != null ? reason : bundle.reason().orElse(null);
-    WriteOutcome outcome = writer.write(BundleChanges.of(bundle), caller, Optional.ofNullable(why),
-        false);
-    if (outcome instanceof WriteOutcome.Proposed proposed) {
-      return responses.proposed(proposed.proposal());
-    }
-    return Response.ok(PolicyWriter.view(((WriteOutcome.Committed) outcome).result())).build();
+    return responses.write(idempotency, caller, request,
+        claim -> writer.write(BundleChanges.of(bundle), caller, Optional.ofNullable(why), false,
+            claim),
+        committed -> Response.ok(PolicyWriter.view(committed)).build());
   }
 }

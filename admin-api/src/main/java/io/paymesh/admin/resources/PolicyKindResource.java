@@ -11,9 +11,9 @@ import io.paymesh.admin.api.PolicyMediaTypes;
 import io.paymesh.admin.auth.AdminPrincipal;
 import io.paymesh.admin.auth.WritePermissions;
 import io.paymesh.admin.errors.ApiException;
+import io.paymesh.admin.idempotency.IdempotentWrites;
 import io.paymesh.admin.policy.PolicyDocuments;
 import io.paymesh.admin.policy.PolicyWriter;
-import io.paymesh.admin.policy.WriteOutcome;
 import io.paymesh.config.audit.AuditEntry;
 import io.paymesh.config.audit.AuditLog;
 import io.paymesh.config.codec.PolicyCodec;
@@ -21,8 +21,6 @@ import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.model.ResourceKey;
 import io.paymesh.config.store.Change;
-import io.paymesh.config.store.CommitResult;
-import io.paymesh.config.store.CommittedChange;
 import io.paymesh.config.store.Operation;
 import io.paymesh.config.store.PolicyRepository;
 import io.paymesh.config.store.Precondition;
@@ -39,6 +37,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -50,7 +50,7 @@ import java.util.Optional;
  * CRUD for one policy kind under {@code /v1/{kind}}, plus dry runs and rollback. Reads need any
  * token; writes the role of the kind. Every write goes through {@link PolicyWriter} (validation,
  * Gate, CDE reason) and is guarded by the document's revision, so concurrent editors cannot
- * overwrite each other's changes unseen.
+ * overwrite each other's changes unseen. Writes take an Idempotency-Key ({@link IdempotentWrites}).
  */
 @Path("/v1/{kind}")
 @PermitAll
@@ -67,9 +67,10 @@ public final class PolicyKindResource {
   private final DocumentViews views;
   private final WriteResponses responses;
   private final ObjectMapper mapper;
+  private final IdempotentWrites idempotency;
 
   public PolicyKindResource(PolicyRepository repository, AuditLog audit, PolicyCodec codec,
-      PolicyWriter writer, ObjectMapper mapper) {
+      PolicyWriter writer, ObjectMapper mapper, IdempotentWrites idempotency) {
     this.repository = repository;
     this.audit = audit;
     this.codec = codec;
@@ -78,6 +79,7 @@ public final class PolicyKindResource {
     this.views = new DocumentViews(codec, mapper);
     this.responses = new WriteResponses(mapper);
     this.mapper = mapper;
+    this.idempotency = idempotency;
   }
 
   @GET
@@ -114,7 +116,8 @@ public final class PolicyKindResource {
       @PathParam("name") String name, @QueryParam(DRY_RUN) boolean dryRun,
       @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
       @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
-      @HeaderParam(Headers.REASON) String reason, PolicyBody body) {
+      @HeaderParam(Headers.REASON) String reason, @Context ContainerRequestContext request,
+      PolicyBody body) {
     Kind kind = Kinds.fromPath(kindSegment);
     WritePermissions.requireWrite(caller, List.of(kind));
     if (body == null) {
@@ -126,20 +129,20 @@ public final class PolicyKindResource {
       return Response.ok(writer.plan(List.of(Change.put(document, new Precondition.Any())),
           Optional.ofNullable(reason))).build();
     }
-    Precondition precondition = putPrecondition(kind, name, ifMatch, ifNoneMatch);
-    WriteOutcome outcome = writer.write(List.of(Change.put(document, precondition)), caller,
-        Optional.ofNullable(reason), false);
-    if (outcome instanceof WriteOutcome.Proposed proposed) {
-      return responses.proposed(proposed.proposal());
-    }
-    CommitResult result = ((WriteOutcome.Committed) outcome).result();
-    CommittedChange committed = result.changes().get(0);
-    Response.Status status =
-        committed.operation() == Operation.CREATE ? Response.Status.CREATED : Response.Status.OK;
-    return Response.status(status)
-        .entity(views.view(document, committed.revision()))
-        .header(HttpHeaders.ETAG, ETags.header(committed.revision()))
-        .build();
+    return responses.write(idempotency, caller, request,
+        // Inside the idempotent part: a retried create finds the document it created itself.
+        claim -> writer.write(List.of(Change.put(document,
+            putPrecondition(kind, name, ifMatch, ifNoneMatch))), caller,
+            Optional.ofNullable(reason), false, claim),
+        committed -> {
+          Response.Status status = committed.changes().get(0).operation() == Operation.CREATE
+              ? Response.Status.CREATED
+              : Response.Status.OK;
+          return Response.status(status)
+              .entity(views.view(document, committed.revision()))
+              .header(HttpHeaders.ETAG, ETags.header(committed.revision()))
+              .build();
+        });
   }
 
   @DELETE
@@ -147,7 +150,7 @@ public final class PolicyKindResource {
   public Response delete(@Auth AdminPrincipal caller, @PathParam("kind") String kindSegment,
       @PathParam("name") String name, @QueryParam(DRY_RUN) boolean dryRun,
       @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-      @HeaderParam(Headers.REASON) String reason) {
+      @HeaderParam(Headers.REASON) String reason, @Context ContainerRequestContext request) {
     Kind kind = Kinds.fromPath(kindSegment);
     WritePermissions.requireWrite(caller, List.of(kind));
     ResourceKey key = new ResourceKey(kind, name);
@@ -159,9 +162,10 @@ public final class PolicyKindResource {
     long revision = ETags.revision(ifMatch).orElseThrow(
         () -> ApiException.preconditionRequired(
             "deleting " + key + " requires If-Match with the ETag of a GET"));
-    return committedOrProposed(writer.write(
-        List.of(Change.delete(key, new Precondition.Revision(revision))), caller,
-        Optional.ofNullable(reason), false));
+    Change change = Change.delete(key, new Precondition.Revision(revision));
+    return responses.write(idempotency, caller, request,
+        claim -> writer.write(List.of(change), caller, Optional.ofNullable(reason), false, claim),
+        committed -> Response.ok(PolicyWriter.view(committed)).build());
   }
 
   /**
@@ -175,7 +179,8 @@ public final class PolicyKindResource {
   public Response rollback(@Auth AdminPrincipal caller, @PathParam("kind") String kindSegment,
       @PathParam("name") String name, @QueryParam("to") Long to,
       @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-      @HeaderParam(Headers.REASON) String reasonHeader, String body) {
+      @HeaderParam(Headers.REASON) String reasonHeader, @Context ContainerRequestContext request,
+      String body) {
     Kind kind = Kinds.fromPath(kindSegment);
     WritePermissions.requireWrite(caller, List.of(kind));
     if (to == null || to <= 0) {
@@ -209,20 +214,11 @@ public final class PolicyKindResource {
     Change change = restored.isPresent()
         ? Change.put(restored.get(), precondition)
         : Change.delete(key, precondition);
-    WriteOutcome outcome = writer.write(List.of(change), caller, Optional.ofNullable(reason), true);
-    if (outcome instanceof WriteOutcome.Committed committed) {
-      return Response.ok(PolicyWriter.view(committed.result()))
-          .header(HttpHeaders.ETAG, ETags.header(committed.result().revision()))
-          .build();
-    }
-    return committedOrProposed(outcome);
-  }
-
-  private Response committedOrProposed(WriteOutcome outcome) {
-    if (outcome instanceof WriteOutcome.Proposed proposed) {
-      return responses.proposed(proposed.proposal());
-    }
-    return Response.ok(PolicyWriter.view(((WriteOutcome.Committed) outcome).result())).build();
+    return responses.write(idempotency, caller, request,
+        claim -> writer.write(List.of(change), caller, Optional.ofNullable(reason), true, claim),
+        committed -> Response.ok(PolicyWriter.view(committed))
+            .header(HttpHeaders.ETAG, ETags.header(committed.revision()))
+            .build());
   }
 
   private String bodyReason(String body) {

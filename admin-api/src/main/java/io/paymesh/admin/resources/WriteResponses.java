@@ -3,10 +3,18 @@ package io.paymesh.admin.resources;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.paymesh.admin.api.ProposalResponse;
+import io.paymesh.admin.auth.AdminPrincipal;
+import io.paymesh.admin.idempotency.IdempotentWrites;
+import io.paymesh.admin.policy.WriteOutcome;
+import io.paymesh.config.idempotency.IdempotencyClaim;
 import io.paymesh.config.proposal.Proposal;
 import io.paymesh.config.proposal.StoredProposal;
+import io.paymesh.config.store.CommitSummary;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The HTTP form of a write that was proposed rather than committed: 202 Accepted, the proposal
@@ -21,6 +29,20 @@ final class WriteResponses {
 
   WriteResponses(ObjectMapper mapper) {
     this.mapper = mapper;
+  }
+
+  /**
+   * A policy write under the request's Idempotency-Key: the commit's answer comes from
+   * {@code committed} (also on a replay, from the stored record); a proposal is 202.
+   */
+  Response write(IdempotentWrites idempotency, AdminPrincipal caller,
+      ContainerRequestContext request, Function<Optional<IdempotencyClaim>, WriteOutcome> write,
+      Function<CommitSummary, Response> committed) {
+    return idempotency.write(caller, request, write,
+        outcome -> outcome instanceof WriteOutcome.Proposed proposed
+            ? proposed(proposed.proposal())
+            : committed.apply(((WriteOutcome.Committed) outcome).result().summary()),
+        record -> committed.apply(CommitSummary.of(record)));
   }
 
   Response proposed(StoredProposal stored) {

@@ -1,6 +1,7 @@
 package io.paymesh.config.identity;
 
 import static io.paymesh.config.store.EtcdCalls.await;
+import static io.paymesh.config.store.EtcdCalls.awaitCommit;
 import static io.paymesh.config.store.EtcdCalls.bytes;
 import static io.paymesh.config.store.EtcdCalls.string;
 
@@ -19,9 +20,14 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.paymesh.config.audit.AuditIds;
 import io.paymesh.config.audit.AuditRecord;
+import io.paymesh.config.idempotency.IdempotencyClaim;
+import io.paymesh.config.idempotency.IdempotencyKeyUsedException;
+import io.paymesh.config.idempotency.IdempotencyRecord;
+import io.paymesh.config.idempotency.IdempotencyRecords;
 import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.ResourceKey;
 import io.paymesh.config.store.Actor;
+import io.paymesh.config.store.CommitOutcomeUnknownException;
 import io.paymesh.config.store.DocumentNotFoundException;
 import io.paymesh.config.store.KeyLayout;
 import io.paymesh.config.store.Operation;
@@ -30,6 +36,7 @@ import io.paymesh.config.validation.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -55,6 +62,7 @@ public final class JoinTokens {
   private final Duration timeout;
   private final Clock clock;
   private final Duration minTtl;
+  private final IdempotencyRecords idempotency;
 
   public JoinTokens(Client client, String prefix) {
     this(client, prefix, DEFAULT_TIMEOUT, Clock.systemUTC());
@@ -77,6 +85,7 @@ public final class JoinTokens {
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.minTtl = minTtl;
+    this.idempotency = new IdempotencyRecords(client, prefix, timeout);
   }
 
   /** {@link #create(String, Duration, Actor, Optional)} with {@link #DEFAULT_TTL}. */
@@ -99,6 +108,18 @@ public final class JoinTokens {
    */
   public IssuedJoinToken create(String service, Duration ttl, Actor actor, Optional<String> reason)
       throws DocumentNotFoundException {
+    return create(service, ttl, actor, reason, Optional.empty());
+  }
+
+  /**
+   * {@link #create(String, Duration, Actor, Optional)} that records {@code claim} in the same
+   * transaction, with a {@link JoinTokenIssue} (not the token) as its outcome.
+   *
+   * @throws IdempotencyKeyUsedException if a write under the claim's key committed first; nothing
+   *     of this one is stored
+   */
+  public IssuedJoinToken create(String service, Duration ttl, Actor actor, Optional<String> reason,
+      Optional<IdempotencyClaim> claim) throws DocumentNotFoundException {
     Objects.requireNonNull(actor, "actor");
     Objects.requireNonNull(reason, "reason");
     ResourceKey serviceKey = new ResourceKey(Kind.SERVICE, requireName(service));
@@ -115,15 +136,47 @@ public final class JoinTokens {
 
     long lease = await(leases.grant(ttlSeconds(ttl)), timeout,
         "lease for a join token of Service/" + service).getID();
-    TxnResponse response = await(kv.txn()
-        .If(new Cmp(serviceDocument, Cmp.Op.GREATER, CmpTarget.version(0)),
-            new Cmp(tokenKey, Cmp.Op.EQUAL, CmpTarget.version(0)))
-        .Then(Op.put(tokenKey, bytes(stored), PutOption.builder().withLeaseId(lease).build()),
-            Op.put(bytes(auditKey), bytes(audit.toJson()), PutOption.DEFAULT))
-        .Else(Op.get(serviceDocument, GetOption.DEFAULT))
-        .commit(), timeout, "store a join token of Service/" + service);
+    List<Cmp> guards = new ArrayList<>(List.of(
+        new Cmp(serviceDocument, Cmp.Op.GREATER, CmpTarget.version(0)),
+        new Cmp(tokenKey, Cmp.Op.EQUAL, CmpTarget.version(0))));
+    List<Op> writes = new ArrayList<>(List.of(
+        Op.put(tokenKey, bytes(stored), PutOption.builder().withLeaseId(lease).build()),
+        Op.put(bytes(auditKey), bytes(audit.toJson()), PutOption.DEFAULT)));
+    List<Op> otherwise = new ArrayList<>(List.of(Op.get(serviceDocument, GetOption.DEFAULT)));
+    Optional<IdempotencyRecords.Guard> guard;
+    try {
+      guard = claim.map(idempotency::guard);
+    } catch (PolicyStoreException e) {
+      revokeQuietly(lease);
+      throw e;
+    }
+    guard.ifPresent(g -> {
+      guards.add(g.unused());
+      writes.add(g.record(now, JoinTokenIssue.outcomeJson(service, expiresAt, token)));
+      otherwise.add(g.read());
+    });
+    TxnResponse response;
+    try {
+      response = awaitCommit(kv.txn()
+          .If(guards.toArray(Cmp[]::new))
+          .Then(writes.toArray(Op[]::new))
+          .Else(otherwise.toArray(Op[]::new))
+          .commit(), timeout, "store a join token of Service/" + service);
+    } catch (CommitOutcomeUnknownException e) {
+      throw e;  // the token and the record may be stored: their leases stay
+    } catch (PolicyStoreException e) {
+      revokeQuietly(lease);
+      guard.ifPresent(IdempotencyRecords.Guard::release);
+      throw e;
+    }
     if (!response.isSucceeded()) {
       revokeQuietly(lease);
+      guard.ifPresent(IdempotencyRecords.Guard::release);
+      Optional<IdempotencyRecord> used =
+          guard.flatMap(g -> g.recordIn(response.getGetResponses().get(1)));
+      if (used.isPresent()) {
+        throw new IdempotencyKeyUsedException(used.get());
+      }
       if (response.getGetResponses().get(0).getKvs().isEmpty()) {
         throw new DocumentNotFoundException(serviceKey);
       }

@@ -2,6 +2,7 @@ package io.paymesh.config.proposal;
 
 import static io.paymesh.config.store.RecordJson.instant;
 import static io.paymesh.config.store.RecordJson.object;
+import static io.paymesh.config.store.RecordJson.optionalText;
 import static io.paymesh.config.store.RecordJson.text;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -34,8 +35,17 @@ public record Proposal(
     Instant expiresAt,
     boolean rollback,
     List<ProposedChange> changes,
-    List<String> securityChanges) {
+    List<String> securityChanges,
+    Optional<Request> request) {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The request that made the proposal, when it came with an Idempotency-Key: a retry under the
+   * key finds this proposal instead of making another.
+   *
+   * @param fingerprint the digest of the request (see the admin API's idempotency)
+   */
+  public record Request(String idempotencyKey, String fingerprint) {}
 
   public Proposal {
     Objects.requireNonNull(id, "id");
@@ -45,6 +55,7 @@ public record Proposal(
     Objects.requireNonNull(expiresAt, "expiresAt");
     changes = List.copyOf(changes);
     securityChanges = List.copyOf(securityChanges);
+    Objects.requireNonNull(request, "request");
     if (changes.isEmpty()) {
       throw new IllegalArgumentException("a proposal holds at least one change");
     }
@@ -72,6 +83,10 @@ public record Proposal(
     }
     ArrayNode why = node.putArray("securityChanges");
     securityChanges.forEach(why::add);
+    request.ifPresent(r -> {
+      node.put("idempotencyKey", r.idempotencyKey());
+      node.put("requestFingerprint", r.fingerprint());
+    });
     return node.toString();
   }
 
@@ -92,7 +107,8 @@ public record Proposal(
     array(node, "securityChanges").forEach(w -> why.add(w.asText()));
     return new Proposal(text(node, "id"), text(node, "proposer"), text(node, "reason"),
         instant(node, "createdAt"), instant(node, "expiresAt"), node.path("rollback").asBoolean(),
-        changes, why);
+        changes, why, optionalText(node, "idempotencyKey")
+            .map(key -> new Request(key, text(node, "requestFingerprint"))));
   }
 
   private static JsonNode tree(String json) {

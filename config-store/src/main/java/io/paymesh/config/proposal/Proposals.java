@@ -68,6 +68,14 @@ public final class Proposals {
   /** Stores a new proposal that can be approved until {@code lifetime} from now. */
   public StoredProposal propose(String proposer, String reason, boolean rollback,
       List<ProposedChange> changes, List<String> securityChanges, Duration lifetime) {
+    return propose(proposer, reason, rollback, changes, securityChanges, lifetime,
+        Optional.empty());
+  }
+
+  /** {@link #propose} recording the request that made it (see {@link Proposal.Request}). */
+  public StoredProposal propose(String proposer, String reason, boolean rollback,
+      List<ProposedChange> changes, List<String> securityChanges, Duration lifetime,
+      Optional<Proposal.Request> request) {
     if (lifetime.compareTo(MIN_LIFETIME) < 0 || lifetime.compareTo(MAX_LIFETIME) > 0) {
       throw new IllegalArgumentException("proposal lifetime must be between " + MIN_LIFETIME
           + " and " + MAX_LIFETIME + ", was " + lifetime);
@@ -75,7 +83,7 @@ public final class Proposals {
     Instant now = clock.instant();
     String id = newId();
     Proposal proposal = new Proposal(id, proposer, reason, now, now.plus(lifetime), rollback,
-        changes, securityChanges);
+        changes, securityChanges, request);
     long lease = await(leases.grant(lifetime.toSeconds()), timeout, "lease for a proposal")
         .getID();
     var key = bytes(key(id));

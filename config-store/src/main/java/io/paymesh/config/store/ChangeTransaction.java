@@ -11,6 +11,7 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
 import io.paymesh.config.audit.AuditIds;
 import io.paymesh.config.audit.AuditRecord;
+import io.paymesh.config.idempotency.IdempotencyRecords;
 import io.paymesh.config.model.ResourceKey;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,12 +23,15 @@ import java.util.concurrent.CompletableFuture;
  * Third step of a commit: the single etcd transaction. It applies only if every touched document
  * is still at the mod revision the commit read (0 = still absent), and then writes the documents
  * and one audit record per change together, so a change is never visible without its audit entry.
+ * Under an idempotency key it also requires the key to be unused and stores its record.
  */
 final class ChangeTransaction {
   private final KeyLayout keys;
   private final List<Cmp> compares = new ArrayList<>();
   private final List<Op> writes = new ArrayList<>();
   private final List<AuditRecord> records = new ArrayList<>();
+  private Optional<IdempotencyRecords.Guard> idempotency = Optional.empty();
+  private String outcome;
 
   ChangeTransaction(KeyLayout keys) {
     this.keys = keys;
@@ -59,6 +63,17 @@ final class ChangeTransaction {
     writes.add(Op.delete(proposalKey, DeleteOption.DEFAULT));
   }
 
+  /**
+   * Records the write under an idempotency key too: the transaction then also requires the key to
+   * be unused, and if that fails its else branch reads the record that used it.
+   *
+   * @param outcome the commit's outcome JSON (see {@link CommitSummary})
+   */
+  void recordIdempotency(IdempotencyRecords.Guard guard, String outcome) {
+    this.idempotency = Optional.of(guard);
+    this.outcome = outcome;
+  }
+
   /** Sends the transaction; the response says whether the compares held and at which revision. */
   CompletableFuture<TxnResponse> commit(KV kv, Instant at) {
     List<Op> ops = new ArrayList<>(writes);
@@ -67,6 +82,17 @@ final class ChangeTransaction {
       ops.add(Op.put(bytes(keys.auditKey(ids.get(i))), bytes(records.get(i).toJson()),
           PutOption.DEFAULT));
     }
-    return kv.txn().If(compares.toArray(Cmp[]::new)).Then(ops.toArray(Op[]::new)).commit();
+    List<Cmp> guards = new ArrayList<>(compares);
+    List<Op> otherwise = new ArrayList<>();
+    idempotency.ifPresent(guard -> {
+      guards.add(guard.unused());
+      ops.add(guard.record(at, outcome));
+      otherwise.add(guard.read());
+    });
+    return kv.txn()
+        .If(guards.toArray(Cmp[]::new))
+        .Then(ops.toArray(Op[]::new))
+        .Else(otherwise.toArray(Op[]::new))
+        .commit();
   }
 }

@@ -11,4 +11,10 @@ public record CommitResult(long revision, List<CommittedChange> changes) {
   public CommitResult {
     changes = List.copyOf(changes);
   }
+
+  public CommitSummary summary() {
+    return new CommitSummary(revision, changes.stream()
+        .map(c -> new CommitSummary.Entry(c.key(), c.operation()))
+        .toList());
+  }
 }

@@ -1,6 +1,7 @@
 package io.paymesh.config.store;
 
 import static io.paymesh.config.store.EtcdCalls.await;
+import static io.paymesh.config.store.EtcdCalls.awaitCommit;
 import static io.paymesh.config.store.EtcdCalls.bytes;
 
 import io.etcd.jetcd.KV;
@@ -9,6 +10,10 @@ import io.etcd.jetcd.kv.TxnResponse;
 import io.paymesh.config.audit.Approval;
 import io.paymesh.config.audit.AuditRecord;
 import io.paymesh.config.codec.PolicyCodec;
+import io.paymesh.config.idempotency.IdempotencyClaim;
+import io.paymesh.config.idempotency.IdempotencyKeyUsedException;
+import io.paymesh.config.idempotency.IdempotencyRecord;
+import io.paymesh.config.idempotency.IdempotencyRecords;
 import io.paymesh.config.model.ResourceKey;
 import io.paymesh.config.validation.PolicyValidationException;
 import java.time.Clock;
@@ -25,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * Runs {@link PolicyRepository#commit}: validate everything, read the current versions, check the
  * preconditions against them, then one compare-and-write transaction. When the transaction's
  * compares fail, a document changed between read and write: the commit reads again, and either a
- * Revision/Absent precondition now fails (nothing written) or, for Any, it is tried again.
+ * Revision/Absent precondition now fails (nothing written) or, for Any, it is tried again. Under an
+ * idempotency key, a transaction that failed because the key was used ends the commit instead.
  */
 final class Committer {
   /** Attempts before a commit under constant contention gives up; each attempt is two etcd calls. */
@@ -39,8 +45,10 @@ final class Committer {
   private final CurrentDocuments current;
   private final Duration timeout;
   private final Clock clock;
+  private final IdempotencyRecords idempotency;
 
-  Committer(KV kv, KeyLayout keys, PolicyCodec codec, Duration timeout, Clock clock) {
+  Committer(KV kv, KeyLayout keys, PolicyCodec codec, Duration timeout, Clock clock,
+      IdempotencyRecords idempotency) {
     this.kv = kv;
     this.keys = keys;
     this.codec = codec;
@@ -48,10 +56,11 @@ final class Committer {
     this.current = new CurrentDocuments(kv, keys, new StoredEntryDecoder(keys, codec), timeout);
     this.timeout = timeout;
     this.clock = clock;
+    this.idempotency = idempotency;
   }
 
   CommitResult commit(List<Change> changes, Actor actor, boolean rollback,
-      Optional<ProposalApproval> approval)
+      Optional<ProposalApproval> approval, Optional<IdempotencyClaim> claim)
       throws PolicyValidationException, PreconditionFailedException, DocumentNotFoundException,
           ProposalGoneException {
     if (changes.isEmpty()) {
@@ -63,31 +72,49 @@ final class Committer {
     }
     Map<ResourceKey, String> documents = validator.canonicalDocuments(changes);
     List<ResourceKey> touched = changes.stream().map(Change::key).toList();
-    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      Map<ResourceKey, CurrentDocuments.Version> read = current.read(touched);
-      checkPreconditions(changes, read);
-      Instant at = clock.instant();
-      ChangeTransaction txn = new ChangeTransaction(keys);
-      List<Planned> planned = new ArrayList<>();
-      Optional<Approval> approvedBy = approval.map(ProposalApproval::approval);
-      for (Change change : changes) {
-        Planned plan = new Planned(change, read.get(change.key()), rollback);
-        txn.add(change.key(), plan.before().modRevision(),
-            change.after().map(after -> documents.get(change.key())),
-            plan.audit(actor, approvedBy, at, codec));
-        planned.add(plan);
+    Optional<IdempotencyRecords.Guard> guard = claim.map(idempotency::guard);
+    // The record lives on the guard's lease: give it back unless a transaction may have used it.
+    boolean mayHaveCommitted = false;
+    try {
+      for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        Map<ResourceKey, CurrentDocuments.Version> read = current.read(touched);
+        checkPreconditions(changes, read, claim);
+        Instant at = clock.instant();
+        ChangeTransaction txn = new ChangeTransaction(keys);
+        List<Planned> planned = new ArrayList<>();
+        Optional<Approval> approvedBy = approval.map(ProposalApproval::approval);
+        for (Change change : changes) {
+          Planned plan = new Planned(change, read.get(change.key()), rollback);
+          txn.add(change.key(), plan.before().modRevision(),
+              change.after().map(after -> documents.get(change.key())),
+              plan.audit(actor, approvedBy, at, codec));
+          planned.add(plan);
+        }
+        approval.ifPresent(txn::consume);
+        guard.ifPresent(g -> txn.recordIdempotency(g, CommitSummary.outcomeJson(
+            planned.stream().map(Planned::summary).toList())));
+        mayHaveCommitted = true;
+        TxnResponse response = awaitCommit(txn.commit(kv, at), timeout,
+            "commit of " + changes.size() + " change(s)");
+        if (response.isSucceeded()) {
+          long revision = response.getHeader().getRevision();
+          return new CommitResult(revision, planned.stream().map(p -> p.committed(revision)).toList());
+        }
+        mayHaveCommitted = false;
+        Optional<IdempotencyRecord> used = guard.flatMap(
+            g -> g.recordIn(response.getGetResponses().get(0)));
+        if (used.isPresent()) {
+          throw new IdempotencyKeyUsedException(used.get());
+        }
+        if (approval.isPresent() && !stillPending(approval.get())) {
+          throw new ProposalGoneException(approval.get().proposalKey());
+        }
+        LOG.debug("Commit of {} lost a race (attempt {}); reading again", touched, attempt);
       }
-      approval.ifPresent(txn::consume);
-      TxnResponse response = await(txn.commit(kv, at), timeout,
-          "commit of " + changes.size() + " change(s)");
-      if (response.isSucceeded()) {
-        long revision = response.getHeader().getRevision();
-        return new CommitResult(revision, planned.stream().map(p -> p.committed(revision)).toList());
+    } finally {
+      if (!mayHaveCommitted) {
+        guard.ifPresent(IdempotencyRecords.Guard::release);
       }
-      if (approval.isPresent() && !stillPending(approval.get())) {
-        throw new ProposalGoneException(approval.get().proposalKey());
-      }
-      LOG.debug("Commit of {} lost a race (attempt {}); reading again", touched, attempt);
     }
     throw new PolicyStoreException("gave up after " + MAX_ATTEMPTS
         + " attempts: documents " + touched + " kept changing concurrently");
@@ -98,6 +125,25 @@ final class Committer {
         "read " + approval.proposalKey());
     return response.getKvs().size() == 1
         && response.getKvs().get(0).getModRevision() == approval.proposalModRevision();
+  }
+
+  /**
+   * Under a key already used, a failed precondition is most likely that earlier commit's own
+   * change (a retried create finds its document): the key's record is then the answer.
+   */
+  private void checkPreconditions(List<Change> changes,
+      Map<ResourceKey, CurrentDocuments.Version> read, Optional<IdempotencyClaim> claim)
+      throws PreconditionFailedException, DocumentNotFoundException {
+    try {
+      checkPreconditions(changes, read);
+    } catch (PreconditionFailedException | DocumentNotFoundException e) {
+      Optional<IdempotencyRecord> used =
+          claim.flatMap(c -> idempotency.find(c.caller(), c.key()));
+      if (used.isPresent()) {
+        throw new IdempotencyKeyUsedException(used.get());
+      }
+      throw e;
+    }
   }
 
   private static void checkPreconditions(
@@ -141,6 +187,10 @@ final class Committer {
     AuditRecord audit(Actor actor, Optional<Approval> approval, Instant at, PolicyCodec codec) {
       return new AuditRecord(actor.name(), at, actor.reasonOpt(), change.key(), operation(),
           before.resource().map(codec::toJson), change.after().map(codec::toJson), approval);
+    }
+
+    CommitSummary.Entry summary() {
+      return new CommitSummary.Entry(change.key(), operation());
     }
 
     CommittedChange committed(long revision) {

@@ -45,6 +45,42 @@ public final class EtcdCalls {
     return root == error ? String.valueOf(error) : error + " (" + root.getMessage() + ")";
   }
 
+  /**
+   * Like {@link #await}, for the one call of a write that changes etcd (its transaction). A failure
+   * that etcd answered itself (a refusal such as a request too large or a permission denied)
+   * changed nothing and is a plain {@link PolicyStoreException}; any other failure (no answer in
+   * time, connection lost, etcd unavailable or stopping, interrupted) may have come after etcd
+   * applied the transaction and is a {@link CommitOutcomeUnknownException}.
+   */
+  public static <T> T awaitCommit(CompletableFuture<T> future, Duration timeout, String what) {
+    try {
+      return await(future, timeout, what);
+    } catch (PolicyStoreException e) {
+      if (refusedBeforeApplying(e.getCause())) {
+        throw e;
+      }
+      throw new CommitOutcomeUnknownException(what + ": outcome unknown, " + e.getMessage(),
+          e.getCause());
+    }
+  }
+
+  /**
+   * etcd applies a request only after validating it (size, auth, txn shape), so these answers
+   * come from etcd itself and mean nothing was applied. UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED,
+   * UNKNOWN, INTERNAL and RESOURCE_EXHAUSTED (which gRPC also raises on the client for a response)
+   * do not say that, so they count as unknown.
+   */
+  private static boolean refusedBeforeApplying(Throwable cause) {
+    if (!(cause instanceof EtcdException etcd)) {
+      return false;
+    }
+    return switch (etcd.getErrorCode()) {
+      case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE, PERMISSION_DENIED,
+          UNAUTHENTICATED, ALREADY_EXISTS, NOT_FOUND -> true;
+      default -> false;
+    };
+  }
+
   public static ByteSequence bytes(String s) {
     return ByteSequence.from(s, StandardCharsets.UTF_8);
   }

@@ -16,6 +16,7 @@ public record KeyLayout(String prefix) {
   static final String AUDIT = "audit/";
   static final String IDENTITY = "identity/";
   static final String PROPOSALS = "proposals/";
+  static final String IDEMPOTENCY = "idempotency/";
   private static final String JOIN_TOKENS = "join-tokens/";
   private static final String REVOCATIONS = "revocations/";
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
@@ -74,6 +75,25 @@ public record KeyLayout(String prefix) {
       throw new IllegalArgumentException("join token key: expected a lowercase SHA-256 hex digest");
     }
     return joinTokensPrefix() + sha256Hex;
+  }
+
+  /**
+   * {@code <prefix>idempotency/}: the records of admin writes made under an Idempotency-Key. Not
+   * policy input: the watcher and the audit log skip it.
+   */
+  public String idempotencyPrefix() {
+    return prefix + IDEMPOTENCY;
+  }
+
+  /**
+   * {@code <prefix>idempotency/<sha256 hex>}, the digest of caller and key: a key is any client
+   * text, a digest is always one safe segment.
+   */
+  public String idempotencyKey(String sha256Hex) {
+    if (sha256Hex == null || !SHA256_HEX.matcher(sha256Hex).matches()) {
+      throw new IllegalArgumentException("idempotency key: expected a lowercase SHA-256 hex digest");
+    }
+    return idempotencyPrefix() + sha256Hex;
   }
 
   /** {@code <prefix>identity/revocations/}. */

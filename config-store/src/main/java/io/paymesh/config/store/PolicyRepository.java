@@ -10,6 +10,9 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.paymesh.config.codec.PolicyCodec;
+import io.paymesh.config.idempotency.IdempotencyClaim;
+import io.paymesh.config.idempotency.IdempotencyKeyUsedException;
+import io.paymesh.config.idempotency.IdempotencyRecords;
 import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.model.ResourceKey;
@@ -32,8 +35,8 @@ import java.util.Optional;
 public final class PolicyRepository {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   /**
-   * Each change costs two operations of the transaction (document and audit record); 40 keeps a
-   * commit well inside etcd's default {@code --max-txn-ops} of 128.
+   * Each change costs two operations of the transaction (document and audit record), plus one for
+   * an idempotency record; 40 keeps a commit well inside etcd's default {@code --max-txn-ops} of 128.
    */
   public static final int MAX_CHANGES_PER_COMMIT = 40;
 
@@ -62,7 +65,8 @@ public final class PolicyRepository {
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.decoder = new StoredEntryDecoder(keys, codec);
     this.listing = new PolicyListing(keys, decoder);
-    this.committer = new Committer(kv, keys, codec, timeout, Objects.requireNonNull(clock, "clock"));
+    this.committer = new Committer(kv, keys, codec, timeout, Objects.requireNonNull(clock, "clock"),
+        new IdempotencyRecords(client, prefix, timeout));
   }
 
   public KeyLayout keys() {
@@ -90,12 +94,28 @@ public final class PolicyRepository {
    *
    * @param rollback record the changes as {@link Operation#ROLLBACK} (restoring an earlier version)
    * @throws IllegalArgumentException for no changes or more than {@link #MAX_CHANGES_PER_COMMIT}
+   * @throws CommitOutcomeUnknownException if etcd did not answer the transaction: it may have
+   *     committed. Every other {@link PolicyStoreException} means nothing was written.
    */
   public CommitResult commit(List<Change> changes, Actor actor, boolean rollback)
       throws PolicyValidationException, PreconditionFailedException, DocumentNotFoundException {
+    return commit(changes, actor, rollback, Optional.empty());
+  }
+
+  /**
+   * {@link #commit(List, Actor, boolean)}, recording {@code claim} in the same transaction (see
+   * {@link io.paymesh.config.idempotency}): the transaction also requires that no write has used
+   * the claim's key, and stores the claim with the commit's {@link CommitSummary} as outcome.
+   *
+   * @throws IdempotencyKeyUsedException if a write under the key committed first (also when this
+   *     one's precondition fails, as a retried create's does); nothing of this one is written
+   */
+  public CommitResult commit(List<Change> changes, Actor actor, boolean rollback,
+      Optional<IdempotencyClaim> claim)
+      throws PolicyValidationException, PreconditionFailedException, DocumentNotFoundException {
     try {
       return committer.commit(List.copyOf(changes), Objects.requireNonNull(actor, "actor"),
-          rollback, Optional.empty());
+          rollback, Optional.empty(), Objects.requireNonNull(claim, "claim"));
     } catch (ProposalGoneException e) {
       throw new AssertionError("no proposal to lose", e);
     }
@@ -113,7 +133,7 @@ public final class PolicyRepository {
       throws PolicyValidationException, PreconditionFailedException, DocumentNotFoundException,
           ProposalGoneException {
     return committer.commit(List.copyOf(changes), Objects.requireNonNull(proposer, "proposer"),
-        rollback, Optional.of(approval));
+        rollback, Optional.of(approval), Optional.empty());
   }
 
   /**

@@ -24,7 +24,8 @@
  *       so anything it writes is read back identically by the watcher.
  *   <li>Every write is one {@link io.paymesh.config.store.PolicyRepository#commit}: read the touched
  *       documents, then one transaction that compares each one's mod revision with what was read
- *       (0 = absent) and writes the documents plus one audit record per change. Preconditions
+ *       (0 = absent) and writes the documents plus one audit record per change (and, under an
+ *       idempotency key, the key's record, see {@link io.paymesh.config.idempotency}). Preconditions
  *       (ETags) are checked against that read; a lost race re-reads, so a stale ETag always ends in
  *       {@link io.paymesh.config.store.PreconditionFailedException} and never in a lost update. At
  *       most 40 changes per commit (2 operations each, under etcd's default 128).

@@ -4,10 +4,13 @@ import static io.paymesh.config.identity.IdentityEtcd.PREFIX;
 import static io.paymesh.config.identity.IdentityEtcd.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.etcd.jetcd.KeyValue;
 import io.paymesh.config.audit.AuditEntry;
 import io.paymesh.config.audit.AuditLog;
+import io.paymesh.config.idempotency.IdempotencyClaim;
+import io.paymesh.config.idempotency.IdempotencyKeyUsedException;
 import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.ResourceKey;
 import io.paymesh.config.store.Actor;
@@ -45,6 +48,21 @@ class IdentityRevocationsTest {
   void revokedAt_isEmptyUntilRevoked() {
     assertThat(revocations.revokedAt("checkout")).isEmpty();
     assertThat(revocations.get("checkout")).isEmpty();
+  }
+
+  @Test
+  void revoke_underAUsedKey_revokesNothingMore_andStoredTheFirstRevocation() throws Exception {
+    IdempotencyClaim claim = new IdempotencyClaim("bob", "revoke-1", "fp", "POST /v1/identities");
+    IdentityRevocation first = revocations.revoke("checkout", new Actor("bob", null),
+        Optional.of("INC-42 key leaked"), Optional.of(claim));
+    clock.advance(Duration.ofMinutes(5));
+
+    IdempotencyKeyUsedException used = catchThrowableOfType(IdempotencyKeyUsedException.class,
+        () -> revocations.revoke("checkout", new Actor("bob", null),
+            Optional.of("INC-42 key leaked"), Optional.of(claim)));
+
+    assertThat(IdentityRevocations.revocationOf("checkout", used.record())).isEqualTo(first);
+    assertThat(revocations.revokedAt("checkout")).contains(NOW);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static io.paymesh.config.identity.IdentityEtcd.bytes;
 import static io.paymesh.config.identity.IdentityEtcd.everything;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.Client;
@@ -12,6 +13,8 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.LeaseOption;
 import io.paymesh.config.audit.AuditEntry;
 import io.paymesh.config.audit.AuditLog;
+import io.paymesh.config.idempotency.IdempotencyClaim;
+import io.paymesh.config.idempotency.IdempotencyKeyUsedException;
 import io.paymesh.config.identity.JoinTokenConsumption.Outcome;
 import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.ResourceKey;
@@ -68,6 +71,24 @@ class JoinTokensTest {
     ETCD.deleteAll();
     IdentityEtcd.writeServices(ETCD.client(), "checkout", "payments");
     tokens = new JoinTokens(ETCD.client(), PREFIX, TIMEOUT, clock);
+  }
+
+  @Test
+  void create_underAUsedKey_issuesNoSecondToken_andNamesTheFirstIssue() throws Exception {
+    IdempotencyClaim claim = new IdempotencyClaim("alice", "enrol-1", "fp", "POST /v1/identities");
+    IssuedJoinToken first = tokens.create("checkout", Duration.ofMinutes(10), ALICE,
+        Optional.empty(), Optional.of(claim));
+    Map<String, String> before = everything(ETCD.client());
+
+    IdempotencyKeyUsedException used = catchThrowableOfType(IdempotencyKeyUsedException.class,
+        () -> tokens.create("checkout", Duration.ofMinutes(10), ALICE, Optional.empty(),
+            Optional.of(claim)));
+
+    JoinTokenIssue issue = JoinTokenIssue.of(used.record());
+    assertThat(issue).isEqualTo(new JoinTokenIssue("checkout", first.expiresAt(),
+        first.token().fingerprint(), first.revision()));
+    assertThat(used.record().outcome()).doesNotContain(first.token().reveal());
+    assertThat(everything(ETCD.client())).isEqualTo(before);
   }
 
   @Test

@@ -38,6 +38,17 @@ class KeyLayoutTest {
   }
 
   @Test
+  void idempotencyKeys_liveUnderIdempotency_areDigests_andAreNotPolicyInput() {
+    String hash = "b".repeat(64);
+
+    assertThat(keys.idempotencyKey(hash)).isEqualTo("/mesh/idempotency/" + hash);
+    assertThat(keys.parse(keys.idempotencyKey(hash))).contains(new StoreKey.Other());
+    assertThatThrownBy(() -> keys.idempotencyKey("retry-1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("idempotency key: expected a lowercase SHA-256 hex digest");
+  }
+
+  @Test
   void joinTokenKey_acceptsOnlyADigest_andNeverEchoesItsArgument() {
     String tokenText = "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5";
 
