@@ -24,9 +24,9 @@ import java.util.Set;
  * intermediate policy is still incomplete, e.g. a service whose dependency comes in a later step,
  * the xds-server's Gate refuses that group's new config and its proxies keep what they had.
  */
-final class LoadSteps {
+public final class LoadSteps {
   /** Write order of the kinds; every kind must be listed. */
-  static final List<Kind> ORDER = List.of(
+  public static final List<Kind> ORDER = List.of(
       Kind.PAYMENT_PROCESSOR,
       Kind.SERVICE,
       Kind.PEER_AUTHENTICATION,
@@ -49,7 +49,7 @@ final class LoadSteps {
    * @throws IllegalArgumentException naming each document given twice (a single commit refuses
    *     those; split into steps they would silently overwrite each other)
    */
-  static List<List<PolicyResource>> of(List<PolicyResource> resources) {
+  public static List<List<PolicyResource>> of(List<PolicyResource> resources) {
     requireUnique(resources);
     Map<Kind, Integer> rank = new EnumMap<>(Kind.class);
     for (int i = 0; i < ORDER.size(); i++) {
