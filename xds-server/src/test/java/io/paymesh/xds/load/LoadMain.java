@@ -59,6 +59,11 @@ public final class LoadMain implements Callable<Integer> {
   int burst;
   @Option(names = "--server-pid", description = "the xds-server's pid, for its CPU and heap")
   Optional<Long> serverPid;
+  @Option(names = "--status", defaultValue = "true", negatable = true, fallbackValue = "true",
+      description = "measure the proxy status lag (default: true; the reference server has none)")
+  boolean status;
+  @Option(names = "--label", defaultValue = "paymesh", description = "names the server in the report")
+  String label;
   @Option(names = "--timeout", defaultValue = "PT120S", description = "bound of every wait (ISO-8601)")
   Duration timeout;
 
@@ -86,7 +91,7 @@ public final class LoadMain implements Callable<Integer> {
       List<ManagedChannel> connections = openChannels();
       List<SimulatedEnvoy> envoys = new ArrayList<>();
       try {
-        Report report = new Report(out, services, streams, channels);
+        Report report = new Report(out, label, services, streams, channels);
         long connectStart = System.nanoTime();
         for (int i = 0; i < streams; i++) {
           envoys.add(SimulatedEnvoy.connect(connections.get(i % channels), "load-" + i,
@@ -99,11 +104,12 @@ public final class LoadMain implements Callable<Integer> {
           problems.add("not every stream had its initial config within " + timeout);
         }
         report.initialConfig(connectedNanos, envoys);
-        long lastAck = System.nanoTime();
-        new StatusLag(new ProxyStatusReader(client, prefix), streams, timeout)
-            .measure(lastAck).ifPresentOrElse(report::statusLag,
-                () -> problems.add("proxy status did not reach " + streams + " records within "
-                    + timeout));
+        if (status) {
+          new StatusLag(new ProxyStatusReader(client, prefix), streams, timeout)
+              .measure(System.nanoTime()).ifPresentOrElse(report::statusLag,
+                  () -> problems.add("proxy status did not reach " + streams + " records within "
+                      + timeout));
+        }
 
         ChangeTimer timer = new ChangeTimer(repository, envoys, timeout, QUIET);
         List<ChangeTimer.Change> singles = new ArrayList<>();

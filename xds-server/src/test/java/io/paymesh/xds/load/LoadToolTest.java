@@ -36,7 +36,7 @@ class LoadToolTest {
       String report = out.toString(StandardCharsets.UTF_8);
       assertThat(exit).as(report).isZero();
       assertThat(report)
-          .contains("6 services, 12 streams over 2 channels")
+          .contains("paymesh: 6 services, 12 streams over 2 channels")
           .contains("| streams connect -> all types ACKed (all streams) |")
           .contains("| last stream ACKed -> every proxy status record in etcd |")
           .containsPattern("one RouteTable put -> last push of each affected stream, p50 / p99 "

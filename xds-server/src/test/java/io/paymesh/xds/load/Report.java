@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 final class Report {
   private final PrintStream out;
 
-  Report(PrintStream out, int services, int streams, int channels) {
+  Report(PrintStream out, String label, int services, int streams, int channels) {
     this.out = out;
-    out.printf(Locale.ROOT, "%n%d services, %d streams over %d channels%n%n", services, streams,
-        channels);
+    out.printf(Locale.ROOT, "%n%s: %d services, %d streams over %d channels%n%n", label, services,
+        streams, channels);
     out.println("| figure | value |");
     out.println("|---|---|");
   }

@@ -69,23 +69,22 @@ final class SimulatedEnvoy {
     envoy.requests = AggregatedDiscoveryServiceGrpc.newStub(channel)
         .streamAggregatedResources(envoy.new Responses());
     synchronized (envoy) {
-      envoy.requests.onNext(envoy.request(CDS, List.of(), "", "", true));
-      envoy.requests.onNext(envoy.request(LDS, List.of(), "", "", false));
+      envoy.requests.onNext(envoy.request(CDS, List.of(), "", ""));
+      envoy.requests.onNext(envoy.request(LDS, List.of(), "", ""));
     }
     return envoy;
   }
 
+  /** Every request carries the node, as Envoy's does unless set_node_on_first_message_only. */
   private DiscoveryRequest request(String type, Iterable<String> names, String version,
-      String nonce, boolean withNode) {
-    DiscoveryRequest.Builder request = DiscoveryRequest.newBuilder()
+      String nonce) {
+    return DiscoveryRequest.newBuilder()
+        .setNode(node)
         .setTypeUrl(type)
         .addAllResourceNames(names)
         .setVersionInfo(version)
-        .setResponseNonce(nonce);
-    if (withNode) {
-      request.setNode(node);
-    }
-    return request.build();
+        .setResponseNonce(nonce)
+        .build();
   }
 
   private final class Responses implements StreamObserver<DiscoveryResponse> {
@@ -112,12 +111,11 @@ final class SimulatedEnvoy {
       Iterable<String> acked = type.equals(EDS) ? edsNames
           : type.equals(RDS) ? rdsNames : List.of();
       synchronized (SimulatedEnvoy.this) {
-        requests.onNext(request(type, acked, response.getVersionInfo(), response.getNonce(),
-            false));
+        requests.onNext(request(type, acked, response.getVersionInfo(), response.getNonce()));
         if (subscribe != null) {
           // As Envoy: CDS before EDS, LDS before RDS; the new names are a new subscription.
           String next = type.equals(CDS) ? EDS : RDS;
-          requests.onNext(request(next, subscribe, "", "", false));
+          requests.onNext(request(next, subscribe, "", ""));
         }
       }
       firstAckNanos.putIfAbsent(type, System.nanoTime());
