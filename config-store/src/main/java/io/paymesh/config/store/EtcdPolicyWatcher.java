@@ -43,6 +43,12 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
   static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   /** A list that takes longer than this is treated as failed and retried. */
   static final Duration LIST_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * Bounds each read of a damaged document's history. The reads block the watcher thread, which
+   * is acceptable because they happen only for a document damaged before this watcher saw a good
+   * version of it, and at most {@link PolicyHistory#MAX_VERSIONS_BACK} times per such document.
+   */
+  static final Duration HISTORY_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(EtcdPolicyWatcher.class);
 
@@ -50,6 +56,7 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
   private final KeyLayout keys;
   private final StoredEntryDecoder decoder;
   private final PolicyListing listing;
+  private final PolicyHistory history;
   private final Duration coalesceWindow;
   private final Consumer<PolicySnapshot> listener;
   private final ScheduledExecutorService thread;
@@ -85,6 +92,7 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
     this.keys = new KeyLayout(prefix);
     this.decoder = new StoredEntryDecoder(keys, Objects.requireNonNull(codec, "codec"));
     this.listing = new PolicyListing(keys, decoder);
+    this.history = new PolicyHistory(client.getKVClient(), decoder, HISTORY_TIMEOUT);
     if (coalesceWindow.isNegative()) {
       throw new IllegalArgumentException("coalesce window must not be negative: " + coalesceWindow);
     }
@@ -182,6 +190,8 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
     long listRevision = response.getHeader().getRevision();
     PolicyView listed = new PolicyView();
     listing.decode(response, (key, entry) -> apply(listed, key, entry));
+    listed.inheritLastGood(view);
+    listed.damagedWithoutLastGood().forEach(damaged -> recoverLastGood(listed, damaged));
     PolicyView.Diff diff = view.diff(listed);
     view = listed;
     revision = listRevision;
@@ -241,6 +251,7 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
               decoder.decode(key, string(kv.getValue()), kv.getModRevision());
           if (entry.isPresent()) {
             apply(view, key, entry.get());
+            view.damagedWithoutLastGood(key).ifPresent(damaged -> recoverLastGood(view, damaged));
             applied = true;
           }
         }
@@ -301,6 +312,18 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
           String.join("; ", rejected.document().errors()));
     }
     target.put(key, entry);
+  }
+
+  /** Looks for the last good version of a damaged key in etcd's history, and keeps it. */
+  private void recoverLastGood(PolicyView target, RejectedDocument damaged) {
+    history.lastGood(damaged.key(), damaged.modRevision()).ifPresentOrElse(
+        found -> {
+          LOG.warn("Serving {} as of revision {}, its last good version, in place of the damaged "
+              + "revision {}", damaged.key(), found.modRevision(), damaged.modRevision());
+          target.keep(damaged.key(), found);
+        },
+        () -> LOG.warn("No last good version of damaged {} within {} versions: it is left out",
+            damaged.key(), PolicyHistory.MAX_VERSIONS_BACK));
   }
 
   private void scheduleFlush() {
