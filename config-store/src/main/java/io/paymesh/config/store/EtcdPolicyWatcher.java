@@ -308,7 +308,9 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
 
   private void apply(PolicyView target, String key, StoredEntry entry) {
     if (entry instanceof StoredEntry.Rejected rejected) {
-      LOG.warn("Rejected {} at revision {}: {}", key, rejected.document().modRevision(),
+      // At DEBUG: the snapshot lists every rejection and its consumer reports it once per change
+      // (the xds-server's DamagedDocumentReport), escaped, as the stored text is not ours.
+      LOG.debug("Rejected {} at revision {}: {}", key, rejected.document().modRevision(),
           String.join("; ", rejected.document().errors()));
     }
     target.put(key, entry);
