@@ -190,8 +190,9 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
     long listRevision = response.getHeader().getRevision();
     PolicyView listed = new PolicyView();
     listing.decode(response, (key, entry) -> apply(listed, key, entry));
-    listed.inheritLastGood(view);
-    listed.damagedWithoutLastGood().forEach(damaged -> recoverLastGood(listed, damaged));
+    for (RejectedDocument damaged : listed.damagedWithoutLastGood()) {
+      recoverLastGood(listed, damaged, view.lastGood(damaged.key()));
+    }
     PolicyView.Diff diff = view.diff(listed);
     view = listed;
     revision = listRevision;
@@ -251,7 +252,8 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
               decoder.decode(key, string(kv.getValue()), kv.getModRevision());
           if (entry.isPresent()) {
             apply(view, key, entry.get());
-            view.damagedWithoutLastGood(key).ifPresent(damaged -> recoverLastGood(view, damaged));
+            view.damagedWithoutLastGood(key)
+                .ifPresent(damaged -> recoverLastGood(view, damaged, Optional.empty()));
             applied = true;
           }
         }
@@ -316,13 +318,21 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
     target.put(key, entry);
   }
 
-  /** Looks for the last good version of a damaged key in etcd's history, and keeps it. */
-  private void recoverLastGood(PolicyView target, RejectedDocument damaged) {
-    history.lastGood(damaged.key(), damaged.modRevision()).ifPresentOrElse(
-        found -> {
+  /**
+   * Looks for the last good version of a damaged key in etcd's history, and keeps it. After a
+   * re-list, the version the previous view remembered is kept when the history no longer
+   * reaches back to it (compacted), unless the history shows the key was created since.
+   */
+  private void recoverLastGood(PolicyView target, RejectedDocument damaged,
+      Optional<StoredEntry.Document> remembered) {
+    PolicyHistory.Search search = history.search(damaged.key(), damaged.modRevision());
+    Optional<StoredEntry.Document> found = search.found()
+        .or(() -> search.reachedCreation() ? Optional.empty() : remembered);
+    found.ifPresentOrElse(
+        good -> {
           LOG.warn("Serving {} as of revision {}, its last good version, in place of the damaged "
-              + "revision {}", damaged.key(), found.modRevision(), damaged.modRevision());
-          target.keep(damaged.key(), found);
+              + "revision {}", damaged.key(), good.modRevision(), damaged.modRevision());
+          target.keep(damaged.key(), good);
         },
         () -> LOG.warn("No last good version of damaged {} within {} versions: it is left out",
             damaged.key(), PolicyHistory.MAX_VERSIONS_BACK));

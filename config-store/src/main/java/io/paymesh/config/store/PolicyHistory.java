@@ -43,15 +43,33 @@ final class PolicyHistory {
    * validates and matches its key; empty when there is none within reach or etcd cannot be read.
    */
   Optional<StoredEntry.Document> lastGood(String key, long damagedModRevision) {
+    return search(key, damagedModRevision).found();
+  }
+
+  /** What a walk back through the history of one key found. */
+  record Search(Optional<StoredEntry.Document> found, boolean reachedCreation) {
+    static final Search CREATION = new Search(Optional.empty(), true);
+    static final Search OUT_OF_REACH = new Search(Optional.empty(), false);
+  }
+
+  /**
+   * Like {@link #lastGood}, also saying whether the walk reached the key's creation: then no
+   * version older than the damaged one belongs to this incarnation of the key, and a last good
+   * version remembered from before must not be served either.
+   */
+  Search search(String key, long damagedModRevision) {
     long at = damagedModRevision - 1;
-    for (int step = 0; step < MAX_VERSIONS_BACK && at > 0; step++) {
+    for (int step = 0; step < MAX_VERSIONS_BACK; step++) {
+      if (at <= 0) {
+        return Search.CREATION;
+      }
       KeyValue version;
       try {
         GetResponse response = await(
             kv.get(bytes(key), GetOption.builder().withRevision(at).build()), timeout,
             "read " + key + " at revision " + at);
         if (response.getKvs().isEmpty()) {
-          return Optional.empty();  // the key did not exist then: no earlier good version
+          return Search.CREATION;  // the key did not exist then: no earlier good version
         }
         version = response.getKvs().get(0);
       } catch (PolicyStoreException e) {
@@ -61,16 +79,16 @@ final class PolicyHistory {
         } else {
           LOG.warn("Cannot read the history of {}: {}", key, e.getMessage());
         }
-        return Optional.empty();
+        return Search.OUT_OF_REACH;
       }
       Optional<StoredEntry> decoded =
           decoder.decode(key, string(version.getValue()), version.getModRevision());
       if (decoded.isPresent() && decoded.get() instanceof StoredEntry.Document document) {
-        return Optional.of(document);
+        return new Search(Optional.of(document), false);
       }
       at = version.getModRevision() - 1;
     }
-    return Optional.empty();
+    return Search.OUT_OF_REACH;
   }
 
   private static boolean isCompacted(Throwable error) {

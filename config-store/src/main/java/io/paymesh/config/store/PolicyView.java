@@ -50,16 +50,11 @@ final class PolicyView {
   }
 
   /**
-   * Carries over the last good versions {@code previous} knew for keys that are damaged in this
-   * (re-listed) view, so a re-list after a compaction does not lose them.
+   * The last good version this view knows for {@code key}; a re-list carries it over when etcd's
+   * history no longer holds it (a re-list follows a compaction).
    */
-  void inheritLastGood(PolicyView previous) {
-    for (RejectedDocument damaged : damagedWithoutLastGood()) {
-      StoredEntry.Document known = previous.lastGood.get(damaged.key());
-      if (known != null) {
-        lastGood.put(damaged.key(), known);
-      }
-    }
+  Optional<StoredEntry.Document> lastGood(String key) {
+    return Optional.ofNullable(lastGood.get(key));
   }
 
   /** Damaged policy documents for which no last good version is known yet. */

@@ -7,15 +7,18 @@ import static io.paymesh.config.store.TestDocuments.put;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.etcd.jetcd.Client;
 import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.PeerAuthentication.MtlsMode;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.validation.Fixtures;
 import io.paymesh.config.testing.EtcdExtension;
+import io.paymesh.config.testing.TcpProxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,8 @@ class DamagedPolicyInputTest {
 
   private final SnapshotRecorder recorder = new SnapshotRecorder();
   private EtcdPolicyWatcher watcher;
+  private TcpProxy proxy;
+  private Client proxiedClient;
 
   @BeforeEach
   void wipe() throws Exception {
@@ -47,6 +52,21 @@ class DamagedPolicyInputTest {
     if (watcher != null) {
       watcher.close();
     }
+    if (proxiedClient != null) {
+      proxiedClient.close();
+    }
+    if (proxy != null) {
+      proxy.close();
+    }
+  }
+
+  /** A watcher whose connection the test can cut, to make it re-list after a compaction. */
+  private void startWatcherBehindProxy() throws Exception {
+    proxy = TcpProxy.to(ETCD.endpoint());
+    proxiedClient = Client.builder().endpoints(proxy.endpoint()).build();
+    watcher = new EtcdPolicyWatcher(proxiedClient, PREFIX, CODEC, WINDOW, recorder);
+    watcher.start();
+    await().atMost(WAIT).until(() -> recorder.any() && watcher.isWatching());
   }
 
   /** One valid document per kind; a switch expression, so a new Kind does not compile until here. */
@@ -65,6 +85,10 @@ class DamagedPolicyInputTest {
   /** The canonical JSON with an unknown field in its spec: well-formed, but does not decode. */
   private static String damaged(PolicyResource resource) {
     return CODEC.toJson(resource).replace("\"spec\":{", "\"spec\":{\"bogus\":1,");
+  }
+
+  private static String serviceKeyOf(String name) {
+    return KEYS.policyKey(Kind.SERVICE, name);
   }
 
   private static String key(PolicyResource resource) {
@@ -216,6 +240,47 @@ class DamagedPolicyInputTest {
 
     await().atMost(WAIT).until(() -> recorder.last().rejected().isEmpty());
     assertThat(recorder.last().resources()).containsExactly(permissive);
+  }
+
+  @Test
+  void relistAfterCompaction_keepsTheLastGoodVersionTheWatcherRemembered() throws Exception {
+    PolicyResource service = documentOf(Kind.SERVICE);
+    long good = put(ETCD.client(), key(service), CODEC.toJson(service));
+    startWatcherBehindProxy();
+
+    proxy.cut();
+    await().atMost(WAIT).until(() -> !watcher.isWatching());
+    long damaged = put(ETCD.client(), key(service), damaged(service));
+    ETCD.compact();
+    proxy.restore();
+
+    await().atMost(WAIT).until(() -> !recorder.last().rejected().isEmpty());
+    assertThat(recorder.last().resources()).containsExactly(service);
+    assertThat(recorder.last().rejected()).containsExactly(new RejectedDocument(key(service),
+        damaged, List.of("bogus: unknown field"), OptionalLong.of(good)));
+  }
+
+  @Test
+  void relist_doesNotKeepAVersionOfAKeyDeletedAndRecreatedMeanwhile() throws Exception {
+    PolicyResource service = documentOf(Kind.SERVICE);
+    put(ETCD.client(), key(service), CODEC.toJson(service));
+    startWatcherBehindProxy();
+
+    proxy.cut();
+    await().atMost(WAIT).until(() -> !watcher.isWatching());
+    put(ETCD.client(), serviceKeyOf("unrelated"),
+        CODEC.toJson(Fixtures.service(s -> s.name = "unrelated")));
+    long deleted = delete(ETCD.client(), key(service));
+    long recreated = put(ETCD.client(), key(service), damaged(service));
+    // Compacted past where the watch would resume (so it re-lists), but not past the delete: the
+    // history still shows that the key did not exist just before the damaged version.
+    ETCD.client().getKVClient().compact(deleted).get(10, TimeUnit.SECONDS);
+    proxy.restore();
+
+    await().atMost(WAIT).until(() -> recorder.last().revision() >= recreated);
+    assertThat(recorder.last().services()).containsOnlyKeys("unrelated");
+    assertThat(recorder.last().rejected()).containsExactly(new RejectedDocument(key(service),
+        recreated, List.of("bogus: unknown field")));
   }
 
   @ParameterizedTest
