@@ -186,8 +186,9 @@ public final class IdentityResource {
     DamagedDocument damaged = ((StoredVersion.Damaged) version).damaged();
     return damaged.lastGood()
         .map(good -> (Service) good.resource())
-        .orElseThrow(() -> ApiException.conflict("Service/" + name + " is damaged (revision "
-            + damaged.modRevision() + ") with no last good version: repair it first"));
+        .orElseThrow(() -> ApiException.notFound("no Service " + name + " in the policy: it is "
+            + "damaged (revision " + damaged.modRevision() + ") with no last good version; "
+            + "repair it first"));
   }
 
   private static ApiException noService(String service) {

@@ -145,6 +145,21 @@ class DamagedDocumentApiTest {
         .containsExactly("zz-broken");
   }
 
+  @Test
+  void identityOfADamagedService_isThatOfItsLastGoodVersion_or404WithoutOne() throws Exception {
+    etcd.putRaw(Kind.SERVICE, "fraud", "{not json");
+    etcd.putRaw(Kind.SERVICE, "reports", "{not json");
+
+    Http.Reply kept = HTTP.get("/v1/identities/fraud").token(TestTokens.VIEWER).send();
+    Http.Reply none = HTTP.get("/v1/identities/reports").token(TestTokens.VIEWER).send();
+
+    assertThat(kept.status()).as(kept.toString()).isEqualTo(200);
+    assertThat(kept.json().path("identity").asText())
+        .isEqualTo("spiffe://paymesh.local/ns/payments/sa/fraud");
+    assertThat(none.status()).as(none.toString()).isEqualTo(404);
+    assertThat(none.json().path("message").asText()).contains("damaged");
+  }
+
   private static List<String> names(Http.Reply reply) {
     List<String> names = new ArrayList<>();
     reply.json().path("items").forEach(item -> names.add(item.path("name").asText()));
