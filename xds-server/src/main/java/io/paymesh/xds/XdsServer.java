@@ -54,6 +54,7 @@ public final class XdsServer implements AutoCloseable {
   private final MetricRegistry metrics;
   private final ProxyStatusRegistry proxies = new ProxyStatusRegistry(Clock.systemUTC());
   private final CurrentPolicy currentPolicy;
+  private final DamagedDocumentReport damagedDocuments;
   private final AdsServerCredentials secureCredentials;
   private final SnapshotPublisher publisher;
   private final EtcdPolicyWatcher watcher;
@@ -66,6 +67,7 @@ public final class XdsServer implements AutoCloseable {
       List<ServerServiceDefinition> secureServices) {
     this.metrics = b.metrics;
     this.currentPolicy = b.currentPolicy;
+    this.damagedDocuments = new DamagedDocumentReport(metrics);
     this.secureCredentials = secureCredentials;
     SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
     this.publisher = new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, metrics);
@@ -197,6 +199,7 @@ public final class XdsServer implements AutoCloseable {
   }
 
   private void onPolicy(PolicySnapshot policy) {
+    damagedDocuments.update(policy);
     currentPolicy.set(policy);
     publisher.publish(policy);
     if (secureAds != null) {

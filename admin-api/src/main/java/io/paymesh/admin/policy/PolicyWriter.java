@@ -28,7 +28,7 @@ import io.paymesh.config.store.Precondition;
 import io.paymesh.config.store.PreconditionFailedException;
 import io.paymesh.config.store.ProposalApproval;
 import io.paymesh.config.store.ProposalGoneException;
-import io.paymesh.config.store.StoredDocument;
+import io.paymesh.config.store.StoredVersion;
 import io.paymesh.config.validation.PolicyValidationException;
 import io.paymesh.xds.inspect.PlanCalculator;
 import java.util.ArrayList;
@@ -240,13 +240,9 @@ public final class PolicyWriter {
     return storedRevision(change.key());
   }
 
+  /** The revision stored now, 0 if none; a damaged document is pinned like any other. */
   private long storedRevision(ResourceKey key) {
-    try {
-      return repository.get(key.kind(), key.name()).map(StoredDocument::modRevision).orElse(0L);
-    } catch (PolicyValidationException e) {
-      throw ApiException.unprocessable(REFUSED, List.of(new ErrorDetail(key.toString(),
-          "the stored document does not decode; repair it before proposing changes to it")));
-    }
+    return repository.read(key.kind(), key.name()).map(StoredVersion::modRevision).orElse(0L);
   }
 
   private List<Change> changesOf(Proposal proposal) {
@@ -303,14 +299,9 @@ public final class PolicyWriter {
       if (expected instanceof Precondition.Any) {
         continue;
       }
-      long actual;
-      try {
-        actual = repository.get(change.key().kind(), change.key().name())
-            .map(StoredDocument::modRevision)
-            .orElse(0L);
-      } catch (PolicyValidationException e) {
-        continue;  // undecodable stored document: let the commit report it
-      }
+      long actual = repository.read(change.key().kind(), change.key().name())
+          .map(StoredVersion::modRevision)
+          .orElse(0L);
       boolean holds = expected instanceof Precondition.Absent
           ? actual == 0
           : actual == ((Precondition.Revision) expected).modRevision();

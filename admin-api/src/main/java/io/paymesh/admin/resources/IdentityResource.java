@@ -22,7 +22,8 @@ import io.paymesh.config.store.Actor;
 import io.paymesh.config.store.DocumentNotFoundException;
 import io.paymesh.config.store.PolicyRepository;
 import io.paymesh.config.validation.Durations;
-import io.paymesh.config.validation.PolicyValidationException;
+import io.paymesh.config.store.DamagedDocument;
+import io.paymesh.config.store.StoredVersion;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -173,15 +174,21 @@ public final class IdentityResource {
     return reason;
   }
 
+  /**
+   * The Service as the xds-servers serve it: a damaged one by its last good version, which is
+   * what they keep serving (and the identity their CA signs); with none, it is not in the policy.
+   */
   private Service service(String name) {
-    try {
-      return repository.get(Kind.SERVICE, name)
-          .map(stored -> (Service) stored.resource())
-          .orElseThrow(() -> noService(name));
-    } catch (PolicyValidationException e) {
-      // Written around the API and invalid under the current rules: the watchers reject it too.
-      throw new IllegalStateException("Service/" + name + " is stored but does not decode");
+    StoredVersion version = repository.read(Kind.SERVICE, name).orElseThrow(() -> noService(name));
+    if (version instanceof StoredVersion.Valid valid) {
+      return (Service) valid.stored().resource();
     }
+    DamagedDocument damaged = ((StoredVersion.Damaged) version).damaged();
+    return damaged.lastGood()
+        .map(good -> (Service) good.resource())
+        .orElseThrow(() -> ApiException.notFound("no Service " + name + " in the policy: it is "
+            + "damaged (revision " + damaged.modRevision() + ") with no last good version; "
+            + "repair it first"));
   }
 
   private static ApiException noService(String service) {

@@ -46,4 +46,17 @@ record ListFilter(Optional<String> namePrefix, Optional<String> service, Optiona
         && host.map(h -> ((RouteTable) resource).spec().host().equals(h)).orElse(true)
         && pciScope.map(p -> ((Service) resource).spec().pciScope() == p).orElse(true);
   }
+
+  /**
+   * Whether a damaged document is listed: judged by its last good version when one is known
+   * (that is what proxies get); without one, its content cannot be judged, so it is listed when
+   * its name matches and no filter on the content is given.
+   */
+  boolean testDamaged(String name, Optional<PolicyResource> lastGood) {
+    if (lastGood.isPresent()) {
+      return test(lastGood.get());
+    }
+    return namePrefix.map(name::startsWith).orElse(true)
+        && service.isEmpty() && host.isEmpty() && pciScope.isEmpty();
+  }
 }

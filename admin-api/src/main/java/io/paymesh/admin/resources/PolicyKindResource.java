@@ -21,10 +21,12 @@ import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.model.ResourceKey;
 import io.paymesh.config.store.Change;
+import io.paymesh.config.store.DamagedDocument;
 import io.paymesh.config.store.Operation;
 import io.paymesh.config.store.PolicyRepository;
 import io.paymesh.config.store.Precondition;
 import io.paymesh.config.store.StoredDocument;
+import io.paymesh.config.store.StoredVersion;
 import io.paymesh.config.validation.PolicyValidationException;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
@@ -65,6 +67,7 @@ public final class PolicyKindResource {
   private final PolicyDocuments documents;
   private final PolicyWriter writer;
   private final DocumentViews views;
+  private final DamagedDocumentViews damagedViews;
   private final WriteResponses responses;
   private final ObjectMapper mapper;
   private final IdempotentWrites idempotency;
@@ -77,6 +80,7 @@ public final class PolicyKindResource {
     this.documents = new PolicyDocuments(codec);
     this.writer = writer;
     this.views = new DocumentViews(codec, mapper);
+    this.damagedViews = new DamagedDocumentViews(mapper, views);
     this.responses = new WriteResponses(mapper);
     this.mapper = mapper;
     this.idempotency = idempotency;
@@ -89,9 +93,18 @@ public final class PolicyKindResource {
     Kind kind = Kinds.fromPath(kindSegment);
     ListFilter filter = ListFilter.of(kind, namePrefix, service, host, pciScope);
     List<ObjectNode> items = new ArrayList<>();
-    for (StoredDocument doc : repository.list(kind)) {
-      if (filter.test(doc.resource())) {
-        items.add(views.view(doc.resource(), doc.modRevision()));
+    for (StoredVersion version : repository.listVersions(kind)) {
+      if (version instanceof StoredVersion.Valid valid) {
+        StoredDocument doc = valid.stored();
+        if (filter.test(doc.resource())) {
+          items.add(views.view(doc.resource(), doc.modRevision()));
+        }
+      } else if (version instanceof StoredVersion.Damaged damaged) {
+        DamagedDocument doc = damaged.damaged();
+        if (filter.testDamaged(doc.document().name(),
+            doc.lastGood().map(StoredDocument::resource))) {
+          items.add(damagedViews.listItem(doc));
+        }
       }
     }
     return new ListResponse(items);
@@ -102,9 +115,18 @@ public final class PolicyKindResource {
   public Response get(@Auth AdminPrincipal caller, @PathParam("kind") String kindSegment,
       @PathParam("name") String name) {
     Kind kind = Kinds.fromPath(kindSegment);
-    StoredDocument doc = current(kind, name).orElseThrow(() -> notFound(kind, name));
-    return Response.ok(views.view(doc.resource(), doc.modRevision()))
-        .header(HttpHeaders.ETAG, ETags.header(doc.modRevision()))
+    StoredVersion version = current(kind, name).orElseThrow(() -> notFound(kind, name));
+    ObjectNode body;
+    if (version instanceof StoredVersion.Valid valid) {
+      body = views.view(valid.stored().resource(), valid.modRevision());
+    } else if (version instanceof StoredVersion.Damaged damaged) {
+      // 200, not 500: the operator needs this view, and its ETag, to repair the document.
+      body = damagedViews.view(damaged.damaged());
+    } else {
+      throw new AssertionError(version);
+    }
+    return Response.ok(body)
+        .header(HttpHeaders.ETAG, ETags.header(version.modRevision()))
         .build();
   }
 
@@ -271,13 +293,9 @@ public final class PolicyKindResource {
     }
   }
 
-  private Optional<StoredDocument> current(Kind kind, String name) {
-    try {
-      return repository.get(kind, name);
-    } catch (PolicyValidationException e) {
-      // Written around the API and invalid under the current rules: the watchers reject it too.
-      throw new IllegalStateException(new ResourceKey(kind, name) + " is stored but does not decode");
-    }
+  /** What is stored now, valid or damaged (a damaged document exists: it can be repaired). */
+  private Optional<StoredVersion> current(Kind kind, String name) {
+    return repository.read(kind, name);
   }
 
   private static ApiException notFound(Kind kind, String name) {

@@ -44,6 +44,12 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
   static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   /** A list that takes longer than this is treated as failed and retried. */
   static final Duration LIST_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * Bounds each read of a damaged document's history. The reads block the watcher thread, which
+   * is acceptable because they happen only for a document damaged before this watcher saw a good
+   * version of it, and at most {@link PolicyHistory#MAX_VERSIONS_BACK} times per such document.
+   */
+  static final Duration HISTORY_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(EtcdPolicyWatcher.class);
 
@@ -51,6 +57,7 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
   private final KeyLayout keys;
   private final StoredEntryDecoder decoder;
   private final PolicyListing listing;
+  private final PolicyHistory history;
   private final Duration coalesceWindow;
   private final Consumer<PolicySnapshot> listener;
   private final ScheduledExecutorService thread;
@@ -88,6 +95,7 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
     this.keys = new KeyLayout(prefix);
     this.decoder = new StoredEntryDecoder(keys, Objects.requireNonNull(codec, "codec"));
     this.listing = new PolicyListing(keys, decoder);
+    this.history = new PolicyHistory(client.getKVClient(), decoder, HISTORY_TIMEOUT);
     if (coalesceWindow.isNegative()) {
       throw new IllegalArgumentException("coalesce window must not be negative: " + coalesceWindow);
     }
@@ -186,6 +194,9 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
     long listRevision = response.getHeader().getRevision();
     PolicyView listed = new PolicyView();
     listing.decode(response, (key, entry) -> apply(listed, key, entry));
+    for (RejectedDocument damaged : listed.damagedWithoutLastGood()) {
+      recoverLastGood(listed, damaged, view.lastGood(damaged.key()));
+    }
     PolicyView.Diff diff = view.diff(listed);
     view = listed;
     revision = listRevision;
@@ -246,6 +257,8 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
               decoder.decode(key, string(kv.getValue()), kv.getModRevision());
           if (entry.isPresent()) {
             apply(view, key, entry.get());
+            view.damagedWithoutLastGood(key)
+                .ifPresent(damaged -> recoverLastGood(view, damaged, Optional.empty()));
             applied = true;
           }
         }
@@ -302,10 +315,32 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
 
   private void apply(PolicyView target, String key, StoredEntry entry) {
     if (entry instanceof StoredEntry.Rejected rejected) {
-      LOG.warn("Rejected {} at revision {}: {}", key, rejected.document().modRevision(),
+      // At DEBUG: the snapshot lists every rejection and its consumer reports it once per change
+      // (the xds-server's DamagedDocumentReport), escaped, as the stored text is not ours.
+      LOG.debug("Rejected {} at revision {}: {}", key, rejected.document().modRevision(),
           String.join("; ", rejected.document().errors()));
     }
     target.put(key, entry);
+  }
+
+  /**
+   * Looks for the last good version of a damaged key in etcd's history, and keeps it. After a
+   * re-list, the version the previous view remembered is kept when the history no longer
+   * reaches back to it (compacted), unless the history shows the key was created since.
+   */
+  private void recoverLastGood(PolicyView target, RejectedDocument damaged,
+      Optional<StoredEntry.Document> remembered) {
+    PolicyHistory.Search search = history.search(damaged.key(), damaged.modRevision());
+    Optional<StoredEntry.Document> found = search.found()
+        .or(() -> search.reachedCreation() ? Optional.empty() : remembered);
+    found.ifPresentOrElse(
+        good -> {
+          LOG.warn("Serving {} as of revision {}, its last good version, in place of the damaged "
+              + "revision {}", damaged.key(), good.modRevision(), damaged.modRevision());
+          target.keep(damaged.key(), good);
+        },
+        () -> LOG.warn("No last good version of damaged {} within {} versions: it is left out",
+            damaged.key(), PolicyHistory.MAX_VERSIONS_BACK));
   }
 
   /** A change was applied to the view: publish it now or when the burst it is part of ends. */

@@ -46,6 +46,7 @@ public final class PolicyRepository {
   private final Duration timeout;
   private final StoredEntryDecoder decoder;
   private final PolicyListing listing;
+  private final PolicyHistory history;
   private final Committer committer;
 
   public PolicyRepository(Client client, String prefix, PolicyCodec codec) {
@@ -65,6 +66,7 @@ public final class PolicyRepository {
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.decoder = new StoredEntryDecoder(keys, codec);
     this.listing = new PolicyListing(keys, decoder);
+    this.history = new PolicyHistory(kv, decoder, timeout);
     this.committer = new Committer(kv, keys, codec, timeout, Objects.requireNonNull(clock, "clock"),
         new IdempotencyRecords(client, prefix, timeout));
   }
@@ -183,7 +185,7 @@ public final class PolicyRepository {
    * Reads one document with its mod revision.
    *
    * @throws PolicyValidationException if what is stored does not decode (it was written around
-   *     the repository)
+   *     the repository); {@link #read} describes such a damaged document instead
    */
   public Optional<StoredDocument> get(Kind kind, String name) throws PolicyValidationException {
     String key = keys.policyKey(kind, name);
@@ -197,15 +199,44 @@ public final class PolicyRepository {
   }
 
   /**
+   * What is stored under one document's key now: the document, or, when it is damaged (rejected
+   * exactly as the watcher rejects it), the reasons, the stored text and the last good version
+   * the xds-servers serve in its place.
+   */
+  public Optional<StoredVersion> read(Kind kind, String name) {
+    String key = keys.policyKey(kind, name);
+    GetResponse response = await(kv.get(bytes(key)), timeout, "get " + key);
+    if (response.getKvs().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(version(new ResourceKey(kind, name), response.getKvs().get(0)));
+  }
+
+  /**
+   * Every document of one kind, valid or damaged, sorted by name: {@link #list} plus the damaged
+   * ones, so an operator sees what needs repair.
+   */
+  public List<StoredVersion> listVersions(Kind kind) {
+    List<StoredVersion> versions = new ArrayList<>();
+    for (KeyValue stored : listKind(kind)) {
+      String key = string(stored.getKey());
+      // A key under the kind's prefix that names no document (e.g. a nested path) is not one.
+      keys.parse(key)
+          .filter(StoreKey.Policy.class::isInstance)
+          .map(parsed -> ((StoreKey.Policy) parsed).resource())
+          .ifPresent(document -> versions.add(version(document, stored)));
+    }
+    versions.sort(Comparator.comparing(version -> version.document().name()));
+    return List.copyOf(versions);
+  }
+
+  /**
    * Every valid document of one kind, sorted by name. Documents the watcher would reject are left
-   * out here too; {@link #loadSnapshot()} lists them with their reasons.
+   * out here; {@link #listVersions} lists them too.
    */
   public List<StoredDocument> list(Kind kind) {
-    String prefix = keys.kindPrefix(kind);
-    GetResponse response = await(kv.get(bytes(prefix), GetOption.builder().isPrefix(true).build()),
-        timeout, "list " + prefix);
     List<StoredDocument> documents = new ArrayList<>();
-    for (KeyValue stored : response.getKvs()) {
+    for (KeyValue stored : listKind(kind)) {
       String key = string(stored.getKey());
       decoder
           .acceptedDocument(key, string(stored.getValue()), stored.getModRevision())
@@ -216,15 +247,44 @@ public final class PolicyRepository {
     return List.copyOf(documents);
   }
 
+  private List<KeyValue> listKind(Kind kind) {
+    String prefix = keys.kindPrefix(kind);
+    GetResponse response = await(kv.get(bytes(prefix), GetOption.builder().isPrefix(true).build()),
+        timeout, "list " + prefix);
+    return response.getKvs();
+  }
+
+  private StoredVersion version(ResourceKey document, KeyValue stored) {
+    String key = string(stored.getKey());
+    String text = string(stored.getValue());
+    long modRevision = stored.getModRevision();
+    Optional<StoredEntry> entry = decoder.decode(key, text, modRevision);
+    if (entry.isPresent() && entry.get() instanceof StoredEntry.Document valid) {
+      return new StoredVersion.Valid(new StoredDocument(key, valid.resource(), modRevision));
+    }
+    List<String> errors = entry.isPresent() && entry.get() instanceof StoredEntry.Rejected r
+        ? r.document().errors()
+        : List.of("key: does not name a policy document");
+    Optional<StoredDocument> lastGood = history.lastGood(key, modRevision)
+        .map(good -> new StoredDocument(key, good.resource(), good.modRevision()));
+    return new StoredVersion.Damaged(
+        new DamagedDocument(document, key, modRevision, text, errors, lastGood));
+  }
+
   /**
    * The whole policy and endpoint registry as one snapshot at the current revision, read and
-   * decoded exactly as {@link EtcdPolicyWatcher} does (same rejections): what the xDS servers
+   * decoded exactly as {@link EtcdPolicyWatcher} does (same rejections, and the last good version
+   * of each damaged document found in etcd's history kept in its place): what the xDS servers
    * publish once they have seen this revision.
    */
   public PolicySnapshot loadSnapshot() {
     var response = await(listing.read(kv), timeout, "list " + keys.prefix());
     PolicyView view = new PolicyView();
     listing.decode(response, view::put);
+    for (RejectedDocument damaged : view.damagedWithoutLastGood()) {
+      history.lastGood(damaged.key(), damaged.modRevision())
+          .ifPresent(found -> view.keep(damaged.key(), found));
+    }
     return view.toSnapshot(response.getHeader().getRevision());
   }
 }

@@ -18,7 +18,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The whole valid policy and endpoint registry as read from etcd at one revision. Immutable; maps
+ * The whole valid policy and endpoint registry as read from etcd at one revision (damaged
+ * documents replaced by their last good version where one is known, and listed in
+ * {@link #rejected()}). Immutable; maps
  * are sorted by name so everything derived from a snapshot is deterministic.
  */
 public final class PolicySnapshot {
@@ -111,7 +113,10 @@ public final class PolicySnapshot {
     return routeTables.values().stream().filter(t -> t.spec().host().equals(host)).findFirst();
   }
 
-  /** Documents present in etcd but left out because they are invalid. */
+  /**
+   * Damaged documents: present in etcd but invalid. Each one's last good version, when known, is
+   * among this snapshot's documents in its place ({@link RejectedDocument#keptModRevision}).
+   */
   public List<RejectedDocument> rejected() {
     return rejected;
   }

@@ -1,7 +1,11 @@
 package io.paymesh.config.store;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -9,16 +13,35 @@ import java.util.TreeMap;
 /**
  * The watcher's in-memory mirror of the policy input in etcd, keyed by etcd key. Mutable and
  * confined to the watcher thread; {@link #toSnapshot} freezes it into an immutable snapshot.
+ *
+ * <p>Besides what each key holds now, the view remembers the last good version of every policy
+ * document key: when a later version is damaged (does not decode or validate), the snapshot keeps
+ * serving that last good version and lists the damage, so a document edited by hand never takes
+ * configuration away from proxies. Deleting the key forgets it: a delete is a valid operator
+ * action.
  */
 final class PolicyView {
   private final SortedMap<String, StoredEntry> entries = new TreeMap<>();
+  private final Map<String, StoredEntry.Document> lastGood = new HashMap<>();
 
   void put(String key, StoredEntry entry) {
     entries.put(key, entry);
+    if (entry instanceof StoredEntry.Document document) {
+      lastGood.put(key, document);
+    }
+  }
+
+  /**
+   * Records {@code document}, an earlier version of {@code key} found in etcd's history, as the
+   * last good version to serve while the key is damaged.
+   */
+  void keep(String key, StoredEntry.Document document) {
+    lastGood.put(key, document);
   }
 
   /** True if the key was policy input of this view (deletes of other keys change nothing). */
   boolean remove(String key) {
+    lastGood.remove(key);
     return entries.remove(key) != null;
   }
 
@@ -26,15 +49,46 @@ final class PolicyView {
     return entries.size();
   }
 
+  /**
+   * The last good version this view knows for {@code key}; a re-list carries it over when etcd's
+   * history no longer holds it (a re-list follows a compaction).
+   */
+  Optional<StoredEntry.Document> lastGood(String key) {
+    return Optional.ofNullable(lastGood.get(key));
+  }
+
+  /** Damaged policy documents for which no last good version is known yet. */
+  List<RejectedDocument> damagedWithoutLastGood() {
+    List<RejectedDocument> damaged = new ArrayList<>();
+    entries.keySet().forEach(key -> damagedWithoutLastGood(key).ifPresent(damaged::add));
+    return damaged;
+  }
+
+  /** What is damaged under {@code key}, if it is a policy document with no last good version. */
+  Optional<RejectedDocument> damagedWithoutLastGood(String key) {
+    if (entries.get(key) instanceof StoredEntry.Rejected rejected && rejected.canKeepLastGood()
+        && !lastGood.containsKey(key)) {
+      return Optional.of(rejected.document());
+    }
+    return Optional.empty();
+  }
+
   PolicySnapshot toSnapshot(long revision) {
     PolicySnapshot.Builder builder = PolicySnapshot.builder(revision);
-    for (StoredEntry entry : entries.values()) {
+    for (Map.Entry<String, StoredEntry> e : entries.entrySet()) {
+      StoredEntry entry = e.getValue();
       if (entry instanceof StoredEntry.Document document) {
         builder.add(document.resource());
       } else if (entry instanceof StoredEntry.Instance instance) {
         builder.addEndpoint(instance.endpoint());
       } else if (entry instanceof StoredEntry.Rejected rejected) {
-        builder.reject(rejected.document());
+        StoredEntry.Document kept = rejected.canKeepLastGood() ? lastGood.get(e.getKey()) : null;
+        if (kept == null) {
+          builder.reject(rejected.document());
+        } else {
+          builder.add(kept.resource());
+          builder.reject(rejected.document().keeping(kept.modRevision()));
+        }
       } else {
         throw new AssertionError("unhandled entry " + entry);
       }

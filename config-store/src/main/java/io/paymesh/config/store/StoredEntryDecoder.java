@@ -35,7 +35,7 @@ final class StoredEntryDecoder {
     } else if (storeKey instanceof StoreKey.EndpointInstance instance) {
       return Optional.of(decodeEndpoint(key, instance, value, modRevision));
     } else if (storeKey instanceof StoreKey.Malformed malformed) {
-      return Optional.of(rejected(key, modRevision, List.of(malformed.reason())));
+      return Optional.of(rejected(key, modRevision, List.of(malformed.reason()), Optional.empty()));
     } else if (storeKey instanceof StoreKey.Other) {
       return Optional.empty();
     }
@@ -55,11 +55,13 @@ final class StoredEntryDecoder {
     try {
       resource = codec.decode(value);
     } catch (PolicyValidationException e) {
-      return rejected(key, modRevision, reasons(e.errors()));
+      return rejected(key, modRevision, reasons(e.errors()), Optional.of(expected));
     } catch (RuntimeException e) {
       // The codec reports bad input as PolicyValidationException; anything else is still the
-      // document's fault as far as the mesh is concerned, and must not stop the watcher.
-      return rejected(key, modRevision, List.of("cannot decode: " + e));
+      // document's fault as far as the mesh is concerned, and must not stop the watcher. Only
+      // the exception's type: its message may quote the stored text.
+      return rejected(key, modRevision,
+          List.of("cannot decode: " + e.getClass().getSimpleName()), Optional.of(expected));
     }
     List<String> mismatch = new ArrayList<>();
     if (resource.kind() != expected.kind()) {
@@ -70,9 +72,9 @@ final class StoredEntryDecoder {
       mismatch.add("name: must be " + expected.name() + " under this key, was " + resource.name());
     }
     if (!mismatch.isEmpty()) {
-      return rejected(key, modRevision, mismatch);
+      return rejected(key, modRevision, mismatch, Optional.of(expected));
     }
-    return new StoredEntry.Document(resource);
+    return new StoredEntry.Document(resource, modRevision);
   }
 
   private static StoredEntry decodeEndpoint(
@@ -81,7 +83,7 @@ final class StoredEntryDecoder {
       return new StoredEntry.Instance(
           EndpointCodec.decode(instance.service(), instance.id(), value));
     } catch (PolicyValidationException e) {
-      return rejected(key, modRevision, reasons(e.errors()));
+      return rejected(key, modRevision, reasons(e.errors()), Optional.empty());
     }
   }
 
@@ -89,7 +91,9 @@ final class StoredEntryDecoder {
     return errors.stream().map(ValidationError::toString).toList();
   }
 
-  private static StoredEntry rejected(String key, long modRevision, List<String> reasons) {
-    return new StoredEntry.Rejected(new RejectedDocument(key, modRevision, reasons));
+  private static StoredEntry rejected(String key, long modRevision, List<String> reasons,
+      Optional<ResourceKey> policyDocument) {
+    return new StoredEntry.Rejected(new RejectedDocument(key, modRevision, reasons),
+        policyDocument);
   }
 }

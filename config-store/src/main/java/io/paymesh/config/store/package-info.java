@@ -8,9 +8,13 @@
  *
  * <ul>
  *   <li>A document in etcd that fails decoding, validation, or does not match its key
- *       ({@code policy/<kind-segment>/<name>}) is left out of the snapshot and listed in
- *       {@link io.paymesh.config.store.PolicySnapshot#rejected()} with every reason; the rest of
- *       the policy still applies. Whole-mesh consistency is the Gate's job, not the store's.
+ *       ({@code policy/<kind-segment>/<name>}) is damaged: it is listed in
+ *       {@link io.paymesh.config.store.PolicySnapshot#rejected()} with every reason, and its last
+ *       good version (remembered by the watcher, or found at most 10 versions back in etcd's
+ *       history, see {@link io.paymesh.config.store.RejectedDocument}) stays in the snapshot in
+ *       its place; with none, it is left out. The rest of the policy still applies. Whole-mesh
+ *       consistency, also of a kept version with newer documents, is the Gate's job, not the
+ *       store's.
  *   <li>The watcher lists policy and endpoints in one read-only transaction (one revision R) and
  *       watches the whole prefix from R+1. Events are coalesced: the first event of a burst opens
  *       a window, and one snapshot is built when it closes. Snapshots equal in content to the last
@@ -30,7 +34,7 @@
  *       {@link io.paymesh.config.store.PreconditionFailedException} and never in a lost update. At
  *       most 40 changes per commit (2 operations each, under etcd's default 128).
  *   <li>{@code loadSnapshot} shares the watcher's listing and decoding, so it rejects exactly the
- *       documents the watcher rejects.
+ *       documents the watcher rejects, and keeps the last good versions etcd's history holds.
  * </ul>
  */
 package io.paymesh.config.store;
