@@ -182,6 +182,32 @@ class AdsProtocolTest {
     assertThat(names(third)).containsExactly("a");
   }
 
+  /**
+   * One push in flight per stream and type: while a proxy has not answered a response, newer
+   * configs of that type wait, and when it answers it gets only the newest, never the ones in
+   * between, so a slow proxy is not flooded and never applies a stale config after a newer one.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {LDS, CDS})
+  void untilAProxyAnswers_newerConfigsWait_andThenOnlyTheNewestIsSent(String type)
+      throws Exception {
+    cache.setSnapshot(GROUP, SnapshotPublisher.toSnapshot(named(type, "v1")));
+    requests.onNext(DiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(type).build());
+    DiscoveryResponse first = nextResponse();
+    assertThat(names(first)).containsExactly("v1");
+
+    cache.setSnapshot(GROUP, SnapshotPublisher.toSnapshot(named(type, "v2")));
+    cache.setSnapshot(GROUP, SnapshotPublisher.toSnapshot(named(type, "v3")));
+    assertNoResponseFor(Duration.ofSeconds(1));
+
+    requests.onNext(ack(first));
+
+    DiscoveryResponse newest = nextResponse();
+    assertThat(names(newest)).containsExactly("v3");
+    requests.onNext(ack(newest));
+    assertNoResponseFor(Duration.ofSeconds(1));
+  }
+
   /** A resource taken out of the config is left out of the next response: the client drops it. */
   @ParameterizedTest
   @ValueSource(strings = {LDS, CDS})
