@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -34,6 +35,8 @@ public final class PolicySnapshot {
   private final SortedMap<String, RateLimitPolicy> rateLimitPolicies;
   private final SortedMap<String, List<Endpoint>> endpoints;
   private final List<RejectedDocument> rejected;
+  /** Where a {@link #recording} view records its reads; null for the snapshot itself. */
+  private final ReadLog reads;
 
   private PolicySnapshot(Builder b) {
     this.revision = b.revision;
@@ -56,6 +59,46 @@ public final class PolicySnapshot {
         });
     this.endpoints = Collections.unmodifiableSortedMap(eps);
     this.rejected = List.copyOf(b.rejected);
+    this.reads = null;
+  }
+
+  /** A view of {@code source} sharing its (immutable) content and recording reads in {@code log}. */
+  private PolicySnapshot(PolicySnapshot source, ReadLog log) {
+    this.revision = source.revision;
+    this.services = source.services;
+    this.processors = source.processors;
+    this.routeTables = source.routeTables;
+    this.authorizationPolicies = source.authorizationPolicies;
+    this.peerAuthentications = source.peerAuthentications;
+    this.requestAuthentications = source.requestAuthentications;
+    this.rateLimitPolicies = source.rateLimitPolicies;
+    this.endpoints = source.endpoints;
+    this.rejected = source.rejected;
+    this.reads = log;
+  }
+
+  /**
+   * This snapshot, with every read of it recorded in {@code log}: what a translation depended
+   * on, so a later snapshot that changes none of it need not be translated again.
+   */
+  public PolicySnapshot recording(ReadLog log) {
+    return new PolicySnapshot(this, Objects.requireNonNull(log, "log"));
+  }
+
+  private <V> SortedMap<String, V> read(SortedMap<String, V> map, PolicyInput input) {
+    return reads == null ? map : new RecordingSortedMap<>(map, reads, input);
+  }
+
+  private void recordAll(PolicyInput input) {
+    if (reads != null) {
+      reads.readAll(input);
+    }
+  }
+
+  private void record(PolicyInput input, String name) {
+    if (reads != null) {
+      reads.read(input, name);
+    }
   }
 
   public static PolicySnapshot empty() {
@@ -68,49 +111,66 @@ public final class PolicySnapshot {
 
   /** The etcd revision this snapshot was read at. */
   public long revision() {
+    recordAll(PolicyInput.REVISION);
     return revision;
   }
 
   public SortedMap<String, Service> services() {
-    return services;
+    return read(services, PolicyInput.SERVICE);
   }
 
   public SortedMap<String, PaymentProcessor> processors() {
-    return processors;
+    return read(processors, PolicyInput.PROCESSOR);
   }
 
   public SortedMap<String, RouteTable> routeTables() {
-    return routeTables;
+    return read(routeTables, PolicyInput.ROUTE_TABLE);
   }
 
   public SortedMap<String, AuthorizationPolicy> authorizationPolicies() {
-    return authorizationPolicies;
+    return read(authorizationPolicies, PolicyInput.AUTHORIZATION_POLICY);
   }
 
   public SortedMap<String, PeerAuthentication> peerAuthentications() {
-    return peerAuthentications;
+    return read(peerAuthentications, PolicyInput.PEER_AUTHENTICATION);
   }
 
   public SortedMap<String, RequestAuthentication> requestAuthentications() {
-    return requestAuthentications;
+    return read(requestAuthentications, PolicyInput.REQUEST_AUTHENTICATION);
   }
 
   public SortedMap<String, RateLimitPolicy> rateLimitPolicies() {
-    return rateLimitPolicies;
+    return read(rateLimitPolicies, PolicyInput.RATE_LIMIT_POLICY);
   }
 
   /** Registered instances per service, each list sorted by instance id. */
   public SortedMap<String, List<Endpoint>> endpoints() {
-    return endpoints;
+    return read(endpoints, PolicyInput.ENDPOINTS);
   }
 
   public List<Endpoint> endpointsOf(String service) {
+    record(PolicyInput.ENDPOINTS, service);
     return endpoints.getOrDefault(service, List.of());
   }
 
   /** The route table whose {@code host} is the given one, if any. */
   public Optional<RouteTable> routeTableForHost(String host) {
+    record(PolicyInput.ROUTE_TABLE_FOR_HOST, host);
     return routeTables.values().stream().filter(t -> t.spec().host().equals(host)).findFirst();
+  }
+
+  /** The AuthorizationPolicies that protect {@code service}, sorted by name. */
+  public List<AuthorizationPolicy> authorizationPoliciesFor(String service) {
+    record(PolicyInput.AUTHORIZATION_POLICIES_FOR_SERVICE, service);
+    return authorizationPolicies.values().stream()
+        .filter(p -> p.spec().service().equals(service)).toList();
+  }
+
+  /** The PeerAuthentications of {@code service}, sorted by name. */
+  public List<PeerAuthentication> peerAuthenticationsFor(String service) {
+    record(PolicyInput.PEER_AUTHENTICATIONS_FOR_SERVICE, service);
+    return peerAuthentications.values().stream()
+        .filter(p -> p.spec().service().equals(service)).toList();
   }
 
   /**
@@ -118,11 +178,15 @@ public final class PolicySnapshot {
    * among this snapshot's documents in its place ({@link RejectedDocument#keptModRevision}).
    */
   public List<RejectedDocument> rejected() {
+    recordAll(PolicyInput.REJECTED);
     return rejected;
   }
 
   /** Every valid document, in kind then name order. */
   public List<PolicyResource> resources() {
+    for (PolicyInput input : PolicyInput.values()) {
+      recordAll(input);
+    }
     List<PolicyResource> all = new ArrayList<>();
     all.addAll(services.values());
     all.addAll(processors.values());

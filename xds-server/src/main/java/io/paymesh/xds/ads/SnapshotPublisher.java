@@ -5,13 +5,16 @@ import com.codahale.metrics.MetricRegistry;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.SnapshotCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.paymesh.config.store.PolicyChanges;
 import io.paymesh.config.store.PolicySnapshot;
+import io.paymesh.config.store.ReadLog;
 import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.gate.GateResult;
 import io.paymesh.xds.gate.GateViolation;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.GroupTranslator;
 import io.paymesh.xds.translate.ProxyGroup;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * The one writer of xDS state: turns each PolicySnapshot into a per-group xDS snapshot, checks it
  * with the Gate and hands it to the cache only if it passes and its content changed. A group
  * whose new config fails keeps serving its last good one; other groups are not held back.
+ *
+ * <p>Incremental: translating and checking a group records what they read of the policy
+ * ({@link PolicySnapshot#recording}), and a new policy rebuilds only the groups whose reads it
+ * changes (a RouteTable change rebuilds its host's callers, an endpoint change the groups that
+ * route to that service). A group that is not rebuilt would get the same resources and the same
+ * verdict: translation and the Gate are pure functions of what they read.
  */
 public final class SnapshotPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotPublisher.class);
@@ -41,6 +50,10 @@ public final class SnapshotPublisher {
   // Guarded by this: publish() is the only mutator and is synchronized.
   private final Set<ProxyGroup> servedGroups = new HashSet<>();
   private final Map<ProxyGroup, List<GateViolation>> failing = new HashMap<>();
+  /** What each group's last translation and check read; absent: never built. */
+  private final Map<ProxyGroup, ReadLog> reads = new HashMap<>();
+  private PolicySnapshot previous;
+  private Set<ProxyGroup> lastRebuilt = Set.of();
 
   public SnapshotPublisher(
       GroupTranslator translator,
@@ -54,15 +67,29 @@ public final class SnapshotPublisher {
     this.rejected = metrics.counter("xds.gate.rejections");
   }
 
-  /** Rebuilds every group of the policy; called by the policy watcher, one snapshot at a time. */
+  /**
+   * Rebuilds every group of the policy that the change since the previous one touches; called by
+   * the policy watcher, one snapshot at a time.
+   */
   public synchronized void publish(PolicySnapshot policy) {
+    PolicyChanges changes = previous == null
+        ? PolicyChanges.everything() : PolicyChanges.between(previous, policy);
     Set<ProxyGroup> groups = new TreeSet<>(GROUP_ORDER);
     for (String service : policy.services().keySet()) {
       groups.addAll(ProxyGroup.everyFamily(service));
     }
+    Set<ProxyGroup> rebuilt = new TreeSet<>(GROUP_ORDER);
     for (ProxyGroup group : groups) {
-      publishGroup(policy, group);
+      ReadLog read = reads.get(group);
+      if (read == null || read.touchedBy(changes)) {
+        publishGroup(policy, group);
+        rebuilt.add(group);
+      }
     }
+    lastRebuilt = Collections.unmodifiableSet(rebuilt);
+    previous = policy;
+    LOG.debug("revision {}: rebuilt {} of {} groups", policy.revision(), rebuilt.size(),
+        groups.size());
     for (ProxyGroup removed : new HashSet<>(servedGroups)) {
       if (!groups.contains(removed)) {
         // A service taken out of the policy is decommissioned: its proxies keep no listener
@@ -72,14 +99,18 @@ public final class SnapshotPublisher {
         setIfChanged(removed, GroupResources.empty(), policy.revision());
         servedGroups.remove(removed);
         failing.remove(removed);
+        reads.remove(removed);
       }
     }
   }
 
   private void publishGroup(PolicySnapshot policy, ProxyGroup group) {
+    ReadLog read = new ReadLog();
+    PolicySnapshot recorded = policy.recording(read);
     // Groups are derived from the policy's services, so there is always something to translate.
-    GroupResources resources = translator.translate(policy, group).orElseThrow();
-    GateResult result = gate.check(policy, group, resources);
+    GroupResources resources = translator.translate(recorded, group).orElseThrow();
+    GateResult result = gate.check(recorded, group, resources);
+    reads.put(group, read);
     if (!result.passed()) {
       rejected.inc();
       failing.put(group, result.violations());
@@ -103,6 +134,11 @@ public final class SnapshotPublisher {
     cache.setSnapshot(group, next);
     published.inc();
     LOG.info("group {} now at revision {}: {}", group, revision, describe(next));
+  }
+
+  /** The groups the last {@link #publish} translated and checked again. */
+  public synchronized Set<ProxyGroup> lastRebuilt() {
+    return lastRebuilt;
   }
 
   /** Groups whose latest config the Gate refused, with the reasons. */

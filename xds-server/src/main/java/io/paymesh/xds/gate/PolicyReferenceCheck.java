@@ -55,10 +55,8 @@ final class PolicyReferenceCheck implements GateCheck {
         checkTargets(snapshot, service, table.get(), touched, out);
       }
     }
-    for (AuthorizationPolicy policy : snapshot.authorizationPolicies().values()) {
-      if (policy.spec().service().equals(service.name())) {
-        checkCallers(snapshot, policy, out);
-      }
+    for (AuthorizationPolicy policy : snapshot.authorizationPoliciesFor(service.name())) {
+      checkCallers(snapshot, policy, out);
     }
     for (String name : touched) {
       if (snapshot.services().containsKey(name) && snapshot.processors().containsKey(name)) {

@@ -49,10 +49,7 @@ final class MtlsTranslator {
       return MtlsMode.STRICT;
     }
     boolean anyPermissive = false;
-    for (PeerAuthentication pa : snapshot.peerAuthentications().values()) {
-      if (!pa.spec().service().equals(service.name())) {
-        continue;
-      }
+    for (PeerAuthentication pa : snapshot.peerAuthenticationsFor(service.name())) {
       if (pa.spec().mode() == MtlsMode.STRICT) {
         return MtlsMode.STRICT;
       }

@@ -26,11 +26,8 @@ final class RbacFilterTranslator {
     RBAC.Builder enforce = RBAC.newBuilder().setAction(RBAC.Action.ALLOW);
     RBAC.Builder shadow = RBAC.newBuilder().setAction(RBAC.Action.ALLOW);
     boolean anyShadow = false;
-    // authorizationPolicies() is sorted by name, so policies are inserted in a stable order.
-    for (AuthorizationPolicy policy : snapshot.authorizationPolicies().values()) {
-      if (!policy.spec().service().equals(service)) {
-        continue;
-      }
+    // Sorted by name, so policies are inserted in a stable order.
+    for (AuthorizationPolicy policy : snapshot.authorizationPoliciesFor(service)) {
       RBAC.Builder target;
       switch (policy.spec().mode()) {
         case ENFORCE -> target = enforce;

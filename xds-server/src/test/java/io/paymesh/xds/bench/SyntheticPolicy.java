@@ -107,6 +107,11 @@ public record SyntheticPolicy(int serviceCount, List<PolicyResource> resources,
     return routeTable(0, defaultTimeout);
   }
 
+  /** Service {@code i}'s RouteTable with its {@link #CHANGED_ROUTE} timeout set. */
+  public static RouteTable routeTableOf(int i, Duration defaultTimeout) {
+    return routeTable(i, defaultTimeout);
+  }
+
   /** The policy as the watcher would hand it to the publisher. */
   public PolicySnapshot snapshot(long revision) {
     PolicySnapshot.Builder builder = PolicySnapshot.builder(revision).addAll(resources);

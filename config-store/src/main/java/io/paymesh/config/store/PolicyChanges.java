@@ -1,0 +1,114 @@
+package io.paymesh.config.store;
+
+import io.paymesh.config.model.AuthorizationPolicy;
+import io.paymesh.config.model.PeerAuthentication;
+import io.paymesh.config.model.RouteTable;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * What differs between two snapshots, per {@link PolicyInput} and name: the names added, removed
+ * or changed, and for the derived lookups the keys whose answer may differ (a changed RouteTable
+ * changes the lookup of its old and its new host).
+ */
+public final class PolicyChanges {
+  private final Map<PolicyInput, Set<String>> names = new EnumMap<>(PolicyInput.class);
+  private final Set<PolicyInput> changedWhole = new HashSet<>();
+
+  private PolicyChanges() {}
+
+  public static PolicyChanges between(PolicySnapshot before, PolicySnapshot after) {
+    PolicyChanges changes = new PolicyChanges();
+    changes.compare(PolicyInput.SERVICE, before.services(), after.services());
+    changes.compare(PolicyInput.PROCESSOR, before.processors(), after.processors());
+    Set<String> tables =
+        changes.compare(PolicyInput.ROUTE_TABLE, before.routeTables(), after.routeTables());
+    changes.derive(PolicyInput.ROUTE_TABLE_FOR_HOST, tables, before.routeTables(),
+        after.routeTables(), (RouteTable t) -> t.spec().host());
+    Set<String> authorizations = changes.compare(PolicyInput.AUTHORIZATION_POLICY,
+        before.authorizationPolicies(), after.authorizationPolicies());
+    changes.derive(PolicyInput.AUTHORIZATION_POLICIES_FOR_SERVICE, authorizations,
+        before.authorizationPolicies(), after.authorizationPolicies(),
+        (AuthorizationPolicy p) -> p.spec().service());
+    Set<String> peers = changes.compare(PolicyInput.PEER_AUTHENTICATION,
+        before.peerAuthentications(), after.peerAuthentications());
+    changes.derive(PolicyInput.PEER_AUTHENTICATIONS_FOR_SERVICE, peers,
+        before.peerAuthentications(), after.peerAuthentications(),
+        (PeerAuthentication p) -> p.spec().service());
+    changes.compare(PolicyInput.REQUEST_AUTHENTICATION, before.requestAuthentications(),
+        after.requestAuthentications());
+    changes.compare(PolicyInput.RATE_LIMIT_POLICY, before.rateLimitPolicies(),
+        after.rateLimitPolicies());
+    changes.compare(PolicyInput.ENDPOINTS, before.endpoints(), after.endpoints());
+    if (!before.rejected().equals(after.rejected())) {
+      changes.changedWhole.add(PolicyInput.REJECTED);
+    }
+    if (before.revision() != after.revision()) {
+      changes.changedWhole.add(PolicyInput.REVISION);
+    }
+    return changes;
+  }
+
+  /** Everything changed: what a reader that has never read compares against. */
+  public static PolicyChanges everything() {
+    PolicyChanges changes = new PolicyChanges();
+    changes.changedWhole.addAll(Set.of(PolicyInput.values()));
+    return changes;
+  }
+
+  /** Whether anything of {@code input} changed. */
+  public boolean any(PolicyInput input) {
+    return changedWhole.contains(input) || !names.getOrDefault(input, Set.of()).isEmpty();
+  }
+
+  /** Whether the entry {@code name} of {@code input} may read differently now. */
+  public boolean touches(PolicyInput input, String name) {
+    return changedWhole.contains(input) || names.getOrDefault(input, Set.of()).contains(name);
+  }
+
+  public boolean isEmpty() {
+    return changedWhole.isEmpty() && names.values().stream().allMatch(Set::isEmpty);
+  }
+
+  private <V> Set<String> compare(PolicyInput input, Map<String, V> before, Map<String, V> after) {
+    Set<String> changed = new HashSet<>();
+    for (Map.Entry<String, V> entry : after.entrySet()) {
+      if (!Objects.equals(before.get(entry.getKey()), entry.getValue())) {
+        changed.add(entry.getKey());
+      }
+    }
+    for (String name : before.keySet()) {
+      if (!after.containsKey(name)) {
+        changed.add(name);
+      }
+    }
+    names.put(input, changed);
+    return changed;
+  }
+
+  /** The keys of a derived lookup whose answer may differ: those of both versions. */
+  private <V> void derive(PolicyInput input, Set<String> changed, Map<String, V> before,
+      Map<String, V> after, Function<V, String> key) {
+    Set<String> keys = new HashSet<>();
+    for (String name : changed) {
+      V was = before.get(name);
+      V is = after.get(name);
+      if (was != null) {
+        keys.add(key.apply(was));
+      }
+      if (is != null) {
+        keys.add(key.apply(is));
+      }
+    }
+    names.put(input, keys);
+  }
+
+  @Override
+  public String toString() {
+    return "PolicyChanges{names=" + names + ", whole=" + changedWhole + "}";
+  }
+}
