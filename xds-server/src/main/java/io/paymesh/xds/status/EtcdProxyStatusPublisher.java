@@ -14,6 +14,7 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
 import io.paymesh.config.store.EtcdCalls;
 import io.paymesh.config.store.LeaseLossObserver;
+import io.paymesh.xds.ClientStrings;
 import io.paymesh.xds.ads.ProxyStatusRegistry;
 import io.paymesh.xds.ads.ProxyStatusRegistry.ProxyStatus;
 import java.time.Duration;
@@ -144,8 +145,8 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
       Duration delay = retryDelay;
       retryDelay = retryDelay.multipliedBy(2).compareTo(MAX_RETRY) > 0
           ? MAX_RETRY : retryDelay.multipliedBy(2);
-      LOG.warn("cannot publish the status of node {}: {}; retrying in {}", nodeId,
-          e.getMessage(), delay);
+      LOG.warn("cannot publish the status of node {}: {}; retrying in {}",
+          ClientStrings.forLog(nodeId), e.getMessage(), delay);
       if (dirty.add(nodeId)) {
         submit(() -> flush(nodeId), delay);
       }
