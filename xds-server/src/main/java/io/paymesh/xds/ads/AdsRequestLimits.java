@@ -24,7 +24,10 @@ public final class AdsRequestLimits {
   public static final int MAX_NODE_CLUSTER_BYTES = 256;
   /** Envoy's own metadata (istio-style labels included) is a few KiB. */
   public static final int MAX_NODE_METADATA_BYTES = 16 * 1024;
-  /** Everything else in the node (extensions, client features, addresses) together. */
+  /**
+   * Everything in the node together; Envoy lists its compiled-in extensions there (several
+   * hundred names), which stays far below this.
+   */
   public static final int MAX_NODE_BYTES = 256 * 1024;
   /** The largest service has a few dozen clusters; 10,000 names is far beyond any real one. */
   public static final int MAX_RESOURCE_NAMES = 10_000;
