@@ -10,6 +10,7 @@ import io.paymesh.admin.resources.Headers;
 import io.paymesh.config.audit.Approval;
 import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.idempotency.IdempotencyClaim;
+import io.paymesh.config.idempotency.IdempotencyKeyUsedException;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.model.ResourceKey;
 import io.paymesh.config.proposal.Proposal;
@@ -142,7 +143,8 @@ public final class PolicyWriter {
         new Approval(approver.getName(), why));
     try {
       CommitResult result = repository.commitApproved(changes,
-          new Actor(proposal.proposer(), proposal.reason()), proposal.rollback(), approval);
+          new Actor(proposal.proposer(), proposal.reason()), proposal.rollback(), approval,
+          proposal.idempotencyClaim());
       result.changes().forEach(c -> LOG.info("{} {} at revision {} by {}, approved by {}",
           c.key(), c.operation(), c.revision(), proposal.proposer(), approver.getName()));
       return result;
@@ -157,6 +159,11 @@ public final class PolicyWriter {
     } catch (ProposalGoneException e) {
       throw ApiException.conflict("proposal " + id
           + " is no longer pending: it was approved, withdrawn or expired meanwhile");
+    } catch (IdempotencyKeyUsedException e) {
+      // Two proposals from one request under one key (retries that raced): one is committed.
+      throw ApiException.conflict("proposal " + id + " cannot be approved: its proposer's "
+          + Headers.IDEMPOTENCY_KEY + " already committed " + e.record().claim().request()
+          + " at revision " + e.record().revision() + "; withdraw this proposal");
     }
   }
 
@@ -194,7 +201,7 @@ public final class PolicyWriter {
     }
     StoredProposal stored = proposals.propose(caller.getName(), reason, rollback, pinned,
         security.stream().map(SecurityChange::summary).toList(), fourEyes.proposalLifetime(),
-        claim.map(c -> new Proposal.Request(c.key(), c.fingerprint())));
+        claim.map(c -> new Proposal.Request(c.key(), c.fingerprint(), c.request())));
     LOG.info("Proposal {} of {} by {} waits for a second security admin until {}",
         stored.proposal().id(), changes.stream().map(Change::key).toList(), caller.getName(),
         stored.proposal().expiresAt());

@@ -10,6 +10,7 @@ import io.paymesh.admin.testing.KindSamples;
 import io.paymesh.admin.testing.PolicyDocs;
 import io.paymesh.admin.testing.TestTokens;
 import io.paymesh.config.testing.EtcdExtension;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -248,6 +249,44 @@ class IdempotencyKeyTest {
     assertThat(retry.body()).doesNotContain(token);
     assertThat(ETCD.currentRevision()).isEqualTo(revision);
     assertThat(auditOf("checkout", "ISSUE_JOIN_TOKEN")).isEqualTo(1);
+  }
+
+  @Test
+  void aRetriedCdeChange_findsItsProposal_andAfterTheApprovalAnswersTheCommit() throws Exception {
+    String ledgerCallers = "/v1/authorizationpolicies/ledger-callers";
+    String etag = HTTP.get(ledgerCallers).token(TestTokens.VIEWER).send().etag();
+    Http.Request propose = HTTP.put(ledgerCallers).token(TestTokens.SECURITY).ifMatch(etag)
+        .reason("CHG-7 payments-v2 retired").header(KEY, "chg-7")
+        .yaml(PolicyDocs.ledgerCallers("[payments-v1]"));
+
+    Http.Reply proposed = propose.send();
+    Http.Reply proposedAgain = HTTP_REPLICA.put(ledgerCallers).token(TestTokens.SECURITY)
+        .ifMatch(etag).reason("CHG-7 payments-v2 retired").header(KEY, "chg-7")
+        .yaml(PolicyDocs.ledgerCallers("[payments-v1]")).send();
+
+    assertThat(proposed.status()).as(proposed.toString()).isEqualTo(202);
+    assertThat(proposedAgain.status()).as(proposedAgain.toString()).isEqualTo(202);
+    String id = proposed.json().path("id").asText();
+    assertThat(proposedAgain.json().path("id").asText()).isEqualTo(id);
+    assertThat(proposedAgain.header("Location").map(l -> URI.create(l).getPath()))
+        .contains("/v1/proposals/" + id);
+    assertThat(HTTP.get("/v1/proposals").token(TestTokens.VIEWER).send().json().path("items"))
+        .extracting(p -> p.path("id").asText()).containsExactly(id);
+
+    Http.Reply approved = HTTP.post("/v1/proposals/" + id + "/approve")
+        .token(TestTokens.SECURITY_2).reason("CHG-7 reviewed").send();
+    assertThat(approved.status()).as(approved.toString()).isEqualTo(200);
+    long revision = ETCD.currentRevision();
+
+    Http.Reply retriedAfterApproval = propose.send();
+
+    assertThat(retriedAfterApproval.status()).as(retriedAfterApproval.toString()).isEqualTo(200);
+    assertThat(retriedAfterApproval.header(REPLAYED)).contains("true");
+    assertThat(retriedAfterApproval.json().path("revision").asLong())
+        .isEqualTo(approved.json().path("revision").asLong());
+    assertThat(ETCD.currentRevision()).as("nothing proposed or written again").isEqualTo(revision);
+    assertThat(HTTP.get("/v1/proposals").token(TestTokens.VIEWER).send().json().path("items"))
+        .isEmpty();
   }
 
   @ParameterizedTest

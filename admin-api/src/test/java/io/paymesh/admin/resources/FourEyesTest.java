@@ -114,7 +114,7 @@ class FourEyesTest {
   void aCdeChangeIsProposed_thenCommittedOnlyOnASecondSecurityAdminsApproval() throws Exception {
     String ledgerEtag = etag(LEDGER_CALLERS);
     Http.Reply proposed = HTTP.put(LEDGER_CALLERS).token(TestTokens.SECURITY).ifMatch(ledgerEtag)
-        .reason("CHG-42 payments-v2 retired").yaml(ledgerCallers("[payments-v1]")).send();
+        .reason("CHG-42 payments-v2 retired").yaml(PolicyDocs.ledgerCallers("[payments-v1]")).send();
 
     assertThat(proposed.status()).isEqualTo(202);
     String proposal = URI.create(proposed.header("Location").orElseThrow()).getPath();
@@ -206,7 +206,7 @@ class FourEyesTest {
     assertThat(plan.path("securityChanges").get(0).asText()).contains("Service/fraud");
     assertThat(plan.path("approvalRequired").asBoolean()).isFalse();
     JsonNode cdePlan = HTTP.put(LEDGER_CALLERS + "?dryRun=true").token(TestTokens.SECURITY)
-        .yaml(ledgerCallers("[payments-v1]")).send().json();
+        .yaml(PolicyDocs.ledgerCallers("[payments-v1]")).send().json();
     assertThat(cdePlan.path("approvalRequired").asBoolean()).isTrue();
 
     Http.Reply created = HTTP.put("/v1/authorizationpolicies/fraud-callers").token(TestTokens.SECURITY)
@@ -236,7 +236,7 @@ class FourEyesTest {
 
   private static String propose(String etag, String callers) {
     Http.Reply proposed = HTTP.put(LEDGER_CALLERS).token(TestTokens.SECURITY).ifMatch(etag)
-        .reason("CHG-1").yaml(ledgerCallers(callers)).send();
+        .reason("CHG-1").yaml(PolicyDocs.ledgerCallers(callers)).send();
     assertThat(proposed.status()).isEqualTo(202);
     return URI.create(proposed.header("Location").orElseThrow()).getPath();
   }
@@ -249,19 +249,6 @@ class FourEyesTest {
     JsonNode entries = HTTP.get("/v1/audit?kind=" + kind + "&name=" + name)
         .token(TestTokens.VIEWER).send().json().path("entries");
     return entries.get(entries.size() - 1);
-  }
-
-  private static String ledgerCallers(String callers) {
-    return """
-        kind: AuthorizationPolicy
-        name: ledger-callers
-        spec:
-          service: ledger
-          rules:
-            - name: payments
-              callers: %s
-              to: [{methods: [POST], paths: [{prefix: /ledger.v1.Ledger/}]}]
-        """.formatted(callers);
   }
 
   private static String paymentsV1(String identity, String dependencies) {

@@ -33,4 +33,18 @@ public final class PolicyDocs {
               timeout: 1s
         """.formatted(chargeTarget, defaultTarget);
   }
+
+  /** The baseline AuthorizationPolicy {@code ledger-callers} (a CDE policy) with its callers. */
+  public static String ledgerCallers(String callers) {
+    return """
+        kind: AuthorizationPolicy
+        name: ledger-callers
+        spec:
+          service: ledger
+          rules:
+            - name: payments
+              callers: %s
+              to: [{methods: [POST], paths: [{prefix: /ledger.v1.Ledger/}]}]
+        """.formatted(callers);
+  }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paymesh.config.idempotency.IdempotencyClaim;
 import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.ResourceKey;
 import java.time.Instant;
@@ -44,8 +45,18 @@ public record Proposal(
    * key finds this proposal instead of making another.
    *
    * @param fingerprint the digest of the request (see the admin API's idempotency)
+   * @param requestLine method and path of the request, to name it if the key is reused
    */
-  public record Request(String idempotencyKey, String fingerprint) {}
+  public record Request(String idempotencyKey, String fingerprint, String requestLine) {}
+
+  /**
+   * The proposer's idempotency claim, recorded when the proposal is approved: a retry of the
+   * proposing request then answers the commit instead of proposing the change again.
+   */
+  public Optional<IdempotencyClaim> idempotencyClaim() {
+    return request.map(r -> new IdempotencyClaim(proposer, r.idempotencyKey(), r.fingerprint(),
+        r.requestLine()));
+  }
 
   public Proposal {
     Objects.requireNonNull(id, "id");
@@ -86,6 +97,7 @@ public record Proposal(
     request.ifPresent(r -> {
       node.put("idempotencyKey", r.idempotencyKey());
       node.put("requestFingerprint", r.fingerprint());
+      node.put("requestLine", r.requestLine());
     });
     return node.toString();
   }
@@ -108,7 +120,8 @@ public record Proposal(
     return new Proposal(text(node, "id"), text(node, "proposer"), text(node, "reason"),
         instant(node, "createdAt"), instant(node, "expiresAt"), node.path("rollback").asBoolean(),
         changes, why, optionalText(node, "idempotencyKey")
-            .map(key -> new Request(key, text(node, "requestFingerprint"))));
+            .map(key -> new Request(key, text(node, "requestFingerprint"),
+                text(node, "requestLine"))));
   }
 
   private static JsonNode tree(String json) {

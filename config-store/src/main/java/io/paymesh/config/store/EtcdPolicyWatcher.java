@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The read side of the policy store: lists {@code <prefix>policy/} and {@code <prefix>endpoints/} at
  * one revision R, publishes that as a {@link PolicySnapshot}, then watches the prefix from R+1 and
- * publishes one new snapshot per burst of changes (coalesced over a short window).
+ * publishes a new snapshot per change or burst of changes: at once after a quiet spell, and
+ * within a burst when it pauses for the coalesce window (see {@link Debounce}).
  *
  * <p>Everything — applying events, building and publishing snapshots, reconnecting — runs on one
  * thread, so snapshots are published in revision order and the listener is never called
@@ -68,11 +69,13 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
   private long generation;
   private Watch.Watcher activeWatch;
   private ScheduledFuture<?> pendingFlush;
+  private final Debounce debounce;
   private boolean lost;
 
   /**
    * @param prefix key prefix such as {@link EtcdSettings#DEFAULT_PREFIX}
-   * @param coalesceWindow how long to gather events after the first one of a burst before publishing
+   * @param coalesceWindow the pause that ends a burst of changes; the first change after such a
+   *     pause is published at once
    * @param listener receives every new snapshot, on the watcher thread; it must not block for long
    */
   public EtcdPolicyWatcher(
@@ -89,6 +92,7 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
       throw new IllegalArgumentException("coalesce window must not be negative: " + coalesceWindow);
     }
     this.coalesceWindow = coalesceWindow;
+    this.debounce = new Debounce(coalesceWindow.toNanos());
     this.listener = Objects.requireNonNull(listener, "listener");
     ScheduledThreadPoolExecutor executor =
         new ScheduledThreadPoolExecutor(
@@ -193,7 +197,8 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
       LOG.info("Listed {} at revision {}: {} entries", keys.prefix(), listRevision, listed.size());
     }
     listedOnce = true;
-    publishIfChanged(view.toSnapshot(revision));
+    // Publishes the listed view, which also supersedes whatever the debounce was holding back.
+    flush();
     startWatch();
   }
 
@@ -303,9 +308,22 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
     target.put(key, entry);
   }
 
+  /** A change was applied to the view: publish it now or when the burst it is part of ends. */
   private void scheduleFlush() {
-    if (pendingFlush == null) {
-      pendingFlush = thread.schedule(this::flush, coalesceWindow.toNanos(), TimeUnit.NANOSECONDS);
+    long delay = debounce.changed(System.nanoTime());
+    if (delay == Debounce.NOW) {
+      flush();
+    } else if (delay != Debounce.ALREADY_SCHEDULED) {
+      pendingFlush = thread.schedule(this::flushIfDue, delay, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void flushIfDue() {
+    long wait = debounce.due(System.nanoTime());
+    if (wait == Debounce.NOW) {
+      flush();
+    } else {
+      pendingFlush = thread.schedule(this::flushIfDue, wait, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -318,6 +336,7 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
 
   private void flush() {
     pendingFlush = null;
+    debounce.flushed();
     if (!closed) {
       publishIfChanged(view.toSnapshot(revision));
     }

@@ -126,14 +126,17 @@ public final class PolicyRepository {
    * proposal (which must still be stored at the revision the approver read) and recording the
    * approval in every audit entry.
    *
+   * @param proposerClaim the idempotency claim of the request that made the proposal, if it had
+   *     one: recorded with the commit, so that request's retry answers the commit
    * @throws ProposalGoneException if the proposal was approved, withdrawn or expired meanwhile
+   * @throws IdempotencyKeyUsedException if the proposer's key already committed another proposal
    */
   public CommitResult commitApproved(List<Change> changes, Actor proposer, boolean rollback,
-      ProposalApproval approval)
+      ProposalApproval approval, Optional<IdempotencyClaim> proposerClaim)
       throws PolicyValidationException, PreconditionFailedException, DocumentNotFoundException,
           ProposalGoneException {
     return committer.commit(List.copyOf(changes), Objects.requireNonNull(proposer, "proposer"),
-        rollback, Optional.of(approval), Optional.empty());
+        rollback, Optional.of(approval), proposerClaim);
   }
 
   /**

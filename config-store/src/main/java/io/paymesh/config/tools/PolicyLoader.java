@@ -23,7 +23,9 @@ import java.util.stream.Stream;
 
 /**
  * Command-line bootstrap of a policy store: decodes every policy file given (YAML or JSON, files or
- * directories), and only if all of them are valid writes them to etcd in one transaction.
+ * directories), and only if all of them are valid writes them to etcd: in one transaction when
+ * they fit in one ({@link PolicyRepository#MAX_CHANGES_PER_COMMIT} documents), otherwise in
+ * dependency-ordered steps (see {@link LoadSteps}).
  *
  * <pre>PolicyLoader --etcd http://127.0.0.1:2379 [--prefix /paymesh/] file-or-dir...</pre>
  *
@@ -101,27 +103,59 @@ public final class PolicyLoader {
   }
 
   private int write(EtcdSettings settings, List<PolicyResource> resources) {
+    List<List<PolicyResource>> steps;
+    try {
+      steps = LoadSteps.of(resources);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.println("nothing written");
+      return EXIT_INVALID;
+    }
+    if (steps.size() > 1) {
+      out.println(resources.size() + " documents are more than one etcd transaction holds ("
+          + PolicyRepository.MAX_CHANGES_PER_COMMIT + "): writing them in " + steps.size()
+          + " steps, in the order " + LoadSteps.describeOrder());
+    }
+    int written = 0;
+    long revision = 0;
     try (Client client = settings.newClient()) {
       PolicyRepository repository = new PolicyRepository(client, settings.prefix(), codec);
-      long revision = repository.putAll(resources);
-      for (PolicyResource resource : resources) {
-        out.println("wrote " + repository.keys().policyKey(resource.key()) + " (" + resource.key()
-            + ")");
+      for (List<PolicyResource> step : steps) {
+        revision = repository.putAll(step);
+        for (PolicyResource resource : step) {
+          out.println("wrote " + repository.keys().policyKey(resource.key()) + " ("
+              + resource.key() + ")");
+        }
+        written += step.size();
       }
-      out.println(resources.size() + " document(s) written at revision " + revision);
+      out.println(resources.size() + " document(s) written at revision " + revision
+          + (steps.size() > 1 ? " in " + steps.size() + " steps" : ""));
       return EXIT_OK;
     } catch (PolicyValidationException e) {
-      // e.g. the same document in two files; paths are already qualified by Kind/name.
+      // e.g. a document the store refuses; paths are already qualified by Kind/name.
       e.errors().forEach(error -> err.println(error));
-      err.println("nothing written: " + e.errors().size() + " error(s)");
+      err.println(notWritten(written, resources.size(), revision) + ": " + e.errors().size()
+          + " error(s)");
       return EXIT_INVALID;
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
+      err.println(notWritten(written, resources.size(), revision));
       return EXIT_INVALID;
     } catch (PolicyStoreException e) {
       err.println("etcd at " + settings.describe() + ": " + e.getMessage());
+      err.println(notWritten(written, resources.size(), revision));
       return EXIT_STORE_FAILED;
     }
+  }
+
+  /** What a failed load left behind: nothing, or the steps before the one that failed. */
+  private static String notWritten(int written, int total, long revision) {
+    if (written == 0) {
+      return "nothing written";
+    }
+    return written + " of " + total + " document(s) were written (up to revision " + revision
+        + ") before a step failed; loading the same files again is safe: it writes every "
+        + "document again";
   }
 
   private List<PolicyResource> decode(Path file) throws IOException, PolicyValidationException {

@@ -47,7 +47,7 @@ class ApprovedCommitTest {
 
     CommitResult result = repository.commitApproved(
         List.of(Change.put(service("checkout", List.of()), new Precondition.Absent())), SAM, false,
-        new ProposalApproval(PROPOSAL, proposal, SUE));
+        new ProposalApproval(PROPOSAL, proposal, SUE), Optional.empty());
 
     assertThat(exists(ETCD.client(), PROPOSAL)).isFalse();
     AuditEntry entry = audit.at(CHECKOUT, result.revision()).orElseThrow();
@@ -64,7 +64,7 @@ class ApprovedCommitTest {
 
     assertThatThrownBy(() -> repository.commitApproved(
         List.of(Change.put(service("checkout", List.of()), new Precondition.Absent())), SAM, false,
-        new ProposalApproval(PROPOSAL, proposal, SUE)))
+        new ProposalApproval(PROPOSAL, proposal, SUE), Optional.empty()))
         .isInstanceOf(ProposalGoneException.class)
         .hasMessageContaining("no longer pending");
 

@@ -42,6 +42,9 @@ public final class AdsServer implements AutoCloseable {
       V3DiscoveryServer discovery,
       AdsStreamInterceptor interceptor,
       List<ServerServiceDefinition> services) {
+    // HealthStatusManager starts out SERVING; a replica without a policy yet must not be picked
+    // by a load balancer or a readiness probe, so it says NOT_SERVING until markServing.
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(address, credentials)
             .addService(ServerInterceptors.intercept(stateOfTheWorldAds(discovery), interceptor))

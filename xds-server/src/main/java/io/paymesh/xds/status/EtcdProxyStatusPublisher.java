@@ -9,23 +9,26 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
 import io.paymesh.config.store.EtcdCalls;
 import io.paymesh.config.store.LeaseLossObserver;
-import io.paymesh.xds.ClientStrings;
 import io.paymesh.xds.ads.ProxyStatusRegistry;
 import io.paymesh.xds.ads.ProxyStatusRegistry.ProxyStatus;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +38,13 @@ import org.slf4j.LoggerFactory;
  * deleted when it closes. Every record hangs on ONE lease per replica, kept alive, so a replica
  * that dies takes its records with it after the TTL, and one that stops revokes them at once.
  *
- * <p>gRPC threads only mark a node dirty; one writer thread then publishes the node's state as it
- * is at that moment, so a burst of ACKs becomes one write (latest wins) and a slow or absent etcd
- * never holds up an ADS stream. Failed writes are retried with backoff; a lost lease is replaced
- * and every record written again under the new one.
+ * <p>gRPC threads only mark a node dirty; one writer thread then publishes the state of every
+ * dirty node as it is at that moment, so a burst of ACKs becomes one write per node (latest wins)
+ * and a slow or absent etcd never holds up an ADS stream. The writes of one flush go out as etcd
+ * transactions of up to {@link #MAX_OPS_PER_TXN} puts, all sent at once: 10,000 proxies
+ * connecting are a hundred transactions, not 10,000 puts one after the other. Failed writes are
+ * retried with backoff; a lost lease is replaced and every record written again under the new
+ * one.
  */
 public final class EtcdProxyStatusPublisher implements AutoCloseable {
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
@@ -46,6 +52,8 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration MIN_RETRY = Duration.ofMillis(100);
   private static final Duration MAX_RETRY = Duration.ofSeconds(5);
+  /** Below etcd's default {@code --max-txn-ops} of 128. */
+  static final int MAX_OPS_PER_TXN = 100;
 
   private final Client client;
   private final ProxyStatusKeys keys;
@@ -54,8 +62,10 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
   private final long ttlSeconds;
   private final ScheduledThreadPoolExecutor writer;
   private final ProxyStatusRegistry.Listener listener = this::markDirty;
-  /** Nodes with a flush queued; a node is in here at most once, which is the coalescing. */
+  /** Nodes whose record is to be written; a node is in here at most once: the coalescing. */
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+  /** Whether a flush is queued; it takes every node dirty by the time it runs. */
+  private final AtomicBoolean flushQueued = new AtomicBoolean();
   private volatile boolean closed;
 
   // Confined to the writer thread.
@@ -109,8 +119,13 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
       // An empty node id cannot be a key; such a stream is not served either.
       return;
     }
-    if (dirty.add(nodeId)) {
-      submit(() -> flush(nodeId), Duration.ZERO);
+    dirty.add(nodeId);
+    queueFlush(Duration.ZERO);
+  }
+
+  private void queueFlush(Duration delay) {
+    if (flushQueued.compareAndSet(false, true)) {
+      submit(this::flush, delay);
     }
   }
 
@@ -122,21 +137,31 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
     }
   }
 
-  /** Publishes the node's current state: its newest open stream, or nothing if none is left. */
-  private void flush(String nodeId) {
-    // Cleared before reading the registry: a change from now on queues another flush.
-    dirty.remove(nodeId);
+  /**
+   * Publishes the current state of every dirty node: its newest open stream, or nothing if none is
+   * left.
+   */
+  private void flush() {
+    // Cleared before draining: a change from now on queues another flush.
+    flushQueued.set(false);
     if (closed) {
+      return;
+    }
+    List<String> nodes = drainDirty();
+    if (nodes.isEmpty()) {
       return;
     }
     try {
       ensureLease();
-      Optional<ProxyStatus> status = registry.latestOf(nodeId);
-      if (status.isPresent()) {
-        put(nodeId, toRecord(status.get()));
-      } else {
-        delete(nodeId);
+      List<ProxyStatusRecord> records = new ArrayList<>();
+      List<String> gone = new ArrayList<>();
+      for (String nodeId : nodes) {
+        registry.latestOf(nodeId).ifPresentOrElse(
+            status -> records.add(toRecord(status)), () -> gone.add(nodeId));
       }
+      // Deletes first: once a later node's record is visible, an earlier close was handled.
+      delete(gone);
+      put(records);
       retryDelay = MIN_RETRY;
     } catch (RuntimeException e) {
       if (EtcdCalls.isLeaseNotFound(e)) {
@@ -145,12 +170,22 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
       Duration delay = retryDelay;
       retryDelay = retryDelay.multipliedBy(2).compareTo(MAX_RETRY) > 0
           ? MAX_RETRY : retryDelay.multipliedBy(2);
-      LOG.warn("cannot publish the status of node {}: {}; retrying in {}",
-          ClientStrings.forLog(nodeId), e.getMessage(), delay);
-      if (dirty.add(nodeId)) {
-        submit(() -> flush(nodeId), delay);
+      LOG.warn("cannot publish the status of {} proxies: {}; retrying in {}", nodes.size(),
+          e.getMessage(), delay);
+      // Written again with their state at that time; puts and deletes are idempotent.
+      dirty.addAll(nodes);
+      queueFlush(delay);
+    }
+  }
+
+  private List<String> drainDirty() {
+    List<String> nodes = new ArrayList<>();
+    for (String nodeId : dirty) {
+      if (dirty.remove(nodeId)) {
+        nodes.add(nodeId);
       }
     }
+    return nodes;
   }
 
   private ProxyStatusRecord toRecord(ProxyStatus status) {
@@ -167,21 +202,56 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
         status.updatedAt());
   }
 
-  private void put(String nodeId, ProxyStatusRecord record) {
-    await(client.getKVClient().put(bytes(keys.key(nodeId)), bytes(ProxyStatusCodec.toJson(record)),
-            PutOption.builder().withLeaseId(leaseId).build()),
-        CALL_TIMEOUT, "write proxy status of " + nodeId);
+  /** Writes the records in transactions of at most {@link #MAX_OPS_PER_TXN} puts, sent at once. */
+  private void put(List<ProxyStatusRecord> records) {
+    PutOption onLease = PutOption.builder().withLeaseId(leaseId).build();
+    List<CompletableFuture<TxnResponse>> sent = new ArrayList<>();
+    for (List<ProxyStatusRecord> chunk : chunks(records)) {
+      Op[] puts = chunk.stream()
+          .map(r -> Op.put(bytes(keys.key(r.nodeId())), bytes(ProxyStatusCodec.toJson(r)), onLease))
+          .toArray(Op[]::new);
+      sent.add(client.getKVClient().txn().Then(puts).commit());
+    }
+    for (CompletableFuture<TxnResponse> txn : sent) {
+      await(txn, CALL_TIMEOUT, "write the status of " + records.size() + " proxies");
+    }
   }
 
   /**
-   * Deletes the node's record only if it is still this replica's: a proxy that reconnected to
-   * another replica has a newer record there (under that replica's lease), which must stay.
+   * Deletes the nodes' records that are still this replica's: a proxy that reconnected to another
+   * replica has a newer record there (under that replica's lease), which must stay. One read and
+   * one conditional delete per chunk; if a record changed in between, that chunk goes key by key.
    */
-  private void delete(String nodeId) {
-    ByteSequence key = bytes(keys.key(nodeId));
+  private void delete(List<String> nodes) {
+    for (List<String> chunk : chunks(nodes)) {
+      TxnResponse read = await(client.getKVClient().txn()
+              .Then(chunk.stream().map(n -> Op.get(bytes(keys.key(n)), GetOption.DEFAULT))
+                  .toArray(Op[]::new))
+              .commit(),
+          CALL_TIMEOUT, "read the status of " + chunk.size() + " proxies");
+      List<KeyValue> ours = read.getGetResponses().stream()
+          .flatMap(r -> r.getKvs().stream())
+          .filter(kv -> kv.getLease() == leaseId)
+          .toList();
+      if (ours.isEmpty()) {
+        continue;
+      }
+      TxnResponse deleted = await(client.getKVClient().txn()
+              .If(ours.stream().map(kv -> new Cmp(kv.getKey(), Cmp.Op.EQUAL,
+                  CmpTarget.modRevision(kv.getModRevision()))).toArray(Cmp[]::new))
+              .Then(ours.stream().map(kv -> Op.delete(kv.getKey(), DeleteOption.DEFAULT))
+                  .toArray(Op[]::new))
+              .commit(),
+          CALL_TIMEOUT, "delete the status of " + ours.size() + " proxies");
+      if (!deleted.isSucceeded()) {
+        ours.forEach(kv -> deleteOne(kv.getKey()));
+      }
+    }
+  }
+
+  private void deleteOne(ByteSequence key) {
     List<KeyValue> current =
-        await(client.getKVClient().get(key), CALL_TIMEOUT, "read proxy status of " + nodeId)
-            .getKvs();
+        await(client.getKVClient().get(key), CALL_TIMEOUT, "read a proxy status").getKvs();
     if (current.isEmpty() || current.get(0).getLease() != leaseId) {
       return;
     }
@@ -189,7 +259,15 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
             .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(current.get(0).getModRevision())))
             .Then(Op.delete(key, DeleteOption.DEFAULT))
             .commit(),
-        CALL_TIMEOUT, "delete proxy status of " + nodeId);
+        CALL_TIMEOUT, "delete a proxy status");
+  }
+
+  private static <T> List<List<T>> chunks(List<T> items) {
+    List<List<T>> chunks = new ArrayList<>();
+    for (int from = 0; from < items.size(); from += MAX_OPS_PER_TXN) {
+      chunks.add(items.subList(from, Math.min(items.size(), from + MAX_OPS_PER_TXN)));
+    }
+    return chunks;
   }
 
   private void ensureLease() {

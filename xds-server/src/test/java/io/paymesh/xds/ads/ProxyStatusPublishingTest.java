@@ -92,6 +92,31 @@ class ProxyStatusPublishingTest {
   }
 
   @Test
+  void thousandsOfProxies_areWrittenAndRemovedInBatches() throws Exception {
+    int nodes = 2_000;
+    for (int i = 0; i < nodes; i++) {
+      registry.opened(i, "node-" + i, CHECKOUT);
+      registry.acked(i, CDS, "v1");
+    }
+    long before = ETCD.currentRevision();
+
+    publisher("replica-1", registry);
+
+    await().atMost(CONVERGE).until(() -> reader.list().size() == nodes);
+    assertThat(reader.get("node-1999").map(r -> r.ackedVersions().get(CDS))).contains("v1");
+    // Every etcd transaction is one revision: one put at a time would be one per node.
+    long written = ETCD.currentRevision() - before;
+    assertThat(written).isLessThan(nodes / 10);
+
+    long beforeClosing = ETCD.currentRevision();
+    for (int i = 0; i < nodes; i++) {
+      registry.closed(i);
+    }
+    await().atMost(CONVERGE).until(() -> reader.list().isEmpty());
+    assertThat(ETCD.currentRevision() - beforeClosing).isLessThan(nodes / 10);
+  }
+
+  @Test
   void reconnectingProxy_keepsItsRecord_untilItsLastStreamCloses() {
     publisher("replica-1", registry);
     registry.opened(1, "node-a", CHECKOUT);

@@ -99,6 +99,14 @@ public record SyntheticPolicy(int serviceCount, List<PolicyResource> resources,
     return validated(new SyntheticPolicy(serviceCount, next, endpoints));
   }
 
+  /**
+   * Service 0's RouteTable with its {@link #CHANGED_ROUTE} timeout set: a change of one document
+   * that only that host's callers see (the load tool writes a new timeout per change).
+   */
+  public static RouteTable firstRouteTable(Duration defaultTimeout) {
+    return routeTable(0, defaultTimeout);
+  }
+
   /** The policy as the watcher would hand it to the publisher. */
   public PolicySnapshot snapshot(long revision) {
     PolicySnapshot.Builder builder = PolicySnapshot.builder(revision).addAll(resources);

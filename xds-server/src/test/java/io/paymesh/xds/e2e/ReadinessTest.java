@@ -1,0 +1,64 @@
+package io.paymesh.xds.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.paymesh.config.testing.EtcdExtension;
+import io.paymesh.xds.XdsServer;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A replica's gRPC health answers NOT_SERVING until it has published its first policy snapshot,
+ * so a load balancer or readiness probe does not send proxies to a replica that has no config for
+ * them yet (e.g. while etcd cannot be reached at start), and SERVING once it has.
+ */
+class ReadinessTest {
+
+  @RegisterExtension
+  static final EtcdExtension ETCD = new EtcdExtension();
+
+  @Test
+  void aReplicaIsNotServingUntilItHasPublishedItsFirstPolicy() throws Exception {
+    ETCD.stop();
+    try (XdsServer server = XdsServer.builder(ETCD.client())
+        .prefix("/readiness/")
+        .plaintextAds(new InetSocketAddress("127.0.0.1", 0))
+        .start()) {
+      ManagedChannel channel = NettyChannelBuilder
+          .forAddress("127.0.0.1", server.plaintextAdsPort()).usePlaintext().build();
+      try {
+        HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+
+        assertThat(status(health)).as("etcd down: no policy read yet")
+            .isEqualTo(ServingStatus.NOT_SERVING);
+        assertThat(server.policyRevision()).isZero();
+
+        ETCD.start();
+
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> status(health) == ServingStatus.SERVING);
+        assertThat(server.policyRevision()).isPositive();
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } finally {
+      if (!ETCD.isRunning()) {
+        ETCD.start();
+      }
+    }
+  }
+
+  private static ServingStatus status(HealthGrpc.HealthBlockingStub health) {
+    return health.withDeadlineAfter(5, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+  }
+}

@@ -1,0 +1,92 @@
+package io.paymesh.xds.load;
+
+import io.paymesh.config.store.PolicyRepository;
+import io.paymesh.config.validation.PolicyValidationException;
+import io.paymesh.xds.bench.SyntheticPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Puts changes of service 0's RouteTable into etcd and times what the simulated Envoys receive:
+ * a change has converged when at least one stream got a push and then no stream received
+ * anything for the quiet period. Affected streams are those that received something after the
+ * first put; each one's latency runs from the put to its last response.
+ */
+final class ChangeTimer {
+  private final PolicyRepository repository;
+  private final List<SimulatedEnvoy> envoys;
+  private final Duration timeout;
+  private final Duration quiet;
+
+  ChangeTimer(PolicyRepository repository, List<SimulatedEnvoy> envoys, Duration timeout,
+      Duration quiet) {
+    this.repository = repository;
+    this.envoys = envoys;
+    this.timeout = timeout;
+    this.quiet = quiet;
+  }
+
+  /** What one change, or one burst, did to the streams. */
+  record Change(int puts, long firstPutNanos, long lastPutNanos, boolean converged,
+      List<Long> latencies, List<Integer> pushes) {
+    /** Nanos from the last put to the last response any stream received. */
+    long convergenceNanos() {
+      return latencies.stream().mapToLong(Long::longValue).max().orElse(0)
+          - (lastPutNanos - firstPutNanos);
+    }
+  }
+
+  Change single(Duration routeTimeout) throws Exception {
+    return burst(1, Duration.ZERO, () -> routeTimeout);
+  }
+
+  /** {@code puts} changes spread evenly over {@code over}. */
+  Change burst(int puts, Duration over, Supplier<Duration> routeTimeouts) throws Exception {
+    int[] before = envoys.stream().mapToInt(SimulatedEnvoy::totalResponses).toArray();
+    long first = System.nanoTime();
+    long last = first;
+    for (int i = 0; i < puts; i++) {
+      long due = first + over.toNanos() * i / puts;
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+      last = System.nanoTime();
+      put(routeTimeouts.get());
+    }
+    long lastPut = last;
+    boolean converged = Waits.until(timeout, () -> anyAffected(before)
+        && System.nanoTime() - Math.max(lastPut, latestResponse()) > quiet.toNanos());
+    List<Long> latencies = new ArrayList<>();
+    List<Integer> pushes = new ArrayList<>();
+    for (int i = 0; i < envoys.size(); i++) {
+      SimulatedEnvoy envoy = envoys.get(i);
+      int received = envoy.totalResponses() - before[i];
+      if (received > 0) {
+        latencies.add(envoy.lastResponseNanos() - first);
+        pushes.add(received);
+      }
+    }
+    return new Change(puts, first, lastPut, converged, latencies, pushes);
+  }
+
+  private void put(Duration routeTimeout) throws PolicyValidationException {
+    repository.put(SyntheticPolicy.firstRouteTable(routeTimeout));
+  }
+
+  private boolean anyAffected(int[] before) {
+    for (int i = 0; i < envoys.size(); i++) {
+      if (envoys.get(i).totalResponses() > before[i]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private long latestResponse() {
+    return envoys.stream().mapToLong(SimulatedEnvoy::lastResponseNanos).max().orElse(0);
+  }
+}

@@ -1,0 +1,172 @@
+package io.paymesh.xds.load;
+
+import io.etcd.jetcd.Client;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.paymesh.config.codec.PolicyCodec;
+import io.paymesh.config.model.PolicyResource;
+import io.paymesh.config.store.Endpoint;
+import io.paymesh.config.store.EndpointRegistry;
+import io.paymesh.config.store.PolicyRepository;
+import io.paymesh.config.tools.LoadSteps;
+import io.paymesh.xds.bench.SyntheticPolicy;
+import io.paymesh.xds.status.ProxyStatusReader;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The load tool behind {@code scripts/load}: writes a synthetic mesh of {@code --services}
+ * services into etcd, opens {@code --streams} simulated Envoy ADS streams over {@code --channels}
+ * connections to an xds-server, and measures, as Markdown on stdout: initial config time, the
+ * latency from one RouteTable put to the last push of every affected stream, pushes per stream
+ * and convergence in a burst of puts, the server's CPU per change and live heap (given its pid),
+ * and how long after the ACKs the proxy status records are all in etcd. Every wait is bounded by
+ * {@code --timeout}; the tool exits 1 if a stream failed or a wait ran out.
+ */
+@Command(name = "load", mixinStandardHelpOptions = true,
+    description = "Simulated Envoy load against a running xds-server.")
+public final class LoadMain implements Callable<Integer> {
+  private static final Duration ENDPOINT_TTL = Duration.ofHours(2);
+  /** A change has converged when no stream received anything for this long. */
+  private static final Duration QUIET = Duration.ofMillis(500);
+
+  @Option(names = "--etcd", required = true, description = "etcd endpoint, e.g. http://127.0.0.1:2379")
+  String etcd;
+  @Option(names = "--prefix", defaultValue = "/paymesh/", description = "etcd prefix of the mesh")
+  String prefix;
+  @Option(names = "--ads", required = true, description = "plaintext ADS address host:port")
+  String ads;
+  @Option(names = "--services", defaultValue = "100", description = "services in the mesh")
+  int services;
+  @Option(names = "--write-policy", defaultValue = "true", negatable = true, fallbackValue = "true",
+      description = "write the synthetic policy and endpoints first (default: true)")
+  boolean writePolicy;
+  @Option(names = "--streams", defaultValue = "1000", description = "simulated Envoys")
+  int streams;
+  @Option(names = "--channels", defaultValue = "8", description = "connections the streams share")
+  int channels;
+  @Option(names = "--changes", defaultValue = "5", description = "single RouteTable changes to time")
+  int changes;
+  @Option(names = "--burst", defaultValue = "50", description = "puts in the one-second burst (0: none)")
+  int burst;
+  @Option(names = "--server-pid", description = "the xds-server's pid, for its CPU and heap")
+  Optional<Long> serverPid;
+  @Option(names = "--timeout", defaultValue = "PT120S", description = "bound of every wait (ISO-8601)")
+  Duration timeout;
+
+  private final PrintStream out;
+  private int timeoutOffset;
+
+  LoadMain(PrintStream out) {
+    this.out = out;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new LoadMain(System.out)).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> problems = new ArrayList<>();
+    try (Client client = Client.builder().endpoints(etcd).build()) {
+      PolicyRepository repository = new PolicyRepository(client, prefix, new PolicyCodec());
+      SyntheticPolicy mesh = SyntheticPolicy.generate(services);
+      if (writePolicy) {
+        writeMesh(client, repository, mesh);
+      }
+      ServerProbe server = serverPid.map(ServerProbe::new).orElse(null);
+      List<ManagedChannel> connections = openChannels();
+      List<SimulatedEnvoy> envoys = new ArrayList<>();
+      try {
+        Report report = new Report(out, services, streams, channels);
+        long connectStart = System.nanoTime();
+        for (int i = 0; i < streams; i++) {
+          envoys.add(SimulatedEnvoy.connect(connections.get(i % channels), "load-" + i,
+              SyntheticPolicy.serviceName(i % services)));
+        }
+        boolean allAcked = Waits.until(timeout, () -> envoys.stream()
+            .allMatch(e -> e.initialConfigAcked() || e.failure() != null));
+        long connectedNanos = System.nanoTime() - connectStart;
+        if (!allAcked) {
+          problems.add("not every stream had its initial config within " + timeout);
+        }
+        report.initialConfig(connectedNanos, envoys);
+        long lastAck = System.nanoTime();
+        new StatusLag(new ProxyStatusReader(client, prefix), streams, timeout)
+            .measure(lastAck).ifPresentOrElse(report::statusLag,
+                () -> problems.add("proxy status did not reach " + streams + " records within "
+                    + timeout));
+
+        ChangeTimer timer = new ChangeTimer(repository, envoys, timeout, QUIET);
+        List<ChangeTimer.Change> singles = new ArrayList<>();
+        long cpuBefore = server == null ? 0 : server.cpuNanos();
+        for (int k = 1; k <= changes; k++) {
+          singles.add(timer.single(nextTimeout()));
+        }
+        long cpuAfter = server == null ? 0 : server.cpuNanos();
+        report.singleChanges(singles, server == null ? -1 : (cpuAfter - cpuBefore) / Math.max(1, changes));
+        if (burst > 0) {
+          report.burst(timer.burst(burst, Duration.ofSeconds(1), this::nextTimeout));
+        }
+        if (server != null) {
+          report.liveHeap(server.liveHeapBytes());
+        }
+        for (SimulatedEnvoy envoy : envoys) {
+          if (envoy.failure() != null) {
+            problems.add(envoy.nodeId() + ": " + envoy.failure());
+          }
+          if (envoy.unreadable() > 0) {
+            problems.add(envoy.nodeId() + ": " + envoy.unreadable() + " unreadable resources");
+          }
+        }
+      } finally {
+        envoys.forEach(SimulatedEnvoy::close);
+        for (ManagedChannel channel : connections) {
+          channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+      }
+    }
+    problems.stream().limit(20).forEach(p -> System.err.println("problem: " + p));
+    return problems.isEmpty() ? 0 : 1;
+  }
+
+  /** A RouteTable timeout no earlier change used, so every put is a real change. */
+  private Duration nextTimeout() {
+    timeoutOffset++;
+    return Duration.ofMillis(1000 + timeoutOffset);
+  }
+
+  private void writeMesh(Client client, PolicyRepository repository, SyntheticPolicy mesh)
+      throws Exception {
+    long start = System.nanoTime();
+    for (List<PolicyResource> step : LoadSteps.of(mesh.resources())) {
+      repository.putAll(step);
+    }
+    EndpointRegistry registry = new EndpointRegistry(client, prefix);
+    for (Endpoint endpoint : mesh.endpoints()) {
+      registry.registerOnce(endpoint, ENDPOINT_TTL);
+    }
+    System.err.printf("wrote %d documents and %d endpoints in %d ms%n", mesh.resources().size(),
+        mesh.endpoints().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+  }
+
+  private List<ManagedChannel> openChannels() {
+    String[] hostPort = ads.split(":");
+    List<ManagedChannel> connections = new ArrayList<>();
+    for (int c = 0; c < channels; c++) {
+      connections.add(NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1]))
+          .usePlaintext()
+          .maxInboundMessageSize(64 * 1024 * 1024)
+          .build());
+    }
+    return connections;
+  }
+}

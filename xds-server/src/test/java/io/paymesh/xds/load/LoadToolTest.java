@@ -1,0 +1,49 @@
+package io.paymesh.xds.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.paymesh.config.testing.EtcdExtension;
+import io.paymesh.xds.XdsServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
+
+/**
+ * The load tool (scripts/load) against a real xds-server and etcd, small: its simulated Envoys
+ * get their whole config (clusters, endpoints, listeners, routes), see a RouteTable change and a
+ * burst, and it reports every figure. The figures themselves are for docs/performance.md.
+ */
+class LoadToolTest {
+  @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();
+
+  @Test
+  void simulatedEnvoysGetTheirConfig_andTheToolReportsEveryFigure() throws Exception {
+    try (XdsServer server = XdsServer.builder(ETCD.client()).prefix("/load/")
+        .plaintextAds(new InetSocketAddress("127.0.0.1", 0)).start()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      LoadMain tool = new LoadMain(new PrintStream(out, true, StandardCharsets.UTF_8));
+
+      int exit = new CommandLine(tool).execute("--etcd", ETCD.endpoint(), "--prefix", "/load/",
+          "--ads", "127.0.0.1:" + server.plaintextAdsPort(), "--services", "6", "--streams", "12",
+          "--channels", "2", "--changes", "2", "--burst", "5", "--timeout", "PT60S");
+
+      String report = out.toString(StandardCharsets.UTF_8);
+      assertThat(exit).as(report).isZero();
+      assertThat(report)
+          .contains("6 services, 12 streams over 2 channels")
+          .contains("| streams connect -> all types ACKed (all streams) |")
+          .contains("| last stream ACKed -> every proxy status record in etcd |")
+          .containsPattern("one RouteTable put -> last push of each affected stream, p50 / p99 "
+              + "\\(2 changes, [1-9][0-9]* affected streams each\\)")
+          .contains("| burst: last put -> converged |")
+          .doesNotContain("did not converge");
+      await().atMost(Duration.ofSeconds(30)).until(() -> server.proxies().connected().isEmpty());
+    }
+  }
+}

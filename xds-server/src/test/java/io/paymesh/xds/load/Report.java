@@ -1,0 +1,77 @@
+package io.paymesh.xds.load;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/** The load tool's results as a Markdown table, one row per figure. */
+final class Report {
+  private final PrintStream out;
+
+  Report(PrintStream out, int services, int streams, int channels) {
+    this.out = out;
+    out.printf(Locale.ROOT, "%n%d services, %d streams over %d channels%n%n", services, streams,
+        channels);
+    out.println("| figure | value |");
+    out.println("|---|---|");
+  }
+
+  void initialConfig(long allNanos, List<SimulatedEnvoy> envoys) {
+    List<Long> perStream = envoys.stream().filter(SimulatedEnvoy::initialConfigAcked)
+        .map(SimulatedEnvoy::initialConfigNanos).toList();
+    row("streams connect -> all types ACKed (all streams)", ms(allNanos));
+    row("initial config per stream p50 / p99", ms(percentile(perStream, 50)) + " / "
+        + ms(percentile(perStream, 99)));
+  }
+
+  void statusLag(long nanos) {
+    row("last stream ACKed -> every proxy status record in etcd", ms(nanos));
+  }
+
+  void singleChanges(List<ChangeTimer.Change> changes, long cpuNanosPerChange) {
+    List<Long> latencies = changes.stream().flatMap(c -> c.latencies().stream()).toList();
+    long affected = changes.isEmpty() ? 0 : changes.get(0).latencies().size();
+    row("one RouteTable put -> last push of each affected stream, p50 / p99 (" + changes.size()
+        + " changes, " + affected + " affected streams each)",
+        ms(percentile(latencies, 50)) + " / " + ms(percentile(latencies, 99)));
+    if (changes.stream().anyMatch(c -> !c.converged())) {
+      row("changes that did not converge", Long.toString(
+          changes.stream().filter(c -> !c.converged()).count()));
+    }
+    if (cpuNanosPerChange >= 0) {
+      row("server CPU per change", ms(cpuNanosPerChange));
+    }
+  }
+
+  void burst(ChangeTimer.Change burst) {
+    List<Long> pushes = burst.pushes().stream().map(Integer::longValue).toList();
+    row("burst of " + burst.puts() + " puts in 1 s: pushes per affected stream p50 / max",
+        percentile(pushes, 50) + " / " + pushes.stream().mapToLong(Long::longValue).max().orElse(0));
+    row("burst: last put -> converged", burst.converged() ? ms(burst.convergenceNanos())
+        : "did not converge");
+  }
+
+  void liveHeap(long bytes) {
+    row("server live heap after full GC", String.format(Locale.ROOT, "%.0f MiB",
+        bytes / (1024.0 * 1024.0)));
+  }
+
+  private void row(String figure, String value) {
+    out.println("| " + figure + " | " + value + " |");
+  }
+
+  private static String ms(long nanos) {
+    return String.format(Locale.ROOT, "%.1f ms", nanos / (double) TimeUnit.MILLISECONDS.toNanos(1));
+  }
+
+  /** Nearest-rank percentile; 0 for no values. */
+  static long percentile(List<Long> values, int p) {
+    if (values.isEmpty()) {
+      return 0;
+    }
+    List<Long> sorted = values.stream().sorted().toList();
+    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+    return sorted.get(Math.max(0, rank - 1));
+  }
+}

@@ -1,0 +1,59 @@
+package io.paymesh.xds.load;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The xds-server process seen from outside: CPU time from {@code /proc/<pid>/stat} (Linux reports
+ * it in USER_HZ = 100 ticks per second) and live heap from {@code jcmd}, after a full GC.
+ */
+final class ServerProbe {
+  private static final long NANOS_PER_TICK = TimeUnit.SECONDS.toNanos(1) / 100;
+  private static final Pattern USED = Pattern.compile("used (\\d+)K");
+
+  private final long pid;
+
+  ServerProbe(long pid) {
+    this.pid = pid;
+  }
+
+  /** User plus system CPU time of the whole process so far. */
+  long cpuNanos() {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // Fields after the command name, which is in parentheses and may contain spaces.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long utime = Long.parseLong(fields[11]);
+      long stime = Long.parseLong(fields[12]);
+      return (utime + stime) * NANOS_PER_TICK;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the CPU time of process " + pid, e);
+    }
+  }
+
+  /** Heap in use right after a full GC: what the server keeps alive. */
+  long liveHeapBytes() throws IOException, InterruptedException {
+    jcmd("GC.run");
+    Matcher used = USED.matcher(jcmd("GC.heap_info"));
+    if (!used.find()) {
+      throw new IllegalStateException("jcmd GC.heap_info of " + pid + " shows no heap use");
+    }
+    return Long.parseLong(used.group(1)) * 1024;
+  }
+
+  private String jcmd(String command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder("jcmd", Long.toString(pid), command)
+        .redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + output);
+    }
+    return output;
+  }
+}
