@@ -39,6 +39,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -344,7 +345,7 @@ class PolicyDocumentFuzzTest {
     switch (random.nextInt(6)) {
       case 0 -> {
         int cut = random.nextInt(Math.max(1, body.length));
-        body = java.util.Arrays.copyOf(body, cut);
+        body = Arrays.copyOf(body, cut);
         steps.add("truncated at byte " + cut);
       }
       case 1 -> {
