@@ -16,6 +16,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.paymesh.xds.ClientStrings;
 import io.paymesh.xds.identity.PeerIdentity;
+import io.paymesh.xds.translate.ProxyGroup;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +33,17 @@ import org.slf4j.LoggerFactory;
  * afterwards, and the cache groups requests by node), and which version each nonce carried, so an
  * ACK or NACK can be logged with its version and a NACK can be marked as rejecting that version.
  * It also authenticates each stream ({@link StreamAuthenticator}): a refused stream is closed
- * before its first request reaches the library, so nothing is ever sent on it.
+ * before its first request reaches the library, so nothing is ever sent on it. Every request is
+ * held to {@link AdsRequestLimits} before anything else reads it, and the log lines a stream's
+ * requests cause are bounded by its {@link LogBudget}; what a client wrote is logged only through
+ * {@link ClientStrings}.
  */
 public final class AdsStreamInterceptor implements ServerInterceptor {
   private static final Logger LOG = LoggerFactory.getLogger(AdsStreamInterceptor.class);
   /** A NACK's error detail is worth reading in full, but a client must not flood the log. */
   private static final int MAX_NACK_DETAIL_LOGGED = 2048;
+  /** What the status record in etcd keeps of a NACK's error detail (etcd values are small). */
+  static final int MAX_NACK_DETAIL_RECORDED = 8192;
   private static final String ADS_METHOD =
       AggregatedDiscoveryServiceGrpc.getStreamAggregatedResourcesMethod().getFullMethodName();
 
@@ -83,36 +89,72 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
         new SimpleForwardingServerCall<>(call) {
           @Override
           public void sendMessage(RespT message) {
+            if (stream.refused) {
+              return; // Closed by this interceptor: the library's late answers go nowhere.
+            }
             stream.onResponse((DiscoveryResponse) message);
             super.sendMessage(message);
           }
+
+          @Override
+          public void close(Status status, Metadata trailers) {
+            if (!stream.refused) { // Then this interceptor has closed the call already.
+              super.close(status, trailers);
+            }
+          }
         };
     return new SimpleForwardingServerCallListener<>(next.startCall(observedCall, headers)) {
+      // gRPC calls a listener one callback at a time, so this needs no lock.
+      private boolean refusedToLibrary;
+
       @Override
       public void onMessage(ReqT message) {
         if (stream.refused) {
           return;
         }
         DiscoveryRequest request = (DiscoveryRequest) message;
-        Optional<Status> refusal = stream.authenticate(request);
+        Optional<Status> refusal = stream.admit(request);
         if (refusal.isPresent()) {
           refused.inc();
+          // The library may already watch the cache for this stream (a refusal can come on a
+          // later request): it hears that the stream is over as if the client had cancelled,
+          // so it drops its watches and sends nothing more; it hears nothing after that.
           call.close(refusal.get(), new Metadata());
+          refusedToLibrary = true;
+          super.onCancel();
           return;
         }
         super.onMessage((ReqT) stream.onRequest(request));
       }
 
       @Override
+      public void onHalfClose() {
+        if (!refusedToLibrary) {
+          super.onHalfClose();
+        }
+      }
+
+      @Override
+      public void onReady() {
+        if (!refusedToLibrary) {
+          super.onReady();
+        }
+      }
+
+      @Override
       public void onCancel() {
         stream.closed();
-        super.onCancel();
+        if (!refusedToLibrary) {
+          super.onCancel();
+        }
       }
 
       @Override
       public void onComplete() {
         stream.closed();
-        super.onComplete();
+        if (!refusedToLibrary) {
+          super.onComplete();
+        }
       }
     };
   }
@@ -130,6 +172,8 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
     private final Map<String, Sent> lastSent = new ConcurrentHashMap<>();
     /** Per type URL, the names the last request subscribed to (gRPC delivers them in order). */
     private final Map<String, Set<String>> subscribed = new HashMap<>();
+    /** Bounds the lines this stream's requests (ACKs, NACKs, resumes) may write. */
+    private final LogBudget logBudget = LogBudget.perMinute();
     private volatile Node node;
     /** Set once the stream is refused; requests arriving before the close takes effect drop. */
     private volatile boolean refused;
@@ -140,10 +184,28 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
     }
 
     /**
+     * Whether the request may go on to the library: within {@link AdsRequestLimits} (checked
+     * first, so nothing reads an oversized node), and from a node the peer may claim.
+     */
+    Optional<Status> admit(DiscoveryRequest request) {
+      Optional<Status> overLimit = AdsRequestLimits.check(request);
+      if (overLimit.isPresent()) {
+        refused = true;
+        // The description names the field and the limit; the stream's own node, once known,
+        // says who sent it. The request's node id is shown only escaped and truncated.
+        LOG.warn("ADS stream {} refused: peer={} node.id={}: {}", id, peerName(),
+            ClientStrings.forLog(node != null ? node.getId() : request.getNode().getId()),
+            overLimit.get().getDescription());
+        return overLimit;
+      }
+      return authenticate(request);
+    }
+
+    /**
      * Checks the node of the first request against the peer's identity. Later requests were
      * already bound to that node (they may omit it; if they carry one it must be the same).
      */
-    Optional<Status> authenticate(DiscoveryRequest request) {
+    private Optional<Status> authenticate(DiscoveryRequest request) {
       Optional<Status> refusal;
       if (node == null) {
         refusal = request.hasNode()
@@ -162,7 +224,7 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
       if (refusal.isPresent()) {
         refused = true;
         LOG.warn("ADS stream {} refused: peer={} node.id={} node.cluster={}: {}", id,
-            peer.map(PeerIdentity::spiffeId).orElse("<no certificate>"),
+            peerName(),
             ClientStrings.forLog(request.getNode().getId()),
             ClientStrings.forLog(request.getNode().getCluster()),
             refusal.get().getDescription());
@@ -207,9 +269,11 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
         // authenticate() has checked that the first request carries the node.
         node = request.getNode();
         registry.opened(id, node.getId(), ProxyGroups.groupOf(node));
-        LOG.info("ADS stream {} opened by node {} (group {}, identity {})", id,
-            ClientStrings.forLog(node.getId()), ProxyGroups.groupOf(node),
-            peer.map(PeerIdentity::spiffeId).orElse("<plaintext port>"));
+        ProxyGroup group = ProxyGroups.groupOf(node);
+        // The group's service is the client's node.cluster: escaped like every client string.
+        LOG.info("ADS stream {} opened by node {} (service {}, client {}, identity {})", id,
+            ClientStrings.forLog(node.getId()), ClientStrings.forLog(group.service()),
+            group.client(), peerName());
       } else if (!request.hasNode()) {
         request = request.toBuilder().setNode(node).build();
       }
@@ -219,8 +283,10 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
           // A client resuming on a new stream (after a reconnect or a server restart) reports
           // the version it already runs; content-hash versions make it comparable here.
           registry.acked(id, type, request.getVersionInfo());
-          LOG.info("node={} resumes type={} at version={}", ClientStrings.forLog(node.getId()),
-              shortType(type), ClientStrings.forLog(request.getVersionInfo()));
+          String version = request.getVersionInfo();
+          budgeted(() -> LOG.info("node={} resumes type={} at version={}",
+              ClientStrings.forLog(node.getId()), shortType(type),
+              ClientStrings.forLog(version)));
         }
         return request;
       }
@@ -234,8 +300,9 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
       }
       acks.inc();
       registry.acked(id, type, request.getVersionInfo());
-      LOG.info("ACK node={} type={} version={}", ClientStrings.forLog(node.getId()),
-          shortType(type), ClientStrings.forLog(request.getVersionInfo()));
+      String version = request.getVersionInfo();
+      budgeted(() -> LOG.info("ACK node={} type={} version={}",
+          ClientStrings.forLog(node.getId()), shortType(type), ClientStrings.forLog(version)));
       return request;
     }
 
@@ -247,19 +314,51 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
     private DiscoveryRequest onNack(DiscoveryRequest request, Sent sent) {
       nacks.inc();
       String detail = request.getErrorDetail().getMessage();
-      registry.nacked(id, request.getTypeUrl(), sent.version(), detail);
-      LOG.warn("NACK node={} type={} version={} (still on {}) error={}",
+      registry.nacked(id, request.getTypeUrl(), sent.version(), recordable(detail));
+      String stillOn = request.getVersionInfo();
+      budgeted(() -> LOG.warn("NACK node={} type={} version={} (still on {}) error={}",
           ClientStrings.forLog(node.getId()), shortType(request.getTypeUrl()), sent.version(),
-          ClientStrings.forLog(request.getVersionInfo()),
-          ClientStrings.forLog(detail, MAX_NACK_DETAIL_LOGGED));
+          ClientStrings.forLog(stillOn), ClientStrings.forLog(detail, MAX_NACK_DETAIL_LOGGED)));
       return request.toBuilder().setVersionInfo(sent.version()).build();
     }
 
     void closed() {
       registry.closed(id);
+      reportSuppressed();
       LOG.info("ADS stream {} of node {} closed", id,
           node == null ? "?" : ClientStrings.forLog(node.getId()));
     }
+
+    /** Writes a line caused by a request only while the stream's log budget lasts. */
+    private void budgeted(Runnable line) {
+      if (logBudget.tryAcquire()) {
+        reportSuppressed();
+        line.run();
+      }
+    }
+
+    private void reportSuppressed() {
+      long suppressed = logBudget.takeSuppressed();
+      if (suppressed > 0) {
+        LOG.warn("ADS stream {} of node {}: {} log lines suppressed (at most {} per {})", id,
+            node == null ? "?" : ClientStrings.forLog(node.getId()), suppressed,
+            logBudget.linesPerWindow(), logBudget.window());
+      }
+    }
+
+    private String peerName() {
+      return peer.map(PeerIdentity::spiffeId).orElse("<no certificate>");
+    }
+  }
+
+  /**
+   * The error detail as the status record keeps it: a client's own words, but no more of them
+   * than fit comfortably in an etcd value.
+   */
+  private static String recordable(String detail) {
+    return detail.length() <= MAX_NACK_DETAIL_RECORDED
+        ? detail
+        : detail.substring(0, MAX_NACK_DETAIL_RECORDED) + "...(" + detail.length() + " chars)";
   }
 
   private static String shortType(String typeUrl) {

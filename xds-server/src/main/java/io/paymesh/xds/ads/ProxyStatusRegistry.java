@@ -1,5 +1,6 @@
 package io.paymesh.xds.ads;
 
+import io.paymesh.xds.ClientStrings;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.time.Clock;
 import java.time.Instant;
@@ -135,7 +136,7 @@ public final class ProxyStatusRegistry {
         listener.changed(nodeId);
       } catch (RuntimeException e) {
         // A status consumer must never break the ADS stream that reported the change.
-        LOG.error("proxy status listener failed for node {}", nodeId, e);
+        LOG.error("proxy status listener failed for node {}", ClientStrings.forLog(nodeId), e);
       }
     }
   }

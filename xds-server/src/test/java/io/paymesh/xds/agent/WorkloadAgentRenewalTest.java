@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.paymesh.xds.identity.Pem;
+import io.paymesh.xds.testing.LogCapture;
 import io.paymesh.xds.testing.TestPki;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;

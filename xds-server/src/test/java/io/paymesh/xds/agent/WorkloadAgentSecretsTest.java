@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.paymesh.xds.testing.LogCapture;
 import io.paymesh.xds.translate.XdsNames;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,0 +1,101 @@
+package io.paymesh.xds.ads;
+
+import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.grpc.Status;
+import io.paymesh.xds.ClientStrings;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What one ADS request may carry before anything else reads it: bounded sizes for every string
+ * a client chooses (they end up in logs, in the status records in etcd and in the snapshot
+ * cache's keys), and a type URL paymesh serves (java-control-plane fails with a
+ * NullPointerException on any other). A refusal names the field and the limit, never the value.
+ * A NACK's error detail is not limited here (a real client may write a long one; refusing it
+ * would only make the client reconnect and NACK again): it is shortened where it is kept.
+ * The limits are documented in docs/xds-server.md ("Request limits").
+ */
+public final class AdsRequestLimits {
+  /** Envoy node ids are pod names or {@code <service>~<pod>}; Kubernetes caps names at 253. */
+  public static final int MAX_NODE_ID_BYTES = 256;
+  /** node.cluster names a Service: at most 63 characters in practice. */
+  public static final int MAX_NODE_CLUSTER_BYTES = 256;
+  /** Envoy's own metadata (istio-style labels included) is a few KiB. */
+  public static final int MAX_NODE_METADATA_BYTES = 16 * 1024;
+  /**
+   * Everything in the node together; Envoy lists its compiled-in extensions there (several
+   * hundred names), which stays far below this.
+   */
+  public static final int MAX_NODE_BYTES = 256 * 1024;
+  /** The largest service has a few dozen clusters; 10,000 names is far beyond any real one. */
+  public static final int MAX_RESOURCE_NAMES = 10_000;
+  public static final int MAX_RESOURCE_NAME_BYTES = 1024;
+  /** A version and a nonce are ones this server sent: content hashes and counters. */
+  public static final int MAX_VERSION_OR_NONCE_BYTES = 1024;
+
+  private static final Set<String> SERVED_TYPE_URLS = Set.copyOf(Resources.V3.TYPE_URLS);
+
+  private AdsRequestLimits() {}
+
+  /** An {@code INVALID_ARGUMENT} status when the request exceeds a limit or asks for no type. */
+  public static Optional<Status> check(DiscoveryRequest request) {
+    return checkNode(request)
+        .or(() -> checkResourceNames(request))
+        .or(() -> atMost("version_info", request.getVersionInfoBytes().size(),
+            MAX_VERSION_OR_NONCE_BYTES))
+        .or(() -> atMost("response_nonce", request.getResponseNonceBytes().size(),
+            MAX_VERSION_OR_NONCE_BYTES))
+        .or(() -> checkTypeUrl(request.getTypeUrl()))
+        .map(Status.INVALID_ARGUMENT::withDescription);
+  }
+
+  private static Optional<String> checkNode(DiscoveryRequest request) {
+    if (!request.hasNode()) {
+      return Optional.empty();
+    }
+    Node node = request.getNode();
+    // The named fields first, so that the refusal names the one that is too large; the whole
+    // node bounds everything else a client may put in it.
+    return atMost("node.id", node.getIdBytes().size(), MAX_NODE_ID_BYTES)
+        .or(() -> atMost("node.cluster", node.getClusterBytes().size(), MAX_NODE_CLUSTER_BYTES))
+        .or(() -> atMost("node.metadata", node.getMetadata().getSerializedSize(),
+            MAX_NODE_METADATA_BYTES))
+        .or(() -> atMost("node", node.getSerializedSize(), MAX_NODE_BYTES));
+  }
+
+  private static Optional<String> checkResourceNames(DiscoveryRequest request) {
+    int count = request.getResourceNamesCount();
+    if (count > MAX_RESOURCE_NAMES) {
+      return Optional.of("resource_names: at most " + MAX_RESOURCE_NAMES
+          + " names in one request, got " + count);
+    }
+    for (int i = 0; i < count; i++) {
+      Optional<String> tooLong = atMost("resource_names[" + i + "]",
+          request.getResourceNamesBytes(i).size(), MAX_RESOURCE_NAME_BYTES);
+      if (tooLong.isPresent()) {
+        return tooLong;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> checkTypeUrl(String typeUrl) {
+    if (typeUrl.isEmpty()) {
+      return Optional.of("type_url: is required on an ADS stream");
+    }
+    if (!SERVED_TYPE_URLS.contains(typeUrl)) {
+      // Quoted (escaped and truncated): the client must see which of its requests this was.
+      return Optional.of("type_url: unknown type URL " + ClientStrings.quoted(typeUrl));
+    }
+    return Optional.empty();
+  }
+
+  /** Sizes are UTF-8 bytes as sent, so a limit cannot be stretched with multi-byte characters. */
+  private static Optional<String> atMost(String field, int bytes, int limit) {
+    return bytes > limit
+        ? Optional.of(field + ": must be at most " + limit + " bytes, got " + bytes)
+        : Optional.empty();
+  }
+}
