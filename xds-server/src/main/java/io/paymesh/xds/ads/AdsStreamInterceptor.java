@@ -284,9 +284,11 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
           // the version it already runs; content-hash versions make it comparable here.
           registry.acked(id, type, request.getVersionInfo());
           String version = request.getVersionInfo();
-          budgeted(() -> LOG.info("node={} resumes type={} at version={}",
-              ClientStrings.forLog(node.getId()), shortType(type),
-              ClientStrings.forLog(version)));
+          if (LOG.isDebugEnabled()) {
+            budgeted(() -> LOG.debug("node={} resumes type={} at version={}",
+                ClientStrings.forLog(node.getId()), shortType(type),
+                ClientStrings.forLog(version)));
+          }
         }
         return request;
       }
@@ -300,9 +302,12 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
       }
       acks.inc();
       registry.acked(id, type, request.getVersionInfo());
-      String version = request.getVersionInfo();
-      budgeted(() -> LOG.info("ACK node={} type={} version={}",
-          ClientStrings.forLog(node.getId()), shortType(type), ClientStrings.forLog(version)));
+      // At 10,000 proxies a line per ACK is most of the log; the status in etcd has them.
+      if (LOG.isDebugEnabled()) {
+        String version = request.getVersionInfo();
+        budgeted(() -> LOG.debug("ACK node={} type={} version={}",
+            ClientStrings.forLog(node.getId()), shortType(type), ClientStrings.forLog(version)));
+      }
       return request;
     }
 

@@ -54,6 +54,8 @@ public final class SnapshotPublisher {
   private final Map<ProxyGroup, ReadLog> reads = new HashMap<>();
   private PolicySnapshot previous;
   private Set<ProxyGroup> lastRebuilt = Set.of();
+  /** Groups given a new config by the publish under way, for its log line. */
+  private int pushedNow;
 
   public SnapshotPublisher(
       GroupTranslator translator,
@@ -88,8 +90,6 @@ public final class SnapshotPublisher {
     }
     lastRebuilt = Collections.unmodifiableSet(rebuilt);
     previous = policy;
-    LOG.debug("revision {}: rebuilt {} of {} groups", policy.revision(), rebuilt.size(),
-        groups.size());
     for (ProxyGroup removed : new HashSet<>(servedGroups)) {
       if (!groups.contains(removed)) {
         // A service taken out of the policy is decommissioned: its proxies keep no listener
@@ -102,6 +102,10 @@ public final class SnapshotPublisher {
         reads.remove(removed);
       }
     }
+    // One line per change, not per group: at 1,000 services a change may push hundreds.
+    LOG.info("revision {}: rebuilt {} of {} groups, {} with a new config", policy.revision(),
+        rebuilt.size(), groups.size(), pushedNow);
+    pushedNow = 0;
   }
 
   private void publishGroup(PolicySnapshot policy, ProxyGroup group) {
@@ -133,7 +137,8 @@ public final class SnapshotPublisher {
     }
     cache.setSnapshot(group, next);
     published.inc();
-    LOG.info("group {} now at revision {}: {}", group, revision, describe(next));
+    pushedNow++;
+    LOG.debug("group {} now at revision {}: {}", group, revision, describe(next));
   }
 
   /** The groups the last {@link #publish} translated and checked again. */
