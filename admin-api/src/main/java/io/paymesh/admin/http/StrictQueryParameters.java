@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -67,7 +68,8 @@ public final class StrictQueryParameters implements DynamicFeature {
     private final Map<String, Class<?>> declared;
 
     Check(Map<String, Class<?>> declared) {
-      this.declared = Map.copyOf(declared);
+      // Sorted, for the list of allowed names in messages.
+      this.declared = Collections.unmodifiableMap(new TreeMap<>(declared));
     }
 
     @Override
