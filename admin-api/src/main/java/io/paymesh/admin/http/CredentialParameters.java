@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * The query parameters that look like a credential. Credentials belong in the {@code
  * Authorization} header only: a URL ends up in request logs, proxy logs, browser history and
  * {@code Referer} headers. The API refuses such a parameter ({@link CredentialQueryFilter}) and
- * every log that prints a URL shows its value as {@value #REDACTED} ({@link RedactingRequestLog}).
+ * every log that prints a URL shows its value as {@value #REDACTED} ({@link RedactingRequestLog},
+ * io.paymesh.admin.logging.CredentialLogGuard).
  * This is the one list of those names; it is compared case-insensitively, after percent-decoding
  * the name (so {@code access%5Ftoken} is {@code access_token} too).
  */

@@ -1,6 +1,7 @@
 package io.paymesh.admin.http;
 
 import ch.qos.logback.classic.LoggerContext;
+import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.server.ServerFactory;
 import io.dropwizard.core.setup.Environment;
@@ -10,7 +11,6 @@ import io.paymesh.admin.logging.CredentialLogGuard;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import java.util.EnumSet;
-import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -33,6 +33,10 @@ public final class HttpSurface {
   /** Call from {@code Application.run}: before the server is built from the configuration. */
   public static void harden(ServerFactory serverFactory, Environment environment) {
     defaultAdminConnectorsToLoopback(serverFactory);
+    if (serverFactory instanceof AbstractServerFactory server
+        && !(server.getRequestLogFactory() instanceof RedactingRequestLogFactory)) {
+      server.setRequestLogFactory(new RedactingRequestLogFactory(server.getRequestLogFactory()));
+    }
     CredentialLogGuard.install((LoggerContext) LoggerFactory.getILoggerFactory());
 
     // In this order on every request of the application port, before Jersey.
@@ -55,10 +59,6 @@ public final class HttpSurface {
           // its own: replace it, or Jetty keeps finding that one first.
           server.getBeans(ErrorHandler.class).forEach(server::removeBean);
           server.setErrorHandler(errors);
-          RequestLog requestLog = server.getRequestLog();
-          if (requestLog != null && !(requestLog instanceof RedactingRequestLog)) {
-            server.setRequestLog(new RedactingRequestLog(requestLog));
-          }
         }
       }
     });

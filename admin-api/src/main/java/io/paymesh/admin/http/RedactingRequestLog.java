@@ -10,8 +10,7 @@ import org.eclipse.jetty.util.component.ContainerLifeCycle;
  * Wraps the server's request log so that it never records a credential sent in a query string:
  * the values of {@link CredentialParameters} are replaced by {@value CredentialParameters#REDACTED}
  * in the request's URI before the log reads it. The request is complete when it is logged, so
- * the rewrite changes nothing the application sees; it covers requests Jetty refused before any
- * filter ran (a bad URI) as well.
+ * the rewrite changes nothing the application sees.
  */
 public final class RedactingRequestLog extends ContainerLifeCycle implements RequestLog {
 
