@@ -51,7 +51,7 @@ public final class StrictQueryParameters implements DynamicFeature {
   }
 
   /** Parameter name to its Java type, for one resource method. */
-  static Map<String, Class<?>> declaredIn(Method method) {
+  public static Map<String, Class<?>> declaredIn(Method method) {
     Map<String, Class<?>> declared = new TreeMap<>();
     for (Parameter parameter : method.getParameters()) {
       QueryParam query = parameter.getAnnotation(QueryParam.class);
