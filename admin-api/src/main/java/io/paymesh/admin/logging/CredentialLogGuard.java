@@ -51,11 +51,12 @@ public final class CredentialLogGuard extends TurboFilter {
   @Override
   public FilterReply decide(Marker marker, Logger logger, Level level, String format,
       Object[] params, Throwable t) {
+    if (level != null && !level.isGreaterOrEqual(Level.INFO) && isWire(logger.getName())) {
+      // Also for isDebugEnabled() (format null): Jetty then skips building the message.
+      return FilterReply.DENY;
+    }
     if (relogging.get() || format == null) {
       return FilterReply.NEUTRAL;
-    }
-    if (level != null && !level.isGreaterOrEqual(Level.INFO) && isWire(logger.getName())) {
-      return FilterReply.DENY;
     }
     if (level == null || !logger.isEnabledFor(level)) {
       return FilterReply.NEUTRAL; // not logged anyway: do not format it
