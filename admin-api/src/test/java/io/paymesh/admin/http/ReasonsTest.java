@@ -46,15 +46,7 @@ class ReasonsTest {
 
   @Test
   void rawUtf8HeaderBytes_areStoredAsSent() {
-    byte[] body = SAMPLE.first().getBytes(StandardCharsets.UTF_8);
-    String head = "PUT " + SAMPLE.path() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + "Authorization: Bearer " + SAMPLE.token() + "\r\n"
-        + "If-None-Match: *\r\nContent-Type: application/yaml\r\n"
-        + "Content-Length: " + body.length + "\r\n"
-        + "X-Paymesh-Reason: " + UNICODE + "\r\n";
-
-    RawHttp.Reply reply = RawHttp.send(APP.getLocalPort(), head.getBytes(StandardCharsets.UTF_8),
-        body);
+    RawHttp.Reply reply = createWithRawReason(UNICODE.getBytes(StandardCharsets.UTF_8));
 
     assertThat(reply.status()).as(reply.body()).isEqualTo(201);
     assertThat(lastAuditReason()).isEqualTo(UNICODE);
@@ -74,15 +66,7 @@ class ReasonsTest {
 
   @Test
   void latin1HeaderBytes_thatAreNotUtf8_areReadAsLatin1() {
-    byte[] body = SAMPLE.first().getBytes(StandardCharsets.UTF_8);
-    String head = "PUT " + SAMPLE.path() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + "Authorization: Bearer " + SAMPLE.token() + "\r\n"
-        + "If-None-Match: *\r\nContent-Type: application/yaml\r\n"
-        + "Content-Length: " + body.length + "\r\n"
-        + "X-Paymesh-Reason: Grüße\r\n";
-
-    RawHttp.Reply reply = RawHttp.send(APP.getLocalPort(),
-        head.getBytes(StandardCharsets.ISO_8859_1), body);
+    RawHttp.Reply reply = createWithRawReason("Grüße".getBytes(StandardCharsets.ISO_8859_1));
 
     assertThat(reply.status()).as(reply.body()).isEqualTo(201);
     assertThat(lastAuditReason()).isEqualTo("Grüße");
@@ -134,6 +118,22 @@ class ReasonsTest {
       assertThat(reply.json().path("message").asText()).startsWith("invalid reason in "
           + "X-Paymesh-Reason: ");
     }
+  }
+
+  /** Creates the sample document with these exact bytes as the reason header's value. */
+  private static RawHttp.Reply createWithRawReason(byte[] reason) {
+    byte[] body = SAMPLE.first().getBytes(StandardCharsets.UTF_8);
+    byte[] head = ("PUT " + SAMPLE.path() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Authorization: Bearer " + SAMPLE.token() + "\r\n"
+        + "If-None-Match: *\r\nContent-Type: application/yaml\r\n"
+        + "Content-Length: " + body.length + "\r\n"
+        + "X-Paymesh-Reason: ").getBytes(StandardCharsets.US_ASCII);
+    byte[] request = new byte[head.length + reason.length + 2];
+    System.arraycopy(head, 0, request, 0, head.length);
+    System.arraycopy(reason, 0, request, head.length, reason.length);
+    request[request.length - 2] = '\r';
+    request[request.length - 1] = '\n';
+    return RawHttp.send(APP.getLocalPort(), request, body);
   }
 
   private static String rfc8187(String text) {

@@ -44,18 +44,7 @@ class OpenApiCoverageTest {
 
   @Test
   void openApi_describesExactlyTheResourceMethods() throws Exception {
-    TreeSet<String> inCode = new TreeSet<>();
-    for (Class<?> resource : resourceClasses()) {
-      String base = resource.getAnnotation(Path.class).value();
-      for (Method method : resource.getDeclaredMethods()) {
-        for (Map.Entry<Class<? extends Annotation>, String> http : METHODS.entrySet()) {
-          if (method.isAnnotationPresent(http.getKey())) {
-            Path sub = method.getAnnotation(Path.class);
-            inCode.add(http.getValue() + " " + join(base, sub == null ? "" : sub.value()));
-          }
-        }
-      }
-    }
+    TreeSet<String> inCode = new TreeSet<>(operationsInCode().keySet());
 
     TreeSet<String> described = new TreeSet<>();
     JsonNode paths;
@@ -83,18 +72,8 @@ class OpenApiCoverageTest {
   @Test
   void openApi_queryParametersAreThoseOfEachResourceMethod() throws Exception {
     TreeMap<String, TreeSet<String>> inCode = new TreeMap<>();
-    for (Class<?> resource : resourceClasses()) {
-      String base = resource.getAnnotation(Path.class).value();
-      for (Method method : resource.getDeclaredMethods()) {
-        for (Map.Entry<Class<? extends Annotation>, String> http : METHODS.entrySet()) {
-          if (method.isAnnotationPresent(http.getKey())) {
-            Path sub = method.getAnnotation(Path.class);
-            inCode.put(http.getValue() + " " + join(base, sub == null ? "" : sub.value()),
-                new TreeSet<>(StrictQueryParameters.declaredIn(method).keySet()));
-          }
-        }
-      }
-    }
+    operationsInCode().forEach((operation, method) -> inCode.put(operation,
+        new TreeSet<>(StrictQueryParameters.declaredIn(method).keySet())));
 
     JsonNode root;
     try (InputStream in = OpenApiResource.class.getResourceAsStream(OpenApiResource.RESOURCE)) {
@@ -116,6 +95,24 @@ class OpenApiCoverageTest {
 
     assertThat(inCode.get("get /v1/audit")).containsExactly("after", "kind", "limit", "name");
     assertThat(described).isEqualTo(inCode);
+  }
+
+  /** "get /v1/audit" and so on, to the resource method that serves it. */
+  private static TreeMap<String, Method> operationsInCode() throws Exception {
+    TreeMap<String, Method> operations = new TreeMap<>();
+    for (Class<?> resource : resourceClasses()) {
+      String base = resource.getAnnotation(Path.class).value();
+      for (Method method : resource.getDeclaredMethods()) {
+        for (Map.Entry<Class<? extends Annotation>, String> http : METHODS.entrySet()) {
+          if (method.isAnnotationPresent(http.getKey())) {
+            Path sub = method.getAnnotation(Path.class);
+            operations.put(http.getValue() + " " + join(base, sub == null ? "" : sub.value()),
+                method);
+          }
+        }
+      }
+    }
+    return operations;
   }
 
   private static void queryParameters(JsonNode root, JsonNode parameters, TreeSet<String> names) {
