@@ -1,6 +1,5 @@
 package io.paymesh.admin;
 
-import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.AuthValueFactoryProvider;
 import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
 import io.dropwizard.core.Application;
@@ -12,6 +11,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jersey.setup.JerseyEnvironment;
 import io.etcd.jetcd.Client;
 import io.paymesh.admin.auth.AdminPrincipal;
+import io.paymesh.admin.auth.AuthenticateEveryRequest;
 import io.paymesh.admin.auth.JsonUnauthorizedHandler;
 import io.paymesh.admin.auth.TokenAuthenticator;
 import io.paymesh.admin.errors.ApiExceptionMapper;
@@ -19,6 +19,7 @@ import io.paymesh.admin.errors.JsonProcessingExceptionMapper;
 import io.paymesh.admin.errors.UnexpectedExceptionMapper;
 import io.paymesh.admin.errors.WebApplicationExceptionMapper;
 import io.paymesh.admin.health.EtcdHealthCheck;
+import io.paymesh.admin.http.HttpSurface;
 import io.paymesh.admin.idempotency.IdempotentWrites;
 import io.paymesh.admin.idempotency.RequestFingerprintFilter;
 import io.paymesh.admin.metrics.PrometheusServlet;
@@ -96,6 +97,7 @@ public final class AdminApplication extends Application<AdminConfiguration> {
         .addServlet("prometheus", new PrometheusServlet(environment.metrics()))
         .addMapping(PrometheusServlet.PATH);
 
+    HttpSurface.harden(configuration.getServerFactory(), environment);
     JerseyEnvironment jersey = environment.jersey();
     registerErrorHandling(configuration, jersey);
     registerAuth(configuration, jersey);
@@ -146,8 +148,9 @@ public final class AdminApplication extends Application<AdminConfiguration> {
   }
 
   private static void registerAuth(AdminConfiguration configuration, JerseyEnvironment jersey) {
+    // On every request, not only on resource methods: see AuthenticateEveryRequest.
     jersey.register(
-        new AuthDynamicFeature(
+        new AuthenticateEveryRequest(
             new OAuthCredentialAuthFilter.Builder<AdminPrincipal>()
                 .setAuthenticator(new TokenAuthenticator(configuration.getTokens()))
                 .setPrefix(AUTH_SCHEME)

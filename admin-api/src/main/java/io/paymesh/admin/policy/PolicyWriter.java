@@ -6,6 +6,7 @@ import io.paymesh.admin.api.PlanResponse;
 import io.paymesh.admin.auth.AdminPrincipal;
 import io.paymesh.admin.auth.Role;
 import io.paymesh.admin.errors.ApiException;
+import io.paymesh.admin.http.Reasons;
 import io.paymesh.admin.resources.Headers;
 import io.paymesh.config.audit.Approval;
 import io.paymesh.config.codec.PolicyCodec;
@@ -316,6 +317,7 @@ public final class PolicyWriter {
       List<ErrorDetail> errors, List<SecurityChange> security) {}
 
   private Checked check(List<Change> changes, Optional<String> reason) {
+    reason.ifPresent(r -> Reasons.requireAcceptable(r, Reasons.BODY_PATH));
     List<ErrorDetail> errors = new ArrayList<>(shape(changes));
     PolicySnapshot current = repository.loadSnapshot();
     if (!errors.isEmpty()) {

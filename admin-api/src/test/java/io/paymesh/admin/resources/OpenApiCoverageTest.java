@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.paymesh.admin.http.StrictQueryParameters;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
@@ -42,18 +44,7 @@ class OpenApiCoverageTest {
 
   @Test
   void openApi_describesExactlyTheResourceMethods() throws Exception {
-    TreeSet<String> inCode = new TreeSet<>();
-    for (Class<?> resource : resourceClasses()) {
-      String base = resource.getAnnotation(Path.class).value();
-      for (Method method : resource.getDeclaredMethods()) {
-        for (Map.Entry<Class<? extends Annotation>, String> http : METHODS.entrySet()) {
-          if (method.isAnnotationPresent(http.getKey())) {
-            Path sub = method.getAnnotation(Path.class);
-            inCode.add(http.getValue() + " " + join(base, sub == null ? "" : sub.value()));
-          }
-        }
-      }
-    }
+    TreeSet<String> inCode = new TreeSet<>(operationsInCode().keySet());
 
     TreeSet<String> described = new TreeSet<>();
     JsonNode paths;
@@ -71,6 +62,70 @@ class OpenApiCoverageTest {
 
     assertThat(inCode).hasSizeGreaterThanOrEqualTo(10);
     assertThat(described).isEqualTo(inCode);
+  }
+
+  /**
+   * The query parameters of each operation are those of its resource method, which
+   * StrictQueryParameters enforces: a parameter described but not taken would be a 400, one
+   * taken but not described undocumented.
+   */
+  @Test
+  void openApi_queryParametersAreThoseOfEachResourceMethod() throws Exception {
+    TreeMap<String, TreeSet<String>> inCode = new TreeMap<>();
+    operationsInCode().forEach((operation, method) -> inCode.put(operation,
+        new TreeSet<>(StrictQueryParameters.declaredIn(method).keySet())));
+
+    JsonNode root;
+    try (InputStream in = OpenApiResource.class.getResourceAsStream(OpenApiResource.RESOURCE)) {
+      root = new YAMLMapper().readTree(in);
+    }
+    TreeMap<String, TreeSet<String>> described = new TreeMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.path("paths").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> path = it.next();
+      for (String method : OPENAPI_METHODS) {
+        JsonNode operation = path.getValue().path(method);
+        if (!operation.isMissingNode()) {
+          TreeSet<String> names = new TreeSet<>();
+          queryParameters(root, path.getValue().path("parameters"), names);
+          queryParameters(root, operation.path("parameters"), names);
+          described.put(method + " " + path.getKey(), names);
+        }
+      }
+    }
+
+    assertThat(inCode.get("get /v1/audit")).containsExactly("after", "kind", "limit", "name");
+    assertThat(described).isEqualTo(inCode);
+  }
+
+  /** "get /v1/audit" and so on, to the resource method that serves it. */
+  private static TreeMap<String, Method> operationsInCode() throws Exception {
+    TreeMap<String, Method> operations = new TreeMap<>();
+    for (Class<?> resource : resourceClasses()) {
+      String base = resource.getAnnotation(Path.class).value();
+      for (Method method : resource.getDeclaredMethods()) {
+        for (Map.Entry<Class<? extends Annotation>, String> http : METHODS.entrySet()) {
+          if (method.isAnnotationPresent(http.getKey())) {
+            Path sub = method.getAnnotation(Path.class);
+            operations.put(http.getValue() + " " + join(base, sub == null ? "" : sub.value()),
+                method);
+          }
+        }
+      }
+    }
+    return operations;
+  }
+
+  private static void queryParameters(JsonNode root, JsonNode parameters, TreeSet<String> names) {
+    for (JsonNode parameter : parameters) {
+      JsonNode resolved = parameter;
+      if (parameter.has("$ref")) {
+        String ref = parameter.get("$ref").asText();
+        resolved = root.at(ref.substring(1)); // "#/components/parameters/x" as a JSON pointer
+      }
+      if ("query".equals(resolved.path("in").asText())) {
+        names.add(resolved.path("name").asText());
+      }
+    }
   }
 
   private static String join(String base, String sub) {

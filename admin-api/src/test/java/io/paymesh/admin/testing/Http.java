@@ -84,6 +84,11 @@ public final class Http {
     return new Request("DELETE", path);
   }
 
+  /** Any other method: OPTIONS, HEAD, PATCH... */
+  public Request method(String method, String path) {
+    return new Request(method, path);
+  }
+
   /** A request being built; {@link #send()} performs it. */
   public final class Request {
     private final String method;

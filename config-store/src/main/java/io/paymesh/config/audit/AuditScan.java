@@ -52,6 +52,9 @@ final class AuditScan {
     this.timeout = timeout;
     this.filter = filter;
     this.consumed = after;
+    // No revision follows the largest one etcd can have; and consumed + 1 would wrap around to
+    // the smallest long, which etcd reads as "no minimum": the whole log.
+    this.exhausted = after == Long.MAX_VALUE;
   }
 
   /** The matching entries of the next revision that has any, sorted by audit key. */

@@ -115,6 +115,17 @@ class AuditLogTest {
   }
 
   @Test
+  void page_afterTheLargestPossibleRevision_isEmpty_notTheWholeLog() throws Exception {
+    threeCommits();
+
+    // after + 1 would wrap to Long.MIN_VALUE, which etcd reads as no lower bound.
+    AuditPage page = audit.page(Optional.empty(), Long.MAX_VALUE, 10);
+
+    assertThat(page.entries()).isEmpty();
+    assertThat(page.nextAfterRevision()).isEmpty();
+  }
+
+  @Test
   void page_acrossManyEtcdBatches_keepsEveryEntryInOrderAndCommitsWhole() throws Exception {
     // 5 commits of 30 changes = 150 records: etcd batches of 100 end inside the 4th commit.
     int commits = 5;
