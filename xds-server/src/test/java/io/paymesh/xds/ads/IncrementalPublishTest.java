@@ -99,6 +99,7 @@ class IncrementalPublishTest {
     TreeSet<String> rebuilt = publisher.lastRebuilt().stream().map(ProxyGroup::service)
         .collect(Collectors.toCollection(TreeSet::new));
     assertThat(rebuilt).isEqualTo(callers);
+    assertThat(publisher.lastRebuilt()).hasSize(callers.size() * 4);
   }
 
   @Test
