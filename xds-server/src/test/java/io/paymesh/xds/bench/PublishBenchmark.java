@@ -26,8 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * SnapshotPublisher.publish of a whole policy: the time from a policy snapshot reaching the
  * publisher to every group's snapshot being in the cache. {@code change} alternates between two
- * policies that differ in one RouteTable (the steady-state case: every group is rebuilt, a few
- * reach the cache); {@code cold} publishes into a fresh cache (start-up: every group is set).
+ * policies that differ in one RouteTable (the steady-state case: the incremental publisher
+ * rebuilds the groups of that host's callers, which reach the cache); {@code cold} publishes
+ * into a fresh cache (start-up: every group is built and set).
  * {@code gate=without-9} runs the same with a Gate that skips Envoy's field rules (invariant 9),
  * to show what they cost per publish ({@code -p gate=all,without-9}).
  */
