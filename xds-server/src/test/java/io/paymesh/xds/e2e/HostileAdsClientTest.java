@@ -45,6 +45,13 @@ class HostileAdsClientTest {
   private Mesh mesh;
   private ManagedChannel channel;
   private LogCapture logs;
+  /**
+   * grpc's certificate file watchers of proxyless clients that earlier test classes in this JVM
+   * closed keep re-reading their (deleted) files and log a stack trace each time: not this test's
+   * business (FileMtlsXdsCredentialsProvider never cancels its reloads; docs/workload-agent.md).
+   */
+  private static final java.util.function.Predicate<String> OTHER_TESTS_FILE_WATCHERS =
+      logger -> logger.startsWith("io.grpc.util.AdvancedTls");
 
   @BeforeEach
   void startMesh() throws Exception {
@@ -93,8 +100,11 @@ class HostileAdsClientTest {
     assertThat(mesh.server().proxies().connected()).isEmpty();
     await().atMost(ANSWER).untilAsserted(() -> assertThat(logs.lines())
         .anyMatch(line -> line.contains("refused") && line.contains("node.id: must be at most")));
-    // The refusal shows the node id escaped and cut short, as every client string.
-    assertThat(logs.lines()).allMatch(line -> line.length() < 1_000);
+    // The refusal shows the node id escaped and cut short, as every client string. (Only lines
+    // quoting it: the capture also holds other loggers of this JVM, e.g. grpc's file watchers.)
+    assertThat(logs.lines()).filteredOn(line -> line.contains("checkout~AAAA"))
+        .isNotEmpty()
+        .allMatch(line -> line.length() < 1_000);
     awaitClosedWithoutStackTrace();
   }
 
@@ -176,7 +186,7 @@ class HostileAdsClientTest {
   private void awaitClosedWithoutStackTrace() {
     await().atMost(ANSWER).untilAsserted(() -> assertThat(logs.lines())
         .anyMatch(line -> line.contains("ADS stream") && line.contains("closed")));
-    assertThat(logs.lines())
+    assertThat(logs.linesExcept(OTHER_TESTS_FILE_WATCHERS))
         .noneMatch(line -> line.contains("Exception") || line.contains("\tat "));
   }
 

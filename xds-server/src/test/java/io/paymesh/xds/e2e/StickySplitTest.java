@@ -1,6 +1,7 @@
 package io.paymesh.xds.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.paymesh.config.testing.EtcdExtension;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A sticky split (invariant 4) with real traffic from three gRPC implementations: refunds split
  * between two deployments by merchant. With ring hash (grpc-java, grpc-js), every request of one
- * merchant reaches one backend; over 2,000 merchants each side's share is within 3 points of its
+ * merchant reaches one backend; over 2,000 merchants each side's share is within 4.5 points of its
  * weight; moving the canary from 10 % to 20 % moves about 10 % of the merchants, all of them to
  * the canary. C-core, which has no ring hash, sends the whole split to its larger side.
  */
@@ -34,6 +35,14 @@ class StickySplitTest {
   private static final Duration CONVERGE = Duration.ofSeconds(30);
   private static final Duration DEADLINE = Duration.ofSeconds(5);
   private static final int MERCHANTS = 2_000;
+  /**
+   * How far a side's share of the merchants may be from its weight, in points. Two independent
+   * sources of spread: where the ring's entries fall depends on the backends' addresses (random
+   * loopback ports each run), about 0.6 points of standard deviation at a 4096-entry ring, and
+   * which 2,000 merchant ids are drawn, about 0.9 points: 4.5 points is about four standard
+   * deviations. Stickiness and the direction of moves are exact and asserted exactly.
+   */
+  private static final double SHARE_TOLERANCE = 4.5;
   private static final Set<String> STABLE = Set.of("stable-1", "stable-2");
   private static final Set<String> CANARY = Set.of("canary-1", "canary-2");
 
@@ -119,14 +128,14 @@ class StickySplitTest {
     Map<String, String> before = refundAll(client, MERCHANTS);
     // Sticky: asked again, every merchant lands where it did.
     assertThat(refundAll(client, MERCHANTS)).isEqualTo(before);
-    assertThat(share(before, CANARY)).isBetween(7.0, 13.0);
+    assertThat(share(before, CANARY)).isCloseTo(10.0, within(SHARE_TOLERANCE));
     assertThat(before.values()).contains("stable-1", "stable-2", "canary-1", "canary-2");
 
     mesh.apply(refundsSplit(20));
     mesh.awaitInSync(new ProxyGroup("checkout", family), CONVERGE);
     Map<String, String> after = refundAll(client, MERCHANTS);
 
-    assertThat(share(after, CANARY)).isBetween(17.0, 23.0);
+    assertThat(share(after, CANARY)).isCloseTo(20.0, within(SHARE_TOLERANCE));
     long movedToCanary = before.keySet().stream()
         .filter(m -> STABLE.contains(before.get(m)) && CANARY.contains(after.get(m))).count();
     long movedToStable = before.keySet().stream()
@@ -134,7 +143,7 @@ class StickySplitTest {
     // Consistent hashing: the canary's ring entries grow and the stable side's shrink, so keys
     // only move onto the canary, about the 10 points of weight that changed hands.
     assertThat(movedToStable).isZero();
-    assertThat(100.0 * movedToCanary / MERCHANTS).isBetween(7.0, 13.0);
+    assertThat(100.0 * movedToCanary / MERCHANTS).isCloseTo(10.0, within(SHARE_TOLERANCE));
   }
 
   @Test

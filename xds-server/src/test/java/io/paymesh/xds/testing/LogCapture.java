@@ -8,6 +8,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.SimpleFormatter;
@@ -23,7 +25,8 @@ public final class LogCapture implements AutoCloseable {
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   private final java.util.logging.Logger julRoot = java.util.logging.Logger.getLogger("");
-  private final List<String> julLines = new ArrayList<>();
+  /** java.util.logging's lines, each with the name of its logger. */
+  private final List<Map.Entry<String, String>> julLines = new ArrayList<>();
   private final Handler julHandler = new Handler() {
     private final SimpleFormatter formatter = new SimpleFormatter();
 
@@ -35,8 +38,9 @@ public final class LogCapture implements AutoCloseable {
       }
       String line = record.getLevel() + " " + formatter.formatMessage(record)
           + (trace.toString().isEmpty() ? "" : "\n" + trace);
+      String logger = record.getLoggerName() == null ? "" : record.getLoggerName();
       synchronized (julLines) {
-        julLines.add(line);
+        julLines.add(Map.entry(logger, line));
       }
     }
 
@@ -58,16 +62,26 @@ public final class LogCapture implements AutoCloseable {
    * then java.util.logging's.
    */
   public List<String> lines() {
+    return linesExcept(logger -> false);
+  }
+
+  /**
+   * {@link #lines()} without the events of loggers the test is not about, e.g. a file watcher
+   * another test class left running in this JVM.
+   */
+  public List<String> linesExcept(Predicate<String> loggerName) {
     List<String> lines = new ArrayList<>();
     synchronized (appender) { // AppenderBase.doAppend holds this lock while adding
       appender.list.stream()
+          .filter(e -> !loggerName.test(e.getLoggerName()))
           .map(e -> e.getLevel() + " " + e.getFormattedMessage()
               + (e.getThrowableProxy() == null ? ""
                   : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy())))
           .forEach(lines::add);
     }
     synchronized (julLines) {
-      lines.addAll(julLines);
+      julLines.stream().filter(e -> !loggerName.test(e.getKey()))
+          .forEach(e -> lines.add(e.getValue()));
     }
     return List.copyOf(lines);
   }
