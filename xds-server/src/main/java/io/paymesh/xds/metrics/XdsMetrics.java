@@ -8,6 +8,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.Locale;
@@ -38,6 +39,12 @@ public final class XdsMetrics {
    */
   private static final double[] SECONDS_BUCKETS = {
       0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+
+  /**
+   * JVM and process metrics, registered once per process: they describe the process, not a
+   * replica, and the client library keeps every registry it registers them with for good.
+   */
+  private static final PrometheusRegistry PROCESS = processMetrics();
 
   private final MetricRegistry dropwizard;
   private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -103,7 +110,14 @@ public final class XdsMetrics {
     this.convergence = new ConvergenceTracker(
         (typeUrl, seconds) -> convergenceSeconds.labelValues(typeLabel(typeUrl)).observe(seconds),
         System::nanoTime);
-    JvmMetrics.builder().register(registry);
+    MultiCollector process = PROCESS::scrape;
+    registry.register(process);
+  }
+
+  private static PrometheusRegistry processMetrics() {
+    PrometheusRegistry process = new PrometheusRegistry();
+    JvmMetrics.builder().register(process);
+    return process;
   }
 
   /** A registry of its own, for parts used without a replica (tests, benchmarks, tools). */

@@ -129,6 +129,7 @@ class PrometheusMetricsTest {
         .isGreaterThanOrEqualTo(1);
     assertThat(after.value("paymesh_xds_gate_rejections_total", Map.of())).isZero();
     assertThat(after.has("jvm_memory_used_bytes", Map.of("area", "heap"))).isTrue();
+    assertThat(after.has("process_cpu_seconds_total", Map.of())).isTrue();
   }
 
   @Test
