@@ -65,12 +65,13 @@ public final class XdsServer implements AutoCloseable {
   private final AdsServer plaintextAds;
   private final EtcdProxyStatusPublisher status;
   /** Serves {@link #metrics} over HTTP; null unless asked for. */
-  private PrometheusEndpoint metricsEndpoint;
+  private final PrometheusEndpoint metricsEndpoint;
   private boolean closed;
 
   private XdsServer(Builder b, AdsServerCredentials secureCredentials,
-      List<ServerServiceDefinition> secureServices) {
+      List<ServerServiceDefinition> secureServices, PrometheusEndpoint metricsEndpoint) {
     this.metrics = b.metrics;
+    this.metricsEndpoint = metricsEndpoint;
     this.currentPolicy = b.currentPolicy;
     this.damagedDocuments = new DamagedDocumentReport(metrics.dropwizard());
     metrics.countConnectedProxies(() -> proxies.connected().stream().collect(
@@ -184,6 +185,20 @@ public final class XdsServer implements AutoCloseable {
       if (secureAddress == null && plaintextAddress == null) {
         throw new IllegalStateException("no ADS port: configure secureAds and/or plaintextAds");
       }
+      // First, so that a metrics port already taken fails the start before anything runs.
+      PrometheusEndpoint endpoint =
+          metricsAddress == null ? null : PrometheusEndpoint.start(metricsAddress, metrics);
+      try {
+        return start(endpoint);
+      } catch (IOException | RuntimeException e) {
+        if (endpoint != null) {
+          endpoint.close();
+        }
+        throw e;
+      }
+    }
+
+    private XdsServer start(PrometheusEndpoint endpoint) throws IOException {
       AdsServerCredentials credentials = null;
       List<ServerServiceDefinition> services = List.of();
       if (secureAddress != null) {
@@ -199,11 +214,7 @@ public final class XdsServer implements AutoCloseable {
         services = List.of(
             ServerInterceptors.intercept(signer.bindService(), PeerIdentity.interceptor()));
       }
-      XdsServer server = new XdsServer(this, credentials, services);
-      if (metricsAddress != null) {
-        // First: a port already taken fails the start before anything else runs.
-        server.metricsEndpoint = PrometheusEndpoint.start(metricsAddress, server.metrics);
-      }
+      XdsServer server = new XdsServer(this, credentials, services, endpoint);
       server.status.start();
       if (server.secureAds != null) {
         server.secureAds.start();
