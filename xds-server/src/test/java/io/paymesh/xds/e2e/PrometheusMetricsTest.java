@@ -1,6 +1,7 @@
 package io.paymesh.xds.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.rpc.Code;
@@ -13,10 +14,13 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.paymesh.config.testing.EtcdExtension;
+import io.paymesh.xds.XdsServer;
 import io.paymesh.xds.testing.Mesh;
 import io.paymesh.xds.testing.Policies;
 import io.paymesh.xds.testing.XdsTestClient;
 import io.paymesh.xds.translate.ProxyGroup;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -160,6 +164,19 @@ class PrometheusMetricsTest {
         .isPositive();
     assertThat(after.value("paymesh_xds_proxy_convergence_seconds_bucket",
         Map.of("type", "rds", "le", "+Inf"))).isEqualTo(rdsBefore + 2);
+  }
+
+  @Test
+  void start_whenTheMetricsPortIsTaken_failsNamingIt() {
+    InetSocketAddress taken = new InetSocketAddress("127.0.0.1", mesh.server().metricsPort());
+
+    assertThatThrownBy(() -> XdsServer.builder(ETCD.client())
+        .prefix(mesh.prefix())
+        .plaintextAds(new InetSocketAddress("127.0.0.1", 0))
+        .metrics(taken)
+        .start())
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("cannot serve metrics on " + taken);
   }
 
   private Scrape scrape() throws Exception {
