@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * before its first request reaches the library, so nothing is ever sent on it. Every request is
  * held to {@link AdsRequestLimits} before anything else reads it, and the log lines a stream's
  * requests cause are bounded by its {@link LogBudget}; what a client wrote is logged only through
- * {@link ClientStrings}.
+ * {@link ClientStrings}. Pushes, ACKs and NACKs are counted by type ({@link XdsMetrics}), and
+ * each ACK is shown to the stream's {@link ConvergenceTracker.StreamConvergence}.
  */
 public final class AdsStreamInterceptor implements ServerInterceptor {
   private static final Logger LOG = LoggerFactory.getLogger(AdsStreamInterceptor.class);

@@ -35,7 +35,10 @@ public final class ConvergenceTracker {
 
   private final Observer observer;
   private final LongSupplier nanoTime;
-  /** Written by the publisher (one writer), read by ADS threads on every ACK. */
+  /**
+   * Written by the publisher (one writer), read by ADS threads on every ACK. One entry per group
+   * and type ever served; a removed service's groups keep their last (empty-config) entry.
+   */
   private final Map<GroupType, Origin> current = new ConcurrentHashMap<>();
 
   ConvergenceTracker(Observer observer, LongSupplier nanoTime) {
