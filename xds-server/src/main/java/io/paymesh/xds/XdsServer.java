@@ -73,7 +73,7 @@ public final class XdsServer implements AutoCloseable {
     this.metrics = b.metrics;
     this.metricsEndpoint = metricsEndpoint;
     this.currentPolicy = b.currentPolicy;
-    this.damagedDocuments = new DamagedDocumentReport(metrics.dropwizard());
+    this.damagedDocuments = new DamagedDocumentReport(metrics);
     metrics.countConnectedProxies(() -> proxies.connected().stream().collect(
         Collectors.groupingBy(ProxyStatusRegistry.ProxyStatus::group, Collectors.counting())));
     this.secureCredentials = secureCredentials;

@@ -13,6 +13,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +38,9 @@ public final class XdsMetrics {
    * From a millisecond to half a minute: a change converges in tens of milliseconds when all is
    * well (issue 11's target) and in seconds when it is not.
    */
+  /** JMX names of the damaged-document gauges (docs/xds-server.md, "Damaged documents"). */
+  public static final String JMX_DAMAGED = "xds.policy.damaged";
+  public static final String JMX_NOTHING_KEPT = "xds.policy.damaged.nothing-kept";
   private static final double[] SECONDS_BUCKETS = {
       0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
@@ -149,6 +153,24 @@ public final class XdsMetrics {
         .labelNames("service", "client")
         .callback(callback -> streamsByGroup.get().forEach((group, streams) ->
             callback.call(streams, group.service(), clientLabel(group.client()))))
+        .register(registry);
+  }
+
+  /**
+   * Gauges of the damaged documents in the policy served now: all of them, and those with no
+   * last good version (left out of every config). Read at each scrape and JMX read.
+   */
+  public void countDamagedDocuments(IntSupplier damaged, IntSupplier nothingKept) {
+    dropwizard.register(JMX_DAMAGED, (com.codahale.metrics.Gauge<Integer>) damaged::getAsInt);
+    dropwizard.register(JMX_NOTHING_KEPT,
+        (com.codahale.metrics.Gauge<Integer>) nothingKept::getAsInt);
+    GaugeWithCallback.builder().name("paymesh_xds_policy_damaged_documents")
+        .help("Documents in etcd that no longer decode or validate, in the policy served now")
+        .callback(callback -> callback.call(damaged.getAsInt()))
+        .register(registry);
+    GaugeWithCallback.builder().name("paymesh_xds_policy_damaged_documents_nothing_kept")
+        .help("Damaged documents with no last good version: left out of every proxy's config")
+        .callback(callback -> callback.call(nothingKept.getAsInt()))
         .register(registry);
   }
 
