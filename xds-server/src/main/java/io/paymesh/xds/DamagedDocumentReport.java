@@ -1,9 +1,8 @@
 package io.paymesh.xds;
 
-import com.codahale.metrics.Gauge;
-import com.codahale.metrics.MetricRegistry;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.config.store.RejectedDocument;
+import io.paymesh.xds.metrics.XdsMetrics;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Reports the damaged documents of each policy snapshot this replica serves: documents in etcd
  * that no longer decode or validate (written around the admin API). Each is logged once per
- * change, with its key, revisions and reasons, and counted in two gauges. The snapshot itself
+ * change, with its key, revisions and reasons, and counted in two gauges (JMX and Prometheus). The snapshot itself
  * already serves each one's last good version where one is known ({@link RejectedDocument}).
  *
  * <p>Reasons are validation messages, which name fields rather than quote values; they are still
@@ -21,9 +20,9 @@ import org.slf4j.LoggerFactory;
  */
 final class DamagedDocumentReport {
   /** Damaged documents in the policy now, kept or not. */
-  static final String DAMAGED = "xds.policy.damaged";
+  static final String DAMAGED = XdsMetrics.JMX_DAMAGED;
   /** Damaged documents with no last good version: left out of what proxies get. */
-  static final String NOTHING_KEPT = "xds.policy.damaged.nothing-kept";
+  static final String NOTHING_KEPT = XdsMetrics.JMX_NOTHING_KEPT;
   private static final int MAX_REASONS_LENGTH = 1024;
   private static final Logger LOG = LoggerFactory.getLogger(DamagedDocumentReport.class);
 
@@ -32,9 +31,8 @@ final class DamagedDocumentReport {
   private volatile int damaged;
   private volatile int nothingKept;
 
-  DamagedDocumentReport(MetricRegistry metrics) {
-    metrics.register(DAMAGED, (Gauge<Integer>) () -> damaged);
-    metrics.register(NOTHING_KEPT, (Gauge<Integer>) () -> nothingKept);
+  DamagedDocumentReport(XdsMetrics metrics) {
+    metrics.countDamagedDocuments(() -> damaged, () -> nothingKept);
   }
 
   /** Called with every snapshot, before it is published. */

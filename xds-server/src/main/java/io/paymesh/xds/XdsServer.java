@@ -28,6 +28,8 @@ import io.paymesh.xds.ads.AdsServerCredentials;
 import io.paymesh.xds.identity.CertificateAuthority;
 import io.paymesh.xds.identity.IdentityService;
 import io.paymesh.xds.identity.PeerIdentity;
+import io.paymesh.xds.metrics.PrometheusEndpoint;
+import io.paymesh.xds.metrics.XdsMetrics;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.net.InetSocketAddress;
@@ -36,6 +38,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +54,7 @@ public final class XdsServer implements AutoCloseable {
   /** How long a crashed replica's proxies stay listed in etcd before its lease expires. */
   static final Duration STATUS_TTL = Duration.ofSeconds(10);
 
-  private final MetricRegistry metrics;
+  private final XdsMetrics metrics;
   private final ProxyStatusRegistry proxies = new ProxyStatusRegistry(Clock.systemUTC());
   private final CurrentPolicy currentPolicy;
   private final DamagedDocumentReport damagedDocuments;
@@ -61,13 +64,18 @@ public final class XdsServer implements AutoCloseable {
   private final AdsServer secureAds;
   private final AdsServer plaintextAds;
   private final EtcdProxyStatusPublisher status;
+  /** Serves {@link #metrics} over HTTP; null unless asked for. */
+  private final PrometheusEndpoint metricsEndpoint;
   private boolean closed;
 
   private XdsServer(Builder b, AdsServerCredentials secureCredentials,
-      List<ServerServiceDefinition> secureServices) {
+      List<ServerServiceDefinition> secureServices, PrometheusEndpoint metricsEndpoint) {
     this.metrics = b.metrics;
+    this.metricsEndpoint = metricsEndpoint;
     this.currentPolicy = b.currentPolicy;
     this.damagedDocuments = new DamagedDocumentReport(metrics);
+    metrics.countConnectedProxies(() -> proxies.connected().stream().collect(
+        Collectors.groupingBy(ProxyStatusRegistry.ProxyStatus::group, Collectors.counting())));
     this.secureCredentials = secureCredentials;
     SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
     this.publisher = new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, metrics);
@@ -109,7 +117,7 @@ public final class XdsServer implements AutoCloseable {
   public static final class Builder {
     private final Client etcd;
     private final CurrentPolicy currentPolicy = new CurrentPolicy();
-    private final MetricRegistry metrics = new MetricRegistry();
+    private final XdsMetrics metrics = new XdsMetrics(new MetricRegistry());
     private String prefix = "/paymesh/";
     private Duration coalesceWindow = Duration.ofMillis(100);
     private String replicaId = XdsServerConfig.defaultReplicaId();
@@ -117,6 +125,7 @@ public final class XdsServer implements AutoCloseable {
     private CertificateAuthority ca;
     private IdentitySettings identity;
     private InetSocketAddress plaintextAddress;
+    private InetSocketAddress metricsAddress;
 
     private Builder(Client etcd) {
       this.etcd = Objects.requireNonNull(etcd, "etcd");
@@ -159,6 +168,15 @@ public final class XdsServer implements AutoCloseable {
     }
 
     /**
+     * Serves the replica's Prometheus metrics on {@code GET /metrics} at this address (port 0
+     * picks a free one), over plain HTTP. Without it, metrics are exported over JMX only.
+     */
+    public Builder metrics(InetSocketAddress address) {
+      this.metricsAddress = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /**
      * Starts serving ADS, watching the policy under the prefix and publishing the status of
      * connected proxies as this replica. Proxies that connect before the first policy is read
      * wait for it.
@@ -167,6 +185,20 @@ public final class XdsServer implements AutoCloseable {
       if (secureAddress == null && plaintextAddress == null) {
         throw new IllegalStateException("no ADS port: configure secureAds and/or plaintextAds");
       }
+      // First, so that a metrics port already taken fails the start before anything runs.
+      PrometheusEndpoint endpoint =
+          metricsAddress == null ? null : PrometheusEndpoint.start(metricsAddress, metrics);
+      try {
+        return start(endpoint);
+      } catch (IOException | RuntimeException e) {
+        if (endpoint != null) {
+          endpoint.close();
+        }
+        throw e;
+      }
+    }
+
+    private XdsServer start(PrometheusEndpoint endpoint) throws IOException {
       AdsServerCredentials credentials = null;
       List<ServerServiceDefinition> services = List.of();
       if (secureAddress != null) {
@@ -178,11 +210,11 @@ public final class XdsServer implements AutoCloseable {
         }
         IdentityService signer = new IdentityService(ca, new JoinTokens(etcd, prefix),
             new IdentityRevocations(etcd, prefix), currentPolicy, identity.trustDomain(),
-            identity.workloadCertificateLifetime(), metrics);
+            identity.workloadCertificateLifetime(), metrics.dropwizard());
         services = List.of(
             ServerInterceptors.intercept(signer.bindService(), PeerIdentity.interceptor()));
       }
-      XdsServer server = new XdsServer(this, credentials, services);
+      XdsServer server = new XdsServer(this, credentials, services, endpoint);
       server.status.start();
       if (server.secureAds != null) {
         server.secureAds.start();
@@ -236,8 +268,22 @@ public final class XdsServer implements AutoCloseable {
     return proxies;
   }
 
+  /** The Dropwizard metrics JMX exports (names as before Prometheus; see {@link XdsMetrics}). */
   public MetricRegistry metrics() {
+    return metrics.dropwizard();
+  }
+
+  /** Every metric of this replica, Prometheus and Dropwizard. */
+  public XdsMetrics xdsMetrics() {
     return metrics;
+  }
+
+  /** The port of the Prometheus {@code /metrics} endpoint. */
+  public int metricsPort() {
+    if (metricsEndpoint == null) {
+      throw new IllegalStateException("this replica serves no metrics endpoint");
+    }
+    return metricsEndpoint.port();
   }
 
   public SnapshotPublisher publisher() {
@@ -268,6 +314,9 @@ public final class XdsServer implements AutoCloseable {
     }
     if (secureCredentials != null) {
       secureCredentials.close();
+    }
+    if (metricsEndpoint != null) {
+      metricsEndpoint.close();
     }
   }
 }

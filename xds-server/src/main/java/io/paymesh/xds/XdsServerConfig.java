@@ -18,8 +18,8 @@ import java.util.Optional;
 /**
  * The xds-server's YAML config file: where ADS listens (mTLS, and a plaintext port only if asked
  * for), the workload CA, which etcd to read and under which prefix, how long to coalesce bursts
- * of etcd events, and the replica's name in the proxy status it publishes. Unknown keys are an
- * error, not ignored.
+ * of etcd events, the replica's name in the proxy status it publishes, and where it serves its
+ * Prometheus metrics, if anywhere. Unknown keys are an error, not ignored.
  *
  * <pre>
  * ads: {host: 0.0.0.0, port: 18000}         # ADS and the workload identity API, mTLS
@@ -41,6 +41,8 @@ import java.util.Optional;
  * #                                   # or passwordEnv: PAYMESH_ETCD_PASSWORD
  * coalesceWindow: 100ms
  * replicaId: xds-1      # optional, default &lt;hostname&gt;-&lt;pid&gt;
+ * metrics: {host: 127.0.0.1, port: 9102}  # optional: Prometheus GET /metrics, plain HTTP;
+ *                                         # host defaults to 127.0.0.1
  * </pre>
  */
 public record XdsServerConfig(
@@ -49,8 +51,32 @@ public record XdsServerConfig(
     Identity identity,
     EtcdSettings etcd,
     String coalesceWindow,
-    String replicaId) {
+    String replicaId,
+    Metrics metrics) {
   public record Ads(String host, int port) {}
+
+  /**
+   * Where the Prometheus endpoint listens: plain HTTP, so loopback unless the host is given.
+   * The port is required (no default port to collide with).
+   */
+  public record Metrics(String host, Integer port) {
+    static final String DEFAULT_HOST = "127.0.0.1";
+
+    public String hostOrDefault() {
+      return host != null ? host : DEFAULT_HOST;
+    }
+
+    void addProblems(List<String> errors) {
+      if (host != null && host.isBlank()) {
+        errors.add("metrics.host: must not be blank (leave it out for " + DEFAULT_HOST + ")");
+      }
+      if (port == null) {
+        errors.add("metrics.port: required (leave out metrics to serve none)");
+      } else if (port < 0 || port > 65535) {
+        errors.add("metrics.port: must be between 0 and 65535");
+      }
+    }
+  }
 
   /** The workload CA this replica signs with, and the name it presents to its clients. */
   public record Identity(
@@ -161,6 +187,9 @@ public record XdsServerConfig(
     }
     if (replicaId != null && replicaId.isBlank()) {
       errors.add("replicaId: must not be blank (leave it out for <hostname>-<pid>)");
+    }
+    if (metrics != null) {
+      metrics.addProblems(errors);
     }
     return errors;
   }

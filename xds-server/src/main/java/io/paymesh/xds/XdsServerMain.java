@@ -51,10 +51,18 @@ public final class XdsServerMain {
       builder.plaintextAds(
           new InetSocketAddress(config.plaintextAds().host(), config.plaintextAds().port()));
     }
+    if (config.metrics() != null) {
+      builder.metrics(
+          new InetSocketAddress(config.metrics().hostOrDefault(), config.metrics().port()));
+    }
     XdsServer server = builder.start();
     LOG.info("paymesh xds-server {}: ADS (mTLS) and workload identity on {}:{}, policy from {} "
             + "under {}", server.replicaId(), config.ads().host(), server.adsPort(),
         config.etcd().describe(), config.etcd().prefix());
+    if (config.metrics() != null) {
+      LOG.info("Prometheus metrics on http://{}:{}/metrics", config.metrics().hostOrDefault(),
+          server.metricsPort());
+    }
     JmxReporter jmx = JmxMetrics.export(server.metrics());
 
     CountDownLatch stopped = new CountDownLatch(1);

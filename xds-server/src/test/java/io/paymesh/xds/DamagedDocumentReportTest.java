@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.codahale.metrics.MetricRegistry;
+import io.paymesh.xds.metrics.XdsMetrics;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.config.store.RejectedDocument;
 import java.util.List;
@@ -18,7 +19,8 @@ class DamagedDocumentReportTest {
   private static final String KEY = "/paymesh/policy/services/checkout";
 
   private final MetricRegistry metrics = new MetricRegistry();
-  private final DamagedDocumentReport report = new DamagedDocumentReport(metrics);
+  private final DamagedDocumentReport report =
+      new DamagedDocumentReport(new XdsMetrics(metrics));
   private final ListAppender<ILoggingEvent> log = new ListAppender<>();
   private final Logger logger = (Logger) LoggerFactory.getLogger(DamagedDocumentReport.class);
 

@@ -48,6 +48,7 @@ class XdsServerConfigTest {
     assertThat(config.coalesceWindowDuration()).isEqualTo(Duration.ofMillis(100));
     assertThat(config.replicaId()).isNull();
     assertThat(config.plaintextAds()).as("no plaintext ADS port unless asked for").isNull();
+    assertThat(config.metrics()).as("no metrics endpoint unless asked for").isNull();
     XdsServerConfig.Identity identity = config.identity();
     assertThat(identity.trustDomain()).isEqualTo("paymesh.local");
     assertThat(identity.settings().serverSpiffeId())
@@ -247,5 +248,74 @@ class XdsServerConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(file + ": etcd.auth.password: ")
         .hasMessageNotContaining("inline-secret");
+  }
+
+  @Test
+  void load_whenMetricsAreAskedFor_readsThemWithLoopbackAsTheDefaultHost() throws Exception {
+    Path file = writeWithIdentity("""
+        ads: {host: 0.0.0.0, port: 18000}
+        etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
+        coalesceWindow: 100ms
+        metrics: {port: 9102}
+        """);
+
+    XdsServerConfig.Metrics metrics = XdsServerConfig.load(file).metrics();
+    assertThat(metrics.port()).isEqualTo(9102);
+    assertThat(metrics.hostOrDefault()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void load_whenMetricsNameAHost_usesIt() throws Exception {
+    Path file = writeWithIdentity("""
+        ads: {host: 0.0.0.0, port: 18000}
+        etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
+        coalesceWindow: 100ms
+        metrics: {host: 0.0.0.0, port: 9102}
+        """);
+
+    assertThat(XdsServerConfig.load(file).metrics().hostOrDefault()).isEqualTo("0.0.0.0");
+  }
+
+  @Test
+  void load_whenMetricsLackAPortOrHaveABlankHost_reportsEach() throws Exception {
+    Path file = writeWithIdentity("""
+        ads: {host: 0.0.0.0, port: 18000}
+        etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
+        coalesceWindow: 100ms
+        metrics: {host: " "}
+        """);
+
+    assertThatThrownBy(() -> XdsServerConfig.load(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(file + ": metrics.host: must not be blank (leave it out for 127.0.0.1); "
+            + "metrics.port: required (leave out metrics to serve none)");
+  }
+
+  @Test
+  void load_whenTheMetricsPortIsOutOfRange_reportsIt() throws Exception {
+    Path file = writeWithIdentity("""
+        ads: {host: 0.0.0.0, port: 18000}
+        etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
+        coalesceWindow: 100ms
+        metrics: {port: 70000}
+        """);
+
+    assertThatThrownBy(() -> XdsServerConfig.load(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(file + ": metrics.port: must be between 0 and 65535");
+  }
+
+  @Test
+  void load_whenAMetricsKeyIsUnknown_reportsItsPath() throws Exception {
+    Path file = writeWithIdentity("""
+        ads: {host: 0.0.0.0, port: 18000}
+        etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
+        coalesceWindow: 100ms
+        metrics: {port: 9102, path: /prom}
+        """);
+
+    assertThatThrownBy(() -> XdsServerConfig.load(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(file + ": metrics.path: Unrecognized field \"path\"");
   }
 }

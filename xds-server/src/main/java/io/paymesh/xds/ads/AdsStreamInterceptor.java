@@ -1,7 +1,5 @@
 package io.paymesh.xds.ads;
 
-import com.codahale.metrics.Counter;
-import com.codahale.metrics.MetricRegistry;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
@@ -16,6 +14,8 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.paymesh.xds.ClientStrings;
 import io.paymesh.xds.identity.PeerIdentity;
+import io.paymesh.xds.metrics.ConvergenceTracker;
+import io.paymesh.xds.metrics.XdsMetrics;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * before its first request reaches the library, so nothing is ever sent on it. Every request is
  * held to {@link AdsRequestLimits} before anything else reads it, and the log lines a stream's
  * requests cause are bounded by its {@link LogBudget}; what a client wrote is logged only through
- * {@link ClientStrings}.
+ * {@link ClientStrings}. Pushes, ACKs and NACKs are counted by type ({@link XdsMetrics}), and
+ * each ACK is shown to the stream's {@link ConvergenceTracker.StreamConvergence}.
  */
 public final class AdsStreamInterceptor implements ServerInterceptor {
   private static final Logger LOG = LoggerFactory.getLogger(AdsStreamInterceptor.class);
@@ -49,20 +50,16 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
 
   private final ProxyStatusRegistry registry;
   private final StreamAuthenticator authenticator;
-  private final Counter acks;
-  private final Counter nacks;
-  private final Counter refused;
+  private final XdsMetrics metrics;
   /** Shared by every interceptor of a replica, so stream ids stay unique across its ports. */
   private final AtomicLong streamIds;
 
   public AdsStreamInterceptor(
-      ProxyStatusRegistry registry, MetricRegistry metrics, StreamAuthenticator authenticator,
+      ProxyStatusRegistry registry, XdsMetrics metrics, StreamAuthenticator authenticator,
       AtomicLong streamIds) {
     this.registry = registry;
     this.authenticator = authenticator;
-    this.acks = metrics.counter("xds.acks");
-    this.nacks = metrics.counter("xds.nacks");
-    this.refused = metrics.counter("xds.streams.refused");
+    this.metrics = metrics;
     this.streamIds = streamIds;
   }
 
@@ -77,7 +74,7 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
         PeerIdentity.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
     Optional<Status> refusal = authenticator.onCallStart(peer);
     if (refusal.isPresent()) {
-      refused.inc();
+      metrics.streamRefused();
       LOG.warn("ADS stream refused before its first request from {}: {}",
           call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
           refusal.get().getDescription());
@@ -115,7 +112,7 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
         DiscoveryRequest request = (DiscoveryRequest) message;
         Optional<Status> refusal = stream.admit(request);
         if (refusal.isPresent()) {
-          refused.inc();
+          metrics.streamRefused();
           // The library may already watch the cache for this stream (a refusal can come on a
           // later request): it hears that the stream is over as if the client had cancelled,
           // so it drops its watches and sends nothing more; it hears nothing after that.
@@ -175,6 +172,8 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
     /** Bounds the lines this stream's requests (ACKs, NACKs, resumes) may write. */
     private final LogBudget logBudget = LogBudget.perMinute();
     private volatile Node node;
+    /** Set with the node: measures how long changes take to reach this stream. */
+    private ConvergenceTracker.StreamConvergence convergence;
     /** Set once the stream is refused; requests arriving before the close takes effect drop. */
     private volatile boolean refused;
 
@@ -234,6 +233,7 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
 
     void onResponse(DiscoveryResponse response) {
       lastSent.put(response.getTypeUrl(), new Sent(response.getNonce(), response.getVersionInfo()));
+      metrics.pushed(response.getTypeUrl());
     }
 
     DiscoveryRequest onRequest(DiscoveryRequest request) {
@@ -268,8 +268,9 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
       if (node == null) {
         // authenticate() has checked that the first request carries the node.
         node = request.getNode();
-        registry.opened(id, node.getId(), ProxyGroups.groupOf(node));
         ProxyGroup group = ProxyGroups.groupOf(node);
+        convergence = metrics.convergence().opened(group);
+        registry.opened(id, node.getId(), group);
         // The group's service is the client's node.cluster: escaped like every client string.
         LOG.info("ADS stream {} opened by node {} (service {}, client {}, identity {})", id,
             ClientStrings.forLog(node.getId()), ClientStrings.forLog(group.service()),
@@ -300,7 +301,8 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
       if (request.hasErrorDetail()) {
         return onNack(request, sent);
       }
-      acks.inc();
+      metrics.acked(type);
+      convergence.acked(type, request.getVersionInfo());
       registry.acked(id, type, request.getVersionInfo());
       // At 10,000 proxies a line per ACK is most of the log; the status in etcd has them.
       if (LOG.isDebugEnabled()) {
@@ -317,7 +319,7 @@ public final class AdsStreamInterceptor implements ServerInterceptor {
      * config instead of re-sending the rejected one at once (a NACK storm).
      */
     private DiscoveryRequest onNack(DiscoveryRequest request, Sent sent) {
-      nacks.inc();
+      metrics.nacked(request.getTypeUrl());
       String detail = request.getErrorDetail().getMessage();
       registry.nacked(id, request.getTypeUrl(), sent.version(), recordable(detail));
       String stillOn = request.getVersionInfo();

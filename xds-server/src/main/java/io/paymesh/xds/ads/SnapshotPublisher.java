@@ -1,7 +1,5 @@
 package io.paymesh.xds.ads;
 
-import com.codahale.metrics.Counter;
-import com.codahale.metrics.MetricRegistry;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.SnapshotCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
@@ -11,6 +9,7 @@ import io.paymesh.config.store.ReadLog;
 import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.gate.GateResult;
 import io.paymesh.xds.gate.GateViolation;
+import io.paymesh.xds.metrics.XdsMetrics;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.GroupTranslator;
 import io.paymesh.xds.translate.ProxyGroup;
@@ -35,17 +34,25 @@ import org.slf4j.LoggerFactory;
  * changes (a RouteTable change rebuilds its host's callers, an endpoint change the groups that
  * route to that service). A group that is not rebuilt would get the same resources and the same
  * verdict: translation and the Gate are pure functions of what they read.
+ *
+ * <p>Each publish reports its translation and Gate time, and tells the
+ * {@link io.paymesh.xds.metrics.ConvergenceTracker} which revision produced every version it
+ * hands to the cache, so proxies' ACKs of it can be timed.
  */
 public final class SnapshotPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotPublisher.class);
   private static final Comparator<ProxyGroup> GROUP_ORDER =
       Comparator.comparing(ProxyGroup::service).thenComparing(ProxyGroup::client);
+  /** The types a group snapshot carries (see {@link #toSnapshot}). */
+  private static final List<String> SERVED_TYPES = List.of(
+      Resources.V3.CLUSTER_TYPE_URL, Resources.V3.ENDPOINT_TYPE_URL,
+      Resources.V3.LISTENER_TYPE_URL, Resources.V3.ROUTE_TYPE_URL,
+      Resources.V3.SECRET_TYPE_URL);
 
   private final GroupTranslator translator;
   private final Gate gate;
   private final SnapshotCache<ProxyGroup, Snapshot> cache;
-  private final Counter published;
-  private final Counter rejected;
+  private final XdsMetrics metrics;
 
   // Guarded by this: publish() is the only mutator and is synchronized.
   private final Set<ProxyGroup> servedGroups = new HashSet<>();
@@ -56,17 +63,20 @@ public final class SnapshotPublisher {
   private Set<ProxyGroup> lastRebuilt = Set.of();
   /** Groups given a new config by the publish under way, for its log line. */
   private int pushedNow;
+  /** When the publish under way began, and its translation and Gate time so far. */
+  private long publishStartNanos;
+  private long translateNanosNow;
+  private long gateNanosNow;
 
   public SnapshotPublisher(
       GroupTranslator translator,
       Gate gate,
       SnapshotCache<ProxyGroup, Snapshot> cache,
-      MetricRegistry metrics) {
+      XdsMetrics metrics) {
     this.translator = translator;
     this.gate = gate;
     this.cache = cache;
-    this.published = metrics.counter("xds.snapshots.published");
-    this.rejected = metrics.counter("xds.gate.rejections");
+    this.metrics = metrics;
   }
 
   /**
@@ -74,6 +84,7 @@ public final class SnapshotPublisher {
    * the policy watcher, one snapshot at a time.
    */
   public synchronized void publish(PolicySnapshot policy) {
+    publishStartNanos = metrics.convergence().now();
     PolicyChanges changes = previous == null
         ? PolicyChanges.everything() : PolicyChanges.between(previous, policy);
     Set<ProxyGroup> groups = new TreeSet<>(GROUP_ORDER);
@@ -105,18 +116,25 @@ public final class SnapshotPublisher {
     // One line per change, not per group: at 1,000 services a change may push hundreds.
     LOG.info("revision {}: rebuilt {} of {} groups, {} with a new config", policy.revision(),
         rebuilt.size(), groups.size(), pushedNow);
+    metrics.rebuilt(translateNanosNow, gateNanosNow);
     pushedNow = 0;
+    translateNanosNow = 0;
+    gateNanosNow = 0;
   }
 
   private void publishGroup(PolicySnapshot policy, ProxyGroup group) {
     ReadLog read = new ReadLog();
     PolicySnapshot recorded = policy.recording(read);
     // Groups are derived from the policy's services, so there is always something to translate.
+    long started = System.nanoTime();
     GroupResources resources = translator.translate(recorded, group).orElseThrow();
+    long translated = System.nanoTime();
     GateResult result = gate.check(recorded, group, resources);
+    translateNanosNow += translated - started;
+    gateNanosNow += System.nanoTime() - translated;
     reads.put(group, read);
     if (!result.passed()) {
-      rejected.inc();
+      metrics.gateRejected();
       failing.put(group, result.violations());
       for (GateViolation violation : result.violations()) {
         LOG.error("not pushing revision {} to group {}: {}; it keeps its last good config",
@@ -135,10 +153,24 @@ public final class SnapshotPublisher {
     if (current != null && sameVersions(current, next)) {
       return;
     }
+    recordOrigins(group, current, next, revision);
     cache.setSnapshot(group, next);
-    published.inc();
+    metrics.snapshotPublished();
     pushedNow++;
     LOG.debug("group {} now at revision {}: {}", group, revision, describe(next));
+  }
+
+  /**
+   * Tells the convergence measure which revision produced each type whose version changes, before
+   * the cache can push it (see {@link io.paymesh.xds.metrics.ConvergenceTracker}).
+   */
+  private void recordOrigins(ProxyGroup group, Snapshot current, Snapshot next, long revision) {
+    for (String type : SERVED_TYPES) {
+      String version = next.version(type);
+      if (current == null || !current.version(type).equals(version)) {
+        metrics.convergence().published(group, type, version, revision, publishStartNanos);
+      }
+    }
   }
 
   /** The groups the last {@link #publish} translated and checked again. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.codahale.metrics.MetricRegistry;
+import io.paymesh.xds.metrics.XdsMetrics;
 import com.google.protobuf.Any;
 import com.google.rpc.Status;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
@@ -66,6 +67,7 @@ class AdsProtocolTest {
   private final SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
   private final ProxyStatusRegistry registry = new ProxyStatusRegistry(Clock.systemUTC());
   private final MetricRegistry metrics = new MetricRegistry();
+  private final XdsMetrics xdsMetrics = new XdsMetrics(metrics);
   private AdsServer server;
   private ManagedChannel channel;
   private final BlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();
@@ -81,7 +83,7 @@ class AdsProtocolTest {
                 InsecureServerCredentials.create(),
                 discovery,
                 new AdsStreamInterceptor(
-                    registry, metrics, StreamAuthenticator.trustNodeClaims(), new AtomicLong()),
+                    registry, xdsMetrics, StreamAuthenticator.trustNodeClaims(), new AtomicLong()),
                 List.of())
             .start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
@@ -293,7 +295,7 @@ class AdsProtocolTest {
 
   @Test
   void processorCaSecret_isServedOverAdsSds_toTheSidecarThatNamesIt() throws Exception {
-    new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, metrics)
+    new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, xdsMetrics)
         .publish(PolicyFixtures.snapshot());
 
     requests.onNext(DiscoveryRequest.newBuilder().setNode(NODE)

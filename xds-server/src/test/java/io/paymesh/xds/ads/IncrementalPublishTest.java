@@ -2,7 +2,7 @@ package io.paymesh.xds.ads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.codahale.metrics.MetricRegistry;
+import io.paymesh.xds.metrics.XdsMetrics;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.paymesh.config.model.Kind;
@@ -123,7 +123,7 @@ class IncrementalPublishTest {
   }
 
   private static SnapshotPublisher publisher(SimpleCache<ProxyGroup> cache) {
-    return new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, new MetricRegistry());
+    return new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, XdsMetrics.standalone());
   }
 
   /** Applies one random change; returns what it did, for the failure message. */

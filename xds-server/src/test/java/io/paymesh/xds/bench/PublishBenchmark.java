@@ -1,6 +1,6 @@
 package io.paymesh.xds.bench;
 
-import com.codahale.metrics.MetricRegistry;
+import io.paymesh.xds.metrics.XdsMetrics;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.ads.ProxyGroups;
@@ -91,6 +91,6 @@ public class PublishBenchmark {
       case "without-9" -> GateVariants.without("9");
       default -> throw new IllegalArgumentException("gate must be all or without-9: " + gate);
     };
-    return new SnapshotPublisher(new GroupTranslator(), checks, cache, new MetricRegistry());
+    return new SnapshotPublisher(new GroupTranslator(), checks, cache, XdsMetrics.standalone());
   }
 }

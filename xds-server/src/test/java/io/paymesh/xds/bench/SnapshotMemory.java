@@ -1,6 +1,6 @@
 package io.paymesh.xds.bench;
 
-import com.codahale.metrics.MetricRegistry;
+import io.paymesh.xds.metrics.XdsMetrics;
 import com.google.protobuf.Message;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
@@ -83,7 +83,7 @@ public final class SnapshotMemory {
   }
 
   private static SnapshotPublisher newPublisher(SimpleCache<ProxyGroup> cache) {
-    return new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, new MetricRegistry());
+    return new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, XdsMetrics.standalone());
   }
 
   private static List<ProxyGroup> groups(PolicySnapshot policy) {

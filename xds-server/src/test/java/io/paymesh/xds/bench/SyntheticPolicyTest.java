@@ -3,7 +3,7 @@ package io.paymesh.xds.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.codahale.metrics.MetricRegistry;
+import io.paymesh.xds.metrics.XdsMetrics;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.paymesh.config.model.PolicyResource;
@@ -83,7 +83,7 @@ class SyntheticPolicyTest {
   void changedRouteTableMovesExactlyItsCallersGroups() {
     SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
     SnapshotPublisher publisher =
-        new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, new MetricRegistry());
+        new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, XdsMetrics.standalone());
     PolicySnapshot before = policy.snapshot(1);
     publisher.publish(before);
     Map<ProxyGroup, String> routeVersions = routeVersions(cache, before);

@@ -8,6 +8,7 @@ import io.paymesh.config.testing.EtcdExtension;
 import io.paymesh.xds.testing.Mesh;
 import io.paymesh.xds.testing.Policies;
 import io.paymesh.xds.testing.XdsTestClient;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -85,9 +86,19 @@ class InvalidDocumentTest {
     assertThat(mesh.server().publisher().failingGroups()).isEmpty();
     assertThat(mesh.server().metrics().getGauges().get("xds.policy.damaged").getValue())
         .isEqualTo(1);
+    assertThat(prometheusGauge("paymesh_xds_policy_damaged_documents")).isEqualTo(1);
+    assertThat(prometheusGauge("paymesh_xds_policy_damaged_documents_nothing_kept")).isZero();
     for (int i = 0; i < 20; i++) {
       assertThat(client.charge()).isEqualTo("backend-b");
     }
+  }
+
+  /** A label-less gauge as the replica's Prometheus registry has it now. */
+  private double prometheusGauge(String name) {
+    return mesh.server().xdsMetrics().registry().scrape().stream()
+        .filter(metric -> metric.getMetadata().getPrometheusName().equals(name))
+        .map(metric -> ((GaugeSnapshot) metric).getDataPoints().get(0).getValue())
+        .findFirst().orElseThrow(() -> new AssertionError("no gauge " + name));
   }
 
   @Test

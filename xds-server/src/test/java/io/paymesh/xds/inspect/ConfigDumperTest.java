@@ -2,7 +2,7 @@ package io.paymesh.xds.inspect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.codahale.metrics.MetricRegistry;
+import io.paymesh.xds.metrics.XdsMetrics;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.controlplane.cache.Resources;
@@ -63,7 +63,7 @@ class ConfigDumperTest {
   @Test
   void versions_areThoseTheSnapshotPublisherPublishes() {
     SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
-    new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, new MetricRegistry())
+    new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, XdsMetrics.standalone())
         .publish(policy);
 
     int compared = 0;

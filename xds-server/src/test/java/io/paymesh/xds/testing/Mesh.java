@@ -192,13 +192,15 @@ public final class Mesh implements AutoCloseable {
 
   /**
    * A replica with a plaintext ADS port only: the routing tests here are about policy, and their
-   * grpc-java clients connect without certificates. mTLS is tested on its own.
+   * grpc-java clients connect without certificates. mTLS is tested on its own. Its Prometheus
+   * endpoint is on a free loopback port ({@link XdsServer#metricsPort()}).
    */
   private XdsServer startServer(int port) throws Exception {
     return XdsServer.builder(etcd)
         .prefix(prefix)
         .coalesceWindow(COALESCE_WINDOW)
         .plaintextAds(new InetSocketAddress("127.0.0.1", port))
+        .metrics(new InetSocketAddress("127.0.0.1", 0))
         .start();
   }
 
