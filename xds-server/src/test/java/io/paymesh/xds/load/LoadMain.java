@@ -104,6 +104,11 @@ public final class LoadMain implements Callable<Integer> {
           problems.add("not every stream had its initial config within " + timeout);
         }
         report.initialConfig(connectedNanos, envoys);
+        // The proxies have a first config, but the server may still be catching up with the
+        // mesh just written (endpoint registrations); changes are timed from a quiet server.
+        if (server != null && !server.awaitIdle(timeout)) {
+          problems.add("the server did not become idle within " + timeout);
+        }
         if (status) {
           new StatusLag(new ProxyStatusReader(client, prefix), streams, timeout)
               .measure(System.nanoTime()).ifPresentOrElse(report::statusLag,

@@ -37,6 +37,24 @@ final class ServerProbe {
     }
   }
 
+  /**
+   * Waits until the server uses less than a tenth of a core over a second: it has caught up with
+   * what was written before (a mesh written just now keeps it rebuilding for a while after its
+   * proxies got a first config). Returns whether it did within the timeout.
+   */
+  boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long second = TimeUnit.SECONDS.toNanos(1);
+    while (System.nanoTime() - deadline < 0) {
+      long before = cpuNanos();
+      TimeUnit.NANOSECONDS.sleep(second);
+      if (cpuNanos() - before < second / 10) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Heap in use right after a full GC: what the server keeps alive. */
   long liveHeapBytes() throws IOException, InterruptedException {
     jcmd("GC.run");
