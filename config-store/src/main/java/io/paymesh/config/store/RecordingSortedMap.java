@@ -7,12 +7,13 @@ import java.util.Set;
 import java.util.SortedMap;
 
 /**
- * A read-only view of one of a snapshot's maps that tells a {@link ReadLog} what is read: a
+ * A view of one of a snapshot's (unmodifiable) maps that tells a {@link ReadLog} what is read: a
  * lookup by name ({@code get}, {@code containsKey}) records that name, anything that looks at more
  * than one entry records the whole input. Everything a reader can do goes through a method here
  * (the default methods of {@link Map} call these), so nothing is read unrecorded.
  */
 final class RecordingSortedMap<V> implements SortedMap<String, V> {
+  /** Unmodifiable: the mutators below pass through and are refused by it. */
   private final SortedMap<String, V> map;
   private final ReadLog log;
   private final PolicyInput input;
@@ -102,22 +103,22 @@ final class RecordingSortedMap<V> implements SortedMap<String, V> {
 
   @Override
   public V put(String key, V value) {
-    throw new UnsupportedOperationException("a policy snapshot is immutable");
+    return map.put(key, value);
   }
 
   @Override
   public V remove(Object key) {
-    throw new UnsupportedOperationException("a policy snapshot is immutable");
+    return map.remove(key);
   }
 
   @Override
   public void putAll(Map<? extends String, ? extends V> m) {
-    throw new UnsupportedOperationException("a policy snapshot is immutable");
+    map.putAll(m);
   }
 
   @Override
   public void clear() {
-    throw new UnsupportedOperationException("a policy snapshot is immutable");
+    map.clear();
   }
 
   @Override

@@ -1,13 +1,17 @@
 package io.paymesh.xds.load;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The xds-server process seen from outside: CPU time from {@code /proc/<pid>/stat} (Linux reports
@@ -42,17 +46,21 @@ final class ServerProbe {
    * what was written before (a mesh written just now keeps it rebuilding for a while after its
    * proxies got a first config). Returns whether it did within the timeout.
    */
-  boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+  boolean awaitIdle(Duration timeout) {
     long second = TimeUnit.SECONDS.toNanos(1);
-    while (System.nanoTime() - deadline < 0) {
-      long before = cpuNanos();
-      TimeUnit.NANOSECONDS.sleep(second);
-      if (cpuNanos() - before < second / 10) {
-        return true;
-      }
+    long[] last = {cpuNanos()};
+    try {
+      await().atMost(timeout).pollDelay(Duration.ofSeconds(1)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> {
+            long now = cpuNanos();
+            boolean idle = now - last[0] < second / 10;
+            last[0] = now;
+            return idle;
+          });
+      return true;
+    } catch (ConditionTimeoutException e) {
+      return false;
     }
-    return false;
   }
 
   /** Heap in use right after a full GC: what the server keeps alive. */

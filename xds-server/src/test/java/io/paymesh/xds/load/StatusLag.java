@@ -17,7 +17,7 @@ final class StatusLag {
   }
 
   /** Nanos from {@code ackedNanos} until etcd holds a record per stream; empty on timeout. */
-  Optional<Long> measure(long ackedNanos) throws InterruptedException {
+  Optional<Long> measure(long ackedNanos) {
     boolean complete = Waits.until(timeout, () -> reader.list().size() >= streams);
     return complete ? Optional.of(System.nanoTime() - ackedNanos) : Optional.empty();
   }

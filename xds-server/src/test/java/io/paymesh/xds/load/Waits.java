@@ -1,23 +1,25 @@
 package io.paymesh.xds.load;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import org.awaitility.core.ConditionTimeoutException;
 
-/** Bounded polling for the load tool (a tool, not a test: it has no Awaitility). */
+/** Bounded waits of the load tool, which reports a wait that ran out instead of failing. */
 final class Waits {
-  private static final long POLL_MILLIS = 5;
+  private static final Duration POLL = Duration.ofMillis(5);
 
   private Waits() {}
 
   /** Polls until the condition holds or the timeout passes; returns whether it held. */
-  static boolean until(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        return false;
-      }
-      Thread.sleep(POLL_MILLIS);
+  static boolean until(Duration timeout, BooleanSupplier condition) {
+    try {
+      await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(POLL)
+          .until(condition::getAsBoolean);
+      return true;
+    } catch (ConditionTimeoutException e) {
+      return false;
     }
-    return true;
   }
 }
