@@ -202,7 +202,7 @@ class IdempotencyKeyTest {
 
     Http.Reply checkout = HTTP.get("/v1/services/checkout").token(TestTokens.VIEWER).send();
     Http.Reply declared = HTTP.put("/v1/services/checkout").token(TestTokens.OPERATOR)
-        .ifMatch(checkout.etag()).yaml(checkoutDependingOnFraud()).send();
+        .ifMatch(checkout.etag()).yaml(PolicyDocs.checkoutWithDependencies("payments, payments-v1, payments-v2, stripe, fraud")).send();
     assertThat(declared.status()).as(declared.toString()).isEqualTo(200);
 
     Http.Reply accepted = toFraud.send();
@@ -327,18 +327,5 @@ class IdempotencyKeyTest {
       }
     }
     return count;
-  }
-
-  private static String checkoutDependingOnFraud() {
-    return """
-        kind: Service
-        name: checkout
-        spec:
-          ports:
-            - {name: grpc, port: 8443, targetPort: 9090, protocol: GRPC}
-          identity: spiffe://paymesh.local/ns/payments/sa/checkout
-          pciScope: CONNECTED
-          dependencies: [payments, payments-v1, payments-v2, stripe, fraud]
-        """;
   }
 }

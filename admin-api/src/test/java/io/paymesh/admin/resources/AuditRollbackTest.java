@@ -148,7 +148,7 @@ class AuditRollbackTest {
     // Version 2 routes checkout to fraud; that version was accepted only because checkout then
     // declared fraud. Once checkout no longer does, restoring version 2 would break it.
     Http.Reply checkout = HTTP.get("/v1/services/checkout").token(TestTokens.VIEWER).send();
-    String withFraud = checkoutWithDependencies("payments, payments-v1, payments-v2, stripe, fraud");
+    String withFraud = PolicyDocs.checkoutWithDependencies("payments, payments-v1, payments-v2, stripe, fraud");
     Http.Reply widened = HTTP.put("/v1/services/checkout").token(TestTokens.OPERATOR)
         .ifMatch(checkout.etag()).yaml(withFraud).send();
     assertThat(widened.status()).as(widened.toString()).isEqualTo(200);
@@ -156,25 +156,12 @@ class AuditRollbackTest {
     update(PolicyDocs.paymentsRoutes("payments-v1", "payments-v1"), null);
     Http.Reply narrowed = HTTP.put("/v1/services/checkout").token(TestTokens.OPERATOR)
         .ifMatch(widened.etag())
-        .yaml(checkoutWithDependencies("payments, payments-v1, payments-v2, stripe")).send();
+        .yaml(PolicyDocs.checkoutWithDependencies("payments, payments-v1, payments-v2, stripe")).send();
     assertThat(narrowed.status()).as(narrowed.toString()).isEqualTo(200);
 
     Http.Reply reply = HTTP.post(ROUTES + "/rollback?to=" + toFraud).token(TestTokens.OPERATOR).send();
     assertThat(reply.status()).isEqualTo(422);
     assertThat(reply.json().path("errors").get(0).path("path").asText()).isEqualTo("gate");
-  }
-
-  private static String checkoutWithDependencies(String dependencies) {
-    return """
-        kind: Service
-        name: checkout
-        spec:
-          ports:
-            - {name: grpc, port: 8443, targetPort: 9090, protocol: GRPC}
-          identity: spiffe://paymesh.local/ns/payments/sa/checkout
-          pciScope: CONNECTED
-          dependencies: [%s]
-        """.formatted(dependencies);
   }
 
   /** Writes a new version of the payments RouteTable; returns its revision. */

@@ -47,4 +47,18 @@ public final class PolicyDocs {
               to: [{methods: [POST], paths: [{prefix: /ledger.v1.Ledger/}]}]
         """.formatted(callers);
   }
+
+  /** The baseline Service {@code checkout} with its dependencies replaced. */
+  public static String checkoutWithDependencies(String dependencies) {
+    return """
+        kind: Service
+        name: checkout
+        spec:
+          ports:
+            - {name: grpc, port: 8443, targetPort: 9090, protocol: GRPC}
+          identity: spiffe://paymesh.local/ns/payments/sa/checkout
+          pciScope: CONNECTED
+          dependencies: [%s]
+        """.formatted(dependencies);
+  }
 }

@@ -70,10 +70,6 @@ public final class PolicyChanges {
     return changedWhole.contains(input) || names.getOrDefault(input, Set.of()).contains(name);
   }
 
-  public boolean isEmpty() {
-    return changedWhole.isEmpty() && names.values().stream().allMatch(Set::isEmpty);
-  }
-
   private <V> Set<String> compare(PolicyInput input, Map<String, V> before, Map<String, V> after) {
     Set<String> changed = new HashSet<>();
     for (Map.Entry<String, V> entry : after.entrySet()) {

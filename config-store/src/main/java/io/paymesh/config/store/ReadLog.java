@@ -46,11 +46,6 @@ public final class ReadLog {
     return false;
   }
 
-  /** Whether the reader looked at the whole of {@code input} (for tests and diagnostics). */
-  public boolean readWhole(PolicyInput input) {
-    return whole.contains(input);
-  }
-
   @Override
   public String toString() {
     return "ReadLog{names=" + names + ", whole=" + whole + "}";

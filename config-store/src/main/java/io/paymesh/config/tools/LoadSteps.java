@@ -26,7 +26,7 @@ import java.util.Set;
  */
 public final class LoadSteps {
   /** Write order of the kinds; every kind must be listed. */
-  public static final List<Kind> ORDER = List.of(
+  static final List<Kind> ORDER = List.of(
       Kind.PAYMENT_PROCESSOR,
       Kind.SERVICE,
       Kind.PEER_AUTHENTICATION,
