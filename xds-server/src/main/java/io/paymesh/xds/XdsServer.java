@@ -11,6 +11,7 @@ import io.paymesh.xds.ads.AdsServer;
 import io.paymesh.xds.ads.AdsStreamInterceptor;
 import io.paymesh.xds.ads.StreamAuthenticator;
 import io.paymesh.xds.ads.NackAwareConfigWatcher;
+import io.paymesh.xds.ads.OnDemandConfigWatcher;
 import io.paymesh.xds.ads.ProxyGroups;
 import io.paymesh.xds.ads.ProxyStatusRegistry;
 import io.paymesh.xds.ads.RemovalAnsweringConfigWatcher;
@@ -79,8 +80,8 @@ public final class XdsServer implements AutoCloseable {
     this.secureCredentials = secureCredentials;
     SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
     this.publisher = new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, metrics);
-    V3DiscoveryServer discovery = new V3DiscoveryServer(
-        new NackAwareConfigWatcher(new RemovalAnsweringConfigWatcher(cache)));
+    V3DiscoveryServer discovery = new V3DiscoveryServer(new OnDemandConfigWatcher(
+        new NackAwareConfigWatcher(new RemovalAnsweringConfigWatcher(cache)), publisher::demand));
     AtomicLong streamIds = new AtomicLong();
     this.secureAds =
         secureCredentials == null
