@@ -77,6 +77,7 @@ public final class SnapshotPublisher {
   private final Map<ProxyGroup, List<GateViolation>> failing = new HashMap<>();
   /** What each group's last translation and check read; absent: never built. */
   private final Map<ProxyGroup, ReadLog> reads = new HashMap<>();
+  private final SharedResources shared = new SharedResources();
   /** The resources each group's cache snapshot holds, for an endpoint-only rebuild. */
   private final Map<ProxyGroup, GroupResources> published = new HashMap<>();
   private PolicySnapshot previous;
@@ -239,13 +240,14 @@ public final class SnapshotPublisher {
   private void setIfChanged(
       ProxyGroup group, GroupResources resources, Map<String, String> versions, Pass pass) {
     Snapshot current = cache.getSnapshot(group);
-    Snapshot next = toSnapshot(resources, versions);
-    if (current != null && sameVersions(current, next)) {
+    if (current != null && sameVersions(current, versions)) {
       return;
     }
+    GroupResources kept = shared.share(resources);
+    Snapshot next = toSnapshot(kept, versions);
     recordOrigins(group, current, next, pass);
     cache.setSnapshot(group, next);
-    published.put(group, resources);
+    published.put(group, kept);
     metrics.snapshotPublished();
     pass.pushed++;
     LOG.debug("group {} now at revision {}: {}", group, pass.revision, describe(next));
@@ -306,10 +308,9 @@ public final class SnapshotPublisher {
         r.endpoints(), versions.get(Resources.V3.ENDPOINT_TYPE_URL),
         r.listeners(), versions.get(Resources.V3.LISTENER_TYPE_URL),
         r.routes(), versions.get(Resources.V3.ROUTE_TYPE_URL),
-        // ofGroup lists SDS only for a group that has secrets (see there); the cache needs a
-        // version either way, and the hash of no resources is the same every time.
-        r.secrets(), versions.getOrDefault(Resources.V3.SECRET_TYPE_URL,
-            ContentVersion.of(List.of())));
+        // The cache needs an SDS version even for a group without secrets; the hash of no
+        // resources is the same every time.
+        r.secrets(), secretsVersion(versions));
   }
 
   private static Set<String> clusterNames(List<ClusterLoadAssignment> assignments) {
@@ -318,12 +319,17 @@ public final class SnapshotPublisher {
     return names;
   }
 
-  private static boolean sameVersions(Snapshot a, Snapshot b) {
-    return a.clusters().version().equals(b.clusters().version())
-        && a.endpoints().version().equals(b.endpoints().version())
-        && a.listeners().version().equals(b.listeners().version())
-        && a.routes().version().equals(b.routes().version())
-        && a.secrets().version().equals(b.secrets().version());
+  private static boolean sameVersions(Snapshot current, Map<String, String> next) {
+    return current.clusters().version().equals(next.get(Resources.V3.CLUSTER_TYPE_URL))
+        && current.endpoints().version().equals(next.get(Resources.V3.ENDPOINT_TYPE_URL))
+        && current.listeners().version().equals(next.get(Resources.V3.LISTENER_TYPE_URL))
+        && current.routes().version().equals(next.get(Resources.V3.ROUTE_TYPE_URL))
+        && current.secrets().version().equals(secretsVersion(next));
+  }
+
+  /** {@link ContentVersion#ofGroup} lists SDS only for a group that has secrets (see there). */
+  private static String secretsVersion(Map<String, String> versions) {
+    return versions.getOrDefault(Resources.V3.SECRET_TYPE_URL, ContentVersion.of(List.of()));
   }
 
   private static String describe(Snapshot s) {
