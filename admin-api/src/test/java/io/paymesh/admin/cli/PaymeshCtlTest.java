@@ -217,9 +217,10 @@ class PaymeshCtlTest {
   }
 
   @Test
-  void getYaml_appliedBack_isANoOp_forOneDocumentAndForAKind() throws Exception {
+  void getYamlOrJson_appliedBack_isANoOp_forOneDocumentAndForAKind() throws Exception {
     long revision = ETCD.currentRevision();
     for (String[] get : List.of(new String[] {"get", "routetables", "payments", "-o", "yaml"},
+        new String[] {"get", "routetables", "payments", "-o", "json"},
         new String[] {"get", "services", "-o", "yaml"},
         new String[] {"get", "authorizationpolicies", "-o", "yaml"})) {
       Ctl.Run read = CTL.as(TestTokens.VIEWER, get);
