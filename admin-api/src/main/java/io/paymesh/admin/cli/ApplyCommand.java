@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paymesh.config.model.Kind;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,7 +68,7 @@ final class ApplyCommand implements Callable<Integer> {
       RemoteDocument remote = RemoteDocument.fetch(client, root.codec, doc.resource().key());
       String operation = remote.operationFor(doc.resource());
       printer.document(operation, doc.label(), remote.resource(),
-          java.util.Optional.of(doc.resource()), "server " + doc.resource().key()
+          Optional.of(doc.resource()), "server " + doc.resource().key()
               + remote.etag().map(e -> " (revision " + e.replace("\"", "") + ")").orElse(""));
       if (!operation.equals("UNCHANGED")) {
         changed.put(doc, remote);
@@ -160,7 +162,7 @@ final class ApplyCommand implements Callable<Integer> {
   private static JsonNode tree(String json) {
     try {
       return JSON.readTree(json);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("the codec's JSON does not parse", e);
     }
   }

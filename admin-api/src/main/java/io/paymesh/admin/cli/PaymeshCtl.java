@@ -2,6 +2,7 @@ package io.paymesh.admin.cli;
 
 import io.paymesh.config.codec.PolicyCodec;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,8 +65,8 @@ public final class PaymeshCtl {
       return ExitCodes.USAGE;
     }
     CommandLine line = new CommandLine(new PaymeshCtl(terminal));
-    line.setOut(new java.io.PrintWriter(terminal.out(), true));
-    line.setErr(new java.io.PrintWriter(terminal.err(), true));
+    line.setOut(new PrintWriter(terminal.out(), true));
+    line.setErr(new PrintWriter(terminal.err(), true));
     line.setExecutionExceptionHandler((e, commandLine, parsed) -> {
       if (e instanceof CtlException failure) {
         commandLine.getErr().println("paymeshctl: " + failure.getMessage());

@@ -7,6 +7,8 @@ import io.paymesh.xds.inspect.LineDiff;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Prints what a change would do: each document's operation with a YAML diff against what is
@@ -15,6 +17,8 @@ import java.util.Optional;
  * reasons a write would be refused.
  */
 final class PlanPrinter {
+
+  private static final Pattern DOCUMENT_INDEX = Pattern.compile("^documents\\[(\\d+)]\\.?");
 
   private final PolicyCodec codec;
   private final PrintStream out;
@@ -79,8 +83,7 @@ final class PlanPrinter {
   static List<String> errors(JsonNode plan, List<SourcedDocument> documents) {
     return ApiReply.errorLines(plan, "").stream()
         .map(line -> {
-          java.util.regex.Matcher m =
-              java.util.regex.Pattern.compile("^documents\\[(\\d+)]\\.?").matcher(line);
+          Matcher m = DOCUMENT_INDEX.matcher(line);
           if (m.find()) {
             int i = Integer.parseInt(m.group(1));
             if (i < documents.size()) {
