@@ -129,6 +129,13 @@ class PaymeshCtlTest {
     assertThat(declined.err()).contains("Apply 1 change(s) to ").contains("Not applied.");
     assertThat(ETCD.currentRevision()).isEqualTo(revision);
 
+    // Documents on stdin leave no stdin for the answer: --yes is required, nothing is written.
+    Ctl.Run fromStdin = CTL.run(TestTokens.OPERATOR, PolicyDocs.paymentsRouteTo("payments-v2"),
+        "apply", "-f", "-");
+    assertThat(fromStdin.exitCode()).as(fromStdin.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(fromStdin.err()).contains("pass --yes to apply");
+    assertThat(ETCD.currentRevision()).isEqualTo(revision);
+
     Ctl.Run confirmed = CTL.run(TestTokens.OPERATOR, "y\n", "apply", "-f", file.toString(),
         "--reason", "CHG-1 charges to v2");
 
