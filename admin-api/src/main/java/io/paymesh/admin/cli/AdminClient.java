@@ -25,6 +25,8 @@ final class AdminClient {
 
   static final String JSON = "application/json";
   static final String YAML = "application/yaml";
+  /** For answers that are not documents, such as the mesh picture in its asked-for format. */
+  static final String ANY = "*/*";
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final int WRITE_ATTEMPTS = 3;
 

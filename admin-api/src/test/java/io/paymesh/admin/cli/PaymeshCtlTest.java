@@ -78,8 +78,8 @@ class PaymeshCtlTest {
     Ctl.Run root = Ctl.runWith(Map.of(), InputStream.nullInputStream(), "--help");
     assertThat(root.exitCode()).isZero();
     assertThat(root.out()).contains("apply", "get", "diff", "delete", "history", "rollback",
-        "proxies", "proposals", "approve", "Exit codes: 0 ok, 1 error, 2 usage");
-    assertThat(line.getSubcommands()).hasSize(9);
+        "proxies", "proposals", "approve", "graph", "Exit codes: 0 ok, 1 error, 2 usage");
+    assertThat(line.getSubcommands()).hasSize(10);
   }
 
   @Test
@@ -357,6 +357,22 @@ class PaymeshCtlTest {
         .contains("replica-a", " no ", "NACK", "RouteConfiguration r9: route: unknown cluster");
     assertThat(JSON.readTree(json.out()).get(0).path("inSync").isBoolean()).isTrue();
     assertThat(JSON.readTree(json.out()).get(0).path("inSync").asBoolean()).isFalse();
+  }
+
+  @Test
+  void graph_drawsTheMeshAsMermaidDotOrSvg_toStdoutOrAFile() throws Exception {
+    Ctl.Run mermaid = CTL.as(TestTokens.VIEWER, "graph", "-o", "mermaid");
+    Path svg = dir.resolve("mesh.svg");
+    Ctl.Run toFile = CTL.as(TestTokens.VIEWER, "graph", "--file", svg.toString());
+    Ctl.Run unknown = CTL.as(TestTokens.VIEWER, "graph", "-o", "png");
+
+    assertThat(mermaid.exitCode()).as(mermaid.toString()).isZero();
+    assertThat(mermaid.out()).contains("flowchart LR", "subgraph zone_cde");
+    assertThat(toFile.exitCode()).as(toFile.toString()).isZero();
+    assertThat(toFile.out()).isEmpty();
+    assertThat(Files.readString(svg)).contains("<svg", "<title>cluster_cde</title>");
+    assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(unknown.err()).contains("svg", "dot", "mermaid");
   }
 
   @Test
