@@ -9,7 +9,7 @@ import io.paymesh.config.store.EtcdPolicyWatcher;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.ads.AdsServer;
 import io.paymesh.xds.ads.AdsStreamInterceptor;
-import io.paymesh.xds.ads.ContentVersionedCache;
+import io.paymesh.xds.ads.AdsSnapshotCache;
 import io.paymesh.xds.ads.HeldVersionsConfigWatcher;
 import io.paymesh.xds.ads.StreamAuthenticator;
 import io.paymesh.xds.ads.NackAwareConfigWatcher;
@@ -78,7 +78,7 @@ public final class XdsServer implements AutoCloseable {
     metrics.countConnectedProxies(() -> proxies.connected().stream().collect(
         Collectors.groupingBy(ProxyStatusRegistry.ProxyStatus::group, Collectors.counting())));
     this.secureCredentials = secureCredentials;
-    SimpleCache<ProxyGroup> cache = new ContentVersionedCache();
+    SimpleCache<ProxyGroup> cache = new AdsSnapshotCache();
     this.publisher = new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, metrics);
     V3DiscoveryServer discovery = new V3DiscoveryServer(
         new HeldVersionsConfigWatcher(
