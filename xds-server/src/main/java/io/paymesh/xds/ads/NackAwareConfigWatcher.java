@@ -13,9 +13,11 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Keeps the snapshot cache from answering a NACK with the config just rejected. With the
- * rejected version in the request (see {@link AdsStreamInterceptor}) and the requested names
- * declared known, the cache opens a watch that fires only when the group's config changes.
+ * Keeps the snapshot cache from answering a state-of-the-world NACK with the config just
+ * rejected. With the rejected version in the request (see {@link StateOfTheWorldProtocol}) and
+ * the requested names declared known, the cache opens a watch that fires only when the group's
+ * config changes. Delta requests pass unchanged: a delta NACK's resources count as held by the
+ * client ({@link DeltaProtocol}, {@link HeldVersionsConfigWatcher}).
  */
 public final class NackAwareConfigWatcher implements ConfigWatcher {
   private final ConfigWatcher delegate;

@@ -24,6 +24,7 @@ import java.util.function.Consumer;
  * resource that exists and the client drops the ones left out (state of the world, gRFC A53), so
  * they are answered as outside ADS mode. Routes, endpoints and secrets keep the wait: a client
  * does not read their absence as a removal, and their names come from listeners and clusters.
+ * Delta requests pass unchanged: delta names a removal in {@code removed_resources}.
  */
 public final class RemovalAnsweringConfigWatcher implements ConfigWatcher {
   private static final Set<String> FULL_STATE_TYPES =
