@@ -4,9 +4,6 @@ import io.envoyproxy.controlplane.cache.ConfigWatcher;
 import io.envoyproxy.controlplane.cache.DeltaResponse;
 import io.envoyproxy.controlplane.cache.DeltaWatch;
 import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
-import io.envoyproxy.controlplane.cache.Response;
-import io.envoyproxy.controlplane.cache.Watch;
-import io.envoyproxy.controlplane.cache.XdsRequest;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -24,25 +21,11 @@ import java.util.function.Consumer;
  * {@code initial_resource_versions} the versions the client holds beyond what the library tracks;
  * here they join the tracked versions (they are the newer word on those names) and leave the
  * pending names, so the cache sends a held resource only when its version differs and removes a
- * held one that no longer exists. State-of-the-world requests pass unchanged.
+ * held one that no longer exists. State-of-the-world watches pass unchanged.
  */
-public final class HeldVersionsConfigWatcher implements ConfigWatcher {
-  private final ConfigWatcher delegate;
-
+public final class HeldVersionsConfigWatcher extends ForwardingConfigWatcher {
   public HeldVersionsConfigWatcher(ConfigWatcher delegate) {
-    this.delegate = delegate;
-  }
-
-  @Override
-  public Watch createWatch(
-      boolean ads,
-      XdsRequest request,
-      Set<String> knownResourceNames,
-      Consumer<Response> responseConsumer,
-      boolean hasClusterChanged,
-      boolean allowDefaultEmptyEdsUpdate) {
-    return delegate.createWatch(ads, request, knownResourceNames, responseConsumer,
-        hasClusterChanged, allowDefaultEmptyEdsUpdate);
+    super(delegate);
   }
 
   @Override
@@ -56,7 +39,7 @@ public final class HeldVersionsConfigWatcher implements ConfigWatcher {
       boolean hasClusterChanged) {
     Map<String, String> held = request.getInitialResourceVersionsMap();
     if (held.isEmpty()) {
-      return delegate.createDeltaWatch(request, requesterVersion, resourceVersions,
+      return super.createDeltaWatch(request, requesterVersion, resourceVersions,
           pendingResources, isWildcard, responseConsumer, hasClusterChanged);
     }
     Map<String, String> tracked = new HashMap<>(resourceVersions);
@@ -64,7 +47,7 @@ public final class HeldVersionsConfigWatcher implements ConfigWatcher {
     // A pending name is sent whatever its version; a held one only when its version differs.
     Set<String> pending = new HashSet<>(pendingResources);
     pending.removeAll(held.keySet());
-    return delegate.createDeltaWatch(request, requesterVersion, tracked, pending, isWildcard,
+    return super.createDeltaWatch(request, requesterVersion, tracked, pending, isWildcard,
         responseConsumer, hasClusterChanged);
   }
 }
