@@ -13,6 +13,7 @@ import io.paymesh.xds.ads.AdsSnapshotCache;
 import io.paymesh.xds.ads.HeldVersionsConfigWatcher;
 import io.paymesh.xds.ads.StreamAuthenticator;
 import io.paymesh.xds.ads.NackAwareConfigWatcher;
+import io.paymesh.xds.ads.OnDemandConfigWatcher;
 import io.paymesh.xds.ads.ProxyStatusRegistry;
 import io.paymesh.xds.ads.RemovalAnsweringConfigWatcher;
 import io.paymesh.xds.ads.SnapshotPublisher;
@@ -80,9 +81,10 @@ public final class XdsServer implements AutoCloseable {
     this.secureCredentials = secureCredentials;
     SimpleCache<ProxyGroup> cache = new AdsSnapshotCache();
     this.publisher = new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, metrics);
-    V3DiscoveryServer discovery = new V3DiscoveryServer(
+    V3DiscoveryServer discovery = new V3DiscoveryServer(new OnDemandConfigWatcher(
         new HeldVersionsConfigWatcher(
-            new NackAwareConfigWatcher(new RemovalAnsweringConfigWatcher(cache))));
+            new NackAwareConfigWatcher(new RemovalAnsweringConfigWatcher(cache))),
+        publisher::demand));
     AtomicLong streamIds = new AtomicLong();
     this.secureAds =
         secureCredentials == null

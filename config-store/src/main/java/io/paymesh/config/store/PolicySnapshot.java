@@ -11,12 +11,14 @@ import io.paymesh.config.model.Service;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The whole valid policy and endpoint registry as read from etcd at one revision (damaged
@@ -35,6 +37,10 @@ public final class PolicySnapshot {
   private final SortedMap<String, RateLimitPolicy> rateLimitPolicies;
   private final SortedMap<String, List<Endpoint>> endpoints;
   private final List<RejectedDocument> rejected;
+  /** Lookups by host and by service, built once: translation asks for them per dependency. */
+  private final Map<String, RouteTable> routeTablesByHost;
+  private final Map<String, List<AuthorizationPolicy>> authorizationPoliciesByService;
+  private final Map<String, List<PeerAuthentication>> peerAuthenticationsByService;
   /** Where a {@link #recording} view records its reads; null for the snapshot itself. */
   private final ReadLog reads;
 
@@ -59,7 +65,25 @@ public final class PolicySnapshot {
         });
     this.endpoints = Collections.unmodifiableSortedMap(eps);
     this.rejected = List.copyOf(b.rejected);
+    Map<String, RouteTable> byHost = new HashMap<>();
+    // Of two tables for one host, the first in name order is the one translation uses.
+    routeTables.values().forEach(t -> byHost.putIfAbsent(t.spec().host(), t));
+    this.routeTablesByHost = Map.copyOf(byHost);
+    this.authorizationPoliciesByService =
+        byService(authorizationPolicies, p -> p.spec().service());
+    this.peerAuthenticationsByService = byService(peerAuthentications, p -> p.spec().service());
     this.reads = null;
+  }
+
+  /** The documents of each service, in name order. */
+  private static <T> Map<String, List<T>> byService(
+      SortedMap<String, T> documents, Function<T, String> service) {
+    Map<String, List<T>> grouped = new HashMap<>();
+    documents.values().forEach(
+        d -> grouped.computeIfAbsent(service.apply(d), k -> new ArrayList<>()).add(d));
+    Map<String, List<T>> frozen = new HashMap<>();
+    grouped.forEach((key, list) -> frozen.put(key, List.copyOf(list)));
+    return Map.copyOf(frozen);
   }
 
   /** A view of {@code source} sharing its (immutable) content and recording reads in {@code log}. */
@@ -74,6 +98,9 @@ public final class PolicySnapshot {
     this.rateLimitPolicies = source.rateLimitPolicies;
     this.endpoints = source.endpoints;
     this.rejected = source.rejected;
+    this.routeTablesByHost = source.routeTablesByHost;
+    this.authorizationPoliciesByService = source.authorizationPoliciesByService;
+    this.peerAuthenticationsByService = source.peerAuthenticationsByService;
     this.reads = log;
   }
 
@@ -156,21 +183,19 @@ public final class PolicySnapshot {
   /** The route table whose {@code host} is the given one, if any. */
   public Optional<RouteTable> routeTableForHost(String host) {
     record(PolicyInput.ROUTE_TABLE_FOR_HOST, host);
-    return routeTables.values().stream().filter(t -> t.spec().host().equals(host)).findFirst();
+    return Optional.ofNullable(routeTablesByHost.get(host));
   }
 
   /** The AuthorizationPolicies that protect {@code service}, sorted by name. */
   public List<AuthorizationPolicy> authorizationPoliciesFor(String service) {
     record(PolicyInput.AUTHORIZATION_POLICIES_FOR_SERVICE, service);
-    return authorizationPolicies.values().stream()
-        .filter(p -> p.spec().service().equals(service)).toList();
+    return authorizationPoliciesByService.getOrDefault(service, List.of());
   }
 
   /** The PeerAuthentications of {@code service}, sorted by name. */
   public List<PeerAuthentication> peerAuthenticationsFor(String service) {
     record(PolicyInput.PEER_AUTHENTICATIONS_FOR_SERVICE, service);
-    return peerAuthentications.values().stream()
-        .filter(p -> p.spec().service().equals(service)).toList();
+    return peerAuthenticationsByService.getOrDefault(service, List.of());
   }
 
   /**

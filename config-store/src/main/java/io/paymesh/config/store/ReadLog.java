@@ -37,10 +37,37 @@ public final class ReadLog {
       }
     }
     for (Map.Entry<PolicyInput, Set<String>> read : names.entrySet()) {
-      for (String name : read.getValue()) {
-        if (changes.touches(read.getKey(), name)) {
-          return true;
-        }
+      if (touchesAny(changes, read.getKey(), read.getValue())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The inputs through which {@code changes} reach what was read: empty when
+   * {@link #touchedBy} is false; only {@link PolicyInput#ENDPOINTS} for an endpoint change.
+   */
+  public Set<PolicyInput> inputsTouchedBy(PolicyChanges changes) {
+    Set<PolicyInput> touched = EnumSet.noneOf(PolicyInput.class);
+    for (PolicyInput input : whole) {
+      if (changes.any(input)) {
+        touched.add(input);
+      }
+    }
+    for (Map.Entry<PolicyInput, Set<String>> read : names.entrySet()) {
+      if (!touched.contains(read.getKey())
+          && touchesAny(changes, read.getKey(), read.getValue())) {
+        touched.add(read.getKey());
+      }
+    }
+    return touched;
+  }
+
+  private static boolean touchesAny(PolicyChanges changes, PolicyInput input, Set<String> names) {
+    for (String name : names) {
+      if (changes.touches(input, name)) {
+        return true;
       }
     }
     return false;

@@ -32,7 +32,7 @@ public final class AdsSnapshotCache extends SimpleCache<ProxyGroup> {
 
   @Override
   public synchronized void setSnapshot(ProxyGroup group, Snapshot snapshot) {
-    super.setSnapshot(group, ContentVersionedSnapshot.of(snapshot));
+    super.setSnapshot(group, ContentVersionedSnapshot.of(snapshot, getSnapshot(group)));
     awaiting.release(group, super::createDeltaWatch);
   }
 

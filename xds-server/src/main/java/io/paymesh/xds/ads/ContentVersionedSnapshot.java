@@ -10,6 +10,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,25 +33,41 @@ final class ContentVersionedSnapshot extends Snapshot {
   private final SnapshotResources<RouteConfiguration> routes;
   private final SnapshotResources<Secret> secrets;
 
-  private ContentVersionedSnapshot(Snapshot original) {
-    this.clusters = contentVersioned(original.clusters());
-    this.endpoints = contentVersioned(original.endpoints());
-    this.listeners = contentVersioned(original.listeners());
-    this.routes = contentVersioned(original.routes());
-    this.secrets = contentVersioned(original.secrets());
+  private ContentVersionedSnapshot(Snapshot original, Snapshot previous) {
+    this.clusters = contentVersioned(original.clusters(),
+        previous == null ? null : previous.clusters());
+    this.endpoints = contentVersioned(original.endpoints(),
+        previous == null ? null : previous.endpoints());
+    this.listeners = contentVersioned(original.listeners(),
+        previous == null ? null : previous.listeners());
+    this.routes = contentVersioned(original.routes(),
+        previous == null ? null : previous.routes());
+    this.secrets = contentVersioned(original.secrets(),
+        previous == null ? null : previous.secrets());
   }
 
-  /** The same resources and type versions, each resource versioned by its content. */
-  static Snapshot of(Snapshot original) {
+  /**
+   * The same resources and type versions, each resource versioned by its content.
+   *
+   * @param previous the group's snapshot before this one, or null: a resource that is the very
+   *     same object as in it keeps its version without being hashed again (a publish that changes
+   *     only endpoints keeps the other resources' objects, and groups share equal resources)
+   */
+  static Snapshot of(Snapshot original, Snapshot previous) {
     return original instanceof ContentVersionedSnapshot
-        ? original : new ContentVersionedSnapshot(original);
+        ? original : new ContentVersionedSnapshot(original, previous);
   }
 
   private static <T extends Message> SnapshotResources<T> contentVersioned(
-      SnapshotResources<T> resources) {
-    List<VersionedResource<T>> versioned = resources.resources().values().stream()
-        .map(r -> VersionedResource.create(r, ContentVersion.of(List.of(r))))
-        .toList();
+      SnapshotResources<T> resources, SnapshotResources<T> previous) {
+    Map<String, VersionedResource<T>> before =
+        previous == null ? Map.of() : previous.versionedResources();
+    List<VersionedResource<T>> versioned = new ArrayList<>(resources.resources().size());
+    resources.resources().forEach((name, resource) -> {
+      VersionedResource<T> same = before.get(name);
+      versioned.add(same != null && same.resource() == resource
+          ? same : VersionedResource.create(resource, ContentVersion.of(List.of(resource))));
+    });
     return SnapshotResources.create(versioned, resources::version);
   }
 

@@ -3,7 +3,9 @@ package io.paymesh.xds.ads;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.SnapshotCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.paymesh.config.store.PolicyChanges;
+import io.paymesh.config.store.PolicyInput;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.config.store.ReadLog;
 import io.paymesh.xds.gate.Gate;
@@ -17,10 +19,12 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +33,18 @@ import org.slf4j.LoggerFactory;
  * with the Gate and hands it to the cache only if it passes and its content changed. A group
  * whose new config fails keeps serving its last good one; other groups are not held back.
  *
+ * <p>On demand: a group is built only once a proxy has asked for it ({@link #demand}, called
+ * through {@link OnDemandConfigWatcher} before the cache looks for the group's config), and from
+ * then on kept up to date. A replica serving only Envoy sidecars builds no gRPC groups, and a
+ * replica starting with a large policy serves as soon as it has read it.
+ *
  * <p>Incremental: translating and checking a group records what they read of the policy
  * ({@link PolicySnapshot#recording}), and a new policy rebuilds only the groups whose reads it
  * changes (a RouteTable change rebuilds its host's callers, an endpoint change the groups that
  * route to that service). A group that is not rebuilt would get the same resources and the same
- * verdict: translation and the Gate are pure functions of what they read.
+ * verdict: translation and the Gate are pure functions of what they read. A group that only an
+ * endpoint change reaches gets new load assignments and nothing else: they alone are translated
+ * and checked ({@link Gate#checkLoadAssignments}), and only EDS gets a new version.
  *
  * <p>Each publish reports its translation and Gate time, and tells the
  * {@link io.paymesh.xds.metrics.ConvergenceTracker} which revision produced every version it
@@ -48,25 +59,30 @@ public final class SnapshotPublisher {
       Resources.V3.CLUSTER_TYPE_URL, Resources.V3.ENDPOINT_TYPE_URL,
       Resources.V3.LISTENER_TYPE_URL, Resources.V3.ROUTE_TYPE_URL,
       Resources.V3.SECRET_TYPE_URL);
+  /** What a group reached only through endpoint changes read: its load assignments alone. */
+  private static final Set<PolicyInput> ENDPOINTS_ONLY = Set.of(PolicyInput.ENDPOINTS);
 
   private final GroupTranslator translator;
   private final Gate gate;
   private final SnapshotCache<ProxyGroup, Snapshot> cache;
   private final XdsMetrics metrics;
 
-  // Guarded by this: publish() is the only mutator and is synchronized.
+  /**
+   * Groups some proxy has asked for since this replica started: the ones it builds. Also read
+   * without the lock, so that {@link #demand} of a known group costs no more than a lookup.
+   */
+  private final Set<ProxyGroup> demanded = ConcurrentHashMap.newKeySet();
+  // Guarded by this: publish() and demand() are the only mutators and are synchronized.
   private final Set<ProxyGroup> servedGroups = new HashSet<>();
   private final Map<ProxyGroup, List<GateViolation>> failing = new HashMap<>();
   /** What each group's last translation and check read; absent: never built. */
   private final Map<ProxyGroup, ReadLog> reads = new HashMap<>();
+  private final SharedResources shared = new SharedResources();
+  /** The resources each group's cache snapshot holds, for an endpoint-only rebuild. */
+  private final Map<ProxyGroup, GroupResources> published = new HashMap<>();
   private PolicySnapshot previous;
   private Set<ProxyGroup> lastRebuilt = Set.of();
-  /** Groups given a new config by the publish under way, for its log line. */
-  private int pushedNow;
-  /** When the publish under way began, and its translation and Gate time so far. */
-  private long publishStartNanos;
-  private long translateNanosNow;
-  private long gateNanosNow;
+  private Set<ProxyGroup> lastRebuiltEndpointsOnly = Set.of();
 
   public SnapshotPublisher(
       GroupTranslator translator,
@@ -80,49 +96,83 @@ public final class SnapshotPublisher {
   }
 
   /**
-   * Rebuilds every group of the policy that the change since the previous one touches; called by
-   * the policy watcher, one snapshot at a time.
+   * Rebuilds every demanded group of the policy that the change since the previous one touches;
+   * called by the policy watcher, one snapshot at a time.
    */
   public synchronized void publish(PolicySnapshot policy) {
-    publishStartNanos = metrics.convergence().now();
+    Pass pass = new Pass(policy.revision(), metrics.convergence().now());
     PolicyChanges changes = previous == null
         ? PolicyChanges.everything() : PolicyChanges.between(previous, policy);
     Set<ProxyGroup> groups = new TreeSet<>(GROUP_ORDER);
-    for (String service : policy.services().keySet()) {
-      groups.addAll(ProxyGroup.everyFamily(service));
-    }
-    Set<ProxyGroup> rebuilt = new TreeSet<>(GROUP_ORDER);
-    for (ProxyGroup group : groups) {
-      ReadLog read = reads.get(group);
-      if (read == null || read.touchedBy(changes)) {
-        publishGroup(policy, group);
-        rebuilt.add(group);
+    for (ProxyGroup group : demanded) {
+      if (policy.services().containsKey(group.service())) {
+        groups.add(group);
       }
     }
+    Set<ProxyGroup> rebuilt = new TreeSet<>(GROUP_ORDER);
+    Set<ProxyGroup> endpointsOnly = new TreeSet<>(GROUP_ORDER);
+    for (ProxyGroup group : groups) {
+      ReadLog read = reads.get(group);
+      if (read == null) {
+        publishGroup(policy, group, pass);
+        rebuilt.add(group);
+        continue;
+      }
+      Set<PolicyInput> touched = read.inputsTouchedBy(changes);
+      if (touched.isEmpty()) {
+        continue;
+      }
+      if (touched.equals(ENDPOINTS_ONLY) && publishLoadAssignments(policy, group, pass)) {
+        endpointsOnly.add(group);
+      } else {
+        publishGroup(policy, group, pass);
+      }
+      rebuilt.add(group);
+    }
     lastRebuilt = Collections.unmodifiableSet(rebuilt);
+    lastRebuiltEndpointsOnly = Collections.unmodifiableSet(endpointsOnly);
     previous = policy;
     for (ProxyGroup removed : new HashSet<>(servedGroups)) {
-      if (!groups.contains(removed)) {
+      if (!policy.services().containsKey(removed.service())) {
         // A service taken out of the policy is decommissioned: its proxies keep no listener
         // and no route, so nothing can reach it or be reached from it through the mesh.
         LOG.warn("service {} is no longer in the policy (revision {}); its {} proxies get an "
             + "empty config", removed.service(), policy.revision(), removed.client());
-        setIfChanged(removed, GroupResources.empty(), policy.revision());
+        setIfChanged(removed, GroupResources.empty(), pass);
         servedGroups.remove(removed);
+        published.remove(removed);
         failing.remove(removed);
         reads.remove(removed);
       }
     }
     // One line per change, not per group: at 1,000 services a change may push hundreds.
-    LOG.info("revision {}: rebuilt {} of {} groups, {} with a new config", policy.revision(),
-        rebuilt.size(), groups.size(), pushedNow);
-    metrics.rebuilt(translateNanosNow, gateNanosNow);
-    pushedNow = 0;
-    translateNanosNow = 0;
-    gateNanosNow = 0;
+    LOG.info("revision {}: rebuilt {} of {} groups ({} endpoints only), {} with a new config",
+        policy.revision(), rebuilt.size(), groups.size(), endpointsOnly.size(), pass.pushed);
+    metrics.rebuilt(pass.translateNanos, pass.gateNanos);
   }
 
-  private void publishGroup(PolicySnapshot policy, ProxyGroup group) {
+  /**
+   * Records that a proxy asks for {@code group}'s config and, the first time, builds it from the
+   * latest policy, so that the cache can answer the proxy at once. Cheap for a known group: it
+   * runs for every request of every stream.
+   */
+  public void demand(ProxyGroup group) {
+    if (demanded.contains(group)) {
+      return;
+    }
+    synchronized (this) {
+      if (!demanded.add(group) || previous == null
+          || !previous.services().containsKey(group.service())) {
+        return; // Built by the first publish (or once its service joins the policy).
+      }
+      Pass pass = new Pass(previous.revision(), metrics.convergence().now());
+      publishGroup(previous, group, pass);
+      LOG.debug("group {} built at revision {} for its first proxy", group, previous.revision());
+      metrics.rebuilt(pass.translateNanos, pass.gateNanos);
+    }
+  }
+
+  private void publishGroup(PolicySnapshot policy, ProxyGroup group, Pass pass) {
     ReadLog read = new ReadLog();
     PolicySnapshot recorded = policy.recording(read);
     // Groups are derived from the policy's services, so there is always something to translate.
@@ -130,45 +180,105 @@ public final class SnapshotPublisher {
     GroupResources resources = translator.translate(recorded, group).orElseThrow();
     long translated = System.nanoTime();
     GateResult result = gate.check(recorded, group, resources);
-    translateNanosNow += translated - started;
-    gateNanosNow += System.nanoTime() - translated;
+    pass.translateNanos += translated - started;
+    pass.gateNanos += System.nanoTime() - translated;
     reads.put(group, read);
     if (!result.passed()) {
-      metrics.gateRejected();
-      failing.put(group, result.violations());
-      for (GateViolation violation : result.violations()) {
-        LOG.error("not pushing revision {} to group {}: {}; it keeps its last good config",
-            policy.revision(), group, violation);
-      }
+      refuse(group, result, pass);
       return;
     }
     failing.remove(group);
     servedGroups.add(group);
-    setIfChanged(group, resources, policy.revision());
+    setIfChanged(group, resources, pass);
   }
 
-  private void setIfChanged(ProxyGroup group, GroupResources resources, long revision) {
-    Snapshot next = toSnapshot(resources);
+  /**
+   * The group's new load assignments with its other resources unchanged, for a change that
+   * reaches it only through endpoints. False when that does not apply (the group has no good
+   * config to start from, or its load assignments would not keep their names): then the caller
+   * rebuilds the group whole.
+   */
+  private boolean publishLoadAssignments(PolicySnapshot policy, ProxyGroup group, Pass pass) {
+    GroupResources current = published.get(group);
+    if (current == null || failing.containsKey(group)) {
+      return false;
+    }
+    // What the group read is unchanged but for endpoints; reading them again adds no new input.
+    PolicySnapshot recorded = policy.recording(reads.get(group));
+    long started = System.nanoTime();
+    List<ClusterLoadAssignment> assignments =
+        translator.loadAssignments(recorded, group).orElseThrow();
+    long translated = System.nanoTime();
+    if (!clusterNames(assignments).equals(clusterNames(current.endpoints()))) {
+      return false;
+    }
+    GateResult result = gate.checkLoadAssignments(recorded, group, assignments);
+    pass.translateNanos += translated - started;
+    pass.gateNanos += System.nanoTime() - translated;
+    if (!result.passed()) {
+      refuse(group, result, pass);
+      return true;
+    }
+    GroupResources next = current.withLoadAssignments(assignments);
+    setIfChanged(group, next, withEndpointVersion(group, next.endpoints()), pass);
+    return true;
+  }
+
+  private void refuse(ProxyGroup group, GateResult result, Pass pass) {
+    metrics.gateRejected();
+    failing.put(group, result.violations());
+    for (GateViolation violation : result.violations()) {
+      LOG.error("not pushing revision {} to group {}: {}; it keeps its last good config",
+          pass.revision, group, violation);
+    }
+  }
+
+  private void setIfChanged(ProxyGroup group, GroupResources resources, Pass pass) {
+    setIfChanged(group, resources, ContentVersion.ofGroup(resources), pass);
+  }
+
+  private void setIfChanged(
+      ProxyGroup group, GroupResources resources, Map<String, String> versions, Pass pass) {
     Snapshot current = cache.getSnapshot(group);
-    if (current != null && sameVersions(current, next)) {
+    if (current != null && sameVersions(current, versions)) {
       return;
     }
-    recordOrigins(group, current, next, revision);
+    GroupResources kept = shared.share(resources);
+    Snapshot next = toSnapshot(kept, versions);
+    recordOrigins(group, current, next, pass);
     cache.setSnapshot(group, next);
+    published.put(group, kept);
     metrics.snapshotPublished();
-    pushedNow++;
-    LOG.debug("group {} now at revision {}: {}", group, revision, describe(next));
+    pass.pushed++;
+    LOG.debug("group {} now at revision {}: {}", group, pass.revision, describe(next));
+  }
+
+  /**
+   * The versions of a group's snapshot after an endpoint-only rebuild: the current ones, and a
+   * new EDS version; the other types hold the very same resources.
+   */
+  private Map<String, String> withEndpointVersion(
+      ProxyGroup group, List<ClusterLoadAssignment> assignments) {
+    Snapshot current = cache.getSnapshot(group);
+    Map<String, String> versions = new LinkedHashMap<>();
+    versions.put(Resources.V3.LISTENER_TYPE_URL, current.listeners().version());
+    versions.put(Resources.V3.ROUTE_TYPE_URL, current.routes().version());
+    versions.put(Resources.V3.CLUSTER_TYPE_URL, current.clusters().version());
+    versions.put(Resources.V3.ENDPOINT_TYPE_URL, ContentVersion.of(assignments));
+    versions.put(Resources.V3.SECRET_TYPE_URL, current.secrets().version());
+    return versions;
   }
 
   /**
    * Tells the convergence measure which revision produced each type whose version changes, before
    * the cache can push it (see {@link io.paymesh.xds.metrics.ConvergenceTracker}).
    */
-  private void recordOrigins(ProxyGroup group, Snapshot current, Snapshot next, long revision) {
+  private void recordOrigins(ProxyGroup group, Snapshot current, Snapshot next, Pass pass) {
     for (String type : SERVED_TYPES) {
       String version = next.version(type);
       if (current == null || !current.version(type).equals(version)) {
-        metrics.convergence().published(group, type, version, revision, publishStartNanos);
+        metrics.convergence().published(
+            group, type, version, pass.revision, pass.startNanos);
       }
     }
   }
@@ -178,35 +288,70 @@ public final class SnapshotPublisher {
     return lastRebuilt;
   }
 
+  /** Those of {@link #lastRebuilt} that got new load assignments and nothing else. */
+  public synchronized Set<ProxyGroup> lastRebuiltEndpointsOnly() {
+    return lastRebuiltEndpointsOnly;
+  }
+
   /** Groups whose latest config the Gate refused, with the reasons. */
   public synchronized Map<ProxyGroup, List<GateViolation>> failingGroups() {
     return Map.copyOf(failing);
   }
 
   static Snapshot toSnapshot(GroupResources r) {
-    Map<String, String> versions = ContentVersion.ofGroup(r);
+    return toSnapshot(r, ContentVersion.ofGroup(r));
+  }
+
+  private static Snapshot toSnapshot(GroupResources r, Map<String, String> versions) {
     return Snapshot.create(
         r.clusters(), versions.get(Resources.V3.CLUSTER_TYPE_URL),
         r.endpoints(), versions.get(Resources.V3.ENDPOINT_TYPE_URL),
         r.listeners(), versions.get(Resources.V3.LISTENER_TYPE_URL),
         r.routes(), versions.get(Resources.V3.ROUTE_TYPE_URL),
-        // ofGroup lists SDS only for a group that has secrets (see there); the cache needs a
-        // version either way, and the hash of no resources is the same every time.
-        r.secrets(), versions.getOrDefault(Resources.V3.SECRET_TYPE_URL,
-            ContentVersion.of(List.of())));
+        // The cache needs an SDS version even for a group without secrets; the hash of no
+        // resources is the same every time.
+        r.secrets(), secretsVersion(versions));
   }
 
-  private static boolean sameVersions(Snapshot a, Snapshot b) {
-    return a.clusters().version().equals(b.clusters().version())
-        && a.endpoints().version().equals(b.endpoints().version())
-        && a.listeners().version().equals(b.listeners().version())
-        && a.routes().version().equals(b.routes().version())
-        && a.secrets().version().equals(b.secrets().version());
+  private static Set<String> clusterNames(List<ClusterLoadAssignment> assignments) {
+    Set<String> names = new HashSet<>();
+    assignments.forEach(cla -> names.add(cla.getClusterName()));
+    return names;
+  }
+
+  private static boolean sameVersions(Snapshot current, Map<String, String> next) {
+    return current.clusters().version().equals(next.get(Resources.V3.CLUSTER_TYPE_URL))
+        && current.endpoints().version().equals(next.get(Resources.V3.ENDPOINT_TYPE_URL))
+        && current.listeners().version().equals(next.get(Resources.V3.LISTENER_TYPE_URL))
+        && current.routes().version().equals(next.get(Resources.V3.ROUTE_TYPE_URL))
+        && current.secrets().version().equals(secretsVersion(next));
+  }
+
+  /** {@link ContentVersion#ofGroup} lists SDS only for a group that has secrets (see there). */
+  private static String secretsVersion(Map<String, String> versions) {
+    return versions.getOrDefault(Resources.V3.SECRET_TYPE_URL, ContentVersion.of(List.of()));
   }
 
   private static String describe(Snapshot s) {
     return "lds=" + s.listeners().version() + " rds=" + s.routes().version()
         + " cds=" + s.clusters().version() + " eds=" + s.endpoints().version()
         + " sds=" + s.secrets().version();
+  }
+
+  /**
+   * One publish (or one on-demand build): its revision, when it began (on the convergence
+   * clock), its translation and Gate time and how many groups it gave a new config.
+   */
+  private static final class Pass {
+    final long revision;
+    final long startNanos;
+    long translateNanos;
+    long gateNanos;
+    int pushed;
+
+    Pass(long revision, long startNanos) {
+      this.revision = revision;
+      this.startNanos = startNanos;
+    }
   }
 }

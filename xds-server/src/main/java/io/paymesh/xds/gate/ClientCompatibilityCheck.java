@@ -53,7 +53,14 @@ final class ClientCompatibilityCheck implements GateCheck {
     resources.listeners().forEach(l -> walk(ResourceNames.listener(l), l, client, out));
     resources.routes().forEach(r -> walk(ResourceNames.routeConfiguration(r), r, client, out));
     resources.clusters().forEach(c -> walk(ResourceNames.cluster(c), c, client, out));
-    resources.endpoints().forEach(e -> walk(ResourceNames.loadAssignment(e), e, client, out));
+    return out;
+  }
+
+  @Override
+  public List<GateViolation> checkLoadAssignments(
+      PolicySnapshot snapshot, ProxyGroup group, List<ClusterLoadAssignment> assignments) {
+    List<GateViolation> out = new ArrayList<>();
+    assignments.forEach(e -> walk(ResourceNames.loadAssignment(e), e, group.client(), out));
     return out;
   }
 

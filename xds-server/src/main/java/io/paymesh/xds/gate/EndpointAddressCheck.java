@@ -3,6 +3,7 @@ package io.paymesh.xds.gate;
 import com.google.common.net.InetAddresses;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.paymesh.config.store.PolicySnapshot;
@@ -34,26 +35,36 @@ final class EndpointAddressCheck implements GateCheck {
   public List<GateViolation> check(
       PolicySnapshot snapshot, ProxyGroup group, GroupResources resources) {
     List<GateViolation> out = new ArrayList<>();
-    for (XdsWalk.Assignment assignment : XdsWalk.assignments(resources)) {
-      if (!IP_ONLY.contains(assignment.type())) {
-        continue;
-      }
-      List<LocalityLbEndpoints> localities = assignment.cla().getEndpointsList();
-      for (int l = 0; l < localities.size(); l++) {
-        List<LbEndpoint> endpoints = localities.get(l).getLbEndpointsList();
-        for (int e = 0; e < endpoints.size(); e++) {
-          SocketAddress address = endpoints.get(e).getEndpoint().getAddress().getSocketAddress();
-          if (!address.getAddress().isEmpty() && address.getResolverName().isEmpty()
-              && !InetAddresses.isInetAddress(address.getAddress())) {
-            out.add(new GateViolation(assignment.resource(), INVARIANT, assignment.at(
-                "endpoints[" + l + "].lb_endpoints[" + e
-                    + "].endpoint.address.socket_address.address")
-                + " '" + address.getAddress() + "' is not an IP address; Envoy resolves no host"
-                + " names in an " + assignment.type() + " cluster"));
-          }
+    XdsWalk.inlineAssignments(resources).forEach(a -> check(a, out));
+    return out;
+  }
+
+  @Override
+  public List<GateViolation> checkLoadAssignments(
+      PolicySnapshot snapshot, ProxyGroup group, List<ClusterLoadAssignment> assignments) {
+    List<GateViolation> out = new ArrayList<>();
+    XdsWalk.edsAssignments(assignments).forEach(a -> check(a, out));
+    return out;
+  }
+
+  private static void check(XdsWalk.Assignment assignment, List<GateViolation> out) {
+    if (!IP_ONLY.contains(assignment.type())) {
+      return;
+    }
+    List<LocalityLbEndpoints> localities = assignment.cla().getEndpointsList();
+    for (int l = 0; l < localities.size(); l++) {
+      List<LbEndpoint> endpoints = localities.get(l).getLbEndpointsList();
+      for (int e = 0; e < endpoints.size(); e++) {
+        SocketAddress address = endpoints.get(e).getEndpoint().getAddress().getSocketAddress();
+        if (!address.getAddress().isEmpty() && address.getResolverName().isEmpty()
+            && !InetAddresses.isInetAddress(address.getAddress())) {
+          out.add(new GateViolation(assignment.resource(), INVARIANT, assignment.at(
+              "endpoints[" + l + "].lb_endpoints[" + e
+                  + "].endpoint.address.socket_address.address")
+              + " '" + address.getAddress() + "' is not an IP address; Envoy resolves no host"
+              + " names in an " + assignment.type() + " cluster"));
         }
       }
     }
-    return out;
   }
 }

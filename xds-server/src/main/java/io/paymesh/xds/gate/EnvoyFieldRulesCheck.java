@@ -1,5 +1,6 @@
 package io.paymesh.xds.gate;
 
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.ProxyGroup;
@@ -34,9 +35,15 @@ final class EnvoyFieldRulesCheck implements GateCheck {
     resources.routes().forEach(
         r -> FieldRuleIndex.check(ResourceNames.routeConfiguration(r), r, out));
     resources.clusters().forEach(c -> FieldRuleIndex.check(ResourceNames.cluster(c), c, out));
-    resources.endpoints().forEach(
-        e -> FieldRuleIndex.check(ResourceNames.loadAssignment(e), e, out));
     resources.secrets().forEach(s -> FieldRuleIndex.check(ResourceNames.secret(s), s, out));
+    return out;
+  }
+
+  @Override
+  public List<GateViolation> checkLoadAssignments(
+      PolicySnapshot snapshot, ProxyGroup group, List<ClusterLoadAssignment> assignments) {
+    List<GateViolation> out = new ArrayList<>();
+    assignments.forEach(e -> FieldRuleIndex.check(ResourceNames.loadAssignment(e), e, out));
     return out;
   }
 }

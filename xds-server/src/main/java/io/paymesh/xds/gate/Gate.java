@@ -1,5 +1,6 @@
 package io.paymesh.xds.gate;
 
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.ProxyGroup;
@@ -44,9 +45,26 @@ public final class Gate {
   }
 
   public GateResult check(PolicySnapshot snapshot, ProxyGroup group, GroupResources resources) {
+    GroupResources withoutEndpoints = resources.withLoadAssignmentNamesOnly();
     List<GateViolation> violations = new ArrayList<>();
     for (GateCheck check : checks) {
-      violations.addAll(check.check(snapshot, group, resources));
+      violations.addAll(check.check(snapshot, group, withoutEndpoints));
+      violations.addAll(check.checkLoadAssignments(snapshot, group, resources.endpoints()));
+    }
+    return new GateResult(violations);
+  }
+
+  /**
+   * The verdict on new load assignments of a group that passed {@link #check} and whose other
+   * resources, and the names of its load assignments, are unchanged: an endpoint change. The rest
+   * of the verdict cannot differ, since no check sees endpoint content outside this part (see
+   * {@link GateCheck}).
+   */
+  public GateResult checkLoadAssignments(
+      PolicySnapshot snapshot, ProxyGroup group, List<ClusterLoadAssignment> assignments) {
+    List<GateViolation> violations = new ArrayList<>();
+    for (GateCheck check : checks) {
+      violations.addAll(check.checkLoadAssignments(snapshot, group, assignments));
     }
     return new GateResult(violations);
   }

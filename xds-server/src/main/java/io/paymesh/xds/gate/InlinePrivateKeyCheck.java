@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.ProxyGroup;
@@ -36,8 +37,15 @@ final class InlinePrivateKeyCheck implements GateCheck {
     resources.listeners().forEach(l -> walk(ResourceNames.listener(l), l, out));
     resources.routes().forEach(r -> walk(ResourceNames.routeConfiguration(r), r, out));
     resources.clusters().forEach(c -> walk(ResourceNames.cluster(c), c, out));
-    resources.endpoints().forEach(e -> walk(ResourceNames.loadAssignment(e), e, out));
     resources.secrets().forEach(s -> walk(ResourceNames.secret(s), s, out));
+    return out;
+  }
+
+  @Override
+  public List<GateViolation> checkLoadAssignments(
+      PolicySnapshot snapshot, ProxyGroup group, List<ClusterLoadAssignment> assignments) {
+    List<GateViolation> out = new ArrayList<>();
+    assignments.forEach(e -> walk(ResourceNames.loadAssignment(e), e, out));
     return out;
   }
 

@@ -1,6 +1,7 @@
 package io.paymesh.xds.gate;
 
 import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.paymesh.config.store.PolicySnapshot;
@@ -31,37 +32,47 @@ final class LoadBalancingWeightCheck implements GateCheck {
   public List<GateViolation> check(
       PolicySnapshot snapshot, ProxyGroup group, GroupResources resources) {
     List<GateViolation> out = new ArrayList<>();
-    for (XdsWalk.Assignment assignment : XdsWalk.assignments(resources)) {
-      Map<Integer, Long> byPriority = new TreeMap<>(Integer::compareUnsigned);
-      List<LocalityLbEndpoints> localities = assignment.cla().getEndpointsList();
-      for (int l = 0; l < localities.size(); l++) {
-        LocalityLbEndpoints locality = localities.get(l);
-        long endpoints = 0;
-        for (LbEndpoint endpoint : locality.getLbEndpointsList()) {
-          endpoints += endpoint.hasLoadBalancingWeight()
-              ? unsigned(endpoint.getLoadBalancingWeight())
-              : 1;
-        }
-        if (endpoints > MAX_SUM) {
-          out.add(new GateViolation(assignment.resource(), INVARIANT,
-              assignment.at("endpoints[" + l + "]") + ": the load_balancing_weight of its"
-                  + " lb_endpoints sum to " + endpoints + ", more than " + MAX_SUM));
-        }
-        if (locality.hasLoadBalancingWeight()) {
-          byPriority.merge(locality.getPriority(), unsigned(locality.getLoadBalancingWeight()),
-              Long::sum);
-        }
-      }
-      byPriority.forEach((priority, sum) -> {
-        if (sum > MAX_SUM) {
-          out.add(new GateViolation(assignment.resource(), INVARIANT,
-              assignment.at("endpoints") + " at priority " + Integer.toUnsignedString(priority)
-                  + ": the load_balancing_weight of the localities sum to " + sum
-                  + ", more than " + MAX_SUM));
-        }
-      });
-    }
+    XdsWalk.inlineAssignments(resources).forEach(a -> check(a, out));
     return out;
+  }
+
+  @Override
+  public List<GateViolation> checkLoadAssignments(
+      PolicySnapshot snapshot, ProxyGroup group, List<ClusterLoadAssignment> assignments) {
+    List<GateViolation> out = new ArrayList<>();
+    XdsWalk.edsAssignments(assignments).forEach(a -> check(a, out));
+    return out;
+  }
+
+  private static void check(XdsWalk.Assignment assignment, List<GateViolation> out) {
+    Map<Integer, Long> byPriority = new TreeMap<>(Integer::compareUnsigned);
+    List<LocalityLbEndpoints> localities = assignment.cla().getEndpointsList();
+    for (int l = 0; l < localities.size(); l++) {
+      LocalityLbEndpoints locality = localities.get(l);
+      long endpoints = 0;
+      for (LbEndpoint endpoint : locality.getLbEndpointsList()) {
+        endpoints += endpoint.hasLoadBalancingWeight()
+            ? unsigned(endpoint.getLoadBalancingWeight())
+            : 1;
+      }
+      if (endpoints > MAX_SUM) {
+        out.add(new GateViolation(assignment.resource(), INVARIANT,
+            assignment.at("endpoints[" + l + "]") + ": the load_balancing_weight of its"
+                + " lb_endpoints sum to " + endpoints + ", more than " + MAX_SUM));
+      }
+      if (locality.hasLoadBalancingWeight()) {
+        byPriority.merge(locality.getPriority(), unsigned(locality.getLoadBalancingWeight()),
+            Long::sum);
+      }
+    }
+    byPriority.forEach((priority, sum) -> {
+      if (sum > MAX_SUM) {
+        out.add(new GateViolation(assignment.resource(), INVARIANT,
+            assignment.at("endpoints") + " at priority " + Integer.toUnsignedString(priority)
+                + ": the load_balancing_weight of the localities sum to " + sum
+                + ", more than " + MAX_SUM));
+      }
+    });
   }
 
   private static long unsigned(UInt32Value value) {

@@ -113,13 +113,17 @@ final class XdsWalk {
     }
   }
 
-  /** EDS resources (for EDS clusters) first, then the clusters' inline assignments. */
-  static List<Assignment> assignments(GroupResources resources) {
+  /** EDS resources: the load assignments of a group's EDS clusters. */
+  static List<Assignment> edsAssignments(List<ClusterLoadAssignment> assignments) {
+    return assignments.stream()
+        .map(cla -> new Assignment(
+            ResourceNames.loadAssignment(cla), "", Cluster.DiscoveryType.EDS, cla))
+        .toList();
+  }
+
+  /** The clusters' inline {@code load_assignment}s. */
+  static List<Assignment> inlineAssignments(GroupResources resources) {
     List<Assignment> out = new ArrayList<>();
-    for (ClusterLoadAssignment cla : resources.endpoints()) {
-      out.add(new Assignment(ResourceNames.loadAssignment(cla), "", Cluster.DiscoveryType.EDS,
-          cla));
-    }
     for (Cluster cluster : resources.clusters()) {
       if (cluster.hasLoadAssignment()) {
         out.add(new Assignment(ResourceNames.cluster(cluster), "load_assignment",

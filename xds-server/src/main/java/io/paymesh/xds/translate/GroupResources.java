@@ -37,6 +37,23 @@ public record GroupResources(
     return new GroupResources(List.of(), List.of(), List.of(), List.of(), List.of());
   }
 
+  /**
+   * The same resources with each load assignment reduced to its cluster name: what the Gate's
+   * checks of everything but endpoint content see (see {@code GateCheck}).
+   */
+  public GroupResources withLoadAssignmentNamesOnly() {
+    List<ClusterLoadAssignment> names = endpoints.stream()
+        .map(cla -> ClusterLoadAssignment.newBuilder().setClusterName(cla.getClusterName()).build())
+        .toList();
+    return new GroupResources(listeners, routes, clusters, names, secrets);
+  }
+
+  /** The same resources with other load assignments (sorted by cluster name). */
+  public GroupResources withLoadAssignments(List<ClusterLoadAssignment> assignments) {
+    return new GroupResources(listeners, routes, clusters,
+        sortBy(assignments, ClusterLoadAssignment::getClusterName), secrets);
+  }
+
   /** Builds the record with every list sorted by resource name. */
   public static GroupResources sorted(
       List<Listener> listeners,

@@ -32,20 +32,10 @@ public final class GroupTranslator {
     if (service == null) {
       return Optional.empty();
     }
-    List<Cluster> clusterList = new ArrayList<>(
-        clusters.clusters(snapshot.services(), snapshot.processors(), service, group.client()));
-    List<ClusterLoadAssignment> loadAssignments = new ArrayList<>(
-        clusterList.stream()
-            .filter(c -> c.getType() == Cluster.DiscoveryType.EDS)
-            .map(c -> endpoints.loadAssignment(c.getName(), snapshot.endpointsOf(c.getName())))
-            .toList());
-    List<StickySplit> splits = group.client().supports(ClientFeature.RING_HASH_LB)
-        ? StickySplit.reachableFrom(snapshot, service)
-        : List.of();
-    for (StickySplit split : splits) {
-      clusterList.add(clusters.splitCluster(split, group.client()));
-      loadAssignments.add(endpoints.splitLoadAssignment(split, snapshot::endpointsOf));
-    }
+    List<Cluster> dependencies = dependencyClusters(snapshot, service, group);
+    List<StickySplit> splits = stickySplits(snapshot, service, group);
+    List<Cluster> clusterList = new ArrayList<>(dependencies);
+    splits.forEach(split -> clusterList.add(clusters.splitCluster(split, group.client())));
     List<RouteConfiguration> routeConfigs =
         routes.routeConfigurations(snapshot, service, group.client());
     List<Listener> listenerList =
@@ -55,6 +45,47 @@ public final class GroupTranslator {
     List<Secret> secretList =
         secrets.secrets(snapshot.services(), snapshot.processors(), service);
     return Optional.of(GroupResources.sorted(
-        listenerList, routeConfigs, clusterList, loadAssignments, secretList));
+        listenerList, routeConfigs, clusterList,
+        loadAssignments(snapshot, dependencies, splits), secretList));
+  }
+
+  /**
+   * The group's load assignments alone, as {@link #translate} makes them: what an endpoint change
+   * alters. Empty when the service is not in the snapshot.
+   */
+  public Optional<List<ClusterLoadAssignment>> loadAssignments(
+      PolicySnapshot snapshot, ProxyGroup group) {
+    Service service = snapshot.services().get(group.service());
+    if (service == null) {
+      return Optional.empty();
+    }
+    return Optional.of(loadAssignments(snapshot, dependencyClusters(snapshot, service, group),
+        stickySplits(snapshot, service, group)));
+  }
+
+  private List<Cluster> dependencyClusters(
+      PolicySnapshot snapshot, Service service, ProxyGroup group) {
+    return clusters.clusters(snapshot.services(), snapshot.processors(), service, group.client());
+  }
+
+  private static List<StickySplit> stickySplits(
+      PolicySnapshot snapshot, Service service, ProxyGroup group) {
+    return group.client().supports(ClientFeature.RING_HASH_LB)
+        ? StickySplit.reachableFrom(snapshot, service)
+        : List.of();
+  }
+
+  /** One per EDS cluster of a dependency, then one per sticky split (its cluster is EDS too). */
+  private List<ClusterLoadAssignment> loadAssignments(
+      PolicySnapshot snapshot, List<Cluster> dependencyClusters, List<StickySplit> splits) {
+    List<ClusterLoadAssignment> out = new ArrayList<>();
+    for (Cluster cluster : dependencyClusters) {
+      if (cluster.getType() == Cluster.DiscoveryType.EDS) {
+        out.add(endpoints.loadAssignment(cluster.getName(),
+            snapshot.endpointsOf(cluster.getName())));
+      }
+    }
+    splits.forEach(split -> out.add(endpoints.splitLoadAssignment(split, snapshot::endpointsOf)));
+    return out;
   }
 }

@@ -295,7 +295,9 @@ class AdsProtocolTest {
 
   @Test
   void processorCaSecret_isServedOverAdsSds_toTheSidecarThatNamesIt() throws Exception {
-    new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, xdsMetrics)
+    Publishers.demandEveryGroup(
+            new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, xdsMetrics),
+            PolicyFixtures.snapshot())
         .publish(PolicyFixtures.snapshot());
 
     requests.onNext(DiscoveryRequest.newBuilder().setNode(NODE)

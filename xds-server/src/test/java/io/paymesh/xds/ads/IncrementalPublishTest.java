@@ -42,7 +42,7 @@ class IncrementalPublishTest {
   @Test
   void everyStepOfARandomSequenceOfChanges_matchesAFullRebuild() {
     SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
-    SnapshotPublisher incremental = publisher(cache);
+    SnapshotPublisher incremental = publisherOfEveryGroup(cache);
     Map<ResourceKey, PolicyResource> documents = new LinkedHashMap<>();
     base.resources().forEach(r -> documents.put(r.key(), r));
     Map<String, List<Endpoint>> endpoints = endpointsOf(base.endpoints());
@@ -59,7 +59,7 @@ class IncrementalPublishTest {
       possible += policy.services().size() * 4;
 
       SimpleCache<ProxyGroup> fullCache = new SimpleCache<>(new ProxyGroups());
-      SnapshotPublisher full = publisher(fullCache);
+      SnapshotPublisher full = publisherOfEveryGroup(fullCache);
       full.publish(policy);
       for (String service : policy.services().keySet()) {
         for (ProxyGroup group : ProxyGroup.everyFamily(service)) {
@@ -82,7 +82,7 @@ class IncrementalPublishTest {
 
   @Test
   void aRouteTableChange_rebuildsItsHostsCallers_anUnrelatedRevisionNothing() {
-    SnapshotPublisher publisher = publisher(new SimpleCache<>(new ProxyGroups()));
+    SnapshotPublisher publisher = publisherOfEveryGroup(new SimpleCache<>(new ProxyGroups()));
     publisher.publish(base.snapshot(1));
     assertThat(publisher.lastRebuilt()).hasSize(SERVICES * 4);
 
@@ -103,9 +103,11 @@ class IncrementalPublishTest {
   }
 
   @Test
-  void anEndpointChange_rebuildsOnlyTheGroupsThatRouteToThatService() {
-    SnapshotPublisher publisher = publisher(new SimpleCache<>(new ProxyGroups()));
+  void anEndpointChange_rebuildsOnlyTheLoadAssignmentsOfTheGroupsThatRouteToThatService() {
+    SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
+    SnapshotPublisher publisher = publisherOfEveryGroup(cache);
     publisher.publish(base.snapshot(1));
+    Map<ProxyGroup, List<String>> before = versionsOfEveryGroup(cache);
     String target = SyntheticPolicy.serviceName(3);
     Map<String, List<Endpoint>> endpoints = endpointsOf(base.endpoints());
     endpoints.get(target).remove(0);
@@ -116,14 +118,88 @@ class IncrementalPublishTest {
 
     assertThat(publisher.lastRebuilt()).isNotEmpty();
     assertThat(publisher.lastRebuilt().size()).isLessThan(SERVICES * 4 / 2);
+    assertThat(publisher.lastRebuiltEndpointsOnly()).isEqualTo(publisher.lastRebuilt());
     for (ProxyGroup group : publisher.lastRebuilt()) {
       Service service = (Service) documents.get(new ResourceKey(Kind.SERVICE, group.service()));
-      assertThat(service.spec().dependencies()).as("%s", group).isNotEmpty();
+      assertThat(service.spec().dependencies()).as("%s", group).contains(target);
     }
+    Map<ProxyGroup, List<String>> after = versionsOfEveryGroup(cache);
+    for (ProxyGroup group : before.keySet()) {
+      List<String> was = before.get(group);
+      List<String> now = after.get(group);
+      // clusters, endpoints, listeners, routes, secrets: only EDS may move, and only for groups
+      // that route to the target.
+      assertThat(List.of(now.get(0), now.get(2), now.get(3), now.get(4)))
+          .as("%s keeps every version but EDS", group)
+          .isEqualTo(List.of(was.get(0), was.get(2), was.get(3), was.get(4)));
+      assertThat(now.get(1).equals(was.get(1)))
+          .as("%s: EDS version unchanged", group)
+          .isEqualTo(!publisher.lastRebuilt().contains(group));
+    }
+  }
+
+  @Test
+  void aGroupIsBuiltOnlyOnceAProxyAsksForIt_andFromThenOnKeptUpToDate() {
+    SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
+    SnapshotPublisher publisher = publisher(cache);
+    ProxyGroup early = ProxyGroup.sidecar(SyntheticPolicy.serviceName(1));
+    ProxyGroup late = ProxyGroup.proxyless(SyntheticPolicy.serviceName(2));
+    ProxyGroup unknown = ProxyGroup.sidecar("not-in-the-policy");
+    publisher.demand(early);
+    publisher.demand(unknown);
+
+    publisher.publish(base.snapshot(1));
+    assertThat(publisher.lastRebuilt()).containsExactly(early);
+    assertThat(builtGroups(cache)).containsExactly(early);
+
+    publisher.demand(late);
+    assertThat(cache.getSnapshot(late)).as("built at once for its first proxy").isNotNull();
+    assertThat(versions(cache.getSnapshot(late)))
+        .isEqualTo(versions(fullRebuild(base.snapshot(1)).getSnapshot(late)));
+    publisher.demand(late);
+    publisher.demand(early);
+    assertThat(builtGroups(cache)).containsExactlyInAnyOrder(early, late);
+
+    // A change rebuilds only groups that were asked for, whichever services it reaches.
+    publisher.publish(base.withChangedRouteTable().snapshot(2));
+    assertThat(publisher.lastRebuilt()).isSubsetOf(early, late);
+    assertThat(builtGroups(cache)).containsExactlyInAnyOrder(early, late);
   }
 
   private static SnapshotPublisher publisher(SimpleCache<ProxyGroup> cache) {
     return new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, XdsMetrics.standalone());
+  }
+
+  /** A publisher that builds every group of the synthetic mesh, as if all had proxies. */
+  private static SnapshotPublisher publisherOfEveryGroup(SimpleCache<ProxyGroup> cache) {
+    SnapshotPublisher publisher = publisher(cache);
+    for (int i = 0; i < SERVICES; i++) {
+      ProxyGroup.everyFamily(SyntheticPolicy.serviceName(i)).forEach(publisher::demand);
+    }
+    return publisher;
+  }
+
+  private static SimpleCache<ProxyGroup> fullRebuild(PolicySnapshot policy) {
+    SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
+    publisherOfEveryGroup(cache).publish(policy);
+    return cache;
+  }
+
+  private static Map<ProxyGroup, List<String>> versionsOfEveryGroup(
+      SimpleCache<ProxyGroup> cache) {
+    Map<ProxyGroup, List<String>> out = new LinkedHashMap<>();
+    builtGroups(cache).forEach(group -> out.put(group, versions(cache.getSnapshot(group))));
+    return out;
+  }
+
+  /** The groups of the synthetic mesh (and one outside it) that have a snapshot in the cache. */
+  private static List<ProxyGroup> builtGroups(SimpleCache<ProxyGroup> cache) {
+    List<ProxyGroup> candidates = new ArrayList<>();
+    for (int i = 0; i < SERVICES; i++) {
+      candidates.addAll(ProxyGroup.everyFamily(SyntheticPolicy.serviceName(i)));
+    }
+    candidates.add(ProxyGroup.sidecar("not-in-the-policy"));
+    return candidates.stream().filter(group -> cache.getSnapshot(group) != null).toList();
   }
 
   /** Applies one random change; returns what it did, for the failure message. */

@@ -32,6 +32,7 @@ class SnapshotPublisherMetricsTest {
 
   @Test
   void publish_countsGateRejectionsAndSnapshots_inBothExports() {
+    Publishers.demandEveryGroup(publisher, PolicyFixtures.snapshot());
     publisher.publish(PolicyFixtures.snapshot());
 
     int failing = publisher.failingGroups().size();
@@ -47,6 +48,7 @@ class SnapshotPublisherMetricsTest {
 
   @Test
   void publish_ofARevisionThatFixesAGroup_timesTheAckOfItsNewVersion() {
+    Publishers.demandEveryGroup(publisher, PolicyFixtures.snapshot());
     publisher.publish(PolicyFixtures.snapshot());
     assertThat(cache.getSnapshot(FIXED)).as("refused by the Gate, never served").isNull();
     ConvergenceTracker.StreamConvergence waiting = metrics.convergence().opened(FIXED);

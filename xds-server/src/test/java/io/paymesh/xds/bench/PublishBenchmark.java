@@ -4,6 +4,7 @@ import io.paymesh.xds.metrics.XdsMetrics;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.ads.ProxyGroups;
+import io.paymesh.xds.ads.Publishers;
 import io.paymesh.xds.ads.SnapshotPublisher;
 import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.gate.GateVariants;
@@ -91,6 +92,9 @@ public class PublishBenchmark {
       case "without-9" -> GateVariants.without("9");
       default -> throw new IllegalArgumentException("gate must be all or without-9: " + gate);
     };
-    return new SnapshotPublisher(new GroupTranslator(), checks, cache, XdsMetrics.standalone());
+    // Every group has a proxy: the publisher builds only groups that were asked for.
+    return Publishers.demandEveryGroup(
+        new SnapshotPublisher(new GroupTranslator(), checks, cache, XdsMetrics.standalone()),
+        original);
   }
 }

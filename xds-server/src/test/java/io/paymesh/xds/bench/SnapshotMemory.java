@@ -6,6 +6,7 @@ import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.ads.ProxyGroups;
+import io.paymesh.xds.ads.Publishers;
 import io.paymesh.xds.ads.SnapshotPublisher;
 import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.translate.GroupTranslator;
@@ -44,14 +45,14 @@ public final class SnapshotMemory {
     PolicySnapshot policy = SyntheticPolicy.generate(services).snapshot(1);
     // One discarded publish first: class loading and lazily built statics (protobuf descriptors,
     // default instances) would otherwise be counted in the first run.
-    newPublisher(new SimpleCache<>(new ProxyGroups())).publish(policy);
+    newPublisher(new SimpleCache<>(new ProxyGroups()), policy).publish(policy);
     List<Long> retained = new ArrayList<>();
     long resources = 0;
     long serialized = 0;
     for (int run = 0; run < runs; run++) {
       long before = usedAfterGc();
       SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
-      SnapshotPublisher publisher = newPublisher(cache);
+      SnapshotPublisher publisher = newPublisher(cache, policy);
       publisher.publish(policy);
       long after = usedAfterGc();
       retained.add(after - before);
@@ -82,8 +83,12 @@ public final class SnapshotMemory {
         median / 1024.0 / groups);
   }
 
-  private static SnapshotPublisher newPublisher(SimpleCache<ProxyGroup> cache) {
-    return new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, XdsMetrics.standalone());
+  /** A publisher that builds every group, as if each had a proxy connected. */
+  private static SnapshotPublisher newPublisher(
+      SimpleCache<ProxyGroup> cache, PolicySnapshot policy) {
+    return Publishers.demandEveryGroup(
+        new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, XdsMetrics.standalone()),
+        policy);
   }
 
   private static List<ProxyGroup> groups(PolicySnapshot policy) {

@@ -12,6 +12,7 @@ import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.config.validation.PolicyValidator;
 import io.paymesh.xds.ads.ProxyGroups;
+import io.paymesh.xds.ads.Publishers;
 import io.paymesh.xds.ads.SnapshotPublisher;
 import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.gate.GateResult;
@@ -85,6 +86,7 @@ class SyntheticPolicyTest {
     SnapshotPublisher publisher =
         new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, XdsMetrics.standalone());
     PolicySnapshot before = policy.snapshot(1);
+    Publishers.demandEveryGroup(publisher, before);
     publisher.publish(before);
     Map<ProxyGroup, String> routeVersions = routeVersions(cache, before);
     assertThat(routeVersions).hasSize(SERVICES * ClientFamily.values().length);

@@ -15,6 +15,7 @@ import io.paymesh.xds.translate.ClientFamily;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.PolicyFixtures;
 import io.paymesh.xds.translate.ProxyGroup;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,14 +25,20 @@ class ClientCompatibilityGateTest {
   private static final ProxyGroup C_CORE = new ProxyGroup("checkout", ClientFamily.GRPC_CORE);
   private static final ProxyGroup GRPC_JS = new ProxyGroup("checkout", ClientFamily.GRPC_JS);
   private static final ProxyGroup GRPC_JAVA = new ProxyGroup("checkout", ClientFamily.GRPC_JAVA);
-  private final ClientCompatibilityCheck check = new ClientCompatibilityCheck();
+  /** The check alone, as the Gate runs it: load assignments included (see GateCheck). */
+  private final Gate check = new Gate(List.of(new ClientCompatibilityCheck()));
+
+  private List<GateViolation> violations(
+      PolicySnapshot snapshot, ProxyGroup group, GroupResources resources) {
+    return check.check(snapshot, group, resources).violations();
+  }
 
   @ParameterizedTest
   @EnumSource(ClientFamily.class)
   void whatTheTranslatorGivesEachFamily_passes(ClientFamily family) {
     ProxyGroup group = new ProxyGroup("checkout", family);
 
-    assertThat(check.check(PolicyFixtures.snapshot(), group,
+    assertThat(violations(PolicyFixtures.snapshot(), group,
         GateFixtures.translate(group))).isEmpty();
   }
 
@@ -40,7 +47,7 @@ class ClientCompatibilityGateTest {
     GroupResources bad = GateFixtures.editCluster(GateFixtures.translate(GRPC_JS),
         "payments-v2", c -> c.setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST));
 
-    assertThat(check.check(PolicyFixtures.snapshot(), GRPC_JS, bad)).containsExactly(
+    assertThat(violations(PolicyFixtures.snapshot(), GRPC_JS, bad)).containsExactly(
         new GateViolation("Cluster/payments-v2", "clients",
             "GRPC_JS refuses lb_policy LEAST_REQUEST"));
   }
@@ -50,7 +57,7 @@ class ClientCompatibilityGateTest {
     GroupResources bad = GateFixtures.editCluster(GateFixtures.translate(C_CORE),
         "payments-v2", c -> c.setLbPolicy(Cluster.LbPolicy.RING_HASH));
 
-    assertThat(check.check(PolicyFixtures.snapshot(), C_CORE, bad)).containsExactly(
+    assertThat(violations(PolicyFixtures.snapshot(), C_CORE, bad)).containsExactly(
         new GateViolation("Cluster/payments-v2", "clients",
             "GRPC_CORE crashes on lb_policy RING_HASH"));
   }
@@ -66,7 +73,7 @@ class ClientCompatibilityGateTest {
           return r;
         });
 
-    assertThat(check.check(PolicyFixtures.snapshot(), C_CORE, bad)).containsExactly(
+    assertThat(violations(PolicyFixtures.snapshot(), C_CORE, bad)).containsExactly(
         new GateViolation("RouteConfiguration/payments", "clients",
             "virtual_hosts[0].routes[0].match.headers[1]: GRPC_CORE refuses the header matcher"
                 + " string_match (header 'x-region'); it reads exact_match, prefix_match, ..."),
@@ -89,7 +96,7 @@ class ClientCompatibilityGateTest {
           return tls;
         });
 
-    assertThat(check.check(PolicyFixtures.snapshot(), GRPC_JS, bad)).containsExactly(
+    assertThat(violations(PolicyFixtures.snapshot(), GRPC_JS, bad)).containsExactly(
         new GateViolation("Cluster/ledger", "clients",
             "transport_socket.typed_config.common_tls_context.validation_context: GRPC_JS"
                 + " ignores match_typed_subject_alt_names: the peer's identity would go"
@@ -109,7 +116,7 @@ class ClientCompatibilityGateTest {
   void aZoneAtTwoPriorities_asTranslated_passes(ClientFamily family) {
     ProxyGroup group = new ProxyGroup("checkout", family);
 
-    assertThat(check.check(withStandby(), group,
+    assertThat(violations(withStandby(), group,
         GateFixtures.translate(withStandby(), group))).isEmpty();
   }
 
@@ -123,13 +130,13 @@ class ClientCompatibilityGateTest {
           return cla;
         });
 
-    assertThat(check.check(withStandby(), GRPC_JAVA, bad)).containsExactly(
+    assertThat(violations(withStandby(), GRPC_JAVA, bad)).containsExactly(
         new GateViolation("ClusterLoadAssignment/payments-v1", "clients",
             "GRPC_JAVA keeps only the last endpoint group of a locality listed at priorities"
                 + " [0, 1] (region '', zone 'zone-a', sub_zone ''); the others' endpoints would"
                 + " get no calls"));
     // C-core and grpc-js take it as it is.
-    assertThat(check.check(withStandby(), GRPC_JS, GateFixtures.editLoadAssignment(
+    assertThat(violations(withStandby(), GRPC_JS, GateFixtures.editLoadAssignment(
         GateFixtures.translate(withStandby(), GRPC_JS), "payments-v1", cla -> {
           cla.getEndpointsBuilderList().forEach(l -> l.getLocalityBuilder().clearSubZone());
           return cla;
@@ -146,13 +153,13 @@ class ClientCompatibilityGateTest {
           return c;
         });
 
-    assertThat(check.check(PolicyFixtures.snapshot(), GRPC_JS, bad)).containsExactly(
+    assertThat(violations(PolicyFixtures.snapshot(), GRPC_JS, bad)).containsExactly(
         new GateViolation("Cluster/payments-v1", "clients",
             "outlier_detection: GRPC_JS reads unset enforcing_success_rate,"
                 + " success_rate_minimum_hosts, success_rate_request_volume,"
                 + " success_rate_stdev_factor as undefined, not the default, and dies at the"
                 + " first outlier detection interval: set them"));
-    assertThat(check.check(PolicyFixtures.snapshot(), GRPC_JAVA, GateFixtures.editCluster(
+    assertThat(violations(PolicyFixtures.snapshot(), GRPC_JAVA, GateFixtures.editCluster(
         GateFixtures.translate(GRPC_JAVA), "payments-v1", c -> c.setOutlierDetection(
             OutlierDetection.newBuilder().setConsecutive5Xx(
                 com.google.protobuf.UInt32Value.of(5)))))).isEmpty();
@@ -168,7 +175,7 @@ class ClientCompatibilityGateTest {
           return c;
         });
 
-    assertThat(check.check(PolicyFixtures.snapshot(), GRPC_JS, bad)).containsExactly(
+    assertThat(violations(PolicyFixtures.snapshot(), GRPC_JS, bad)).containsExactly(
         new GateViolation("Cluster/payments-v1", "clients",
             "outlier_detection: GRPC_JS reads unset failure_percentage_minimum_hosts,"
                 + " failure_percentage_request_volume as undefined, not the default: set them"));

@@ -18,6 +18,7 @@ import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.ads.ContentVersion;
 import io.paymesh.xds.ads.ProxyGroups;
+import io.paymesh.xds.ads.Publishers;
 import io.paymesh.xds.ads.SnapshotPublisher;
 import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.gate.GateViolation;
@@ -63,7 +64,9 @@ class ConfigDumperTest {
   @Test
   void versions_areThoseTheSnapshotPublisherPublishes() {
     SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
-    new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, XdsMetrics.standalone())
+    Publishers.demandEveryGroup(
+            new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, XdsMetrics.standalone()),
+            policy)
         .publish(policy);
 
     int compared = 0;

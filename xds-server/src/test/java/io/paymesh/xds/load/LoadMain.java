@@ -49,6 +49,11 @@ public final class LoadMain implements Callable<Integer> {
   @Option(names = "--write-policy", defaultValue = "true", negatable = true, fallbackValue = "true",
       description = "write the synthetic policy and endpoints first (default: true)")
   boolean writePolicy;
+  @Option(names = "--write-only", description = "write the synthetic policy and endpoints, then exit")
+  boolean writeOnly;
+  @Option(names = "--started-at-ms", description = "when the server process was started (epoch "
+      + "ms): report how long it took to serve, by its gRPC health status")
+  Optional<Long> startedAtMs;
   @Option(names = "--streams", defaultValue = "1000", description = "simulated Envoys")
   int streams;
   @Option(names = "--channels", defaultValue = "8", description = "connections the streams share")
@@ -84,14 +89,22 @@ public final class LoadMain implements Callable<Integer> {
     try (Client client = Client.builder().endpoints(etcd).build()) {
       PolicyRepository repository = new PolicyRepository(client, prefix, new PolicyCodec());
       SyntheticPolicy mesh = SyntheticPolicy.generate(services);
-      if (writePolicy) {
+      if (writePolicy || writeOnly) {
         writeMesh(client, repository, mesh);
+      }
+      if (writeOnly) {
+        return 0;
       }
       ServerProbe server = serverPid.map(ServerProbe::new).orElse(null);
       List<ManagedChannel> connections = openChannels();
       List<SimulatedEnvoy> envoys = new ArrayList<>();
       try {
         Report report = new Report(out, label, services, streams, channels);
+        if (startedAtMs.isPresent()) {
+          Optional<Long> serving = ColdStart.awaitServing(connections.get(0), timeout);
+          serving.ifPresentOrElse(at -> report.coldStart(at - startedAtMs.get()),
+              () -> problems.add("the server did not report SERVING within " + timeout));
+        }
         long connectStart = System.nanoTime();
         for (int i = 0; i < streams; i++) {
           envoys.add(SimulatedEnvoy.connect(connections.get(i % channels), "load-" + i,

@@ -24,6 +24,13 @@ class LoadToolTest {
 
   @Test
   void simulatedEnvoysGetTheirConfig_andTheToolReportsEveryFigure() throws Exception {
+    // As scripts/load: the mesh first, then a server that starts cold on it.
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
+    assertThat(new CommandLine(new LoadMain(new PrintStream(written, true, StandardCharsets.UTF_8)))
+        .execute("--etcd", ETCD.endpoint(), "--prefix", "/load/", "--ads", "127.0.0.1:1",
+            "--services", "6", "--write-only")).isZero();
+    assertThat(written.toString(StandardCharsets.UTF_8)).as("no report yet").isEmpty();
+    long startedAt = System.currentTimeMillis();
     try (XdsServer server = XdsServer.builder(ETCD.client()).prefix("/load/")
         .plaintextAds(new InetSocketAddress("127.0.0.1", 0)).start()) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -31,12 +38,14 @@ class LoadToolTest {
 
       int exit = new CommandLine(tool).execute("--etcd", ETCD.endpoint(), "--prefix", "/load/",
           "--ads", "127.0.0.1:" + server.plaintextAdsPort(), "--services", "6", "--streams", "12",
-          "--channels", "2", "--changes", "2", "--burst", "5", "--timeout", "PT60S");
+          "--channels", "2", "--changes", "2", "--burst", "5", "--timeout", "PT60S",
+          "--no-write-policy", "--started-at-ms", Long.toString(startedAt));
 
       String report = out.toString(StandardCharsets.UTF_8);
       assertThat(exit).as(report).isZero();
       assertThat(report)
           .contains("paymesh: 6 services, 12 streams over 2 channels")
+          .contains("| server process start -> gRPC health SERVING (etcd already holding the mesh) |")
           .contains("| streams connect -> all types ACKed (all streams) |")
           .contains("| last stream ACKed -> every proxy status record in etcd |")
           .containsPattern("one RouteTable put -> last push of each affected stream, p50 / p99 "

@@ -25,6 +25,11 @@ final class Report {
         + ms(percentile(perStream, 99)));
   }
 
+  void coldStart(long millis) {
+    row("server process start -> gRPC health SERVING (etcd already holding the mesh)",
+        ms(TimeUnit.MILLISECONDS.toNanos(millis)));
+  }
+
   void statusLag(long nanos) {
     row("last stream ACKed -> every proxy status record in etcd", ms(nanos));
   }

@@ -31,12 +31,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * its listeners name), ACKs every response at once, and records when each type first had a
  * version ACKed and when its latest response arrived, so the load tool can measure initial config
  * time, change latency and pushes per stream. It never NACKs: a config it cannot read is counted.
+ * Protocol tests use it too, to see which types a change pushes.
  */
-final class SimulatedEnvoy {
-  static final String LDS = Resources.V3.LISTENER_TYPE_URL;
-  static final String RDS = Resources.V3.ROUTE_TYPE_URL;
-  static final String CDS = Resources.V3.CLUSTER_TYPE_URL;
-  static final String EDS = Resources.V3.ENDPOINT_TYPE_URL;
+public final class SimulatedEnvoy {
+  public static final String LDS = Resources.V3.LISTENER_TYPE_URL;
+  public static final String RDS = Resources.V3.ROUTE_TYPE_URL;
+  public static final String CDS = Resources.V3.CLUSTER_TYPE_URL;
+  public static final String EDS = Resources.V3.ENDPOINT_TYPE_URL;
   static final List<String> TYPES = List.of(CDS, EDS, LDS, RDS);
 
   private final Node node;
@@ -64,7 +65,7 @@ final class SimulatedEnvoy {
   }
 
   /** Opens the stream and subscribes to clusters and listeners. */
-  static SimulatedEnvoy connect(Channel channel, String nodeId, String service) {
+  public static SimulatedEnvoy connect(Channel channel, String nodeId, String service) {
     SimulatedEnvoy envoy = new SimulatedEnvoy(nodeId, service);
     envoy.requests = AggregatedDiscoveryServiceGrpc.newStub(channel)
         .streamAggregatedResources(envoy.new Responses());
@@ -171,7 +172,7 @@ final class SimulatedEnvoy {
   }
 
   /** Whether every type this proxy subscribes to has had a response ACKed. */
-  boolean initialConfigAcked() {
+  public boolean initialConfigAcked() {
     return firstAckNanos.containsKey(CDS) && firstAckNanos.containsKey(LDS)
         && (edsNames.isEmpty() || firstAckNanos.containsKey(EDS))
         && (rdsNames.isEmpty() || firstAckNanos.containsKey(RDS));
@@ -183,7 +184,7 @@ final class SimulatedEnvoy {
         - openedNanos;
   }
 
-  int responses(String type) {
+  public int responses(String type) {
     return responses.get(type).get();
   }
 
@@ -195,7 +196,7 @@ final class SimulatedEnvoy {
     return lastResponseNanos.get();
   }
 
-  Throwable failure() {
+  public Throwable failure() {
     return failure.get();
   }
 
