@@ -23,11 +23,11 @@ import java.util.function.Consumer;
  * </ul>
  */
 public final class AdsSnapshotCache extends SimpleCache<ProxyGroup> {
-  private final ProxyGroups groups = new ProxyGroups();
+  private static final ProxyGroups GROUPS = new ProxyGroups();
   private final DeltaWatchesAwaitingSnapshot awaiting = new DeltaWatchesAwaitingSnapshot();
 
   public AdsSnapshotCache() {
-    super(new ProxyGroups());
+    super(GROUPS);
   }
 
   @Override
@@ -45,12 +45,17 @@ public final class AdsSnapshotCache extends SimpleCache<ProxyGroup> {
       boolean isWildcard,
       Consumer<DeltaResponse> responseConsumer,
       boolean hasClusterChanged) {
-    ProxyGroup group = groups.hash(request.v3Request().getNode());
-    synchronized (this) { // With setSnapshot: a watch parked here is released by the next one.
-      if (getSnapshot(group) == null) {
-        return awaiting.park(group, new DeltaWatch(request, Map.copyOf(resourceVersions),
-            Set.copyOf(pendingResources), requesterVersion, isWildcard, responseConsumer),
-            hasClusterChanged);
+    ProxyGroup group = GROUPS.hash(request.v3Request().getNode());
+    // A group's snapshot, once set, stays (paymesh never clears one), so only a group without
+    // one needs the lock, which setSnapshot holds: a watch parked here is released by its next
+    // call.
+    if (getSnapshot(group) == null) {
+      synchronized (this) {
+        if (getSnapshot(group) == null) {
+          return awaiting.park(group, new DeltaWatch(request, Map.copyOf(resourceVersions),
+              Set.copyOf(pendingResources), requesterVersion, isWildcard, responseConsumer),
+              hasClusterChanged);
+        }
       }
     }
     return super.createDeltaWatch(request, requesterVersion, resourceVersions, pendingResources,
