@@ -180,6 +180,30 @@ class DeltaAdsProtocolTest {
   }
 
   /**
+   * One push in flight per stream and type, as in state of the world: while the proxy has not
+   * answered a response, a newer config of that type waits; its ACK is met with the difference
+   * between what it ACKed and the newest config.
+   */
+  @Test
+  void untilTheProxyAnswers_aNewerConfigWaits_thenComesAsOneDifference() throws Exception {
+    Map<String, Map<String, String>> before = configNow();
+    DeltaStream stream = open();
+    stream.send(DeltaDiscoveryRequest.newBuilder().setNode(node("checkout~pod-1"))
+        .setTypeUrl(CDS).build());
+    DeltaDiscoveryResponse first = stream.next(CDS);
+
+    mesh.apply(SERVICES_WITHOUT_PAYMENTS_B);
+    Map<String, Map<String, String>> after = awaitConfigOtherThan(before);
+    stream.assertQuietFor(QUIET);
+
+    stream.ack(first);
+    DeltaDiscoveryResponse next = stream.next(CDS);
+    assertThat(next.getRemovedResourcesList())
+        .containsExactlyInAnyOrderElementsOf(removedNames(before, after, CDS));
+    assertThat(versionsOf(next)).isEqualTo(changedResources(before, after).get(CDS));
+  }
+
+  /**
    * A reconnecting Envoy names what it holds: a resource that left the config while it was away
    * is removed, one it holds at the current version is not sent again, and one it holds at an
    * older version is sent. Wildcard (clusters) and named (endpoints) subscriptions alike.
