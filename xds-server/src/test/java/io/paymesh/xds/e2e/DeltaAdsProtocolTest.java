@@ -133,9 +133,7 @@ class DeltaAdsProtocolTest {
     Map<String, Map<String, String>> before = configNow();
     DeltaStream stream = subscribeToEverything(before);
 
-    mesh.apply(Policies.routeAllTo("payments-b"));
-
-    Map<String, Map<String, String>> after = awaitConfigOtherThan(before);
+    Map<String, Map<String, String>> after = change(Policies.routeAllTo("payments-b"), before);
     Map<String, Map<String, String>> changed = changedResources(before, after);
     assertThat(changed.get(RDS)).as("moving every route changes a route config").isNotEmpty();
     assertThat(changed.get(CDS)).as("clusters stay as they are").isEmpty();
@@ -157,9 +155,7 @@ class DeltaAdsProtocolTest {
     Map<String, Map<String, String>> before = configNow();
     DeltaStream stream = subscribeToEverything(before);
 
-    mesh.apply(SERVICES_WITHOUT_PAYMENTS_B);
-
-    Map<String, Map<String, String>> after = awaitConfigOtherThan(before);
+    Map<String, Map<String, String>> after = change(SERVICES_WITHOUT_PAYMENTS_B, before);
     Set<String> goneClusters = removedNames(before, after, CDS);
     Set<String> goneEndpoints = removedNames(before, after, EDS);
     assertThat(goneClusters).as("payments-b's cluster leaves").isNotEmpty();
@@ -192,8 +188,7 @@ class DeltaAdsProtocolTest {
         .setTypeUrl(CDS).build());
     DeltaDiscoveryResponse first = stream.next(CDS);
 
-    mesh.apply(SERVICES_WITHOUT_PAYMENTS_B);
-    Map<String, Map<String, String>> after = awaitConfigOtherThan(before);
+    Map<String, Map<String, String>> after = change(SERVICES_WITHOUT_PAYMENTS_B, before);
     stream.assertQuietFor(QUIET);
 
     stream.ack(first);
@@ -302,14 +297,13 @@ class DeltaAdsProtocolTest {
     // The names it holds without having been sent them on this stream are still its to update
     // and to lose: a route change reaches it, and so does the removal of a cluster and its
     // endpoints.
-    mesh.apply(Policies.routeAllTo("payments-b"));
-    Map<String, Map<String, String>> moved = awaitConfigOtherThan(before);
+    Map<String, Map<String, String>> moved = change(Policies.routeAllTo("payments-b"), before);
     DeltaDiscoveryResponse routes = resumed.next(RDS);
     assertThat(versionsOf(routes)).isEqualTo(changedResources(before, moved).get(RDS));
     resumed.ack(routes);
 
-    mesh.apply(SERVICES_WITHOUT_PAYMENTS_B + "---\n" + Policies.routeAllTo("payments-a"));
-    Map<String, Map<String, String>> reduced = awaitConfigOtherThan(moved);
+    Map<String, Map<String, String>> reduced = change(
+        SERVICES_WITHOUT_PAYMENTS_B + "---\n" + Policies.routeAllTo("payments-a"), moved);
     for (String type : List.of(CDS, EDS)) {
       Set<String> gone = removedNames(moved, reduced, type);
       assertThat(gone).as(type).isNotEmpty();
@@ -344,9 +338,8 @@ class DeltaAdsProtocolTest {
     // No NACK storm: what was refused is not sent again until it changes.
     stream.assertQuietFor(QUIET);
 
-    mesh.apply(Policies.routeAllTo("payments-b"));
     Map<String, Map<String, String>> changed =
-        changedResources(before, awaitConfigOtherThan(before));
+        changedResources(before, change(Policies.routeAllTo("payments-b"), before));
     assertThat(versionsOf(stream.next(RDS))).isEqualTo(changed.get(RDS));
   }
 
@@ -488,11 +481,16 @@ class DeltaAdsProtocolTest {
     earlier.requests.onCompleted();
   }
 
-  /** Waits until the server has read the policy now in etcd, and returns checkout's config. */
-  private Map<String, Map<String, String>> awaitConfigOtherThan(
-      Map<String, Map<String, String>> before) throws Exception {
-    long revision = mesh.repository().loadSnapshot().revision();
-    await().atMost(ANSWER).until(() -> mesh.server().policyRevision() >= revision);
+  /**
+   * Writes a policy change, waits until the server has read it and returns checkout's config
+   * under it. (The server's policy revision moves only with the policy; etcd's moves with the
+   * proxy status records too.)
+   */
+  private Map<String, Map<String, String>> change(
+      String yaml, Map<String, Map<String, String>> before) throws Exception {
+    long seen = mesh.server().policyRevision();
+    mesh.apply(yaml);
+    await().atMost(ANSWER).until(() -> mesh.server().policyRevision() > seen);
     Map<String, Map<String, String>> after = configNow();
     assertThat(after).as("the change changes checkout's config").isNotEqualTo(before);
     return after;
