@@ -1,6 +1,7 @@
 package io.paymesh.config.store;
 
 import io.paymesh.config.model.AuthorizationPolicy;
+import io.paymesh.config.model.Gateway;
 import io.paymesh.config.model.PeerAuthentication;
 import io.paymesh.config.model.RouteTable;
 import java.util.EnumMap;
@@ -43,6 +44,10 @@ public final class PolicyChanges {
         after.requestAuthentications());
     changes.compare(PolicyInput.RATE_LIMIT_POLICY, before.rateLimitPolicies(),
         after.rateLimitPolicies());
+    Set<String> gateways =
+        changes.compare(PolicyInput.GATEWAY, before.gateways(), after.gateways());
+    changes.derive(PolicyInput.GATEWAYS_FOR_SERVICE, gateways, before.gateways(),
+        after.gateways(), (Gateway g) -> g.spec().service());
     changes.compare(PolicyInput.ENDPOINTS, before.endpoints(), after.endpoints());
     if (!before.rejected().equals(after.rejected())) {
       changes.changedWhole.add(PolicyInput.REJECTED);

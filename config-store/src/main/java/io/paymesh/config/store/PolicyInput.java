@@ -20,6 +20,9 @@ public enum PolicyInput {
   PEER_AUTHENTICATIONS_FOR_SERVICE,
   REQUEST_AUTHENTICATION,
   RATE_LIMIT_POLICY,
+  GATEWAY,
+  /** {@link PolicySnapshot#gatewaysFor}, by service. */
+  GATEWAYS_FOR_SERVICE,
   /** Registered instances, by service. */
   ENDPOINTS,
   /** The damaged documents; only ever read whole. */

@@ -1,6 +1,7 @@
 package io.paymesh.config.store;
 
 import io.paymesh.config.model.AuthorizationPolicy;
+import io.paymesh.config.model.Gateway;
 import io.paymesh.config.model.PaymentProcessor;
 import io.paymesh.config.model.PeerAuthentication;
 import io.paymesh.config.model.PolicyResource;
@@ -33,6 +34,7 @@ public final class PolicySnapshot {
   private final SortedMap<String, PeerAuthentication> peerAuthentications;
   private final SortedMap<String, RequestAuthentication> requestAuthentications;
   private final SortedMap<String, RateLimitPolicy> rateLimitPolicies;
+  private final SortedMap<String, Gateway> gateways;
   private final SortedMap<String, List<Endpoint>> endpoints;
   private final List<RejectedDocument> rejected;
   /** Where a {@link #recording} view records its reads; null for the snapshot itself. */
@@ -50,6 +52,7 @@ public final class PolicySnapshot {
     this.requestAuthentications =
         Collections.unmodifiableSortedMap(new TreeMap<>(b.requestAuthentications));
     this.rateLimitPolicies = Collections.unmodifiableSortedMap(new TreeMap<>(b.rateLimitPolicies));
+    this.gateways = Collections.unmodifiableSortedMap(new TreeMap<>(b.gateways));
     TreeMap<String, List<Endpoint>> eps = new TreeMap<>();
     b.endpoints.forEach(
         (service, list) -> {
@@ -72,6 +75,7 @@ public final class PolicySnapshot {
     this.peerAuthentications = source.peerAuthentications;
     this.requestAuthentications = source.requestAuthentications;
     this.rateLimitPolicies = source.rateLimitPolicies;
+    this.gateways = source.gateways;
     this.endpoints = source.endpoints;
     this.rejected = source.rejected;
     this.reads = log;
@@ -143,6 +147,10 @@ public final class PolicySnapshot {
     return read(rateLimitPolicies, PolicyInput.RATE_LIMIT_POLICY);
   }
 
+  public SortedMap<String, Gateway> gateways() {
+    return read(gateways, PolicyInput.GATEWAY);
+  }
+
   /** Registered instances per service, each list sorted by instance id. */
   public SortedMap<String, List<Endpoint>> endpoints() {
     return read(endpoints, PolicyInput.ENDPOINTS);
@@ -174,6 +182,16 @@ public final class PolicySnapshot {
   }
 
   /**
+   * The Gateways served by the proxies of {@code service}, sorted by name. Recorded by service, so
+   * a Gateway naming a service rebuilds that service's groups, and no other.
+   */
+  public List<Gateway> gatewaysFor(String service) {
+    record(PolicyInput.GATEWAYS_FOR_SERVICE, service);
+    return gateways.values().stream()
+        .filter(g -> g.spec().service().equals(service)).toList();
+  }
+
+  /**
    * Damaged documents: present in etcd but invalid. Each one's last good version, when known, is
    * among this snapshot's documents in its place ({@link RejectedDocument#keptModRevision}).
    */
@@ -195,6 +213,7 @@ public final class PolicySnapshot {
     all.addAll(peerAuthentications.values());
     all.addAll(requestAuthentications.values());
     all.addAll(rateLimitPolicies.values());
+    all.addAll(gateways.values());
     return List.copyOf(all);
   }
 
@@ -207,6 +226,7 @@ public final class PolicySnapshot {
         && peerAuthentications.equals(other.peerAuthentications)
         && requestAuthentications.equals(other.requestAuthentications)
         && rateLimitPolicies.equals(other.rateLimitPolicies)
+        && gateways.equals(other.gateways)
         && endpoints.equals(other.endpoints)
         && rejected.equals(other.rejected);
   }
@@ -228,6 +248,7 @@ public final class PolicySnapshot {
     private final Map<String, PeerAuthentication> peerAuthentications = new TreeMap<>();
     private final Map<String, RequestAuthentication> requestAuthentications = new TreeMap<>();
     private final Map<String, RateLimitPolicy> rateLimitPolicies = new TreeMap<>();
+    private final Map<String, Gateway> gateways = new TreeMap<>();
     private final Map<String, List<Endpoint>> endpoints = new TreeMap<>();
     private final List<RejectedDocument> rejected = new ArrayList<>();
 
@@ -250,6 +271,7 @@ public final class PolicySnapshot {
             requestAuthentications.put(resource.name(), (RequestAuthentication) resource);
         case RATE_LIMIT_POLICY ->
             rateLimitPolicies.put(resource.name(), (RateLimitPolicy) resource);
+        case GATEWAY -> gateways.put(resource.name(), (Gateway) resource);
         default -> throw new AssertionError(resource.kind());
       }
       return this;
