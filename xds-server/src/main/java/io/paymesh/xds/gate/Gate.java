@@ -37,6 +37,7 @@ public final class Gate {
         new CdeMtlsCheck(),
         new InlinePrivateKeyCheck(),
         new FaultDrillCheck(),
+        new GatewayCheck(),
         new ClientCompatibilityCheck(),
         new EnvoyFieldRulesCheck(),
         new EndpointAddressCheck(),

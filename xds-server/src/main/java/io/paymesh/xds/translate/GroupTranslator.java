@@ -5,6 +5,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.paymesh.config.model.Gateway;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
 import java.util.ArrayList;
@@ -14,7 +15,8 @@ import java.util.Optional;
 /**
  * The translator step of the pipeline: (PolicySnapshot, ProxyGroup) -> the group's Envoy
  * resources (listeners, routes, clusters, endpoints and ADS-served secrets). Pure and
- * deterministic (no I/O, no clock); the Gate checks its output before a push.
+ * deterministic (no I/O, no clock); the Gate checks its output before a push. The Envoy proxies of
+ * a Service named by a Gateway get the gateway's listeners and routes instead of a sidecar's.
  */
 public final class GroupTranslator {
   private final ClusterTranslator clusters = new ClusterTranslator();
@@ -25,6 +27,8 @@ public final class GroupTranslator {
   private final MtlsTranslator mtls = new MtlsTranslator();
   private final SecretTranslator secrets = new SecretTranslator();
   private final FaultFilterTranslator faults = new FaultFilterTranslator();
+  private final GatewayListenerTranslator gatewayListeners = new GatewayListenerTranslator();
+  private final GatewayRouteTranslator gatewayRoutes = new GatewayRouteTranslator();
 
   /** The group's resources, or empty when its service is not in the snapshot. */
   public Optional<GroupResources> translate(PolicySnapshot snapshot, ProxyGroup group) {
@@ -32,8 +36,13 @@ public final class GroupTranslator {
     if (service == null) {
       return Optional.empty();
     }
+    Optional<Gateway> gateway = gatewayOf(snapshot, group);
     List<Cluster> clusterList = new ArrayList<>(
-        clusters.clusters(snapshot.services(), snapshot.processors(), service, group.client()));
+        clusters.clusters(snapshot.services(), snapshot.processors(), service, group.client())
+            .stream()
+            // A gateway has no local app: no cluster for the inbound hop of the Service's ports.
+            .filter(c -> gateway.isEmpty() || !c.getName().startsWith(XdsNames.INBOUND_PREFIX))
+            .toList());
     List<ClusterLoadAssignment> loadAssignments = new ArrayList<>(
         clusterList.stream()
             .filter(c -> c.getType() == Cluster.DiscoveryType.EDS)
@@ -46,15 +55,33 @@ public final class GroupTranslator {
       clusterList.add(clusters.splitCluster(split, group.client()));
       loadAssignments.add(endpoints.splitLoadAssignment(split, snapshot::endpointsOf));
     }
-    List<RouteConfiguration> routeConfigs =
-        routes.routeConfigurations(snapshot, service, group.client());
-    List<Listener> listenerList =
-        listeners.listeners(service, group.form(),
-            rbac.rbacFilter(snapshot, service.name(), group.client()),
-            mtls.inboundMode(snapshot, service), faults.drillHosts(snapshot, service));
+    List<RouteConfiguration> routeConfigs;
+    List<Listener> listenerList;
+    if (gateway.isPresent()) {
+      // The edge: public listeners instead of the sidecar's, no local app behind them.
+      routeConfigs = List.of(gatewayRoutes.routeConfiguration(gateway.get()));
+      listenerList = gatewayListeners.listeners(gateway.get());
+    } else {
+      routeConfigs = routes.routeConfigurations(snapshot, service, group.client());
+      listenerList = listeners.listeners(service, group.form(),
+          rbac.rbacFilter(snapshot, service.name(), group.client()),
+          mtls.inboundMode(snapshot, service), faults.drillHosts(snapshot, service));
+    }
     List<Secret> secretList =
         secrets.secrets(snapshot.services(), snapshot.processors(), service);
     return Optional.of(GroupResources.sorted(
         listenerList, routeConfigs, clusterList, loadAssignments, secretList));
+  }
+
+  /**
+   * The Gateway the group's proxies serve: only Envoy proxies serve one (a gRPC library has no
+   * public listeners). Of several Gateways naming one service the first by name is translated;
+   * the Gate refuses the group while there is more than one.
+   */
+  private static Optional<Gateway> gatewayOf(PolicySnapshot snapshot, ProxyGroup group) {
+    if (group.form() != ProxyForm.SIDECAR) {
+      return Optional.empty();
+    }
+    return snapshot.gatewaysFor(group.service()).stream().findFirst();
   }
 }

@@ -100,6 +100,28 @@ public final class XdsNames {
    */
   public static final String SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
+  // Edge gateway (a Gateway document served by a Service's Envoy proxies).
+  /** Gateway listeners are {@code gateway|<listener>}, its route configuration {@code gateway|<gateway>}. */
+  public static final String GATEWAY_PREFIX = "gateway|";
+  /** Each gateway HCM's stat prefix is this plus the listener name. */
+  public static final String GATEWAY_STAT_PREFIX = "gateway_";
+  /** Each gateway route's stat prefix: {@code gateway.<api>.<version>}, one per API version. */
+  public static final String GATEWAY_ROUTE_STAT_PREFIX = "gateway.";
+  public static final String GATEWAY_FILTER_CHAIN = "tls";
+  /**
+   * Where the operator puts the gateway's public certificate: the SDS Secret file
+   * {@code sds/certificate.yaml} (certificate and key by filename), replaced by swapping a symlink
+   * inside this directory, which is the one watched.
+   */
+  public static final String GATEWAY_CERT_DIR = "/etc/paymesh/gateway";
+  public static final String GATEWAY_CERTIFICATE_SECRET = "gateway-certificate";
+  /** RFC 9745 and RFC 8594: what a deprecated version's responses carry. */
+  public static final String DEPRECATION_HEADER = "deprecation";
+  public static final String SUNSET_HEADER = "sunset";
+  public static final String CONTENT_TYPE_HEADER = "content-type";
+  public static final String JSON_CONTENT_TYPE = "application/json";
+  public static final int GONE = 410;
+
   public static final Duration SERVICE_CONNECT_TIMEOUT = Duration.ofSeconds(1);
   public static final Duration DEFAULT_ROUTE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -131,6 +153,19 @@ public final class XdsNames {
   /** gRFC A36: the LDS name a proxyless gRPC server listening on {@code port} asks for. */
   public static String serverListener(int port) {
     return String.format(SERVER_LISTENER_TEMPLATE, ANY_ADDRESS + ":" + port);
+  }
+
+  public static String gatewayListener(String listener) {
+    return GATEWAY_PREFIX + listener;
+  }
+
+  public static String gatewayRoutes(String gateway) {
+    return GATEWAY_PREFIX + gateway;
+  }
+
+  /** The route of one API version, {@code <api>/<version>}. */
+  public static String gatewayRoute(String api, String version) {
+    return api + "/" + version;
   }
 
   /** A file-based SDS file's full path on the workload. */

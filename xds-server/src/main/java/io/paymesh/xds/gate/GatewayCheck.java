@@ -1,0 +1,98 @@
+package io.paymesh.xds.gate;
+
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.paymesh.config.model.Gateway;
+import io.paymesh.config.model.Kind;
+import io.paymesh.config.model.Service;
+import io.paymesh.config.store.PolicySnapshot;
+import io.paymesh.xds.translate.GroupResources;
+import io.paymesh.xds.translate.ProxyForm;
+import io.paymesh.xds.translate.ProxyGroup;
+import io.paymesh.xds.translate.XdsNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The edge gateway: at most one Gateway per Service; every version backend is a Service the
+ * gateway's Service declares as a dependency (never a PaymentProcessor: the edge does not call
+ * PSPs), so the gateway stays a mesh client bound by invariant 6; and, on the output, every route
+ * configuration a gateway listener serves removes {@code x-paymesh-drill} from requests, so no
+ * external caller opts itself into a drill.
+ */
+final class GatewayCheck implements GateCheck {
+  static final String INVARIANT = "gateway";
+
+  @Override
+  public String invariant() {
+    return INVARIANT;
+  }
+
+  @Override
+  public List<GateViolation> check(
+      PolicySnapshot snapshot, ProxyGroup group, GroupResources resources) {
+    List<GateViolation> out = new ArrayList<>();
+    if (group.form() != ProxyForm.SIDECAR) {
+      return out;
+    }
+    List<Gateway> gateways = snapshot.gatewaysFor(group.service());
+    if (gateways.size() > 1) {
+      out.add(new GateViolation(ResourceNames.policy(Kind.SERVICE, group.service()), INVARIANT,
+          "named by " + gateways.size() + " Gateways ("
+              + gateways.stream().map(Gateway::name).collect(Collectors.joining(", "))
+              + "); one Service serves at most one Gateway"));
+    }
+    Service service = snapshot.services().get(group.service());
+    if (service != null) {
+      gateways.forEach(g -> checkBackends(snapshot, service, g, out));
+    }
+    checkDrillHeaderRemoved(resources, out);
+    return out;
+  }
+
+  private static void checkBackends(
+      PolicySnapshot snapshot, Service service, Gateway gateway, List<GateViolation> out) {
+    for (Gateway.Api api : gateway.spec().apis()) {
+      for (Gateway.Version version : api.versions()) {
+        if (version.backend().isEmpty()) {
+          continue;
+        }
+        String backend = version.backend().get();
+        String resource = ResourceNames.policy(Kind.GATEWAY, gateway.name()) + " version "
+            + XdsNames.gatewayRoute(api.name(), version.name());
+        if (!snapshot.services().containsKey(backend)) {
+          out.add(new GateViolation(resource, INVARIANT, "backend '" + backend
+              + "' is not a Service" + (snapshot.processors().containsKey(backend)
+                  ? " (a gateway never calls a PaymentProcessor directly)" : "")));
+        } else if (!service.spec().dependencies().contains(backend)) {
+          out.add(new GateViolation(resource, INVARIANT, "backend '" + backend
+              + "' is not a declared dependency of service '" + service.name() + "'"));
+        }
+      }
+    }
+  }
+
+  private static void checkDrillHeaderRemoved(GroupResources resources, List<GateViolation> out) {
+    Map<String, RouteConfiguration> routes = resources.routes().stream()
+        .collect(Collectors.toMap(RouteConfiguration::getName, Function.identity()));
+    for (Listener listener : resources.listeners()) {
+      if (!listener.getName().startsWith(XdsNames.GATEWAY_PREFIX)) {
+        continue;
+      }
+      for (HttpConnectionManager hcm : XdsWalk.hcms(listener)) {
+        RouteConfiguration config = routes.get(hcm.getRds().getRouteConfigName());
+        boolean removes = config != null
+            && config.getRequestHeadersToRemoveList().contains(XdsNames.DRILL_HEADER);
+        if (!removes) {
+          out.add(new GateViolation(ResourceNames.listener(listener), INVARIANT,
+              "gateway routes do not remove " + XdsNames.DRILL_HEADER
+                  + " from requests: an external caller could opt into a drill"));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.paymesh.xds.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paymesh.config.model.PciScope;
+import io.paymesh.config.store.PolicySnapshot;
+import io.paymesh.xds.translate.GatewayFixtures;
+import io.paymesh.xds.translate.GroupResources;
+import io.paymesh.xds.translate.ProxyGroup;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The whole Gate, Envoy's field rules included, on the edge gateway's group. */
+class GatewayGateTest {
+  private static final ProxyGroup EDGE = ProxyGroup.sidecar("edge");
+  private final Gate gate = new Gate();
+
+  private List<GateViolation> check(PolicySnapshot snapshot) {
+    return gate.check(snapshot, EDGE, GateFixtures.translate(snapshot, EDGE)).violations();
+  }
+
+  @Test
+  void translatorOutput_passesEveryCheck_inEveryFamily() {
+    PolicySnapshot snapshot = GatewayFixtures.snapshot();
+    for (ProxyGroup group : ProxyGroup.everyFamily("edge")) {
+      assertThat(gate.check(snapshot, group, GateFixtures.translate(snapshot, group)).violations())
+          .as("%s", group).isEmpty();
+    }
+  }
+
+  @Test
+  void twoGatewaysForOneService_areRefused() {
+    PolicySnapshot snapshot = GatewayFixtures.snapshotWith(GatewayFixtures.edge(),
+        GatewayFixtures.publicApi(),
+        GatewayFixtures.gateway("partner-api", GatewayFixtures.v0Retired()));
+
+    assertThat(check(snapshot)).containsExactly(new GateViolation("Service/edge", "gateway",
+        "named by 2 Gateways (partner-api, public-api); one Service serves at most one Gateway"));
+  }
+
+  @Test
+  void backendOutsideTheDependencies_isRefused() {
+    PolicySnapshot snapshot = GatewayFixtures.snapshotWith(
+        GatewayFixtures.edge(PciScope.CONNECTED, List.of("payments-v1")),
+        GatewayFixtures.publicApi());
+
+    assertThat(check(snapshot)).contains(new GateViolation(
+        "Gateway/public-api version payments/v2", "gateway",
+        "backend 'payments-v2' is not a declared dependency of service 'edge'"));
+  }
+
+  @Test
+  void processorOrUnknownBackend_isRefused() {
+    PolicySnapshot snapshot = GatewayFixtures.snapshotWith(
+        GatewayFixtures.edge(PciScope.CONNECTED, List.of("payments-v1", "stripe")),
+        GatewayFixtures.gateway("public-api", GatewayFixtures.v1Deprecated(),
+            GatewayFixtures.v2Active("stripe")));
+
+    assertThat(check(snapshot)).contains(new GateViolation(
+        "Gateway/public-api version payments/v2", "gateway",
+        "backend 'stripe' is not a Service (a gateway never calls a PaymentProcessor directly)"));
+  }
+
+  @Test
+  void gatewayRoutesKeepingTheDrillHeader_areRefused() {
+    PolicySnapshot snapshot = GatewayFixtures.snapshot();
+    GroupResources translated = GateFixtures.translate(snapshot, EDGE);
+    GroupResources kept = new GroupResources(translated.listeners(),
+        translated.routes().stream().map(r -> r.toBuilder().clearRequestHeadersToRemove().build())
+            .toList(),
+        translated.clusters(), translated.endpoints(), translated.secrets());
+
+    assertThat(gate.check(snapshot, EDGE, kept).violations()).containsExactly(
+        new GateViolation("Listener/gateway|https", "gateway", "gateway routes do not remove"
+            + " x-paymesh-drill from requests: an external caller could opt into a drill"),
+        new GateViolation("Listener/gateway|https-alt", "gateway", "gateway routes do not remove"
+            + " x-paymesh-drill from requests: an external caller could opt into a drill"));
+  }
+
+  @Test
+  void gatewayOfACdeService_isRefusedByInvariant7() {
+    PolicySnapshot snapshot = GatewayFixtures.snapshotWith(
+        GatewayFixtures.edge(PciScope.CDE, List.of("payments-v1", "payments-v2")),
+        GatewayFixtures.publicApi());
+
+    assertThat(check(snapshot)).extracting(GateViolation::invariant).contains("7");
+  }
+
+  @Test
+  void gatewayWithoutItsRbacFilter_isRefusedByInvariant5() {
+    PolicySnapshot snapshot = GatewayFixtures.snapshot();
+    GroupResources noRbac = GateFixtures.editHcm(GateFixtures.translate(snapshot, EDGE),
+        "gateway|https", hcm -> hcm.removeHttpFilters(0));
+
+    assertThat(gate.check(snapshot, EDGE, noRbac).violations())
+        .extracting(GateViolation::resource, GateViolation::invariant)
+        .contains(org.assertj.core.groups.Tuple.tuple("Listener/gateway|https", "5"));
+  }
+
+  @Test
+  void retiredVersionWithAnOutOfRangeStatus_breaksEnvoysFieldRules() {
+    PolicySnapshot snapshot = GatewayFixtures.snapshot();
+    GroupResources bad = GateFixtures.editRoute(GateFixtures.translate(snapshot, EDGE),
+        "gateway|public-api", "payments/v0",
+        r -> r.setDirectResponse(r.getDirectResponse().toBuilder().setStatus(199)));
+
+    assertThat(gate.check(snapshot, EDGE, bad).violations()).containsExactly(new GateViolation(
+        "RouteConfiguration/gateway|public-api", "9",
+        "virtual_hosts[0].routes[2].direct_response.status breaks Envoy's field rule:"
+            + " must be in the range [200, 600) (got 199)"));
+  }
+
+}
