@@ -38,6 +38,7 @@ public final class Gate {
         new InlinePrivateKeyCheck(),
         new FaultDrillCheck(),
         new GatewayCheck(),
+        new AccessLogCheck(),
         new ClientCompatibilityCheck(),
         new EnvoyFieldRulesCheck(),
         new EndpointAddressCheck(),

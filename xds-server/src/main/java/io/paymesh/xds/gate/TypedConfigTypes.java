@@ -3,6 +3,7 @@ package io.paymesh.xds.gate;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
@@ -39,7 +40,8 @@ final class TypedConfigTypes {
               UpstreamTlsContext.getDefaultInstance(),
               DownstreamTlsContext.getDefaultInstance(),
               Secret.getDefaultInstance(),
-              HttpProtocolOptions.getDefaultInstance())
+              HttpProtocolOptions.getDefaultInstance(),
+              StdoutAccessLog.getDefaultInstance())
           .collect(Collectors.toUnmodifiableMap(
               m -> TYPE_URL_PREFIX + m.getDescriptorForType().getFullName(),
               Function.identity()));

@@ -57,6 +57,7 @@ final class GatewayListenerTranslator {
   private static HttpConnectionManager hcm(Gateway gateway, Gateway.Listener listener) {
     return HttpConnectionManager.newBuilder()
         .setStatPrefix(XdsNames.GATEWAY_STAT_PREFIX + listener.name())
+        .addAccessLog(AccessLogTranslator.stdoutJson(XdsNames.gatewayListener(listener.name())))
         .setCodecType(HttpConnectionManager.CodecType.AUTO)
         .setUseRemoteAddress(BoolValue.of(true))
         .setNormalizePath(BoolValue.of(true))

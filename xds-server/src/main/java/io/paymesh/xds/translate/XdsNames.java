@@ -15,6 +15,7 @@ public final class XdsNames {
   public static final String RBAC_FILTER = "envoy.filters.http.rbac";
   public static final String ROUTER_FILTER = "envoy.filters.http.router";
   public static final String FAULT_FILTER = "envoy.filters.http.fault";
+  public static final String STDOUT_ACCESS_LOG = "envoy.access_loggers.stdout";
   public static final String TLS_TRANSPORT_SOCKET = "envoy.transport_sockets.tls";
   public static final String TLS_INSPECTOR_FILTER = "envoy.filters.listener.tls_inspector";
   public static final String HTTP_PROTOCOL_OPTIONS =

@@ -83,6 +83,7 @@ class GatewayTranslationTest {
         .build();
     HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
         .setStatPrefix("gateway_https")
+        .addAccessLog(ExpectedAccessLog.of("gateway|https"))
         .setCodecType(HttpConnectionManager.CodecType.AUTO)
         .setUseRemoteAddress(BoolValue.of(true))
         .setNormalizePath(BoolValue.of(true))
