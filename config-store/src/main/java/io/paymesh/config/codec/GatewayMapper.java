@@ -29,6 +29,8 @@ final class GatewayMapper {
   static final String TIMEOUT = "timeout";
   static final String DEPRECATED_ON = "deprecatedOn";
   static final String SUNSET = "sunset";
+  static final String ISSUERS = "issuers";
+  static final String SCOPES = "scopes";
   static final String DATE = "must be a date like 2027-06-30";
 
   private GatewayMapper() {}
@@ -73,11 +75,13 @@ final class GatewayMapper {
     Optional<Duration> timeout = r.optionalDuration(TIMEOUT);
     Optional<LocalDate> deprecatedOn = date(r, DEPRECATED_ON);
     Optional<LocalDate> sunset = date(r, SUNSET);
+    List<String> issuers = r.strings(ISSUERS, false);
+    List<String> scopes = r.strings(SCOPES, false);
     if (!r.finish()) {
       return null;
     }
-    return new Gateway.Version(
-        new ApiVersionMatch(value, in), status, backend, timeout, deprecatedOn, sunset);
+    return new Gateway.Version(new ApiVersionMatch(value, in), status, backend, timeout,
+        deprecatedOn, sunset, issuers, scopes);
   }
 
   /** An ISO date {@code yyyy-mm-dd}; YAML may give it unquoted, which still reads as text. */
@@ -119,6 +123,8 @@ final class GatewayMapper {
         Trees.putDuration(vn, TIMEOUT, version.timeout());
         version.deprecatedOn().ifPresent(d -> vn.put(DEPRECATED_ON, d.toString()));
         version.sunset().ifPresent(d -> vn.put(SUNSET, d.toString()));
+        Trees.putStringsIfAny(vn, ISSUERS, version.issuers());
+        Trees.putStringsIfAny(vn, SCOPES, version.scopes());
       }
     }
     return n;

@@ -62,6 +62,9 @@ public record Gateway(String name, Spec spec) implements PolicyResource {
    * @param timeout the whole request at the gateway (ACTIVE and DEPRECATED only)
    * @param deprecatedOn when the version was deprecated (DEPRECATED; optional when RETIRED)
    * @param sunset when it stops (DEPRECATED) or stopped (RETIRED) being served
+   * @param issuers the JWT issuers accepted on this version; empty means any issuer of the
+   *     gateway Service's RequestAuthentications
+   * @param scopes OAuth scopes the token must all carry (its {@code scope} claim)
    */
   public record Version(
       ApiVersionMatch match,
@@ -69,7 +72,20 @@ public record Gateway(String name, Spec spec) implements PolicyResource {
       Optional<String> backend,
       Optional<Duration> timeout,
       Optional<LocalDate> deprecatedOn,
-      Optional<LocalDate> sunset) {
+      Optional<LocalDate> sunset,
+      List<String> issuers,
+      List<String> scopes) {
+
+    public Version {
+      issuers = List.copyOf(issuers);
+      scopes = List.copyOf(scopes);
+    }
+
+    /** A version open to any issuer of the gateway, without scopes. */
+    public Version(ApiVersionMatch match, Status status, Optional<String> backend,
+        Optional<Duration> timeout, Optional<LocalDate> deprecatedOn, Optional<LocalDate> sunset) {
+      this(match, status, backend, timeout, deprecatedOn, sunset, List.of(), List.of());
+    }
 
     /** The version's value, e.g. {@code v1}: also its name in error paths. */
     public String name() {

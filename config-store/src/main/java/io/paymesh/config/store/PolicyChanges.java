@@ -3,6 +3,7 @@ package io.paymesh.config.store;
 import io.paymesh.config.model.AuthorizationPolicy;
 import io.paymesh.config.model.Gateway;
 import io.paymesh.config.model.PeerAuthentication;
+import io.paymesh.config.model.RequestAuthentication;
 import io.paymesh.config.model.RouteTable;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -40,8 +41,11 @@ public final class PolicyChanges {
     changes.derive(PolicyInput.PEER_AUTHENTICATIONS_FOR_SERVICE, peers,
         before.peerAuthentications(), after.peerAuthentications(),
         (PeerAuthentication p) -> p.spec().service());
-    changes.compare(PolicyInput.REQUEST_AUTHENTICATION, before.requestAuthentications(),
-        after.requestAuthentications());
+    Set<String> jwts = changes.compare(PolicyInput.REQUEST_AUTHENTICATION,
+        before.requestAuthentications(), after.requestAuthentications());
+    changes.derive(PolicyInput.REQUEST_AUTHENTICATIONS_FOR_SERVICE, jwts,
+        before.requestAuthentications(), after.requestAuthentications(),
+        (RequestAuthentication r) -> r.spec().service());
     changes.compare(PolicyInput.RATE_LIMIT_POLICY, before.rateLimitPolicies(),
         after.rateLimitPolicies());
     Set<String> gateways =

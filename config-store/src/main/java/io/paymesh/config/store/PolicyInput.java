@@ -19,6 +19,8 @@ public enum PolicyInput {
   /** {@link PolicySnapshot#peerAuthenticationsFor}, by service. */
   PEER_AUTHENTICATIONS_FOR_SERVICE,
   REQUEST_AUTHENTICATION,
+  /** {@link PolicySnapshot#requestAuthenticationsFor}, by service. */
+  REQUEST_AUTHENTICATIONS_FOR_SERVICE,
   RATE_LIMIT_POLICY,
   GATEWAY,
   /** {@link PolicySnapshot#gatewaysFor}, by service. */

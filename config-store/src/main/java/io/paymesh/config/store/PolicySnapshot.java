@@ -181,6 +181,13 @@ public final class PolicySnapshot {
         .filter(p -> p.spec().service().equals(service)).toList();
   }
 
+  /** The RequestAuthentications of {@code service}, sorted by name. */
+  public List<RequestAuthentication> requestAuthenticationsFor(String service) {
+    record(PolicyInput.REQUEST_AUTHENTICATIONS_FOR_SERVICE, service);
+    return requestAuthentications.values().stream()
+        .filter(r -> r.spec().service().equals(service)).toList();
+  }
+
   /**
    * The Gateways served by the proxies of {@code service}, sorted by name. Recorded by service, so
    * a Gateway naming a service rebuilds that service's groups, and no other.

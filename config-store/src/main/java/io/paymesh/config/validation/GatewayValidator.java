@@ -26,6 +26,9 @@ final class GatewayValidator {
   static final String REQUIRED_WHEN_RETIRED = "required when status is RETIRED (the day it was retired)";
   static final String NOT_WHEN_ACTIVE = "only allowed when status is DEPRECATED or RETIRED";
   static final String SUNSET_BEFORE_DEPRECATION = "must not be before deprecatedOn";
+  static final String DUPLICATE_ISSUER = "duplicate issuer";
+  static final String DUPLICATE_SCOPE = "duplicate scope";
+  static final String NO_WHITESPACE = "must not be empty or contain whitespace";
   static final String API_VERSION = RouteMatchValidator.API_VERSION_SYNTAX;
 
   private GatewayValidator() {}
@@ -145,6 +148,29 @@ final class GatewayValidator {
     if (deprecatedOn.isPresent() && sunset.isPresent()
         && sunset.get().isBefore(deprecatedOn.get())) {
       c.add("sunset", SUNSET_BEFORE_DEPRECATION);
+    }
+    uniqueStrings(c, "issuers", version.issuers(), NO_WHITESPACE, DUPLICATE_ISSUER);
+    uniqueStrings(c, "scopes", version.scopes(), NO_WHITESPACE, DUPLICATE_SCOPE);
+  }
+
+  /** Each element non-empty and without whitespace (a scope claim is space-separated). */
+  private static void uniqueStrings(
+      ErrorCollector c, String field, List<String> values, String bad, String duplicate) {
+    if (values == null) {
+      return;
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < values.size(); i++) {
+      ErrorCollector ec = c.atIndex(field, i);
+      String value = values.get(i);
+      if (!ec.require(value)) {
+        continue;
+      }
+      if (value.isEmpty() || value.chars().anyMatch(Character::isWhitespace)) {
+        ec.add(bad);
+      } else if (!seen.add(value)) {
+        ec.add(duplicate);
+      }
     }
   }
 }

@@ -83,4 +83,36 @@ class PolicyCodecGatewayTest {
     assertThat(codec.toJson(retired)).contains(
         "{\"name\":\"2023-01-01\",\"in\":\"HEADER\",\"status\":\"RETIRED\",\"sunset\":\"2025-01-31\"}");
   }
+
+  @Test
+  void roundTrip_whenIssuersScopesClockSkewAndClaims_keepsThem() throws Exception {
+    String gateway = Examples.GATEWAY.replace("{name: v2, backend: payments-v2, timeout: 5s}",
+        "{name: v2, backend: payments-v2, timeout: 5s, issuers: [https://auth.paymesh.example],"
+            + " scopes: [payments.write]}");
+    Gateway decoded = (Gateway) codec.decode(gateway);
+    assertThat(decoded.spec().apis().get(0).versions().get(1).scopes())
+        .containsExactly("payments.write");
+    assertThat(codec.decode(codec.toJson(decoded))).isEqualTo(decoded);
+
+    String jwt = """
+        kind: RequestAuthentication
+        name: edge-jwt
+        spec:
+          service: edge
+          issuers:
+            - issuer: https://auth.paymesh.example
+              audiences: [payments-api]
+              jwksUri: https://auth.paymesh.example/.well-known/jwks.json
+              clockSkew: 30s
+              claimToHeaders: [{claim: merchant_id, header: x-merchant-id}]
+        """;
+    io.paymesh.config.model.RequestAuthentication ra =
+        (io.paymesh.config.model.RequestAuthentication) codec.decode(jwt);
+    assertThat(ra.spec().issuers().get(0).claimToHeaders()).containsExactly(
+        new io.paymesh.config.model.RequestAuthentication.ClaimToHeader("merchant_id",
+            "x-merchant-id"));
+    assertThat(codec.decode(codec.toYaml(ra))).isEqualTo(ra);
+    assertThat(codec.toJson(ra)).contains(
+        "\"clockSkew\":\"30s\",\"claimToHeaders\":[{\"claim\":\"merchant_id\",\"header\":\"x-merchant-id\"}]");
+  }
 }

@@ -14,6 +14,8 @@ import io.paymesh.xds.translate.XdsNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -50,8 +52,44 @@ final class GatewayCheck implements GateCheck {
     if (service != null) {
       gateways.forEach(g -> checkBackends(snapshot, service, g, out));
     }
+    if (!gateways.isEmpty()) {
+      Set<String> issuers = new TreeSet<>();
+      snapshot.requestAuthenticationsFor(group.service())
+          .forEach(ra -> ra.spec().issuers().forEach(i -> issuers.add(i.issuer())));
+      gateways.forEach(g -> checkIssuers(g, issuers, group.service(), out));
+    }
     checkDrillHeaderRemoved(resources, out);
+    checkNoRouteToJwks(resources, out);
     return out;
+  }
+
+  private static void checkIssuers(
+      Gateway gateway, Set<String> issuers, String service, List<GateViolation> out) {
+    for (Gateway.Api api : gateway.spec().apis()) {
+      for (Gateway.Version version : api.versions()) {
+        for (String issuer : version.issuers()) {
+          if (!issuers.contains(issuer)) {
+            out.add(new GateViolation(ResourceNames.policy(Kind.GATEWAY, gateway.name())
+                + " version " + XdsNames.gatewayRoute(api.name(), version.name()), INVARIANT,
+                "issuer '" + issuer + "' is not an issuer of a RequestAuthentication of service '"
+                    + service + "'"));
+          }
+        }
+      }
+    }
+  }
+
+  /** The JWKS clusters carry the proxy's own key fetches, never a request. */
+  private static void checkNoRouteToJwks(GroupResources resources, List<GateViolation> out) {
+    for (XdsWalk.RouteRef ref : XdsWalk.routes(resources)) {
+      for (String cluster : XdsWalk.routeClusters(ref.route())) {
+        if (cluster.startsWith(XdsNames.JWKS_CLUSTER_PREFIX)) {
+          out.add(new GateViolation(
+              ResourceNames.route(ref.config(), ref.route().getName()), INVARIANT,
+              "routes requests to the key-fetch cluster '" + cluster + "'"));
+        }
+      }
+    }
   }
 
   private static void checkBackends(

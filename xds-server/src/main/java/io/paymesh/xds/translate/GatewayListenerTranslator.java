@@ -10,7 +10,6 @@ import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.envoyproxy.envoy.config.rbac.v3.RBAC.Action;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
@@ -22,17 +21,24 @@ import java.util.List;
 /**
  * Translates a Gateway's listeners into public LDS listeners of its Service's Envoy proxies:
  * HTTPS with the operator's certificate (file-based SDS), HTTP/2 and HTTP/1.1, and an HCM set up
- * for the edge, with RBAC before the router (invariant 5 holds at the edge too: internet callers
- * have no mesh identity, so nothing is allowed until verified callers are).
+ * for the edge: header_mutation and jwt_authn (when the Service has RequestAuthentications), then
+ * RBAC, then the router. Invariant 5 holds at the edge too: internet callers have no mesh
+ * identity, so RBAC allows only verified tokens, and nothing without a RequestAuthentication.
  */
 final class GatewayListenerTranslator {
   private final MtlsTranslator tls = new MtlsTranslator();
 
-  List<Listener> listeners(Gateway gateway) {
-    return gateway.spec().listeners().stream().map(l -> listener(gateway, l)).toList();
+  /**
+   * @param beforeRbac the filters that authenticate callers (header_mutation, jwt_authn), in order
+   * @param rbac who may call: verified tokens of the gateway's issuers
+   */
+  List<Listener> listeners(Gateway gateway, List<HttpFilter> beforeRbac, RBAC rbac) {
+    return gateway.spec().listeners().stream()
+        .map(l -> listener(gateway, l, beforeRbac, rbac)).toList();
   }
 
-  Listener listener(Gateway gateway, Gateway.Listener listener) {
+  Listener listener(Gateway gateway, Gateway.Listener listener, List<HttpFilter> beforeRbac,
+      RBAC rbac) {
     return Listener.newBuilder()
         .setName(XdsNames.gatewayListener(listener.name()))
         .setAddress(socketAddress(XdsNames.ANY_ADDRESS, listener.port()))
@@ -44,7 +50,7 @@ final class GatewayListenerTranslator {
                 .addFilters(
                     Filter.newBuilder()
                         .setName(XdsNames.HTTP_CONNECTION_MANAGER)
-                        .setTypedConfig(Any.pack(hcm(gateway, listener)))))
+                        .setTypedConfig(Any.pack(hcm(gateway, listener, beforeRbac, rbac)))))
         .build();
   }
 
@@ -54,7 +60,8 @@ final class GatewayListenerTranslator {
    * {@code /v2/../v1/} cannot reach a version the path does not name. Headers with underscores are
    * refused: a backend may read {@code x_paymesh_drill} as the drill header that the gateway strips.
    */
-  private static HttpConnectionManager hcm(Gateway gateway, Gateway.Listener listener) {
+  private static HttpConnectionManager hcm(Gateway gateway, Gateway.Listener listener,
+      List<HttpFilter> beforeRbac, RBAC rbac) {
     return HttpConnectionManager.newBuilder()
         .setStatPrefix(XdsNames.GATEWAY_STAT_PREFIX + listener.name())
         .addAccessLog(AccessLogTranslator.stdoutJson(XdsNames.gatewayListener(listener.name())))
@@ -70,21 +77,15 @@ final class GatewayListenerTranslator {
             Rds.newBuilder()
                 .setRouteConfigName(XdsNames.gatewayRoutes(gateway.name()))
                 .setConfigSource(adsConfigSource()))
+        .addAllHttpFilters(beforeRbac)
         .addHttpFilters(
             HttpFilter.newBuilder()
                 .setName(XdsNames.RBAC_FILTER)
-                .setTypedConfig(Any.pack(denyAll())))
+                .setTypedConfig(Any.pack(rbac)))
         .addHttpFilters(
             HttpFilter.newBuilder()
                 .setName(XdsNames.ROUTER_FILTER)
                 .setTypedConfig(Any.pack(Router.getDefaultInstance())))
-        .build();
-  }
-
-  /** ALLOW rules with no policy: every request is denied (403) until a policy allows callers. */
-  private static RBAC denyAll() {
-    return RBAC.newBuilder()
-        .setRules(io.envoyproxy.envoy.config.rbac.v3.RBAC.newBuilder().setAction(Action.ALLOW))
         .build();
   }
 }

@@ -2,6 +2,7 @@ package io.paymesh.xds.translate;
 
 import static io.paymesh.xds.translate.ProtoValues.duration;
 
+import com.google.protobuf.Any;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
@@ -19,7 +20,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * Translates a Gateway's APIs into its route configuration: one virtual host per API, one route
@@ -36,7 +39,11 @@ final class GatewayRouteTranslator {
   private static final DateTimeFormatter HTTP_DATE =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
 
-  RouteConfiguration routeConfiguration(Gateway gateway) {
+  /**
+   * @param perRoute each version's typed_per_filter_config (authentication), by API and version
+   */
+  RouteConfiguration routeConfiguration(
+      Gateway gateway, BiFunction<Gateway.Api, Gateway.Version, Map<String, Any>> perRoute) {
     RouteConfiguration.Builder config = RouteConfiguration.newBuilder()
         .setName(XdsNames.gatewayRoutes(gateway.name()))
         .addRequestHeadersToRemove(XdsNames.DRILL_HEADER);
@@ -45,7 +52,9 @@ final class GatewayRouteTranslator {
       for (String host : api.hosts()) {
         vhost.addDomains(host).addDomains(host + XdsNames.ANY_PORT_SUFFIX);
       }
-      api.versions().forEach(v -> vhost.addRoutes(route(api, v)));
+      api.versions().forEach(
+          v -> vhost.addRoutes(route(api, v).toBuilder().putAllTypedPerFilterConfig(
+              perRoute.apply(api, v))));
       config.addVirtualHosts(vhost);
     }
     return config.build();

@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.paymesh.config.model.Gateway;
+import io.paymesh.config.model.RequestAuthentication;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ public final class GroupTranslator {
   private final FaultFilterTranslator faults = new FaultFilterTranslator();
   private final GatewayListenerTranslator gatewayListeners = new GatewayListenerTranslator();
   private final GatewayRouteTranslator gatewayRoutes = new GatewayRouteTranslator();
+  private final GatewayAuthTranslator gatewayAuth = new GatewayAuthTranslator();
+  private final JwksClusterTranslator jwksClusters = new JwksClusterTranslator();
 
   /** The group's resources, or empty when its service is not in the snapshot. */
   public Optional<GroupResources> translate(PolicySnapshot snapshot, ProxyGroup group) {
@@ -58,9 +61,16 @@ public final class GroupTranslator {
     List<RouteConfiguration> routeConfigs;
     List<Listener> listenerList;
     if (gateway.isPresent()) {
-      // The edge: public listeners instead of the sidecar's, no local app behind them.
-      routeConfigs = List.of(gatewayRoutes.routeConfiguration(gateway.get()));
-      listenerList = gatewayListeners.listeners(gateway.get());
+      // The edge: public listeners instead of the sidecar's, no local app behind them, and
+      // callers authenticated by the Service's RequestAuthentications.
+      List<RequestAuthentication> authentications =
+          snapshot.requestAuthenticationsFor(service.name());
+      List<GatewayAuthTranslator.Provider> providers = gatewayAuth.providers(authentications);
+      routeConfigs = List.of(gatewayRoutes.routeConfiguration(gateway.get(),
+          (api, version) -> gatewayAuth.perRoute(api, version, providers)));
+      listenerList = gatewayListeners.listeners(gateway.get(),
+          gatewayAuth.filtersBeforeRbac(gateway.get(), providers), gatewayAuth.rbac(providers));
+      clusterList.addAll(jwksClusters.clusters(authentications));
     } else {
       routeConfigs = routes.routeConfigurations(snapshot, service, group.client());
       listenerList = listeners.listeners(service, group.form(),

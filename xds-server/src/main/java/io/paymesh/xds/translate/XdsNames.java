@@ -15,6 +15,8 @@ public final class XdsNames {
   public static final String RBAC_FILTER = "envoy.filters.http.rbac";
   public static final String ROUTER_FILTER = "envoy.filters.http.router";
   public static final String FAULT_FILTER = "envoy.filters.http.fault";
+  public static final String JWT_AUTHN_FILTER = "envoy.filters.http.jwt_authn";
+  public static final String HEADER_MUTATION_FILTER = "envoy.filters.http.header_mutation";
   public static final String STDOUT_ACCESS_LOG = "envoy.access_loggers.stdout";
   public static final String TLS_TRANSPORT_SOCKET = "envoy.transport_sockets.tls";
   public static final String TLS_INSPECTOR_FILTER = "envoy.filters.listener.tls_inspector";
@@ -122,6 +124,16 @@ public final class XdsNames {
   public static final String CONTENT_TYPE_HEADER = "content-type";
   public static final String JSON_CONTENT_TYPE = "application/json";
   public static final int GONE = 410;
+  /** Clusters that fetch an issuer's JWKS: {@code jwks|<host>:<port>}; no route may use one. */
+  public static final String JWKS_CLUSTER_PREFIX = "jwks|";
+  /** Where jwt_authn puts a verified token's claims, under its filter name in dynamic metadata. */
+  public static final String JWT_PAYLOAD_METADATA = "jwt_payload";
+  public static final String ISSUER_CLAIM = "iss";
+  /** OAuth's space-separated scope claim, turned into a list so RBAC can match one scope. */
+  public static final String SCOPE_CLAIM = "scope";
+  public static final Duration JWKS_FETCH_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration JWKS_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  public static final int DEFAULT_CLOCK_SKEW_SECONDS = 60;
 
   public static final Duration SERVICE_CONNECT_TIMEOUT = Duration.ofSeconds(1);
   public static final Duration DEFAULT_ROUTE_TIMEOUT = Duration.ofSeconds(10);
@@ -167,6 +179,13 @@ public final class XdsNames {
   /** The route of one API version, {@code <api>/<version>}. */
   public static String gatewayRoute(String api, String version) {
     return api + "/" + version;
+  }
+
+  /** The cluster that fetches keys from {@code jwksUri} (an https URL with a host). */
+  public static String jwksCluster(String jwksUri) {
+    java.net.URI uri = java.net.URI.create(jwksUri);
+    int port = uri.getPort() < 0 ? 443 : uri.getPort();
+    return JWKS_CLUSTER_PREFIX + uri.getHost() + ":" + port;
   }
 
   /** A file-based SDS file's full path on the workload. */

@@ -110,4 +110,55 @@ class GatewayGateTest {
             + " must be in the range [200, 600) (got 199)"));
   }
 
+
+  @Test
+  void gatewayWithJwtAuthentication_passesEveryCheck() {
+    PolicySnapshot snapshot = GatewayFixtures.snapshotWith(GatewayFixtures.edge(),
+        GatewayFixtures.gateway("public-api", GatewayFixtures.v1Deprecated(),
+            GatewayFixtures.v2Scoped(), GatewayFixtures.v0Retired()),
+        GatewayFixtures.edgeJwt());
+
+    assertThat(check(snapshot)).isEmpty();
+  }
+
+  @Test
+  void versionNamingAnUnknownIssuer_isRefused_alsoByEnvoysFieldRules() {
+    io.paymesh.config.model.Gateway.Version unknown = new io.paymesh.config.model.Gateway.Version(
+        GatewayFixtures.v2Scoped().match(), GatewayFixtures.v2Scoped().status(),
+        GatewayFixtures.v2Scoped().backend(), GatewayFixtures.v2Scoped().timeout(),
+        java.util.Optional.empty(), java.util.Optional.empty(),
+        List.of("https://evil.example"), List.of());
+    PolicySnapshot snapshot = GatewayFixtures.snapshotWith(GatewayFixtures.edge(),
+        GatewayFixtures.gateway("public-api", unknown), GatewayFixtures.edgeJwt());
+
+    assertThat(check(snapshot)).contains(new GateViolation("Gateway/public-api version payments/v2",
+        "gateway", "issuer 'https://evil.example' is not an issuer of a RequestAuthentication of"
+            + " service 'edge'"));
+    assertThat(check(snapshot)).extracting(GateViolation::invariant).contains("9");
+  }
+
+  @Test
+  void routeToAKeyFetchCluster_isRefused() {
+    PolicySnapshot snapshot = GatewayFixtures.snapshotWith(GatewayFixtures.edge(),
+        GatewayFixtures.publicApi(), GatewayFixtures.edgeJwt());
+    GroupResources bad = GateFixtures.editRoute(GateFixtures.translate(snapshot, EDGE),
+        "gateway|public-api", "payments/v1",
+        r -> r.setRoute(r.getRoute().toBuilder().setCluster("jwks|auth.paymesh.example:443")));
+
+    assertThat(gate.check(snapshot, EDGE, bad).violations()).contains(new GateViolation(
+        "RouteConfiguration/gateway|public-api route payments/v1", "gateway",
+        "routes requests to the key-fetch cluster 'jwks|auth.paymesh.example:443'"));
+  }
+
+  @Test
+  void jwksClusterOfAnotherServicesIssuer_isOutsideTheEgressScope() {
+    PolicySnapshot snapshot = GatewayFixtures.snapshotWith(GatewayFixtures.edge(),
+        GatewayFixtures.publicApi());
+    PolicySnapshot withJwt = GatewayFixtures.snapshotWith(GatewayFixtures.edge(),
+        GatewayFixtures.publicApi(), GatewayFixtures.edgeJwt());
+
+    assertThat(gate.check(snapshot, EDGE, GateFixtures.translate(withJwt, EDGE)).violations())
+        .contains(new GateViolation("Cluster/jwks|auth.paymesh.example:443", "6",
+            "cluster is not a declared dependency of service 'edge'"));
+  }
 }

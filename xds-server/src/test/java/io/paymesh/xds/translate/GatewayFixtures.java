@@ -5,6 +5,7 @@ import io.paymesh.config.model.Gateway;
 import io.paymesh.config.model.LoadBalancing;
 import io.paymesh.config.model.PciScope;
 import io.paymesh.config.model.PolicyResource;
+import io.paymesh.config.model.RequestAuthentication;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
 import java.time.Duration;
@@ -50,6 +51,30 @@ public final class GatewayFixtures {
     return new Gateway.Version(new ApiVersionMatch("v0", ApiVersionMatch.In.PATH_PREFIX),
         Gateway.Status.RETIRED, Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.of(LocalDate.of(2025, 1, 31)));
+  }
+
+  public static final String ISSUER = "https://auth.paymesh.example";
+  public static final String PARTNER_ISSUER = "https://partners.example:8443/oauth";
+
+  /**
+   * Two issuers for the edge: the merchants' (whose merchant_id claim becomes x-merchant-id) and a
+   * partner issuer on a non-default port.
+   */
+  public static RequestAuthentication edgeJwt() {
+    return new RequestAuthentication("edge-jwt", new RequestAuthentication.Spec("edge", List.of(
+        new RequestAuthentication.JwtIssuer(ISSUER, List.of("payments-api"),
+            ISSUER + "/.well-known/jwks.json", Optional.of(Duration.ofMinutes(5)),
+            Optional.of(Duration.ofSeconds(30)),
+            List.of(new RequestAuthentication.ClaimToHeader("merchant_id", "x-merchant-id"))),
+        new RequestAuthentication.JwtIssuer(PARTNER_ISSUER, List.of("payments-api"),
+            "https://partners.example:8443/keys", Optional.empty()))));
+  }
+
+  /** v2 in the header for the merchants' issuer only, with the payments.write scope. */
+  public static Gateway.Version v2Scoped() {
+    return new Gateway.Version(new ApiVersionMatch("v2", ApiVersionMatch.In.HEADER),
+        Gateway.Status.ACTIVE, Optional.of("payments-v2"), Optional.of(Duration.ofSeconds(3)),
+        Optional.empty(), Optional.empty(), List.of(ISSUER), List.of("payments.write"));
   }
 
   public static Gateway gateway(String name, Gateway.Version... versions) {
