@@ -3,6 +3,7 @@ package io.paymesh.config.store;
 import io.paymesh.config.model.AuthorizationPolicy;
 import io.paymesh.config.model.Gateway;
 import io.paymesh.config.model.PeerAuthentication;
+import io.paymesh.config.model.RateLimitPolicy;
 import io.paymesh.config.model.RequestAuthentication;
 import io.paymesh.config.model.RouteTable;
 import java.util.EnumMap;
@@ -46,8 +47,11 @@ public final class PolicyChanges {
     changes.derive(PolicyInput.REQUEST_AUTHENTICATIONS_FOR_SERVICE, jwts,
         before.requestAuthentications(), after.requestAuthentications(),
         (RequestAuthentication r) -> r.spec().service());
-    changes.compare(PolicyInput.RATE_LIMIT_POLICY, before.rateLimitPolicies(),
-        after.rateLimitPolicies());
+    Set<String> limits = changes.compare(PolicyInput.RATE_LIMIT_POLICY,
+        before.rateLimitPolicies(), after.rateLimitPolicies());
+    changes.derive(PolicyInput.RATE_LIMIT_POLICIES_FOR_SERVICE, limits,
+        before.rateLimitPolicies(), after.rateLimitPolicies(),
+        (RateLimitPolicy r) -> r.spec().service());
     Set<String> gateways =
         changes.compare(PolicyInput.GATEWAY, before.gateways(), after.gateways());
     changes.derive(PolicyInput.GATEWAYS_FOR_SERVICE, gateways, before.gateways(),

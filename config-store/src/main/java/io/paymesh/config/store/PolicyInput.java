@@ -22,6 +22,8 @@ public enum PolicyInput {
   /** {@link PolicySnapshot#requestAuthenticationsFor}, by service. */
   REQUEST_AUTHENTICATIONS_FOR_SERVICE,
   RATE_LIMIT_POLICY,
+  /** {@link PolicySnapshot#rateLimitPoliciesFor}, by service. */
+  RATE_LIMIT_POLICIES_FOR_SERVICE,
   GATEWAY,
   /** {@link PolicySnapshot#gatewaysFor}, by service. */
   GATEWAYS_FOR_SERVICE,

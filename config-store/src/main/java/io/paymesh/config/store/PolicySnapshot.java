@@ -181,6 +181,13 @@ public final class PolicySnapshot {
         .filter(p -> p.spec().service().equals(service)).toList();
   }
 
+  /** The RateLimitPolicies of {@code service}, sorted by name. */
+  public List<RateLimitPolicy> rateLimitPoliciesFor(String service) {
+    record(PolicyInput.RATE_LIMIT_POLICIES_FOR_SERVICE, service);
+    return rateLimitPolicies.values().stream()
+        .filter(r -> r.spec().service().equals(service)).toList();
+  }
+
   /** The RequestAuthentications of {@code service}, sorted by name. */
   public List<RequestAuthentication> requestAuthenticationsFor(String service) {
     record(PolicyInput.REQUEST_AUTHENTICATIONS_FOR_SERVICE, service);

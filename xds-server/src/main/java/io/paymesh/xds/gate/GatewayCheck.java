@@ -5,6 +5,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.paymesh.config.model.Gateway;
 import io.paymesh.config.model.Kind;
+import io.paymesh.config.model.RateLimitPolicy;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.translate.GroupResources;
@@ -54,9 +55,14 @@ final class GatewayCheck implements GateCheck {
     }
     if (!gateways.isEmpty()) {
       Set<String> issuers = new TreeSet<>();
-      snapshot.requestAuthenticationsFor(group.service())
-          .forEach(ra -> ra.spec().issuers().forEach(i -> issuers.add(i.issuer())));
+      Set<String> claimHeaders = new TreeSet<>();
+      snapshot.requestAuthenticationsFor(group.service()).forEach(ra -> ra.spec().issuers()
+          .forEach(i -> {
+            issuers.add(i.issuer());
+            i.claimToHeaders().forEach(c -> claimHeaders.add(c.header()));
+          }));
       gateways.forEach(g -> checkIssuers(g, issuers, group.service(), out));
+      checkLimitKeys(snapshot.rateLimitPoliciesFor(group.service()), claimHeaders, out);
     }
     checkDrillHeaderRemoved(resources, out);
     checkNoRouteToJwks(resources, out);
@@ -74,6 +80,25 @@ final class GatewayCheck implements GateCheck {
                 "issuer '" + issuer + "' is not an issuer of a RequestAuthentication of service '"
                     + service + "'"));
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * At the edge the client writes every header but those the gateway sets from a verified claim:
+   * a limit keyed by any other header would let a client pick a fresh bucket per request.
+   */
+  private static void checkLimitKeys(
+      List<RateLimitPolicy> policies, Set<String> claimHeaders, List<GateViolation> out) {
+    for (RateLimitPolicy policy : policies) {
+      for (RateLimitPolicy.RateLimit limit : policy.spec().limits()) {
+        if (limit.key() instanceof RateLimitPolicy.Key.Header header
+            && !claimHeaders.contains(header.name())) {
+          out.add(new GateViolation(ResourceNames.policy(Kind.RATE_LIMIT_POLICY, policy.name())
+              + " limit " + limit.name(), INVARIANT, "keyed by header '" + header.name()
+              + "', which clients of the gateway choose; key it by a header set from a verified"
+              + " claim (claimToHeaders of a RequestAuthentication) or by the caller"));
         }
       }
     }

@@ -7,6 +7,7 @@ import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
 import io.envoyproxy.envoy.extensions.filters.http.header_mutation.v3.HeaderMutation;
 import io.envoyproxy.envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication;
 import io.envoyproxy.envoy.extensions.filters.http.jwt_authn.v3.PerRouteConfig;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBACPerRoute;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
@@ -49,7 +50,8 @@ final class TypedConfigTypes {
               JwtAuthentication.getDefaultInstance(),
               PerRouteConfig.getDefaultInstance(),
               HeaderMutation.getDefaultInstance(),
-              RBACPerRoute.getDefaultInstance())
+              RBACPerRoute.getDefaultInstance(),
+              LocalRateLimit.getDefaultInstance())
           .collect(Collectors.toUnmodifiableMap(
               m -> TYPE_URL_PREFIX + m.getDescriptorForType().getFullName(),
               Function.identity()));

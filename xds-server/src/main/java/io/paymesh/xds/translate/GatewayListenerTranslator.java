@@ -22,7 +22,7 @@ import java.util.List;
  * Translates a Gateway's listeners into public LDS listeners of its Service's Envoy proxies:
  * HTTPS with the operator's certificate (file-based SDS), HTTP/2 and HTTP/1.1, and an HCM set up
  * for the edge: header_mutation and jwt_authn (when the Service has RequestAuthentications), then
- * RBAC, then the router. Invariant 5 holds at the edge too: internet callers have no mesh
+ * RBAC, then local_ratelimit (when it has RateLimitPolicies), then the router. Invariant 5 holds at the edge too: internet callers have no mesh
  * identity, so RBAC allows only verified tokens, and nothing without a RequestAuthentication.
  */
 final class GatewayListenerTranslator {
@@ -31,14 +31,16 @@ final class GatewayListenerTranslator {
   /**
    * @param beforeRbac the filters that authenticate callers (header_mutation, jwt_authn), in order
    * @param rbac who may call: verified tokens of the gateway's issuers
+   * @param afterRbac the filters for admitted requests only (local_ratelimit)
    */
-  List<Listener> listeners(Gateway gateway, List<HttpFilter> beforeRbac, RBAC rbac) {
+  List<Listener> listeners(Gateway gateway, List<HttpFilter> beforeRbac, RBAC rbac,
+      List<HttpFilter> afterRbac) {
     return gateway.spec().listeners().stream()
-        .map(l -> listener(gateway, l, beforeRbac, rbac)).toList();
+        .map(l -> listener(gateway, l, beforeRbac, rbac, afterRbac)).toList();
   }
 
   Listener listener(Gateway gateway, Gateway.Listener listener, List<HttpFilter> beforeRbac,
-      RBAC rbac) {
+      RBAC rbac, List<HttpFilter> afterRbac) {
     return Listener.newBuilder()
         .setName(XdsNames.gatewayListener(listener.name()))
         .setAddress(socketAddress(XdsNames.ANY_ADDRESS, listener.port()))
@@ -50,7 +52,7 @@ final class GatewayListenerTranslator {
                 .addFilters(
                     Filter.newBuilder()
                         .setName(XdsNames.HTTP_CONNECTION_MANAGER)
-                        .setTypedConfig(Any.pack(hcm(gateway, listener, beforeRbac, rbac)))))
+                        .setTypedConfig(Any.pack(hcm(gateway, listener, beforeRbac, rbac, afterRbac)))))
         .build();
   }
 
@@ -61,7 +63,7 @@ final class GatewayListenerTranslator {
    * refused: a backend may read {@code x_paymesh_drill} as the drill header that the gateway strips.
    */
   private static HttpConnectionManager hcm(Gateway gateway, Gateway.Listener listener,
-      List<HttpFilter> beforeRbac, RBAC rbac) {
+      List<HttpFilter> beforeRbac, RBAC rbac, List<HttpFilter> afterRbac) {
     return HttpConnectionManager.newBuilder()
         .setStatPrefix(XdsNames.GATEWAY_STAT_PREFIX + listener.name())
         .addAccessLog(AccessLogTranslator.stdoutJson(XdsNames.gatewayListener(listener.name())))
@@ -82,6 +84,7 @@ final class GatewayListenerTranslator {
             HttpFilter.newBuilder()
                 .setName(XdsNames.RBAC_FILTER)
                 .setTypedConfig(Any.pack(rbac)))
+        .addAllHttpFilters(afterRbac)
         .addHttpFilters(
             HttpFilter.newBuilder()
                 .setName(XdsNames.ROUTER_FILTER)

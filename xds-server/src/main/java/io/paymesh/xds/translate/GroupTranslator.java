@@ -6,11 +6,15 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.paymesh.config.model.Gateway;
+import io.paymesh.config.model.RateLimitPolicy;
 import io.paymesh.config.model.RequestAuthentication;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
+import com.google.protobuf.Any;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,6 +36,7 @@ public final class GroupTranslator {
   private final GatewayRouteTranslator gatewayRoutes = new GatewayRouteTranslator();
   private final GatewayAuthTranslator gatewayAuth = new GatewayAuthTranslator();
   private final JwksClusterTranslator jwksClusters = new JwksClusterTranslator();
+  private final GatewayRateLimitTranslator gatewayLimits = new GatewayRateLimitTranslator();
 
   /** The group's resources, or empty when its service is not in the snapshot. */
   public Optional<GroupResources> translate(PolicySnapshot snapshot, ProxyGroup group) {
@@ -66,10 +71,16 @@ public final class GroupTranslator {
       List<RequestAuthentication> authentications =
           snapshot.requestAuthenticationsFor(service.name());
       List<GatewayAuthTranslator.Provider> providers = gatewayAuth.providers(authentications);
-      routeConfigs = List.of(gatewayRoutes.routeConfiguration(gateway.get(),
-          (api, version) -> gatewayAuth.perRoute(api, version, providers)));
+      List<RateLimitPolicy> limits = snapshot.rateLimitPoliciesFor(service.name());
+      routeConfigs = List.of(gatewayRoutes.routeConfiguration(gateway.get(), (api, version) -> {
+        Map<String, Any> perRoute = new LinkedHashMap<>(gatewayAuth.perRoute(api, version, providers));
+        gatewayLimits.perRoute(api, version, limits)
+            .ifPresent(c -> perRoute.put(XdsNames.LOCAL_RATE_LIMIT_FILTER, c));
+        return perRoute;
+      }));
       listenerList = gatewayListeners.listeners(gateway.get(),
-          gatewayAuth.filtersBeforeRbac(gateway.get(), providers), gatewayAuth.rbac(providers));
+          gatewayAuth.filtersBeforeRbac(gateway.get(), providers), gatewayAuth.rbac(providers),
+          gatewayLimits.filter(limits).map(List::of).orElse(List.of()));
       clusterList.addAll(jwksClusters.clusters(authentications));
     } else {
       routeConfigs = routes.routeConfigurations(snapshot, service, group.client());

@@ -17,6 +17,7 @@ public final class XdsNames {
   public static final String FAULT_FILTER = "envoy.filters.http.fault";
   public static final String JWT_AUTHN_FILTER = "envoy.filters.http.jwt_authn";
   public static final String HEADER_MUTATION_FILTER = "envoy.filters.http.header_mutation";
+  public static final String LOCAL_RATE_LIMIT_FILTER = "envoy.filters.http.local_ratelimit";
   public static final String STDOUT_ACCESS_LOG = "envoy.access_loggers.stdout";
   public static final String TLS_TRANSPORT_SOCKET = "envoy.transport_sockets.tls";
   public static final String TLS_INSPECTOR_FILTER = "envoy.filters.listener.tls_inspector";
@@ -134,6 +135,18 @@ public final class XdsNames {
   public static final Duration JWKS_FETCH_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration JWKS_CONNECT_TIMEOUT = Duration.ofSeconds(2);
   public static final int DEFAULT_CLOCK_SKEW_SECONDS = 60;
+  /** The JWT claim a {@code {caller: true}} limit is keyed by at the gateway. */
+  public static final String SUBJECT_CLAIM = "sub";
+  /** Rate limit descriptor keys: the limit, its path condition, its key, a missing key. */
+  public static final String RATE_LIMIT_KEY_LIMIT = "limit";
+  public static final String RATE_LIMIT_KEY_PATH = "path";
+  public static final String RATE_LIMIT_KEY_VALUE = "key";
+  public static final String RATE_LIMIT_KEY_MISSING = "key_missing";
+  /** The bucket of tokens without a {@code sub} claim, shared by all of them. */
+  public static final String RATE_LIMIT_NO_SUBJECT = "-";
+  /** Buckets kept per keyed limit (Envoy evicts the least recently used beyond it). */
+  public static final int RATE_LIMIT_MAX_KEYS = 100_000;
+  public static final String GATEWAY_RATE_LIMIT_STAT_PREFIX = "gateway_ratelimit";
 
   public static final Duration SERVICE_CONNECT_TIMEOUT = Duration.ofSeconds(1);
   public static final Duration DEFAULT_ROUTE_TIMEOUT = Duration.ofSeconds(10);

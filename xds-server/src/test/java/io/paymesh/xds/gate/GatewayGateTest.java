@@ -161,4 +161,26 @@ class GatewayGateTest {
         .contains(new GateViolation("Cluster/jwks|auth.paymesh.example:443", "6",
             "cluster is not a declared dependency of service 'edge'"));
   }
+
+  @Test
+  void gatewayWithRateLimits_passesEveryCheck_envoysFieldRulesIncluded() {
+    PolicySnapshot snapshot = GatewayFixtures.snapshotWith(GatewayFixtures.edge(),
+        GatewayFixtures.publicApi(), GatewayFixtures.edgeJwt(),
+        GatewayFixtures.edgeLimits("x-merchant-id"));
+
+    assertThat(check(snapshot)).isEmpty();
+  }
+
+  @Test
+  void limitKeyedByAHeaderTheClientChooses_isRefused() {
+    PolicySnapshot snapshot = GatewayFixtures.snapshotWith(GatewayFixtures.edge(),
+        GatewayFixtures.publicApi(), GatewayFixtures.edgeJwt(),
+        GatewayFixtures.edgeLimits("x-client-merchant"));
+
+    assertThat(check(snapshot)).containsExactly(new GateViolation(
+        "RateLimitPolicy/edge-limits limit per-merchant", "gateway",
+        "keyed by header 'x-client-merchant', which clients of the gateway choose; key it by a"
+            + " header set from a verified claim (claimToHeaders of a RequestAuthentication) or"
+            + " by the caller"));
+  }
 }

@@ -4,7 +4,9 @@ import io.paymesh.config.model.ApiVersionMatch;
 import io.paymesh.config.model.Gateway;
 import io.paymesh.config.model.LoadBalancing;
 import io.paymesh.config.model.PciScope;
+import io.paymesh.config.model.PathMatch;
 import io.paymesh.config.model.PolicyResource;
+import io.paymesh.config.model.RateLimitPolicy;
 import io.paymesh.config.model.RequestAuthentication;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
@@ -75,6 +77,19 @@ public final class GatewayFixtures {
     return new Gateway.Version(new ApiVersionMatch("v2", ApiVersionMatch.In.HEADER),
         Gateway.Status.ACTIVE, Optional.of("payments-v2"), Optional.of(Duration.ofSeconds(3)),
         Optional.empty(), Optional.empty(), List.of(ISSUER), List.of("payments.write"));
+  }
+
+  /**
+   * Per merchant (the verified merchant_id claim's header): 100 a second, bursts of 200, on
+   * /v1/payments; per caller (the token's subject): 1000 a minute on everything.
+   */
+  public static RateLimitPolicy edgeLimits(String merchantHeader) {
+    return new RateLimitPolicy("edge-limits", new RateLimitPolicy.Spec("edge", List.of(
+        new RateLimitPolicy.RateLimit("per-merchant",
+            Optional.of(new PathMatch.Prefix("/v1/payments")),
+            new RateLimitPolicy.Key.Header(merchantHeader), 100, Duration.ofSeconds(1), 200),
+        new RateLimitPolicy.RateLimit("per-caller", Optional.empty(),
+            new RateLimitPolicy.Key.Caller(), 1000, Duration.ofMinutes(1), 1000))));
   }
 
   public static Gateway gateway(String name, Gateway.Version... versions) {
