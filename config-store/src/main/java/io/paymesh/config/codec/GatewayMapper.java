@@ -31,6 +31,11 @@ final class GatewayMapper {
   static final String SUNSET = "sunset";
   static final String ISSUERS = "issuers";
   static final String SCOPES = "scopes";
+  static final String CORS = "cors";
+  static final String ALLOW_ORIGINS = "allowOrigins";
+  static final String ALLOW_METHODS = "allowMethods";
+  static final String ALLOW_HEADERS = "allowHeaders";
+  static final String MAX_AGE = "maxAge";
   static final String DATE = "must be a date like 2027-06-30";
 
   private GatewayMapper() {}
@@ -77,11 +82,21 @@ final class GatewayMapper {
     Optional<LocalDate> sunset = date(r, SUNSET);
     List<String> issuers = r.strings(ISSUERS, false);
     List<String> scopes = r.strings(SCOPES, false);
+    NodeReader corsReader = r.object(CORS, false);
+    Gateway.Cors cors = corsReader == null ? null : cors(corsReader);
     if (!r.finish()) {
       return null;
     }
     return new Gateway.Version(new ApiVersionMatch(value, in), status, backend, timeout,
-        deprecatedOn, sunset, issuers, scopes);
+        deprecatedOn, sunset, issuers, scopes, Optional.ofNullable(cors));
+  }
+
+  private static Gateway.Cors cors(NodeReader r) {
+    List<String> origins = r.strings(ALLOW_ORIGINS, true);
+    List<String> methods = r.strings(ALLOW_METHODS, true);
+    List<String> headers = r.strings(ALLOW_HEADERS, false);
+    Optional<Duration> maxAge = r.optionalDuration(MAX_AGE);
+    return r.finish() ? new Gateway.Cors(origins, methods, headers, maxAge) : null;
   }
 
   /** An ISO date {@code yyyy-mm-dd}; YAML may give it unquoted, which still reads as text. */
@@ -125,6 +140,13 @@ final class GatewayMapper {
         version.sunset().ifPresent(d -> vn.put(SUNSET, d.toString()));
         Trees.putStringsIfAny(vn, ISSUERS, version.issuers());
         Trees.putStringsIfAny(vn, SCOPES, version.scopes());
+        version.cors().ifPresent(c -> {
+          ObjectNode cn = vn.putObject(CORS);
+          Trees.putStrings(cn, ALLOW_ORIGINS, c.allowOrigins());
+          Trees.putStrings(cn, ALLOW_METHODS, c.allowMethods());
+          Trees.putStringsIfAny(cn, ALLOW_HEADERS, c.allowHeaders());
+          Trees.putDuration(cn, MAX_AGE, c.maxAge());
+        });
       }
     }
     return n;

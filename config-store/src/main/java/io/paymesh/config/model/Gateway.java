@@ -44,6 +44,19 @@ public record Gateway(String name, Spec spec) implements PolicyResource {
     }
   }
 
+  /**
+   * CORS for browser callers of a version: the exact origins allowed, the methods and request
+   * headers they may use, and how long a browser may cache the answer to its preflight.
+   */
+  public record Cors(List<String> allowOrigins, List<String> allowMethods,
+      List<String> allowHeaders, Optional<Duration> maxAge) {
+    public Cors {
+      allowOrigins = List.copyOf(allowOrigins);
+      allowMethods = List.copyOf(allowMethods);
+      allowHeaders = List.copyOf(allowHeaders);
+    }
+  }
+
   /** Where a version stands in its life. */
   public enum Status {
     /** Served. */
@@ -65,6 +78,7 @@ public record Gateway(String name, Spec spec) implements PolicyResource {
    * @param issuers the JWT issuers accepted on this version; empty means any issuer of the
    *     gateway Service's RequestAuthentications
    * @param scopes OAuth scopes the token must all carry (its {@code scope} claim)
+   * @param cors which browser origins may call the version (checkout pages); empty: none
    */
   public record Version(
       ApiVersionMatch match,
@@ -74,17 +88,27 @@ public record Gateway(String name, Spec spec) implements PolicyResource {
       Optional<LocalDate> deprecatedOn,
       Optional<LocalDate> sunset,
       List<String> issuers,
-      List<String> scopes) {
+      List<String> scopes,
+      Optional<Cors> cors) {
 
     public Version {
       issuers = List.copyOf(issuers);
       scopes = List.copyOf(scopes);
     }
 
+    /** A version without CORS. */
+    public Version(ApiVersionMatch match, Status status, Optional<String> backend,
+        Optional<Duration> timeout, Optional<LocalDate> deprecatedOn, Optional<LocalDate> sunset,
+        List<String> issuers, List<String> scopes) {
+      this(match, status, backend, timeout, deprecatedOn, sunset, issuers, scopes,
+          Optional.empty());
+    }
+
     /** A version open to any issuer of the gateway, without scopes. */
     public Version(ApiVersionMatch match, Status status, Optional<String> backend,
         Optional<Duration> timeout, Optional<LocalDate> deprecatedOn, Optional<LocalDate> sunset) {
-      this(match, status, backend, timeout, deprecatedOn, sunset, List.of(), List.of());
+      this(match, status, backend, timeout, deprecatedOn, sunset, List.of(), List.of(),
+          Optional.empty());
     }
 
     /** The version's value, e.g. {@code v1}: also its name in error paths. */

@@ -29,6 +29,14 @@ final class GatewayValidator {
   static final String DUPLICATE_ISSUER = "duplicate issuer";
   static final String DUPLICATE_SCOPE = "duplicate scope";
   static final String NO_WHITESPACE = "must not be empty or contain whitespace";
+  static final String ORIGIN =
+      "must be an https origin like https://checkout.example.com (no path, no wildcard)";
+  static final List<String> CORS_METHODS = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH");
+  static final String CORS_METHOD = Messages.oneOf(CORS_METHODS);
+  static final Duration MAX_CORS_AGE = Duration.ofHours(24);
+  static final String MAX_AGE = "must be whole seconds between 1s and 24h";
+  private static final java.util.regex.Pattern ORIGIN_SYNTAX = java.util.regex.Pattern.compile(
+      "https://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?");
   static final String API_VERSION = RouteMatchValidator.API_VERSION_SYNTAX;
 
   private GatewayValidator() {}
@@ -151,6 +159,45 @@ final class GatewayValidator {
     }
     uniqueStrings(c, "issuers", version.issuers(), NO_WHITESPACE, DUPLICATE_ISSUER);
     uniqueStrings(c, "scopes", version.scopes(), NO_WHITESPACE, DUPLICATE_SCOPE);
+    Optional<Gateway.Cors> cors = version.cors();
+    if (cors != null && cors.isPresent()) {
+      cors(c.at("cors"), cors.get());
+    }
+  }
+
+  /** Exact https origins only: CORS is for the merchants' checkout pages, never any page. */
+  private static void cors(ErrorCollector c, Gateway.Cors cors) {
+    if (Checks.notEmpty(c.at("allowOrigins"), cors.allowOrigins())) {
+      for (int i = 0; i < cors.allowOrigins().size(); i++) {
+        String origin = cors.allowOrigins().get(i);
+        if (c.atIndex("allowOrigins", i).require(origin)
+            && !ORIGIN_SYNTAX.matcher(origin).matches()) {
+          c.atIndex("allowOrigins", i).add(ORIGIN);
+        }
+      }
+    }
+    if (Checks.notEmpty(c.at("allowMethods"), cors.allowMethods())) {
+      for (int i = 0; i < cors.allowMethods().size(); i++) {
+        String method = cors.allowMethods().get(i);
+        if (c.atIndex("allowMethods", i).require(method) && !CORS_METHODS.contains(method)) {
+          c.atIndex("allowMethods", i).add(CORS_METHOD);
+        }
+      }
+    }
+    for (int i = 0; i < cors.allowHeaders().size(); i++) {
+      String header = cors.allowHeaders().get(i);
+      if (c.atIndex("allowHeaders", i).require(header) && !Names.isHeaderName(header)) {
+        c.atIndex("allowHeaders", i).add(Messages.HEADER_NAME);
+      }
+    }
+    Optional<Duration> maxAge = cors.maxAge();
+    if (maxAge != null && maxAge.isPresent()) {
+      Duration d = maxAge.get();
+      if (d.toMillis() % 1000 != 0 || d.compareTo(Duration.ofSeconds(1)) < 0
+          || d.compareTo(MAX_CORS_AGE) > 0) {
+        c.add("maxAge", MAX_AGE);
+      }
+    }
   }
 
   /** Each element non-empty and without whitespace (a scope claim is space-separated). */

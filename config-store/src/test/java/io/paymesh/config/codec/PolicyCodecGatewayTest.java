@@ -115,4 +115,18 @@ class PolicyCodecGatewayTest {
     assertThat(codec.toJson(ra)).contains(
         "\"clockSkew\":\"30s\",\"claimToHeaders\":[{\"claim\":\"merchant_id\",\"header\":\"x-merchant-id\"}]");
   }
+
+  @Test
+  void roundTrip_whenCors_keepsIt() throws Exception {
+    Gateway decoded = (Gateway) codec.decode(Examples.GATEWAY.replace(
+        "{name: v2, backend: payments-v2, timeout: 5s}",
+        "{name: v2, backend: payments-v2, timeout: 5s, cors: {allowOrigins:"
+            + " [https://checkout.merchant.example], allowMethods: [POST], maxAge: 10m}}"));
+    Gateway.Cors cors = decoded.spec().apis().get(0).versions().get(1).cors().orElseThrow();
+    assertThat(cors.allowOrigins()).containsExactly("https://checkout.merchant.example");
+    assertThat(cors.allowHeaders()).isEmpty();
+    assertThat(codec.decode(codec.toJson(decoded))).isEqualTo(decoded);
+    assertThat(codec.toJson(decoded)).contains("\"cors\":{\"allowOrigins\":"
+        + "[\"https://checkout.merchant.example\"],\"allowMethods\":[\"POST\"],\"maxAge\":\"10m\"}");
+  }
 }

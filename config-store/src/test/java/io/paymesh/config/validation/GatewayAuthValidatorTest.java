@@ -76,4 +76,23 @@ class GatewayAuthValidatorTest {
             "apis[payments].versions[v2].scopes[1]: must not be empty or contain whitespace",
             "apis[payments].versions[v2].scopes[2]: duplicate scope");
   }
+
+  @Test
+  void validate_whenCorsOriginsMethodsOrMaxAgeBad_reportsThem() {
+    Gateway.Cors cors = new Gateway.Cors(
+        List.of("https://checkout.merchant.example", "*", "https://shop.example/pay"),
+        List.of("POST", "TRACE"), List.of("authorization", "Bad Header"),
+        Optional.of(Duration.ofHours(25)));
+    Gateway gateway = gateway(g -> g.apis = List.of(Fixtures.api(new Gateway.Version(
+        new ApiVersionMatch("v2", ApiVersionMatch.In.PATH_PREFIX), Gateway.Status.ACTIVE,
+        Optional.of("payments-v2"), Optional.of(Duration.ofSeconds(1)), Optional.empty(),
+        Optional.empty(), List.of(), List.of(), Optional.of(cors)))));
+
+    assertThat(errors(gateway)).containsExactly(
+        "apis[payments].versions[v2].cors.allowOrigins[1]: " + GatewayValidator.ORIGIN,
+        "apis[payments].versions[v2].cors.allowOrigins[2]: " + GatewayValidator.ORIGIN,
+        "apis[payments].versions[v2].cors.allowMethods[1]: " + GatewayValidator.CORS_METHOD,
+        "apis[payments].versions[v2].cors.allowHeaders[1]: " + Messages.HEADER_NAME,
+        "apis[payments].versions[v2].cors.maxAge: " + GatewayValidator.MAX_AGE);
+  }
 }

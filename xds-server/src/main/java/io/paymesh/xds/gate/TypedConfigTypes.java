@@ -4,6 +4,8 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
 import io.envoyproxy.envoy.extensions.filters.http.header_mutation.v3.HeaderMutation;
 import io.envoyproxy.envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication;
 import io.envoyproxy.envoy.extensions.filters.http.jwt_authn.v3.PerRouteConfig;
@@ -51,7 +53,9 @@ final class TypedConfigTypes {
               PerRouteConfig.getDefaultInstance(),
               HeaderMutation.getDefaultInstance(),
               RBACPerRoute.getDefaultInstance(),
-              LocalRateLimit.getDefaultInstance())
+              LocalRateLimit.getDefaultInstance(),
+              Cors.getDefaultInstance(),
+              CorsPolicy.getDefaultInstance())
           .collect(Collectors.toUnmodifiableMap(
               m -> TYPE_URL_PREFIX + m.getDescriptorForType().getFullName(),
               Function.identity()));

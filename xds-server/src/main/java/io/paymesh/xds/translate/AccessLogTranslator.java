@@ -9,6 +9,7 @@ import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The access log of every Envoy HCM paymesh emits (sidecar inbound and outbound, gateway): one
@@ -43,9 +44,12 @@ final class AccessLogTranslator {
 
   /** The stdout JSON access log of the HCM of listener {@code listener}. */
   static AccessLog stdoutJson(String listener) {
+    // Fields in name order: a map is serialized in insertion order, and equal configs must be
+    // equal bytes (content-hashed versions, and a config dump that parses back to the same).
+    TreeMap<String, String> fields = new TreeMap<>(FIELDS);
+    fields.put("listener", listener);
     Struct.Builder json = Struct.newBuilder();
-    json.putFields("listener", Value.newBuilder().setStringValue(listener).build());
-    FIELDS.forEach((k, v) -> json.putFields(k, Value.newBuilder().setStringValue(v).build()));
+    fields.forEach((k, v) -> json.putFields(k, Value.newBuilder().setStringValue(v).build()));
     return AccessLog.newBuilder()
         .setName(XdsNames.STDOUT_ACCESS_LOG)
         .setTypedConfig(Any.pack(StdoutAccessLog.newBuilder()

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -80,14 +81,22 @@ final class GatewayAuthTranslator {
                   .newBuilder().setMutations(mutations).build()))
           .build());
     }
-    JwtAuthentication.Builder jwt = JwtAuthentication.newBuilder();
-    providers.forEach(p -> jwt.putProviders(p.name(), provider(p.issuer())));
+    // A preflight carries no token; the cors filter ahead answers it, and should one get here
+    // (no CORS on its route) jwt_authn lets it pass to RBAC, which still denies it.
+    JwtAuthentication.Builder jwt = JwtAuthentication.newBuilder()
+        .setBypassCorsPreflight(true);
+    // Maps filled in key order, so equal configs serialize to equal bytes.
+    TreeMap<String, JwtProvider> byName = new TreeMap<>();
+    providers.forEach(p -> byName.put(p.name(), provider(p.issuer())));
+    jwt.putAllProviders(byName);
+    TreeMap<String, JwtRequirement> requirements = new TreeMap<>();
     for (Gateway.Api api : gateway.spec().apis()) {
       for (Gateway.Version version : api.versions()) {
-        jwt.putRequirementMap(XdsNames.gatewayRoute(api.name(), version.name()),
+        requirements.put(XdsNames.gatewayRoute(api.name(), version.name()),
             requirement(accepted(version, providers)));
       }
     }
+    jwt.putAllRequirementMap(requirements);
     filters.add(HttpFilter.newBuilder()
         .setName(XdsNames.JWT_AUTHN_FILTER)
         .setTypedConfig(Any.pack(jwt.build()))

@@ -4,6 +4,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.paymesh.config.model.Gateway;
 import io.paymesh.config.model.RateLimitPolicy;
@@ -12,10 +13,10 @@ import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
 import com.google.protobuf.Any;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The translator step of the pipeline: (PolicySnapshot, ProxyGroup) -> the group's Envoy
@@ -37,6 +38,7 @@ public final class GroupTranslator {
   private final GatewayAuthTranslator gatewayAuth = new GatewayAuthTranslator();
   private final JwksClusterTranslator jwksClusters = new JwksClusterTranslator();
   private final GatewayRateLimitTranslator gatewayLimits = new GatewayRateLimitTranslator();
+  private final GatewayCorsTranslator gatewayCors = new GatewayCorsTranslator();
 
   /** The group's resources, or empty when its service is not in the snapshot. */
   public Optional<GroupResources> translate(PolicySnapshot snapshot, ProxyGroup group) {
@@ -73,13 +75,19 @@ public final class GroupTranslator {
       List<GatewayAuthTranslator.Provider> providers = gatewayAuth.providers(authentications);
       List<RateLimitPolicy> limits = snapshot.rateLimitPoliciesFor(service.name());
       routeConfigs = List.of(gatewayRoutes.routeConfiguration(gateway.get(), (api, version) -> {
-        Map<String, Any> perRoute = new LinkedHashMap<>(gatewayAuth.perRoute(api, version, providers));
+        // In filter-name order: a map is serialized in insertion order.
+        Map<String, Any> perRoute = new TreeMap<>(gatewayAuth.perRoute(api, version, providers));
         gatewayLimits.perRoute(api, version, limits)
             .ifPresent(c -> perRoute.put(XdsNames.LOCAL_RATE_LIMIT_FILTER, c));
+        gatewayCors.perRoute(version).ifPresent(c -> perRoute.put(XdsNames.CORS_FILTER, c));
         return perRoute;
       }));
-      listenerList = gatewayListeners.listeners(gateway.get(),
-          gatewayAuth.filtersBeforeRbac(gateway.get(), providers), gatewayAuth.rbac(providers),
+      // CORS first (preflights carry no token), then authentication.
+      List<HttpFilter> beforeRbac = new ArrayList<>();
+      gatewayCors.filter(gateway.get()).ifPresent(beforeRbac::add);
+      beforeRbac.addAll(gatewayAuth.filtersBeforeRbac(gateway.get(), providers));
+      listenerList = gatewayListeners.listeners(gateway.get(), beforeRbac,
+          gatewayAuth.rbac(providers),
           gatewayLimits.filter(limits).map(List::of).orElse(List.of()));
       clusterList.addAll(jwksClusters.clusters(authentications));
     } else {

@@ -17,6 +17,7 @@ public final class XdsNames {
   public static final String FAULT_FILTER = "envoy.filters.http.fault";
   public static final String JWT_AUTHN_FILTER = "envoy.filters.http.jwt_authn";
   public static final String HEADER_MUTATION_FILTER = "envoy.filters.http.header_mutation";
+  public static final String CORS_FILTER = "envoy.filters.http.cors";
   public static final String LOCAL_RATE_LIMIT_FILTER = "envoy.filters.http.local_ratelimit";
   public static final String STDOUT_ACCESS_LOG = "envoy.access_loggers.stdout";
   public static final String TLS_TRANSPORT_SOCKET = "envoy.transport_sockets.tls";

@@ -183,4 +183,19 @@ class GatewayGateTest {
             + " header set from a verified claim (claimToHeaders of a RequestAuthentication) or"
             + " by the caller"));
   }
+
+  @Test
+  void gatewayWithCors_passesEveryCheck_envoysFieldRulesIncluded() {
+    io.paymesh.config.model.Gateway.Version v2 = GatewayFixtures.v2Scoped();
+    io.paymesh.config.model.Gateway.Version withCors = new io.paymesh.config.model.Gateway.Version(
+        v2.match(), v2.status(), v2.backend(), v2.timeout(), v2.deprecatedOn(), v2.sunset(),
+        v2.issuers(), v2.scopes(), java.util.Optional.of(new io.paymesh.config.model.Gateway.Cors(
+            List.of("https://checkout.merchant.example"), List.of("POST"), List.of(),
+            java.util.Optional.empty())));
+    PolicySnapshot snapshot = GatewayFixtures.snapshotWith(GatewayFixtures.edge(),
+        GatewayFixtures.gateway("public-api", GatewayFixtures.v1Deprecated(), withCors),
+        GatewayFixtures.edgeJwt(), GatewayFixtures.edgeLimits("x-merchant-id"));
+
+    assertThat(check(snapshot)).isEmpty();
+  }
 }

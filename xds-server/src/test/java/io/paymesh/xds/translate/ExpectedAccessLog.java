@@ -12,19 +12,20 @@ final class ExpectedAccessLog {
   private ExpectedAccessLog() {}
 
   static AccessLog of(String listener) {
+    // In name order, as emitted (a map serializes in insertion order, and the Any's bytes count).
     Struct json = Struct.newBuilder()
-        .putFields("listener", text(listener))
-        .putFields("start_time", text("%START_TIME%"))
-        .putFields("request_id", text("%REQ(X-REQUEST-ID)%"))
-        .putFields("method", text("%REQ(:METHOD)%"))
-        .putFields("protocol", text("%PROTOCOL%"))
-        .putFields("route", text("%ROUTE_NAME%"))
-        .putFields("upstream_cluster", text("%UPSTREAM_CLUSTER%"))
-        .putFields("response_code", text("%RESPONSE_CODE%"))
-        .putFields("response_flags", text("%RESPONSE_FLAGS%"))
-        .putFields("duration_ms", text("%DURATION%"))
         .putFields("bytes_received", text("%BYTES_RECEIVED%"))
         .putFields("bytes_sent", text("%BYTES_SENT%"))
+        .putFields("duration_ms", text("%DURATION%"))
+        .putFields("listener", text(listener))
+        .putFields("method", text("%REQ(:METHOD)%"))
+        .putFields("protocol", text("%PROTOCOL%"))
+        .putFields("request_id", text("%REQ(X-REQUEST-ID)%"))
+        .putFields("response_code", text("%RESPONSE_CODE%"))
+        .putFields("response_flags", text("%RESPONSE_FLAGS%"))
+        .putFields("route", text("%ROUTE_NAME%"))
+        .putFields("start_time", text("%START_TIME%"))
+        .putFields("upstream_cluster", text("%UPSTREAM_CLUSTER%"))
         .build();
     return AccessLog.newBuilder()
         .setName("envoy.access_loggers.stdout")

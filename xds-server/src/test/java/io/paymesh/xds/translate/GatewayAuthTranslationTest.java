@@ -122,6 +122,7 @@ class GatewayAuthTranslationTest {
             .addRequirements(JwtRequirement.newBuilder().setProviderName("edge-jwt-1")))
         .build();
     JwtAuthentication expected = JwtAuthentication.newBuilder()
+        .setBypassCorsPreflight(true)
         .putProviders("edge-jwt-0", merchants)
         .putProviders("edge-jwt-1", partners)
         .putRequirementMap("payments/v1", eitherIssuer)
