@@ -198,4 +198,38 @@ class GatewayGateTest {
 
     assertThat(check(snapshot)).isEmpty();
   }
+
+  @Test
+  void routeRbacThatIsOffOrAllowsAnyone_isRefusedByInvariant5() {
+    PolicySnapshot snapshot = GatewayFixtures.snapshotWith(GatewayFixtures.edge(),
+        GatewayFixtures.gateway("public-api", GatewayFixtures.v1Deprecated(),
+            GatewayFixtures.v2Scoped()),
+        GatewayFixtures.edgeJwt());
+    GroupResources translated = GateFixtures.translate(snapshot, EDGE);
+    GroupResources off = GateFixtures.editRoute(translated, "gateway|public-api", "payments/v2",
+        r -> r.putTypedPerFilterConfig("envoy.filters.http.rbac", com.google.protobuf.Any.pack(
+            io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBACPerRoute
+                .getDefaultInstance())));
+    GroupResources anyone = GateFixtures.editRoute(translated, "gateway|public-api",
+        "payments/v2", r -> r.putTypedPerFilterConfig("envoy.filters.http.rbac",
+            com.google.protobuf.Any.pack(
+                io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBACPerRoute.newBuilder()
+                    .setRbac(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.newBuilder()
+                        .setRules(io.envoyproxy.envoy.config.rbac.v3.RBAC.newBuilder()
+                            .putPolicies("open", io.envoyproxy.envoy.config.rbac.v3.Policy
+                                .newBuilder()
+                                .addPermissions(io.envoyproxy.envoy.config.rbac.v3.Permission
+                                    .newBuilder().setAny(true))
+                                .addPrincipals(io.envoyproxy.envoy.config.rbac.v3.Principal
+                                    .newBuilder().setAny(true))
+                                .build())))
+                    .build())));
+
+    assertThat(gate.check(snapshot, EDGE, off).violations()).containsExactly(new GateViolation(
+        "RouteConfiguration/gateway|public-api route payments/v2", "5",
+        "route's envoy.filters.http.rbac config holds no RBAC, so RBAC is off for the route"));
+    assertThat(gate.check(snapshot, EDGE, anyone).violations()).containsExactly(new GateViolation(
+        "RouteConfiguration/gateway|public-api route payments/v2", "5",
+        "RBAC rules policy 'open' allows principal any"));
+  }
 }
