@@ -74,6 +74,8 @@ public final class XdsNames {
   public static final String DRILL_HEADER = FaultInjection.DRILL_HEADER;
   /** A drill route is named after the route it doubles, with this suffix. */
   public static final String DRILL_ROUTE_SUFFIX = "/drill";
+  /** A drill route's stat prefix: its route's, with this suffix. */
+  public static final String DRILL_STAT_SUFFIX = ".drill";
   /** The sub-zone of a standby level's localities: {@code priority-<registered priority>}. */
   public static final String PRIORITY_SUB_ZONE_PREFIX = "priority-";
 
