@@ -2,6 +2,7 @@ package io.paymesh.admin.policy;
 
 import io.paymesh.config.model.AuthorizationPolicy;
 import io.paymesh.config.model.Destination;
+import io.paymesh.config.model.Gateway;
 import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.PaymentProcessor;
 import io.paymesh.config.model.PciScope;
@@ -29,6 +30,8 @@ import java.util.TreeSet;
  * <ul>
  *   <li>creates, changes or deletes an AuthorizationPolicy, PeerAuthentication or
  *       RequestAuthentication (who may call a service at all);
+ *   <li>creates, changes or deletes a Gateway (public ports into the mesh); it concerns the CDE
+ *       when its Service or one of its version backends, before or after, is CDE;
  *   <li>changes an existing Service's {@code identity} (the SPIFFE ID the RBAC of its callees
  *       trusts) or its {@code pciScope} (in or out of the CDE);
  *   <li>gives a Service a dependency it did not have on a CDE service, on a PaymentProcessor, or
@@ -68,6 +71,8 @@ public final class SecurityRelevantChanges {
                 scope.cde(protectedServiceName(before, after))));
         case ROUTE_TABLE -> routeTable(scope, change.key(), before.map(RouteTable.class::cast),
             after.map(RouteTable.class::cast), found);
+        case GATEWAY -> gateway(scope, change.key(), before.map(Gateway.class::cast),
+            after.map(Gateway.class::cast), found);
         case RATE_LIMIT_POLICY -> {
           // Limits decide how much, not who or where: the Gate and the CDE reason rule cover them.
         }
@@ -129,6 +134,25 @@ public final class SecurityRelevantChanges {
     }
   }
 
+  /** Any change to what the internet can reach; CDE when a gateway or backend service is. */
+  private static void gateway(Scope scope, ResourceKey key, Optional<Gateway> before,
+      Optional<Gateway> after, List<SecurityChange> found) {
+    SortedSet<String> cde = new TreeSet<>();
+    String service = after.or(() -> before).map(g -> g.spec().service()).orElse(null);
+    for (Optional<Gateway> version : List.of(before, after)) {
+      version.ifPresent(g -> {
+        cde.addAll(scope.cde(g.spec().service()));
+        for (Gateway.Api api : g.spec().apis()) {
+          for (Gateway.Version v : api.versions()) {
+            v.backend().ifPresent(b -> cde.addAll(scope.cde(b)));
+          }
+        }
+      });
+    }
+    found.add(new SecurityChange(key, "spec", operation(before, after)
+        + " public listeners and APIs of Service/" + service, cde));
+  }
+
   private static void processor(ResourceKey key, Optional<PaymentProcessor> before,
       Optional<PaymentProcessor> after, List<SecurityChange> found) {
     SortedSet<String> cde = new TreeSet<>(Set.of(key.toString()));
@@ -187,6 +211,7 @@ public final class SecurityRelevantChanges {
       case PEER_AUTHENTICATION -> snapshot.peerAuthentications().get(key.name());
       case REQUEST_AUTHENTICATION -> snapshot.requestAuthentications().get(key.name());
       case RATE_LIMIT_POLICY -> snapshot.rateLimitPolicies().get(key.name());
+      case GATEWAY -> snapshot.gateways().get(key.name());
     });
   }
 

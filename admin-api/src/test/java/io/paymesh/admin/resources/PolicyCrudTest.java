@@ -215,9 +215,9 @@ class PolicyCrudTest {
 
   @Test
   void unknownKind_returns404() {
-    Http.Reply reply = HTTP.get("/v1/gateways").token(TestTokens.VIEWER).send();
+    Http.Reply reply = HTTP.get("/v1/widgets").token(TestTokens.VIEWER).send();
     assertThat(reply.status()).isEqualTo(404);
-    assertThat(reply.json().path("message").asText()).startsWith("unknown kind 'gateways', expected one of services, ");
+    assertThat(reply.json().path("message").asText()).startsWith("unknown kind 'widgets', expected one of services, ");
   }
 
   static JsonNode canonical(String yaml) throws Exception {

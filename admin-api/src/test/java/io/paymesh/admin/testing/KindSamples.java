@@ -78,7 +78,18 @@ public enum KindSamples {
             tokens: %s
             interval: 1s
             burst: 200
-      """, "100");
+      """, "100"),
+  GATEWAY(Kind.GATEWAY, "fraud-gateway", TestTokens.SECURITY, """
+      kind: Gateway
+      name: fraud-gateway
+      spec:
+        service: fraud
+        listeners: [{name: https, port: 8443}]
+        apis:
+          - name: fraud
+            hosts: [fraud.paymesh.example]
+            versions: [{name: v1, status: RETIRED, sunset: %s}]
+      """, "2025-01-31");
 
   /** The value the updated version puts where the first has {@link #firstValue}. */
   private static final String UPDATED_SERVICE = "fraud, checkout";
@@ -138,6 +149,8 @@ public enum KindSamples {
         return "fraud-api-v2";
       case RATE_LIMIT_POLICY:
         return "150";
+      case GATEWAY:
+        return "2025-02-28";
       default:
         throw new AssertionError(kind);
     }

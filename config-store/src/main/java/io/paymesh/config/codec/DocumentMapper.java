@@ -3,6 +3,7 @@ package io.paymesh.config.codec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paymesh.config.model.AuthorizationPolicy;
+import io.paymesh.config.model.Gateway;
 import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.PaymentProcessor;
 import io.paymesh.config.model.PeerAuthentication;
@@ -84,6 +85,9 @@ final class DocumentMapper {
       case RATE_LIMIT_POLICY:
         RateLimitPolicy.Spec limits = RateLimitPolicyMapper.decode(spec);
         return limits == null ? null : new RateLimitPolicy(name, limits);
+      case GATEWAY:
+        Gateway.Spec gateway = GatewayMapper.decode(spec);
+        return gateway == null ? null : new Gateway(name, gateway);
       default:
         throw new AssertionError(kind);
     }
@@ -112,6 +116,8 @@ final class DocumentMapper {
       return RequestAuthenticationMapper.encode(((RequestAuthentication) resource).spec());
     } else if (resource instanceof RateLimitPolicy) {
       return RateLimitPolicyMapper.encode(((RateLimitPolicy) resource).spec());
+    } else if (resource instanceof Gateway) {
+      return GatewayMapper.encode(((Gateway) resource).spec());
     }
     throw new AssertionError(resource);
   }

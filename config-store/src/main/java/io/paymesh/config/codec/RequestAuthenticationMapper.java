@@ -20,6 +20,10 @@ final class RequestAuthenticationMapper {
   static final String AUDIENCES = "audiences";
   static final String JWKS_URI = "jwksUri";
   static final String JWKS_CACHE_DURATION = "jwksCacheDuration";
+  static final String CLOCK_SKEW = "clockSkew";
+  static final String CLAIM_TO_HEADERS = "claimToHeaders";
+  static final String CLAIM = "claim";
+  static final String HEADER = "header";
 
   private RequestAuthenticationMapper() {}
 
@@ -39,10 +43,24 @@ final class RequestAuthenticationMapper {
     List<String> audiences = r.strings(AUDIENCES, true);
     String jwksUri = r.string(JWKS_URI);
     Optional<Duration> cacheDuration = r.optionalDuration(JWKS_CACHE_DURATION);
+    Optional<Duration> clockSkew = r.optionalDuration(CLOCK_SKEW);
+    List<RequestAuthentication.ClaimToHeader> claims =
+        r.list(CLAIM_TO_HEADERS, false, RequestAuthenticationMapper::claimToHeader);
     if (!r.finish()) {
       return null;
     }
-    return new RequestAuthentication.JwtIssuer(issuer, audiences, jwksUri, cacheDuration);
+    return new RequestAuthentication.JwtIssuer(
+        issuer, audiences, jwksUri, cacheDuration, clockSkew, claims);
+  }
+
+  private static RequestAuthentication.ClaimToHeader claimToHeader(JsonNode node, ErrorCollector c) {
+    NodeReader r = NodeReader.of(node, c);
+    if (r == null) {
+      return null;
+    }
+    String claim = r.string(CLAIM);
+    String header = r.string(HEADER);
+    return r.finish() ? new RequestAuthentication.ClaimToHeader(claim, header) : null;
   }
 
   static ObjectNode encode(RequestAuthentication.Spec spec) {
@@ -55,6 +73,13 @@ final class RequestAuthenticationMapper {
       Trees.putStrings(in, AUDIENCES, issuer.audiences());
       in.put(JWKS_URI, issuer.jwksUri());
       Trees.putDuration(in, JWKS_CACHE_DURATION, issuer.jwksCacheDuration());
+      Trees.putDuration(in, CLOCK_SKEW, issuer.clockSkew());
+      if (!issuer.claimToHeaders().isEmpty()) {
+        ArrayNode claims = in.putArray(CLAIM_TO_HEADERS);
+        for (RequestAuthentication.ClaimToHeader claim : issuer.claimToHeaders()) {
+          claims.addObject().put(CLAIM, claim.claim()).put(HEADER, claim.header());
+        }
+      }
     }
     return n;
   }

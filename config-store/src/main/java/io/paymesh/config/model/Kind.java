@@ -11,7 +11,8 @@ public enum Kind {
   AUTHORIZATION_POLICY("AuthorizationPolicy", "authorizationpolicies"),
   PEER_AUTHENTICATION("PeerAuthentication", "peerauthentications"),
   REQUEST_AUTHENTICATION("RequestAuthentication", "requestauthentications"),
-  RATE_LIMIT_POLICY("RateLimitPolicy", "ratelimitpolicies");
+  RATE_LIMIT_POLICY("RateLimitPolicy", "ratelimitpolicies"),
+  GATEWAY("Gateway", "gateways");
 
   private final String wireName;
   private final String pathSegment;
@@ -38,7 +39,8 @@ public enum Kind {
   public boolean isSecurityKind() {
     // A switch expression, so adding a kind does not compile until it is classified here.
     return switch (this) {
-      case AUTHORIZATION_POLICY, PEER_AUTHENTICATION, REQUEST_AUTHENTICATION -> true;
+      // A Gateway opens public ports into the mesh: who may call at all.
+      case AUTHORIZATION_POLICY, PEER_AUTHENTICATION, REQUEST_AUTHENTICATION, GATEWAY -> true;
       case SERVICE, PAYMENT_PROCESSOR, ROUTE_TABLE, RATE_LIMIT_POLICY -> false;
     };
   }

@@ -15,7 +15,8 @@ public final class PolicyReferences {
 
   /**
    * The names a document targets or routes to, sorted: a Service itself; the {@code service} of an
-   * AuthorizationPolicy, PeerAuthentication, RequestAuthentication or RateLimitPolicy; the host and
+   * AuthorizationPolicy, PeerAuthentication, RequestAuthentication or RateLimitPolicy;
+   * the {@code service} and every version backend of a Gateway; the host and
    * every route target of a RouteTable; nothing for a PaymentProcessor (it is no service).
    */
   public static Set<String> servicesNamed(PolicyResource resource) {
@@ -38,10 +39,26 @@ public final class PolicyReferences {
     } else if (resource instanceof RateLimitPolicy) {
       RateLimitPolicy.Spec spec = ((RateLimitPolicy) resource).spec();
       add(names, spec == null ? null : spec.service());
+    } else if (resource instanceof Gateway) {
+      gateway(names, ((Gateway) resource).spec());
     } else {
       throw new AssertionError(resource);
     }
     return Collections.unmodifiableSortedSet(names);
+  }
+
+  private static void gateway(SortedSet<String> names, Gateway.Spec spec) {
+    if (spec == null) {
+      return;
+    }
+    add(names, spec.service());
+    for (Gateway.Api api : spec.apis()) {
+      for (Gateway.Version version : api.versions()) {
+        if (version != null && version.backend() != null) {
+          version.backend().ifPresent(b -> add(names, b));
+        }
+      }
+    }
   }
 
   private static void routeTable(SortedSet<String> names, RouteTable.Spec spec) {

@@ -11,7 +11,8 @@ public sealed interface PolicyResource
         AuthorizationPolicy,
         PeerAuthentication,
         RequestAuthentication,
-        RateLimitPolicy {
+        RateLimitPolicy,
+        Gateway {
 
   String name();
 

@@ -26,14 +26,31 @@ public record RequestAuthentication(String name, Spec spec) implements PolicyRes
    * @param audiences accepted {@code aud} values; a token must name at least one
    * @param jwksUri the https URL of the issuer's public key set
    * @param jwksCacheDuration how long fetched keys are kept; empty means the proxy's default
+   * @param clockSkew how far {@code exp} and {@code nbf} may be off; empty means 60s
+   * @param claimToHeaders verified claims passed to the backend as request headers
    */
   public record JwtIssuer(
       String issuer,
       List<String> audiences,
       String jwksUri,
-      Optional<Duration> jwksCacheDuration) {
+      Optional<Duration> jwksCacheDuration,
+      Optional<Duration> clockSkew,
+      List<ClaimToHeader> claimToHeaders) {
     public JwtIssuer {
       audiences = List.copyOf(audiences);
+      claimToHeaders = List.copyOf(claimToHeaders);
+    }
+
+    /** An issuer with the default clock skew and no claim headers. */
+    public JwtIssuer(String issuer, List<String> audiences, String jwksUri,
+        Optional<Duration> jwksCacheDuration) {
+      this(issuer, audiences, jwksUri, jwksCacheDuration, Optional.empty(), List.of());
     }
   }
+
+  /**
+   * A verified claim passed on as a request header, e.g. the merchant id. The gateway removes the
+   * same header from the client's request first, so only a verified token can set it.
+   */
+  public record ClaimToHeader(String claim, String header) {}
 }

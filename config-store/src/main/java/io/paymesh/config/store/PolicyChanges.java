@@ -1,7 +1,10 @@
 package io.paymesh.config.store;
 
 import io.paymesh.config.model.AuthorizationPolicy;
+import io.paymesh.config.model.Gateway;
 import io.paymesh.config.model.PeerAuthentication;
+import io.paymesh.config.model.RateLimitPolicy;
+import io.paymesh.config.model.RequestAuthentication;
 import io.paymesh.config.model.RouteTable;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -39,10 +42,20 @@ public final class PolicyChanges {
     changes.derive(PolicyInput.PEER_AUTHENTICATIONS_FOR_SERVICE, peers,
         before.peerAuthentications(), after.peerAuthentications(),
         (PeerAuthentication p) -> p.spec().service());
-    changes.compare(PolicyInput.REQUEST_AUTHENTICATION, before.requestAuthentications(),
-        after.requestAuthentications());
-    changes.compare(PolicyInput.RATE_LIMIT_POLICY, before.rateLimitPolicies(),
-        after.rateLimitPolicies());
+    Set<String> jwts = changes.compare(PolicyInput.REQUEST_AUTHENTICATION,
+        before.requestAuthentications(), after.requestAuthentications());
+    changes.derive(PolicyInput.REQUEST_AUTHENTICATIONS_FOR_SERVICE, jwts,
+        before.requestAuthentications(), after.requestAuthentications(),
+        (RequestAuthentication r) -> r.spec().service());
+    Set<String> limits = changes.compare(PolicyInput.RATE_LIMIT_POLICY,
+        before.rateLimitPolicies(), after.rateLimitPolicies());
+    changes.derive(PolicyInput.RATE_LIMIT_POLICIES_FOR_SERVICE, limits,
+        before.rateLimitPolicies(), after.rateLimitPolicies(),
+        (RateLimitPolicy r) -> r.spec().service());
+    Set<String> gateways =
+        changes.compare(PolicyInput.GATEWAY, before.gateways(), after.gateways());
+    changes.derive(PolicyInput.GATEWAYS_FOR_SERVICE, gateways, before.gateways(),
+        after.gateways(), (Gateway g) -> g.spec().service());
     changes.compare(PolicyInput.ENDPOINTS, before.endpoints(), after.endpoints());
     if (!before.rejected().equals(after.rejected())) {
       changes.changedWhole.add(PolicyInput.REJECTED);

@@ -19,7 +19,14 @@ public enum PolicyInput {
   /** {@link PolicySnapshot#peerAuthenticationsFor}, by service. */
   PEER_AUTHENTICATIONS_FOR_SERVICE,
   REQUEST_AUTHENTICATION,
+  /** {@link PolicySnapshot#requestAuthenticationsFor}, by service. */
+  REQUEST_AUTHENTICATIONS_FOR_SERVICE,
   RATE_LIMIT_POLICY,
+  /** {@link PolicySnapshot#rateLimitPoliciesFor}, by service. */
+  RATE_LIMIT_POLICIES_FOR_SERVICE,
+  GATEWAY,
+  /** {@link PolicySnapshot#gatewaysFor}, by service. */
+  GATEWAYS_FOR_SERVICE,
   /** Registered instances, by service. */
   ENDPOINTS,
   /** The damaged documents; only ever read whole. */

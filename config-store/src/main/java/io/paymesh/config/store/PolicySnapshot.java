@@ -1,6 +1,7 @@
 package io.paymesh.config.store;
 
 import io.paymesh.config.model.AuthorizationPolicy;
+import io.paymesh.config.model.Gateway;
 import io.paymesh.config.model.PaymentProcessor;
 import io.paymesh.config.model.PeerAuthentication;
 import io.paymesh.config.model.PolicyResource;
@@ -35,12 +36,16 @@ public final class PolicySnapshot {
   private final SortedMap<String, PeerAuthentication> peerAuthentications;
   private final SortedMap<String, RequestAuthentication> requestAuthentications;
   private final SortedMap<String, RateLimitPolicy> rateLimitPolicies;
+  private final SortedMap<String, Gateway> gateways;
   private final SortedMap<String, List<Endpoint>> endpoints;
   private final List<RejectedDocument> rejected;
   /** Lookups by host and by service, built once: translation asks for them per dependency. */
   private final Map<String, RouteTable> routeTablesByHost;
   private final Map<String, List<AuthorizationPolicy>> authorizationPoliciesByService;
   private final Map<String, List<PeerAuthentication>> peerAuthenticationsByService;
+  private final Map<String, List<RateLimitPolicy>> rateLimitPoliciesByService;
+  private final Map<String, List<RequestAuthentication>> requestAuthenticationsByService;
+  private final Map<String, List<Gateway>> gatewaysByService;
   /** Where a {@link #recording} view records its reads; null for the snapshot itself. */
   private final ReadLog reads;
 
@@ -56,6 +61,7 @@ public final class PolicySnapshot {
     this.requestAuthentications =
         Collections.unmodifiableSortedMap(new TreeMap<>(b.requestAuthentications));
     this.rateLimitPolicies = Collections.unmodifiableSortedMap(new TreeMap<>(b.rateLimitPolicies));
+    this.gateways = Collections.unmodifiableSortedMap(new TreeMap<>(b.gateways));
     TreeMap<String, List<Endpoint>> eps = new TreeMap<>();
     b.endpoints.forEach(
         (service, list) -> {
@@ -72,6 +78,10 @@ public final class PolicySnapshot {
     this.authorizationPoliciesByService =
         byService(authorizationPolicies, p -> p.spec().service());
     this.peerAuthenticationsByService = byService(peerAuthentications, p -> p.spec().service());
+    this.rateLimitPoliciesByService = byService(rateLimitPolicies, r -> r.spec().service());
+    this.requestAuthenticationsByService =
+        byService(requestAuthentications, r -> r.spec().service());
+    this.gatewaysByService = byService(gateways, g -> g.spec().service());
     this.reads = null;
   }
 
@@ -96,11 +106,15 @@ public final class PolicySnapshot {
     this.peerAuthentications = source.peerAuthentications;
     this.requestAuthentications = source.requestAuthentications;
     this.rateLimitPolicies = source.rateLimitPolicies;
+    this.gateways = source.gateways;
     this.endpoints = source.endpoints;
     this.rejected = source.rejected;
     this.routeTablesByHost = source.routeTablesByHost;
     this.authorizationPoliciesByService = source.authorizationPoliciesByService;
     this.peerAuthenticationsByService = source.peerAuthenticationsByService;
+    this.rateLimitPoliciesByService = source.rateLimitPoliciesByService;
+    this.requestAuthenticationsByService = source.requestAuthenticationsByService;
+    this.gatewaysByService = source.gatewaysByService;
     this.reads = log;
   }
 
@@ -170,6 +184,10 @@ public final class PolicySnapshot {
     return read(rateLimitPolicies, PolicyInput.RATE_LIMIT_POLICY);
   }
 
+  public SortedMap<String, Gateway> gateways() {
+    return read(gateways, PolicyInput.GATEWAY);
+  }
+
   /** Registered instances per service, each list sorted by instance id. */
   public SortedMap<String, List<Endpoint>> endpoints() {
     return read(endpoints, PolicyInput.ENDPOINTS);
@@ -198,6 +216,27 @@ public final class PolicySnapshot {
     return peerAuthenticationsByService.getOrDefault(service, List.of());
   }
 
+  /** The RateLimitPolicies of {@code service}, sorted by name. */
+  public List<RateLimitPolicy> rateLimitPoliciesFor(String service) {
+    record(PolicyInput.RATE_LIMIT_POLICIES_FOR_SERVICE, service);
+    return rateLimitPoliciesByService.getOrDefault(service, List.of());
+  }
+
+  /** The RequestAuthentications of {@code service}, sorted by name. */
+  public List<RequestAuthentication> requestAuthenticationsFor(String service) {
+    record(PolicyInput.REQUEST_AUTHENTICATIONS_FOR_SERVICE, service);
+    return requestAuthenticationsByService.getOrDefault(service, List.of());
+  }
+
+  /**
+   * The Gateways served by the proxies of {@code service}, sorted by name. Recorded by service, so
+   * a Gateway naming a service rebuilds that service's groups, and no other.
+   */
+  public List<Gateway> gatewaysFor(String service) {
+    record(PolicyInput.GATEWAYS_FOR_SERVICE, service);
+    return gatewaysByService.getOrDefault(service, List.of());
+  }
+
   /**
    * Damaged documents: present in etcd but invalid. Each one's last good version, when known, is
    * among this snapshot's documents in its place ({@link RejectedDocument#keptModRevision}).
@@ -220,6 +259,7 @@ public final class PolicySnapshot {
     all.addAll(peerAuthentications.values());
     all.addAll(requestAuthentications.values());
     all.addAll(rateLimitPolicies.values());
+    all.addAll(gateways.values());
     return List.copyOf(all);
   }
 
@@ -232,6 +272,7 @@ public final class PolicySnapshot {
         && peerAuthentications.equals(other.peerAuthentications)
         && requestAuthentications.equals(other.requestAuthentications)
         && rateLimitPolicies.equals(other.rateLimitPolicies)
+        && gateways.equals(other.gateways)
         && endpoints.equals(other.endpoints)
         && rejected.equals(other.rejected);
   }
@@ -253,6 +294,7 @@ public final class PolicySnapshot {
     private final Map<String, PeerAuthentication> peerAuthentications = new TreeMap<>();
     private final Map<String, RequestAuthentication> requestAuthentications = new TreeMap<>();
     private final Map<String, RateLimitPolicy> rateLimitPolicies = new TreeMap<>();
+    private final Map<String, Gateway> gateways = new TreeMap<>();
     private final Map<String, List<Endpoint>> endpoints = new TreeMap<>();
     private final List<RejectedDocument> rejected = new ArrayList<>();
 
@@ -275,6 +317,7 @@ public final class PolicySnapshot {
             requestAuthentications.put(resource.name(), (RequestAuthentication) resource);
         case RATE_LIMIT_POLICY ->
             rateLimitPolicies.put(resource.name(), (RateLimitPolicy) resource);
+        case GATEWAY -> gateways.put(resource.name(), (Gateway) resource);
         default -> throw new AssertionError(resource.kind());
       }
       return this;

@@ -17,8 +17,8 @@ import java.util.Set;
  * after the other without ever being given an unsafe intermediate policy.
  *
  * <p>Documents are written in dependency order: what others refer to first (processors, then
- * services), then the security policies that guard them, and the RouteTables that send traffic
- * last. So while a load is under way a route never points at a service that is not there yet, and
+ * services), then the security policies that guard them, and the RouteTables and Gateways that
+ * send traffic last (a Gateway opens public ports, so it comes after everything it forwards to). So while a load is under way a route never points at a service that is not there yet, and
  * a service is never reachable before its PeerAuthentication and AuthorizationPolicies are (a
  * Service without AuthorizationPolicy is denied to every caller, never open). Where an
  * intermediate policy is still incomplete, e.g. a service whose dependency comes in a later step,
@@ -33,7 +33,8 @@ public final class LoadSteps {
       Kind.AUTHORIZATION_POLICY,
       Kind.REQUEST_AUTHENTICATION,
       Kind.RATE_LIMIT_POLICY,
-      Kind.ROUTE_TABLE);
+      Kind.ROUTE_TABLE,
+      Kind.GATEWAY);
 
   private LoadSteps() {}
 

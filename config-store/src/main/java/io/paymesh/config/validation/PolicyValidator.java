@@ -1,6 +1,7 @@
 package io.paymesh.config.validation;
 
 import io.paymesh.config.model.AuthorizationPolicy;
+import io.paymesh.config.model.Gateway;
 import io.paymesh.config.model.PaymentProcessor;
 import io.paymesh.config.model.PeerAuthentication;
 import io.paymesh.config.model.PolicyResource;
@@ -35,6 +36,8 @@ public final class PolicyValidator {
       RequestAuthenticationValidator.validate(c, (RequestAuthentication) resource);
     } else if (resource instanceof RateLimitPolicy) {
       RateLimitPolicyValidator.validate(c, (RateLimitPolicy) resource);
+    } else if (resource instanceof Gateway) {
+      GatewayValidator.validate(c, (Gateway) resource);
     } else {
       throw new AssertionError(resource);
     }

@@ -19,6 +19,17 @@ final class RequestAuthenticationValidator {
   static final String DUPLICATE_AUDIENCE = "duplicate audience";
   static final String HTTPS_URL = "must be an https:// URL with a host";
   static final String URL_CREDENTIALS = "must not contain credentials (user info)";
+  static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+  static final String WHOLE_SECONDS = "must be whole seconds";
+  static final String CLOCK_SKEW_TOO_LONG = "must be <= " + Durations.format(MAX_CLOCK_SKEW);
+  static final String CLAIM_NAME = "must be letters, digits, '_', '-' or '.' (a nested claim as a.b)";
+  /** Headers a claim may not set: credentials, and headers that steer routing or tracing. */
+  static final List<String> RESERVED_HEADERS = List.of("authorization", "proxy-authorization",
+      "cookie", "host", "x-paymesh-drill", "api-version", "x-request-id", "x-forwarded-for");
+  static final String RESERVED_HEADER =
+      "must not be one of " + String.join(", ", RESERVED_HEADERS);
+  static final String DUPLICATE_HEADER = "duplicate header";
+  private static final java.util.regex.Pattern CLAIM = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]+");
 
   private RequestAuthenticationValidator() {}
 
@@ -48,6 +59,51 @@ final class RequestAuthenticationValidator {
       Optional<Duration> cache = issuer.jwksCacheDuration();
       if (cache != null) {
         cache.ifPresent(d -> Checks.positive(ic.at("jwksCacheDuration"), d));
+      }
+      Optional<Duration> skew = issuer.clockSkew();
+      if (skew != null && skew.isPresent()) {
+        clockSkew(ic.at("clockSkew"), skew.get());
+      }
+      claimToHeaders(ic, issuer.claimToHeaders());
+    }
+  }
+
+  private static void clockSkew(ErrorCollector c, Duration skew) {
+    if (skew.isNegative()) {
+      c.add(Messages.NOT_NEGATIVE);
+    } else if (skew.toMillis() % 1000 != 0) {
+      c.add(WHOLE_SECONDS);
+    } else if (skew.compareTo(MAX_CLOCK_SKEW) > 0) {
+      c.add(CLOCK_SKEW_TOO_LONG);
+    }
+  }
+
+  private static void claimToHeaders(
+      ErrorCollector c, List<RequestAuthentication.ClaimToHeader> claims) {
+    if (claims == null) {
+      return;
+    }
+    Set<String> headers = new HashSet<>();
+    for (int i = 0; i < claims.size(); i++) {
+      ErrorCollector cc = c.atIndex("claimToHeaders", i);
+      RequestAuthentication.ClaimToHeader claim = claims.get(i);
+      if (!cc.require(claim)) {
+        continue;
+      }
+      if (cc.at("claim").require(claim.claim()) && !CLAIM.matcher(claim.claim()).matches()) {
+        cc.add("claim", claim.claim().isEmpty() ? Messages.NOT_EMPTY : CLAIM_NAME);
+      }
+      ErrorCollector hc = cc.at("header");
+      String header = claim.header();
+      if (!hc.require(header)) {
+        continue;
+      }
+      if (!Names.isHeaderName(header)) {
+        hc.add(Messages.HEADER_NAME);
+      } else if (RESERVED_HEADERS.contains(header)) {
+        hc.add(RESERVED_HEADER);
+      } else if (!headers.add(header)) {
+        hc.add(DUPLICATE_HEADER);
       }
     }
   }

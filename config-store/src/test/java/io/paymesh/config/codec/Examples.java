@@ -101,4 +101,24 @@ final class Examples {
       """;
 
   private Examples() {}
+
+  static final String GATEWAY = """
+      kind: Gateway
+      name: public-api
+      spec:
+        service: edge
+        listeners:
+          - {name: https, port: 8443}
+        apis:
+          - name: payments
+            hosts: [api.paymesh.example]
+            versions:
+              - name: v1
+                status: DEPRECATED
+                backend: payments-v1
+                timeout: 5s
+                deprecatedOn: 2026-06-01
+                sunset: 2027-06-30
+              - {name: v2, backend: payments-v2, timeout: 5s}
+      """;
 }

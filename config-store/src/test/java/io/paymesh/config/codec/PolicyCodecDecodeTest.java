@@ -145,10 +145,10 @@ class PolicyCodecDecodeTest {
   void decode_whenKindUnknown_reportsKind() {
     assertThat(errors("kind: VirtualService\nname: x\nspec: {}\n"))
         .containsExactly("kind: must be one of [Service, PaymentProcessor, RouteTable, AuthorizationPolicy, "
-            + "PeerAuthentication, RequestAuthentication, RateLimitPolicy]");
+            + "PeerAuthentication, RequestAuthentication, RateLimitPolicy, Gateway]");
     assertThat(errors("kind: service\nname: x\nspec: {}\n"))
         .containsExactly("kind: must be one of [Service, PaymentProcessor, RouteTable, AuthorizationPolicy, "
-            + "PeerAuthentication, RequestAuthentication, RateLimitPolicy]");
+            + "PeerAuthentication, RequestAuthentication, RateLimitPolicy, Gateway]");
   }
 
   @Test

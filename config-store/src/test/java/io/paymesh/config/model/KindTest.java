@@ -11,7 +11,8 @@ class KindTest {
   void isSecurityKind_isTrueOnlyForAuthorizationAndAuthenticationKinds() {
     assertThat(Arrays.stream(Kind.values()).filter(Kind::isSecurityKind))
         .containsExactly(
-            Kind.AUTHORIZATION_POLICY, Kind.PEER_AUTHENTICATION, Kind.REQUEST_AUTHENTICATION);
+            Kind.AUTHORIZATION_POLICY, Kind.PEER_AUTHENTICATION, Kind.REQUEST_AUTHENTICATION,
+            Kind.GATEWAY);
   }
 
   @Test
@@ -22,6 +23,8 @@ class KindTest {
     assertThat(Kind.fromPathSegment("peerauthentications")).contains(Kind.PEER_AUTHENTICATION);
     assertThat(Kind.fromPathSegment("requestauthentications")).contains(Kind.REQUEST_AUTHENTICATION);
     assertThat(Kind.fromPathSegment("ratelimitpolicies")).contains(Kind.RATE_LIMIT_POLICY);
+    assertThat(Kind.fromWireName("Gateway")).contains(Kind.GATEWAY);
+    assertThat(Kind.fromPathSegment("gateways")).contains(Kind.GATEWAY);
   }
 
   @Test

@@ -79,6 +79,7 @@ class DamagedPolicyInputTest {
       case PEER_AUTHENTICATION -> Fixtures.peerAuthentication(p -> {});
       case REQUEST_AUTHENTICATION -> Fixtures.requestAuthentication(a -> {});
       case RATE_LIMIT_POLICY -> Fixtures.rateLimitPolicy(r -> {});
+      case GATEWAY -> Fixtures.gateway(g -> {});
     };
   }
 

@@ -28,7 +28,9 @@ import io.paymesh.config.model.RouteTable.RetryPolicy;
 import io.paymesh.config.model.RouteTable.Route;
 import io.paymesh.config.model.RouteTable.RouteMatch;
 import io.paymesh.config.model.Service;
+import io.paymesh.config.model.Gateway;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -107,6 +109,25 @@ public final class Fixtures {
     RateLimitDraft d = new RateLimitDraft();
     change.accept(d);
     return new RateLimit(d.name, d.path, d.key, d.tokens, d.interval, d.burst);
+  }
+
+  /** The reference's public API gateway (v1 deprecated, v2 active), changed by {@code change}. */
+  public static Gateway gateway(Consumer<GatewayDraft> change) {
+    GatewayDraft d = new GatewayDraft();
+    change.accept(d);
+    return new Gateway(d.name, new Gateway.Spec(d.service, d.listeners, d.apis));
+  }
+
+  /** An API with the given versions, on host api.paymesh.example. */
+  public static Gateway.Api api(Gateway.Version... versions) {
+    return new Gateway.Api("payments", List.of("api.paymesh.example"), List.of(versions));
+  }
+
+  /** An ACTIVE version in the path, forwarding to {@code backend} within 5s. */
+  public static Gateway.Version activeVersion(String value, String backend) {
+    return new Gateway.Version(new ApiVersionMatch(value, ApiVersionMatch.In.PATH_PREFIX),
+        Gateway.Status.ACTIVE, Optional.of(backend), Optional.of(Duration.ofSeconds(5)),
+        Optional.empty(), Optional.empty());
   }
 
   /** A drill that aborts every request of drill {@code psp-outage}, changed by {@code change}. */
@@ -230,6 +251,19 @@ public final class Fixtures {
     public List<String> audiences = List.of("payments-api");
     public String jwksUri = "https://auth.paymesh.example/.well-known/jwks.json";
     public Optional<Duration> jwksCacheDuration = Optional.of(Duration.ofMinutes(5));
+  }
+
+  /** Mutable fields of a Gateway, initialised to the reference's example. */
+  public static final class GatewayDraft {
+    public String name = "public-api";
+    public String service = "edge";
+    public List<Gateway.Listener> listeners = List.of(new Gateway.Listener("https", 8443));
+    public List<Gateway.Api> apis = List.of(api(
+        new Gateway.Version(new ApiVersionMatch("v1", ApiVersionMatch.In.PATH_PREFIX),
+            Gateway.Status.DEPRECATED, Optional.of("payments-v1"),
+            Optional.of(Duration.ofSeconds(5)), Optional.of(LocalDate.of(2026, 6, 1)),
+            Optional.of(LocalDate.of(2027, 6, 30))),
+        activeVersion("v2", "payments-v2")));
   }
 
   /** Mutable fields of a RateLimitPolicy, initialised to a valid one. */

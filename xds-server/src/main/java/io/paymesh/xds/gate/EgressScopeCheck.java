@@ -2,6 +2,7 @@ package io.paymesh.xds.gate;
 
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.paymesh.config.model.RequestAuthentication;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.translate.GroupResources;
@@ -16,7 +17,8 @@ import java.util.Set;
 /**
  * Payment invariant 6: the CDS scope is the egress allow-list. A group gets clusters (and load
  * assignments) only for its service's declared Service/PaymentProcessor dependencies, plus, for
- * sidecars, one {@code inbound|<port>} cluster per declared port.
+ * sidecars, one {@code inbound|<port>} cluster per declared port, and for a gateway the JWKS
+ * clusters of its Service's RequestAuthentications.
  */
 final class EgressScopeCheck implements GateCheck {
   static final String INVARIANT = "6";
@@ -41,6 +43,12 @@ final class EgressScopeCheck implements GateCheck {
       }
       if (group.form() == ProxyForm.SIDECAR) {
         service.spec().ports().forEach(p -> allowed.add(XdsNames.inbound(p.name())));
+        if (!snapshot.gatewaysFor(service.name()).isEmpty()) {
+          // A gateway fetches its issuers' key sets; GatewayCheck keeps routes off these.
+          for (RequestAuthentication ra : snapshot.requestAuthenticationsFor(service.name())) {
+            ra.spec().issuers().forEach(i -> allowed.add(XdsNames.jwksCluster(i.jwksUri())));
+          }
+        }
       }
     }
     String message = "is not a declared dependency of service '" + group.service() + "'";

@@ -38,6 +38,8 @@ public final class Gate {
         new CdeMtlsCheck(),
         new InlinePrivateKeyCheck(),
         new FaultDrillCheck(),
+        new GatewayCheck(),
+        new AccessLogCheck(),
         new ClientCompatibilityCheck(),
         new EnvoyFieldRulesCheck(),
         new EndpointAddressCheck(),

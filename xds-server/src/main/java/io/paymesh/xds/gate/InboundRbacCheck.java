@@ -1,5 +1,6 @@
 package io.paymesh.xds.gate;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
@@ -8,6 +9,7 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.rbac.v3.Policy;
 import io.envoyproxy.envoy.config.rbac.v3.Principal;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
+import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBACPerRoute;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.paymesh.config.store.PolicySnapshot;
@@ -23,7 +25,8 @@ import java.util.Optional;
  * Payment invariant 5, deny by default: every inbound HCM runs an RBAC filter before the router,
  * whose {@code rules} exist with action ALLOW (so what no policy allows is denied), and no
  * principal anywhere is {@code any}. Listeners not marked OUTBOUND (api listeners aside) count as
- * inbound, so an unmarked listener cannot slip past.
+ * inbound, so an unmarked listener cannot slip past. A route's own RBAC (RBACPerRoute) is held to
+ * the same rules.
  */
 final class InboundRbacCheck implements GateCheck {
   static final String INVARIANT = "5";
@@ -58,6 +61,7 @@ final class InboundRbacCheck implements GateCheck {
         }
       }
     }
+    checkPerRoute(resources, out);
     return out;
   }
 
@@ -78,16 +82,48 @@ final class InboundRbacCheck implements GateCheck {
           XdsNames.RBAC_FILTER + " filter does not hold an RBAC config"));
       return;
     }
-    if (!rbac.get().hasRules()) {
+    checkRbac(resource, rbac.get(), out);
+  }
+
+  /**
+   * A route's own RBAC ({@code RBACPerRoute} in typed_per_filter_config, as the gateway gives a
+   * version with scopes) replaces the HCM's for that route, so it is held to the same rules, and
+   * one without an RBAC config, which would switch RBAC off for the route, is refused.
+   */
+  private static void checkPerRoute(GroupResources resources, List<GateViolation> out) {
+    for (XdsWalk.RouteRef ref : XdsWalk.routes(resources)) {
+      Any config = ref.route().getTypedPerFilterConfigMap().get(XdsNames.RBAC_FILTER);
+      if (config == null) {
+        continue;
+      }
+      String resource = ResourceNames.route(ref.config(), ref.route().getName());
+      try {
+        RBACPerRoute perRoute = config.is(RBACPerRoute.class)
+            ? config.unpack(RBACPerRoute.class) : null;
+        if (perRoute == null || !perRoute.hasRbac()) {
+          out.add(new GateViolation(resource, INVARIANT, "route's " + XdsNames.RBAC_FILTER
+              + " config holds no RBAC, so RBAC is off for the route"));
+        } else {
+          checkRbac(resource, perRoute.getRbac(), out);
+        }
+      } catch (InvalidProtocolBufferException e) {
+        out.add(new GateViolation(resource, INVARIANT, "route's " + XdsNames.RBAC_FILTER
+            + " config does not parse"));
+      }
+    }
+  }
+
+  private static void checkRbac(String resource, RBAC rbac, List<GateViolation> out) {
+    if (!rbac.hasRules()) {
       out.add(new GateViolation(resource, INVARIANT,
           "RBAC filter has no rules, so it denies nothing"));
-    } else if (rbac.get().getRules().getAction()
+    } else if (rbac.getRules().getAction()
         != io.envoyproxy.envoy.config.rbac.v3.RBAC.Action.ALLOW) {
       out.add(new GateViolation(resource, INVARIANT,
-          "RBAC rules action is " + rbac.get().getRules().getAction() + ", expected ALLOW"));
+          "RBAC rules action is " + rbac.getRules().getAction() + ", expected ALLOW"));
     }
-    anyPrincipals(resource, "rules", rbac.get().getRules().getPoliciesMap(), out);
-    anyPrincipals(resource, "shadow_rules", rbac.get().getShadowRules().getPoliciesMap(), out);
+    anyPrincipals(resource, "rules", rbac.getRules().getPoliciesMap(), out);
+    anyPrincipals(resource, "shadow_rules", rbac.getShadowRules().getPoliciesMap(), out);
   }
 
   private static void anyPrincipals(

@@ -3,6 +3,14 @@ package io.paymesh.xds.gate;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
+import io.envoyproxy.envoy.extensions.filters.http.header_mutation.v3.HeaderMutation;
+import io.envoyproxy.envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication;
+import io.envoyproxy.envoy.extensions.filters.http.jwt_authn.v3.PerRouteConfig;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
+import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBACPerRoute;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
@@ -39,7 +47,15 @@ final class TypedConfigTypes {
               UpstreamTlsContext.getDefaultInstance(),
               DownstreamTlsContext.getDefaultInstance(),
               Secret.getDefaultInstance(),
-              HttpProtocolOptions.getDefaultInstance())
+              HttpProtocolOptions.getDefaultInstance(),
+              StdoutAccessLog.getDefaultInstance(),
+              JwtAuthentication.getDefaultInstance(),
+              PerRouteConfig.getDefaultInstance(),
+              HeaderMutation.getDefaultInstance(),
+              RBACPerRoute.getDefaultInstance(),
+              LocalRateLimit.getDefaultInstance(),
+              Cors.getDefaultInstance(),
+              CorsPolicy.getDefaultInstance())
           .collect(Collectors.toUnmodifiableMap(
               m -> TYPE_URL_PREFIX + m.getDescriptorForType().getFullName(),
               Function.identity()));

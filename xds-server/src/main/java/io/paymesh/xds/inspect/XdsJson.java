@@ -3,7 +3,16 @@ package io.paymesh.xds.inspect;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
+import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.extensions.filters.http.header_mutation.v3.HeaderMutation;
+import io.envoyproxy.envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication;
+import io.envoyproxy.envoy.extensions.filters.http.jwt_authn.v3.PerRouteConfig;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
+import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBACPerRoute;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
@@ -34,6 +43,15 @@ final class XdsJson {
           .add(DownstreamTlsContext.getDescriptor())
           .add(Secret.getDescriptor())
           .add(HttpProtocolOptions.getDescriptor())
+          .add(HTTPFault.getDescriptor())
+          .add(StdoutAccessLog.getDescriptor())
+          .add(JwtAuthentication.getDescriptor())
+          .add(PerRouteConfig.getDescriptor())
+          .add(HeaderMutation.getDescriptor())
+          .add(RBACPerRoute.getDescriptor())
+          .add(LocalRateLimit.getDescriptor())
+          .add(Cors.getDescriptor())
+          .add(CorsPolicy.getDescriptor())
           .build();
 
   private static final JsonFormat.Printer PRINTER =

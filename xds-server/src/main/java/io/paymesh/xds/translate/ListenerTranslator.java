@@ -29,7 +29,8 @@ import java.util.Set;
  * dependency host, because grpc-java asks LDS for exactly the host of its {@code xds:///} target,
  * and one gRFC A36 server listener per port, for a proxyless server (XdsServerBuilder). Outbound
  * HCMs (the sidecar's outbound listener, api_listeners) list the fault filter before the router
- * when the routes they serve have drills.
+ * when the routes they serve have drills. Sidecar HCMs carry the JSON access log
+ * ({@link AccessLogTranslator}); proxyless ones do not (gRPC runs no Envoy access logger).
  */
 final class ListenerTranslator {
   private final MtlsTranslator mtls = new MtlsTranslator();
@@ -74,7 +75,7 @@ final class ListenerTranslator {
    */
   Listener inbound(Service service, Service.Port port, RBAC rbac, MtlsMode mode) {
     String name = XdsNames.inbound(port.name());
-    HttpConnectionManager hcm = inboundHcm(port, rbac);
+    HttpConnectionManager hcm = sidecarInboundHcm(port, rbac);
     FilterChain.Builder mtlsChain =
         networkFilterChain(hcm).toBuilder()
             .setName(XdsNames.MTLS_FILTER_CHAIN)
@@ -125,13 +126,23 @@ final class ListenerTranslator {
   }
 
   private static HttpConnectionManager inboundHcm(Service.Port port, RBAC rbac) {
+    return inboundHcmBuilder(port, rbac).build();
+  }
+
+  /** A sidecar's inbound HCM: the proxyless server's, plus Envoy's access log. */
+  private static HttpConnectionManager sidecarInboundHcm(Service.Port port, RBAC rbac) {
+    return inboundHcmBuilder(port, rbac)
+        .addAccessLog(AccessLogTranslator.stdoutJson(XdsNames.inbound(port.name())))
+        .build();
+  }
+
+  private static HttpConnectionManager.Builder inboundHcmBuilder(Service.Port port, RBAC rbac) {
     return hcm(XdsNames.INBOUND_STAT_PREFIX + port.name(), XdsNames.inbound(port.name()))
         .addHttpFilters(
             HttpFilter.newBuilder()
                 .setName(XdsNames.RBAC_FILTER)
                 .setTypedConfig(Any.pack(rbac)))
-        .addHttpFilters(router())
-        .build();
+        .addHttpFilters(router());
   }
 
   private static FilterChainMatch transportProtocol(String protocol) {
@@ -140,7 +151,10 @@ final class ListenerTranslator {
 
   /** The sidecar's outbound listener; one HCM serves every host, so any drill needs the filter. */
   Listener outbound(boolean drills) {
-    HttpConnectionManager hcm = outboundFilters(hcm(XdsNames.OUTBOUND, XdsNames.OUTBOUND), drills);
+    HttpConnectionManager hcm = outboundFilters(
+        hcm(XdsNames.OUTBOUND, XdsNames.OUTBOUND)
+            .addAccessLog(AccessLogTranslator.stdoutJson(XdsNames.OUTBOUND)),
+        drills);
     return Listener.newBuilder()
         .setName(XdsNames.OUTBOUND)
         .setAddress(socketAddress(XdsNames.LOOPBACK, XdsNames.OUTBOUND_PORT))

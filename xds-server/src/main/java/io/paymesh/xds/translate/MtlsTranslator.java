@@ -67,6 +67,27 @@ final class MtlsTranslator {
   }
 
   /**
+   * A gateway listener's TLS: the public certificate the operator provides (file-based SDS, never
+   * inline), TLS 1.2 or later, HTTP/2 and HTTP/1.1 offered over ALPN, and no client certificate:
+   * internet callers have none. A gateway's Service may therefore not be in the CDE (invariant 7,
+   * checked on the output by the Gate).
+   */
+  DownstreamTlsContext gatewayDownstream() {
+    return DownstreamTlsContext.newBuilder()
+        .setCommonTlsContext(
+            CommonTlsContext.newBuilder()
+                .setTlsParams(
+                    TlsParameters.newBuilder()
+                        .setTlsMinimumProtocolVersion(TlsParameters.TlsProtocol.TLSv1_2))
+                .addTlsCertificateSdsSecretConfigs(
+                    fileSds(XdsNames.GATEWAY_CERTIFICATE_SECRET, XdsNames.GATEWAY_CERT_DIR,
+                        XdsNames.SDS_CERTIFICATE_FILE))
+                .addAlpnProtocols(XdsNames.ALPN_H2)
+                .addAlpnProtocols(XdsNames.ALPN_HTTP11))
+        .build();
+  }
+
+  /**
    * A proxyless gRPC server's TLS (gRFC A29/A36): certificate and roots from the bootstrap's
    * certificate provider instance, a client certificate required. No SAN matcher (grpc-java
    * rejects one on a server: RBAC matches the caller) and no tls_params (rejected; gRPC
@@ -170,15 +191,19 @@ final class MtlsTranslator {
    * that directory is the one watched for moves; a watch on the file itself would miss the swap.
    */
   static SdsSecretConfig fileSds(String secretName, String relativeFile) {
+    return fileSds(secretName, XdsNames.IDENTITY_DIR, relativeFile);
+  }
+
+  /** A Secret Envoy reads from {@code directory/relativeFile}, reloaded when the directory moves. */
+  static SdsSecretConfig fileSds(String secretName, String directory, String relativeFile) {
     return SdsSecretConfig.newBuilder()
         .setName(secretName)
         .setSdsConfig(
             ConfigSource.newBuilder()
                 .setPathConfigSource(
                     PathConfigSource.newBuilder()
-                        .setPath(XdsNames.identityFile(relativeFile))
-                        .setWatchedDirectory(
-                            WatchedDirectory.newBuilder().setPath(XdsNames.IDENTITY_DIR)))
+                        .setPath(directory + "/" + relativeFile)
+                        .setWatchedDirectory(WatchedDirectory.newBuilder().setPath(directory)))
                 .setResourceApiVersion(ApiVersion.V3))
         .build();
   }

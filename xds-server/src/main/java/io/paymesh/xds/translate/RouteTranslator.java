@@ -132,12 +132,23 @@ final class RouteTranslator {
       throw new AssertionError("unknown destination " + destination);
     }
     retries.retryPolicy(route, form).ifPresent(action::setRetryPolicy);
-    return Route.newBuilder()
+    Route.Builder translated = Route.newBuilder()
         .setName(route.name())
         .setMatch(match(route.match(), client))
         .setRoute(action)
-        .setMetadata(metadata(route.operation(), Optional.of(tableName)))
-        .build();
+        .setMetadata(metadata(route.operation(), Optional.of(tableName)));
+    statPrefix(translated, client, tableName + "." + route.name());
+    return translated.build();
+  }
+
+  /**
+   * Envoy's per-route stats ({@code vhost.<host>.route.<prefix>.*}), so each payment route has its
+   * own dashboard: {@code <route table>.<route>}. Envoy only; gRPC clients keep no such stats.
+   */
+  private static void statPrefix(Route.Builder route, ClientFamily client, String prefix) {
+    if (client.form() == ProxyForm.SIDECAR) {
+      route.setStatPrefix(prefix);
+    }
   }
 
   /** Hashing the key header keeps one key on one endpoint of a ring-hash cluster. */
@@ -156,8 +167,13 @@ final class RouteTranslator {
    */
   Route drillRoute(Route route, FaultInjection fault, ClientFamily client) {
     HeaderMatcher drillHeader = drillHeader(fault, client);
-    return route.toBuilder()
-        .setName(XdsNames.drillRoute(route.getName()))
+    Route.Builder twin = route.toBuilder()
+        .setName(XdsNames.drillRoute(route.getName()));
+    if (!route.getStatPrefix().isEmpty()) {
+      // Drill traffic counted apart from the route's real traffic.
+      twin.setStatPrefix(route.getStatPrefix() + XdsNames.DRILL_STAT_SUFFIX);
+    }
+    return twin
         .setMatch(route.getMatch().toBuilder().addHeaders(drillHeader))
         .putTypedPerFilterConfig(
             XdsNames.FAULT_FILTER, faults.perRouteConfig(fault, drillHeader))
@@ -168,12 +184,13 @@ final class RouteTranslator {
   Route defaultRoute(String host, ClientFamily client) {
     RouteAction.Builder action = RouteAction.newBuilder().setCluster(host);
     setTimeout(action, XdsNames.DEFAULT_ROUTE_TIMEOUT, client);
-    return Route.newBuilder()
+    Route.Builder route = Route.newBuilder()
         .setName(XdsNames.DEFAULT_ROUTE)
         .setMatch(RouteMatch.newBuilder().setPrefix(XdsNames.ROOT_PREFIX))
         .setRoute(action)
-        .setMetadata(metadata(OperationKind.READ, Optional.empty()))
-        .build();
+        .setMetadata(metadata(OperationKind.READ, Optional.empty()));
+    statPrefix(route, client, host + "." + XdsNames.DEFAULT_ROUTE);
+    return route.build();
   }
 
   /**

@@ -15,6 +15,11 @@ public final class XdsNames {
   public static final String RBAC_FILTER = "envoy.filters.http.rbac";
   public static final String ROUTER_FILTER = "envoy.filters.http.router";
   public static final String FAULT_FILTER = "envoy.filters.http.fault";
+  public static final String JWT_AUTHN_FILTER = "envoy.filters.http.jwt_authn";
+  public static final String HEADER_MUTATION_FILTER = "envoy.filters.http.header_mutation";
+  public static final String CORS_FILTER = "envoy.filters.http.cors";
+  public static final String LOCAL_RATE_LIMIT_FILTER = "envoy.filters.http.local_ratelimit";
+  public static final String STDOUT_ACCESS_LOG = "envoy.access_loggers.stdout";
   public static final String TLS_TRANSPORT_SOCKET = "envoy.transport_sockets.tls";
   public static final String TLS_INSPECTOR_FILTER = "envoy.filters.listener.tls_inspector";
   public static final String HTTP_PROTOCOL_OPTIONS =
@@ -69,6 +74,8 @@ public final class XdsNames {
   public static final String DRILL_HEADER = FaultInjection.DRILL_HEADER;
   /** A drill route is named after the route it doubles, with this suffix. */
   public static final String DRILL_ROUTE_SUFFIX = "/drill";
+  /** A drill route's stat prefix: its route's, with this suffix. */
+  public static final String DRILL_STAT_SUFFIX = ".drill";
   /** The sub-zone of a standby level's localities: {@code priority-<registered priority>}. */
   public static final String PRIORITY_SUB_ZONE_PREFIX = "priority-";
 
@@ -99,6 +106,50 @@ public final class XdsNames {
    * PSPs present certificates from public CAs.
    */
   public static final String SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+
+  // Edge gateway (a Gateway document served by a Service's Envoy proxies).
+  /** Gateway listeners are {@code gateway|<listener>}, its route configuration {@code gateway|<gateway>}. */
+  public static final String GATEWAY_PREFIX = "gateway|";
+  /** Each gateway HCM's stat prefix is this plus the listener name. */
+  public static final String GATEWAY_STAT_PREFIX = "gateway_";
+  /** Each gateway route's stat prefix: {@code gateway.<api>.<version>}, one per API version. */
+  public static final String GATEWAY_ROUTE_STAT_PREFIX = "gateway.";
+  public static final String GATEWAY_FILTER_CHAIN = "tls";
+  /**
+   * Where the operator puts the gateway's public certificate: the SDS Secret file
+   * {@code sds/certificate.yaml} (certificate and key by filename), replaced by swapping a symlink
+   * inside this directory, which is the one watched.
+   */
+  public static final String GATEWAY_CERT_DIR = "/etc/paymesh/gateway";
+  public static final String GATEWAY_CERTIFICATE_SECRET = "gateway-certificate";
+  /** RFC 9745 and RFC 8594: what a deprecated version's responses carry. */
+  public static final String DEPRECATION_HEADER = "deprecation";
+  public static final String SUNSET_HEADER = "sunset";
+  public static final String CONTENT_TYPE_HEADER = "content-type";
+  public static final String JSON_CONTENT_TYPE = "application/json";
+  public static final int GONE = 410;
+  /** Clusters that fetch an issuer's JWKS: {@code jwks|<host>:<port>}; no route may use one. */
+  public static final String JWKS_CLUSTER_PREFIX = "jwks|";
+  /** Where jwt_authn puts a verified token's claims, under its filter name in dynamic metadata. */
+  public static final String JWT_PAYLOAD_METADATA = "jwt_payload";
+  public static final String ISSUER_CLAIM = "iss";
+  /** OAuth's space-separated scope claim, turned into a list so RBAC can match one scope. */
+  public static final String SCOPE_CLAIM = "scope";
+  public static final Duration JWKS_FETCH_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration JWKS_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  public static final int DEFAULT_CLOCK_SKEW_SECONDS = 60;
+  /** The JWT claim a {@code {caller: true}} limit is keyed by at the gateway. */
+  public static final String SUBJECT_CLAIM = "sub";
+  /** Rate limit descriptor keys: the limit, its path condition, its key, a missing key. */
+  public static final String RATE_LIMIT_KEY_LIMIT = "limit";
+  public static final String RATE_LIMIT_KEY_PATH = "path";
+  public static final String RATE_LIMIT_KEY_VALUE = "key";
+  public static final String RATE_LIMIT_KEY_MISSING = "key_missing";
+  /** The bucket of tokens without a {@code sub} claim, shared by all of them. */
+  public static final String RATE_LIMIT_NO_SUBJECT = "-";
+  /** Buckets kept per keyed limit (Envoy evicts the least recently used beyond it). */
+  public static final int RATE_LIMIT_MAX_KEYS = 100_000;
+  public static final String GATEWAY_RATE_LIMIT_STAT_PREFIX = "gateway_ratelimit";
 
   public static final Duration SERVICE_CONNECT_TIMEOUT = Duration.ofSeconds(1);
   public static final Duration DEFAULT_ROUTE_TIMEOUT = Duration.ofSeconds(10);
@@ -131,6 +182,26 @@ public final class XdsNames {
   /** gRFC A36: the LDS name a proxyless gRPC server listening on {@code port} asks for. */
   public static String serverListener(int port) {
     return String.format(SERVER_LISTENER_TEMPLATE, ANY_ADDRESS + ":" + port);
+  }
+
+  public static String gatewayListener(String listener) {
+    return GATEWAY_PREFIX + listener;
+  }
+
+  public static String gatewayRoutes(String gateway) {
+    return GATEWAY_PREFIX + gateway;
+  }
+
+  /** The route of one API version, {@code <api>/<version>}. */
+  public static String gatewayRoute(String api, String version) {
+    return api + "/" + version;
+  }
+
+  /** The cluster that fetches keys from {@code jwksUri} (an https URL with a host). */
+  public static String jwksCluster(String jwksUri) {
+    java.net.URI uri = java.net.URI.create(jwksUri);
+    int port = uri.getPort() < 0 ? 443 : uri.getPort();
+    return JWKS_CLUSTER_PREFIX + uri.getHost() + ":" + port;
   }
 
   /** A file-based SDS file's full path on the workload. */

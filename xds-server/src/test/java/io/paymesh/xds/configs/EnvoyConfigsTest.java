@@ -327,6 +327,33 @@ class EnvoyConfigsTest {
     }
   }
 
+  @Test
+  void dockerCompose_edgeGateway_hasItsAgent_theGatewayCertificate_andItsPublicPort()
+      throws IOException {
+    JsonNode services = YAML.readTree(
+        RepoFiles.root().resolve("docker/docker-compose.yml").toFile()).path("services");
+    JsonNode edge = services.path("edge");
+    List<String> command = new ArrayList<>();
+    edge.path("command").forEach(a -> command.add(a.asText()));
+    assertThat(command).containsSequence("--service-cluster", "edge");
+    List<String> agentArgs = new ArrayList<>();
+    services.path("edge-agent").path("command").forEach(a -> agentArgs.add(a.asText()));
+    assertThat(agentArgs).containsSequence("--service", "edge");
+    assertThat(edge.path("volumes").toString())
+        .contains("edge-identity:" + XdsNames.IDENTITY_DIR + ":ro")
+        .contains("gateway-certificate:" + XdsNames.GATEWAY_CERT_DIR + ":ro");
+    assertThat(edge.path("ports").toString()).contains("8443:8443");
+    assertThat(edge.path("depends_on").path("edge-agent").path("condition").asText())
+        .isEqualTo("service_healthy");
+    // Only the edge and the one-shot that makes it read the gateway's private key.
+    services.fields().forEachRemaining(other -> {
+      if (!other.getKey().equals("edge") && !other.getKey().equals("gateway-cert-init")) {
+        assertThat(other.getValue().path("volumes").toString())
+            .as(other.getKey()).doesNotContain("gateway-certificate:");
+      }
+    });
+  }
+
   private static Cluster xdsCluster(Bootstrap bootstrap) {
     return bootstrap.getStaticResources().getClustersList().stream()
         .filter(c -> c.getName().equals(XDS_CLUSTER))

@@ -155,18 +155,38 @@ class ConfigDumperTest {
             .add(DownstreamTlsContext.getDescriptor())
             .add(TlsInspector.getDescriptor())
             .add(HttpProtocolOptions.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog
+                .getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication
+                .getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.filters.http.jwt_authn.v3.PerRouteConfig
+                .getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.filters.http.header_mutation.v3.HeaderMutation
+                .getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBACPerRoute.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit
+                .getDescriptor())
             .build());
     GroupTranslator translator = new GroupTranslator();
     int checked = 0;
-    for (ProxyGroup group : allGroups(policy)) {
-      GroupResources translated = translator.translate(policy, group).orElseThrow();
+    // The example mesh, and an edge gateway with JWT authentication and rate limits.
+    PolicySnapshot gatewayPolicy = io.paymesh.xds.translate.GatewayFixtures.snapshotWith(
+        io.paymesh.xds.translate.GatewayFixtures.edge(),
+        io.paymesh.xds.translate.GatewayFixtures.gateway("public-api",
+            io.paymesh.xds.translate.GatewayFixtures.v1Deprecated(),
+            io.paymesh.xds.translate.GatewayFixtures.v2Scoped(),
+            io.paymesh.xds.translate.GatewayFixtures.v0Retired()),
+        io.paymesh.xds.translate.GatewayFixtures.edgeJwt(),
+        io.paymesh.xds.translate.GatewayFixtures.edgeLimits("x-merchant-id"));
+    for (ProxyGroup group : allGroups(gatewayPolicy)) {
+      GroupResources translated = translator.translate(gatewayPolicy, group).orElseThrow();
       List<Message> expected = new ArrayList<>();
       expected.addAll(translated.listeners());
       expected.addAll(translated.routes());
       expected.addAll(translated.clusters());
       expected.addAll(translated.endpoints());
       expected.addAll(translated.secrets());
-      List<ResourceDump> dumps = dumper.dump(policy, group).resources();
+      List<ResourceDump> dumps = dumper.dump(gatewayPolicy, group).resources();
 
       assertThat(dumps).hasSameSizeAs(expected);
       for (int i = 0; i < dumps.size(); i++) {
@@ -176,7 +196,7 @@ class ConfigDumperTest {
         checked++;
       }
     }
-    assertThat(checked).isGreaterThan(30);
+    assertThat(checked).isGreaterThan(40);
   }
 
   @Test

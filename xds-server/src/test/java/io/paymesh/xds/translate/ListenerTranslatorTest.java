@@ -49,6 +49,7 @@ class ListenerTranslatorTest {
     HttpConnectionManager hcm =
         HttpConnectionManager.newBuilder()
             .setStatPrefix("inbound_grpc")
+            .addAccessLog(ExpectedAccessLog.of("inbound|grpc"))
             .setCodecType(HttpConnectionManager.CodecType.AUTO)
             .setRds(Rds.newBuilder().setRouteConfigName("inbound|grpc").setConfigSource(ADS))
             .addHttpFilters(
@@ -111,6 +112,7 @@ class ListenerTranslatorTest {
     HttpConnectionManager hcm =
         HttpConnectionManager.newBuilder()
             .setStatPrefix("inbound_http")
+            .addAccessLog(ExpectedAccessLog.of("inbound|http"))
             .setCodecType(HttpConnectionManager.CodecType.AUTO)
             .setRds(Rds.newBuilder().setRouteConfigName("inbound|http").setConfigSource(ADS))
             .addHttpFilters(
@@ -159,6 +161,7 @@ class ListenerTranslatorTest {
     HttpConnectionManager hcm =
         HttpConnectionManager.newBuilder()
             .setStatPrefix("outbound")
+            .addAccessLog(ExpectedAccessLog.of("outbound"))
             .setCodecType(HttpConnectionManager.CodecType.AUTO)
             .setRds(Rds.newBuilder().setRouteConfigName("outbound").setConfigSource(ADS))
             .addHttpFilters(ROUTER)

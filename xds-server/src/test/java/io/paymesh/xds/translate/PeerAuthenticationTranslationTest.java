@@ -64,6 +64,7 @@ class PeerAuthenticationTranslationTest {
         .setName("envoy.filters.network.http_connection_manager")
         .setTypedConfig(Any.pack(HttpConnectionManager.newBuilder()
             .setStatPrefix("inbound_" + port)
+            .addAccessLog(ExpectedAccessLog.of("inbound|" + port))
             .setCodecType(HttpConnectionManager.CodecType.AUTO)
             .setRds(Rds.newBuilder().setRouteConfigName("inbound|" + port).setConfigSource(ADS))
             .addHttpFilters(HttpFilter.newBuilder()

@@ -44,6 +44,7 @@ class RouteTranslatorTest {
   void splitStickyNonIdempotentRoute_sidecar_requiresIdempotencyKeyToRetry() {
     Route expected =
         chargeCardBase()
+            .setStatPrefix("payments.charge-card")
             .setRoute(
                 chargeCardAction()
                     .setRetryPolicy(
@@ -105,6 +106,7 @@ class RouteTranslatorTest {
                             .setStringMatch(StringMatcher.newBuilder().setPrefix("v1"))))
             .setRoute(refundAction())
             .setMetadata(metadata("IDEMPOTENT_WRITE", "payments"))
+            .setStatPrefix("payments.refund")
             .build();
 
     assertThat(translator.route(PolicyFixtures.refund(), "payments", ClientFamily.ENVOY,
@@ -284,10 +286,15 @@ class RouteTranslatorTest {
       assertThat(plain)
           .isEqualTo(translator.route(
               PolicyFixtures.readDefault(), "payments", client, Optional.empty()));
+      Route.Builder twin = plain.toBuilder().setName("default/drill");
+      if (client == ClientFamily.ENVOY) {
+        // Envoy counts drill traffic apart: the route's stat prefix with ".drill".
+        assertThat(plain.getStatPrefix()).isEqualTo("payments.default");
+        twin.setStatPrefix("payments.default.drill");
+      }
       assertThat(vhost.getRoutes(2))
           .isEqualTo(
-              plain.toBuilder()
-                  .setName("default/drill")
+              twin
                   .setMatch(plain.getMatch().toBuilder().addHeaders(drillHeader))
                   .putTypedPerFilterConfig("envoy.filters.http.fault", Any.pack(fault))
                   .build());
@@ -474,7 +481,11 @@ class RouteTranslatorTest {
     if (form == ProxyForm.PROXYLESS) {
       action.setMaxStreamDuration(maxStreamDuration(10));
     }
-    return Route.newBuilder()
+    Route.Builder route = Route.newBuilder();
+    if (form == ProxyForm.SIDECAR) {
+      route.setStatPrefix(host + ".default");
+    }
+    return route
         .setName("default")
         .setMatch(RouteMatch.newBuilder().setPrefix("/"))
         .setRoute(action)

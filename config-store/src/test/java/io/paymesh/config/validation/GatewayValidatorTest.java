@@ -1,0 +1,134 @@
+package io.paymesh.config.validation;
+
+import static io.paymesh.config.validation.Fixtures.activeVersion;
+import static io.paymesh.config.validation.Fixtures.api;
+import static io.paymesh.config.validation.Fixtures.gateway;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paymesh.config.model.ApiVersionMatch;
+import io.paymesh.config.model.Gateway;
+import io.paymesh.config.model.PolicyResource;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class GatewayValidatorTest {
+  private static final String V1 = "apis[payments].versions[v1].";
+  private final PolicyValidator validator = new PolicyValidator();
+
+  private List<String> errors(PolicyResource r) {
+    return validator.validate(r).stream().map(ValidationError::toString).toList();
+  }
+
+  private static Gateway.Version version(Gateway.Status status, Optional<String> backend,
+      Optional<Duration> timeout, Optional<LocalDate> deprecatedOn, Optional<LocalDate> sunset) {
+    return new Gateway.Version(new ApiVersionMatch("v1", ApiVersionMatch.In.PATH_PREFIX), status,
+        backend, timeout, deprecatedOn, sunset);
+  }
+
+  private static Gateway withV1(Gateway.Version v1) {
+    return gateway(g -> g.apis = List.of(api(v1)));
+  }
+
+  @Test
+  void validate_whenReferenceExample_reportsNothing() {
+    assertThat(errors(gateway(g -> {}))).isEmpty();
+  }
+
+  @Test
+  void validate_whenServiceOrListenersInvalid_reportsThem() {
+    assertThat(errors(gateway(g -> {
+      g.service = "Edge";
+      g.listeners = List.of(new Gateway.Listener("https", 8443), new Gateway.Listener("alt", 8443),
+          new Gateway.Listener("https", 0));
+    }))).containsExactly(
+        "service: " + Messages.DNS_LABEL,
+        "listeners[https].name: duplicate name",
+        "listeners[alt].port: duplicate port",
+        "listeners[https].port: must be between 1 and 65535");
+    assertThat(errors(gateway(g -> g.listeners = List.of())))
+        .containsExactly("listeners: must not be empty");
+  }
+
+  @Test
+  void validate_whenHostSharedByTwoApis_reportsDuplicateHost() {
+    Gateway.Api other = new Gateway.Api("refunds", List.of("api.paymesh.example", "Bad_Host"),
+        List.of(activeVersion("v1", "refunds")));
+    assertThat(errors(gateway(g -> g.apis = List.of(api(activeVersion("v1", "payments-v1")), other))))
+        .containsExactly(
+            "apis[refunds].hosts[0]: " + GatewayValidator.DUPLICATE_HOST,
+            "apis[refunds].hosts[1]: " + Messages.DNS_NAME);
+  }
+
+  @Test
+  void validate_whenVersionsEmptyOrDuplicated_reportsThem() {
+    assertThat(errors(gateway(g -> g.apis = List.of(new Gateway.Api("payments",
+        List.of("api.paymesh.example"), List.of())))))
+        .containsExactly("apis[payments].versions: must not be empty");
+    assertThat(errors(gateway(g -> g.apis = List.of(api(activeVersion("v1", "payments-v1"),
+        activeVersion("v1", "payments-v2"))))))
+        .containsExactly("apis[payments].versions[v1].name: duplicate name");
+  }
+
+  @Test
+  void validate_whenVersionValueInvalid_reportsSyntax() {
+    Gateway.Version bad = new Gateway.Version(new ApiVersionMatch("-v1", ApiVersionMatch.In.HEADER),
+        Gateway.Status.ACTIVE, Optional.of("payments-v1"), Optional.of(Duration.ofSeconds(1)),
+        Optional.empty(), Optional.empty());
+    assertThat(errors(withV1(bad)))
+        .containsExactly("apis[payments].versions[-v1].name: " + GatewayValidator.API_VERSION);
+  }
+
+  @Test
+  void validate_whenActiveWithoutBackendOrTimeout_reportsRequired() {
+    assertThat(errors(withV1(version(Gateway.Status.ACTIVE, Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty()))))
+        .containsExactly(V1 + "backend: " + GatewayValidator.REQUIRED_UNLESS_RETIRED,
+            V1 + "timeout: " + GatewayValidator.REQUIRED_UNLESS_RETIRED);
+  }
+
+  @Test
+  void validate_whenActiveWithDates_reportsOnlyAllowedWhenDeprecated() {
+    assertThat(errors(withV1(version(Gateway.Status.ACTIVE, Optional.of("payments-v1"),
+        Optional.of(Duration.ZERO), Optional.of(LocalDate.of(2026, 1, 1)),
+        Optional.of(LocalDate.of(2027, 1, 1))))))
+        .containsExactly(V1 + "timeout: must be > 0",
+            V1 + "deprecatedOn: " + GatewayValidator.NOT_WHEN_ACTIVE,
+            V1 + "sunset: " + GatewayValidator.NOT_WHEN_ACTIVE);
+  }
+
+  @Test
+  void validate_whenDeprecatedWithoutDates_reportsRequired() {
+    assertThat(errors(withV1(version(Gateway.Status.DEPRECATED, Optional.of("payments-v1"),
+        Optional.of(Duration.ofSeconds(1)), Optional.empty(), Optional.empty()))))
+        .containsExactly(V1 + "deprecatedOn: " + GatewayValidator.REQUIRED_WHEN_DEPRECATED,
+            V1 + "sunset: " + GatewayValidator.REQUIRED_WHEN_DEPRECATED);
+  }
+
+  @Test
+  void validate_whenSunsetBeforeDeprecation_reportsSunset() {
+    assertThat(errors(withV1(version(Gateway.Status.DEPRECATED, Optional.of("payments-v1"),
+        Optional.of(Duration.ofSeconds(1)), Optional.of(LocalDate.of(2027, 1, 2)),
+        Optional.of(LocalDate.of(2027, 1, 1))))))
+        .containsExactly(V1 + "sunset: " + GatewayValidator.SUNSET_BEFORE_DEPRECATION);
+  }
+
+  @Test
+  void validate_whenRetiredWithBackendAndNoSunset_reportsThem() {
+    assertThat(errors(withV1(version(Gateway.Status.RETIRED, Optional.of("payments-v1"),
+        Optional.of(Duration.ofSeconds(1)), Optional.empty(), Optional.empty()))))
+        .containsExactly(V1 + "backend: " + GatewayValidator.NOT_WHEN_RETIRED,
+            V1 + "timeout: " + GatewayValidator.NOT_WHEN_RETIRED,
+            V1 + "sunset: " + GatewayValidator.REQUIRED_WHEN_RETIRED);
+    assertThat(errors(withV1(version(Gateway.Status.RETIRED, Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.of(LocalDate.of(2025, 1, 31)))))).isEmpty();
+  }
+
+  @Test
+  void validate_whenBackendNotALabel_reportsBackend() {
+    assertThat(errors(withV1(activeVersion("v1", "payments.v1"))))
+        .containsExactly(V1 + "backend: " + Messages.DNS_LABEL);
+  }
+}
