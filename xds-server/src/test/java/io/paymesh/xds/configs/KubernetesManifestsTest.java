@@ -194,8 +194,8 @@ class KubernetesManifestsTest {
   @Test
   void adminApi_bindsAllInterfacesAndTakesTokenHashesFromASecret() throws IOException {
     Deployment admin = deployment(CONTROL_PLANE, "admin-api");
-    JsonNode config = new YAMLMapper().readTree(
-        configMap(CONTROL_PLANE, "admin-api-config").getData().get("admin-api.yaml"));
+    String text = configMap(CONTROL_PLANE, "admin-api-config").getData().get("admin-api.yaml");
+    JsonNode config = new YAMLMapper().readTree(text);
 
     assertThat(config.at("/server/applicationConnectors/0/bindHost").asText()).isEqualTo("0.0.0.0");
     assertThat(config.at("/server/adminConnectors/0/bindHost").asText()).isEqualTo("0.0.0.0");
@@ -203,6 +203,12 @@ class KubernetesManifestsTest {
     Map<String, String> fromSecrets = container(admin, "admin-api").getEnv().stream()
         .filter(env -> env.getValueFrom() != null && env.getValueFrom().getSecretKeyRef() != null)
         .collect(Collectors.toMap(env -> env.getName(), env -> env.getValueFrom().getSecretKeyRef().getName()));
+    // Dropwizard substitutes strictly and everywhere, comments included: every ${NAME} must be
+    // set, and here only from the Secret.
+    Matcher substitution = Pattern.compile("\\$\\{([^}]*)}").matcher(text);
+    while (substitution.find()) {
+      assertThat(fromSecrets).as(substitution.group()).containsKey(substitution.group(1));
+    }
     assertThat(config.get("tokens")).isNotEmpty().allSatisfy(token -> {
       Matcher variable = Pattern.compile("\\$\\{(\\w+)}").matcher(token.get("sha256").asText());
       assertThat(variable.matches()).as(token.toString()).isTrue();
