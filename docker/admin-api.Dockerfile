@@ -16,6 +16,9 @@ COPY admin-api admin-api
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests -pl admin-api -am package
 
 FROM eclipse-temurin:17-jre
+# Graphviz lays out the mesh picture (GET /v1/graph?format=svg).
+RUN apt-get update && apt-get install -y --no-install-recommends graphviz \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 paymesh
 COPY --from=build /src/admin-api/target/admin-api.jar /opt/paymesh/admin-api.jar
 COPY docker/admin-api.compose.yaml /etc/paymesh/admin-api.yaml

@@ -53,6 +53,11 @@ ensure_etcd() {
   apt_install etcd etcd-server "etcd 3.4 or newer"
 }
 
+# The admin API lays out the mesh picture (GET /v1/graph?format=svg) with Graphviz's dot.
+ensure_graphviz() {
+  apt_install dot graphviz "Graphviz (dot), which lays out the admin API's mesh picture"
+}
+
 ensure_docker_compose() {
   apt_install docker-compose docker-compose "docker-compose 1.29 (only 'config' is used, no Docker engine)"
 }

@@ -18,6 +18,7 @@ import io.paymesh.admin.errors.ApiExceptionMapper;
 import io.paymesh.admin.errors.JsonProcessingExceptionMapper;
 import io.paymesh.admin.errors.UnexpectedExceptionMapper;
 import io.paymesh.admin.errors.WebApplicationExceptionMapper;
+import io.paymesh.admin.graph.GraphvizSvg;
 import io.paymesh.admin.health.EtcdHealthCheck;
 import io.paymesh.admin.http.HttpSurface;
 import io.paymesh.admin.idempotency.IdempotentWrites;
@@ -27,6 +28,7 @@ import io.paymesh.admin.policy.PolicyDocuments;
 import io.paymesh.admin.policy.PolicyWriter;
 import io.paymesh.admin.resources.ApplyResource;
 import io.paymesh.admin.resources.AuditResource;
+import io.paymesh.admin.resources.GraphResource;
 import io.paymesh.admin.resources.IdentityResource;
 import io.paymesh.admin.resources.OpenApiResource;
 import io.paymesh.admin.resources.PlanResource;
@@ -59,6 +61,9 @@ public final class AdminApplication extends Application<AdminConfiguration> {
   /** The scheme of the Authorization header: {@code Authorization: Bearer <token>}. */
   public static final String AUTH_SCHEME = "Bearer";
   public static final String REALM = "paymesh";
+  /** Graphviz's layout program, found on the PATH (Debian's graphviz package). */
+  private static final String GRAPHVIZ_DOT = "dot";
+  private static final Duration GRAPHVIZ_TIMEOUT = Duration.ofSeconds(20);
 
   public static void main(String[] args) throws Exception {
     new AdminApplication().run(args);
@@ -124,6 +129,7 @@ public final class AdminApplication extends Application<AdminConfiguration> {
     jersey.register(new PolicyKindResource(repository, audit, codec, writer,
         environment.getObjectMapper(), idempotency));
     jersey.register(new PlanResource(documents, writer));
+    jersey.register(new GraphResource(repository, new GraphvizSvg(GRAPHVIZ_DOT, GRAPHVIZ_TIMEOUT)));
     jersey.register(new ApplyResource(documents, writer, idempotency,
         environment.getObjectMapper()));
     jersey.register(new ProposalResource(proposals, writer, environment.getObjectMapper()));

@@ -9,10 +9,11 @@ import io.paymesh.config.store.EtcdPolicyWatcher;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.ads.AdsServer;
 import io.paymesh.xds.ads.AdsStreamInterceptor;
+import io.paymesh.xds.ads.AdsSnapshotCache;
+import io.paymesh.xds.ads.HeldVersionsConfigWatcher;
 import io.paymesh.xds.ads.StreamAuthenticator;
 import io.paymesh.xds.ads.NackAwareConfigWatcher;
 import io.paymesh.xds.ads.OnDemandConfigWatcher;
-import io.paymesh.xds.ads.ProxyGroups;
 import io.paymesh.xds.ads.ProxyStatusRegistry;
 import io.paymesh.xds.ads.RemovalAnsweringConfigWatcher;
 import io.paymesh.xds.ads.SnapshotPublisher;
@@ -78,10 +79,12 @@ public final class XdsServer implements AutoCloseable {
     metrics.countConnectedProxies(() -> proxies.connected().stream().collect(
         Collectors.groupingBy(ProxyStatusRegistry.ProxyStatus::group, Collectors.counting())));
     this.secureCredentials = secureCredentials;
-    SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
+    SimpleCache<ProxyGroup> cache = new AdsSnapshotCache();
     this.publisher = new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, metrics);
     V3DiscoveryServer discovery = new V3DiscoveryServer(new OnDemandConfigWatcher(
-        new NackAwareConfigWatcher(new RemovalAnsweringConfigWatcher(cache)), publisher::demand));
+        new HeldVersionsConfigWatcher(
+            new NackAwareConfigWatcher(new RemovalAnsweringConfigWatcher(cache))),
+        publisher::demand));
     AtomicLong streamIds = new AtomicLong();
     this.secureAds =
         secureCredentials == null

@@ -4,7 +4,11 @@ import com.codahale.metrics.jmx.JmxReporter;
 import io.etcd.jetcd.Client;
 import io.paymesh.xds.identity.CertificateAuthority;
 import io.paymesh.xds.identity.InvalidCaException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
@@ -15,21 +19,54 @@ import org.slf4j.LoggerFactory;
 public final class XdsServerMain {
   private static final Logger LOG = LoggerFactory.getLogger(XdsServerMain.class);
 
+  static final int EXIT_OK = 0;
+  static final int EXIT_USAGE = 2;
+  static final String USAGE = "usage: java -jar xds-server.jar <config.yaml>";
+
   private XdsServerMain() {}
 
-  public static void main(String[] args) throws Exception {
-    if (args.length != 1) {
-      System.err.println("usage: java -jar xds-server.jar <config.yaml>");
-      System.exit(2);
+  /** What the command line asks for: serve with a configuration, or exit with a code. */
+  sealed interface Start {
+    record Serve(XdsServerConfig config) implements Start {}
+
+    record Exit(int code) implements Start {}
+  }
+
+  /**
+   * Reads the command line: {@code --help} prints the usage, a missing, unreadable or invalid
+   * configuration is one line on stderr (no stack trace), else the configuration to serve.
+   */
+  static Start start(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      out.println(USAGE);
+      out.println("Runs one xds-server replica: ADS (mTLS) and the workload identity API,"
+          + " policy from etcd. The configuration is described in docs/xds-server.md;"
+          + " an example is xds-server/xds-server.yaml.");
+      return new Start.Exit(EXIT_OK);
     }
-    XdsServerConfig config;
+    if (args.length != 1 || args[0].startsWith("-")) {
+      err.println(USAGE + " (or --help)");
+      return new Start.Exit(EXIT_USAGE);
+    }
     try {
-      config = XdsServerConfig.load(Path.of(args[0]));
+      return new Start.Serve(XdsServerConfig.load(Path.of(args[0])));
     } catch (IllegalArgumentException e) {
-      System.err.println("invalid configuration: " + e.getMessage());
-      System.exit(2);
+      err.println("invalid configuration: " + e.getMessage());
+    } catch (IOException e) {
+      err.println("cannot read the configuration " + args[0] + ": "
+          + (e instanceof NoSuchFileException || e instanceof FileNotFoundException
+              ? "no such file" : e.getMessage()));
+    }
+    return new Start.Exit(EXIT_USAGE);
+  }
+
+  public static void main(String[] args) throws Exception {
+    Start start = start(args, System.out, System.err);
+    if (start instanceof Start.Exit exit) {
+      System.exit(exit.code());
       return;
     }
+    XdsServerConfig config = ((Start.Serve) start).config();
     XdsServerConfig.Identity identity = config.identity();
     CertificateAuthority ca;
     try {

@@ -68,6 +68,6 @@ final class DamagedDocumentViews {
   }
 
   private ObjectNode lastGood(StoredDocument good) {
-    return views.view(good.resource(), good.modRevision());
+    return views.withRevision(good.resource(), good.modRevision());
   }
 }

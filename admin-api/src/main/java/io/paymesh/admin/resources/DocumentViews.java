@@ -8,7 +8,9 @@ import io.paymesh.config.model.PolicyResource;
 
 /**
  * A document as the API returns it: the codec's canonical JSON ({@code kind, name, spec}), the
- * same form stored in etcd, plus {@code revision} (the ETag's value).
+ * same form stored in etcd. A single document carries no revision (that is its ETag), so what a
+ * GET returns can be PUT back unchanged; an item of a list, which has no ETag of its own, adds
+ * {@code revision}.
  */
 final class DocumentViews {
 
@@ -22,7 +24,13 @@ final class DocumentViews {
     this.mapper = mapper;
   }
 
-  ObjectNode view(PolicyResource resource, long revision) {
+  /** The document alone, as GET and PUT answer it (the revision is in the ETag header). */
+  ObjectNode document(PolicyResource resource) {
+    return tree(codec.toJson(resource));
+  }
+
+  /** The document plus {@code revision}, as an item of a list (or a damaged one's lastGood). */
+  ObjectNode withRevision(PolicyResource resource, long revision) {
     return withRevision(codec.toJson(resource), revision);
   }
 

@@ -43,6 +43,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +72,7 @@ public final class PolicyKindResource {
   private final WriteResponses responses;
   private final ObjectMapper mapper;
   private final IdempotentWrites idempotency;
+  private final DocumentRepresentations representations;
 
   public PolicyKindResource(PolicyRepository repository, AuditLog audit, PolicyCodec codec,
       PolicyWriter writer, ObjectMapper mapper, IdempotentWrites idempotency) {
@@ -84,6 +86,7 @@ public final class PolicyKindResource {
     this.responses = new WriteResponses(mapper);
     this.mapper = mapper;
     this.idempotency = idempotency;
+    this.representations = new DocumentRepresentations(codec);
   }
 
   @GET
@@ -97,7 +100,7 @@ public final class PolicyKindResource {
       if (version instanceof StoredVersion.Valid valid) {
         StoredDocument doc = valid.stored();
         if (filter.test(doc.resource())) {
-          items.add(views.view(doc.resource(), doc.modRevision()));
+          items.add(views.withRevision(doc.resource(), doc.modRevision()));
         }
       } else if (version instanceof StoredVersion.Damaged damaged) {
         DamagedDocument doc = damaged.damaged();
@@ -110,24 +113,29 @@ public final class PolicyKindResource {
     return new ListResponse(items);
   }
 
+  /**
+   * The document alone, as JSON or YAML by {@code Accept}; its revision is the ETag, not part of
+   * the body, so the body can be PUT back unchanged with that ETag as If-Match.
+   */
   @GET
   @Path("{name}")
+  @Produces({MediaType.APPLICATION_JSON, PolicyMediaTypes.APPLICATION_YAML,
+      PolicyMediaTypes.TEXT_YAML, PolicyMediaTypes.APPLICATION_X_YAML})
   public Response get(@Auth AdminPrincipal caller, @PathParam("kind") String kindSegment,
-      @PathParam("name") String name) {
+      @PathParam("name") String name, @Context Request request) {
     Kind kind = Kinds.fromPath(kindSegment);
     StoredVersion version = current(kind, name).orElseThrow(() -> notFound(kind, name));
-    ObjectNode body;
+    Response.ResponseBuilder answer;
     if (version instanceof StoredVersion.Valid valid) {
-      body = views.view(valid.stored().resource(), valid.modRevision());
+      PolicyResource resource = valid.stored().resource();
+      answer = representations.document(request, resource, views.document(resource));
     } else if (version instanceof StoredVersion.Damaged damaged) {
       // 200, not 500: the operator needs this view, and its ETag, to repair the document.
-      body = damagedViews.view(damaged.damaged());
+      answer = representations.view(request, damagedViews.view(damaged.damaged()));
     } else {
       throw new AssertionError(version);
     }
-    return Response.ok(body)
-        .header(HttpHeaders.ETAG, ETags.header(version.modRevision()))
-        .build();
+    return answer.header(HttpHeaders.ETAG, ETags.header(version.modRevision())).build();
   }
 
   @PUT
@@ -151,6 +159,13 @@ public final class PolicyKindResource {
       return Response.ok(writer.plan(List.of(Change.put(document, new Precondition.Any())),
           Optional.ofNullable(reason))).build();
     }
+    Optional<Long> unchangedAt = unchangedRevision(kind, name, ifMatch, document);
+    if (unchangedAt.isPresent()) {
+      // A no-op apply changes nothing: no commit, no new revision, no audit record.
+      return Response.ok(views.document(document))
+          .header(HttpHeaders.ETAG, ETags.header(unchangedAt.get()))
+          .build();
+    }
     return responses.write(idempotency, caller, request,
         // Inside the idempotent part: a retried create finds the document it created itself.
         claim -> writer.write(List.of(Change.put(document,
@@ -161,7 +176,7 @@ public final class PolicyKindResource {
               ? Response.Status.CREATED
               : Response.Status.OK;
           return Response.status(status)
-              .entity(views.view(document, committed.revision()))
+              .entity(views.document(document))
               .header(HttpHeaders.ETAG, ETags.header(committed.revision()))
               .build();
         });
@@ -241,6 +256,25 @@ public final class PolicyKindResource {
         committed -> Response.ok(PolicyWriter.view(committed))
             .header(HttpHeaders.ETAG, ETags.header(committed.revision()))
             .build());
+  }
+
+  /**
+   * The revision If-Match names, when the document is stored valid at exactly that revision and
+   * equal to {@code document}: writing it would change nothing. A stale If-Match or a damaged
+   * document is not unchanged; those go the write path and get its answer (412, repair).
+   */
+  private Optional<Long> unchangedRevision(Kind kind, String name, String ifMatch,
+      PolicyResource document) {
+    Optional<Long> expected = ETags.revision(ifMatch);
+    if (expected.isEmpty()) {
+      return Optional.empty();
+    }
+    return current(kind, name)
+        .filter(version -> version instanceof StoredVersion.Valid)
+        .map(version -> (StoredVersion.Valid) version)
+        .filter(valid -> valid.modRevision() == expected.get())
+        .filter(valid -> valid.stored().resource().equals(document))
+        .map(StoredVersion.Valid::modRevision);
   }
 
   private String bodyReason(String body) {

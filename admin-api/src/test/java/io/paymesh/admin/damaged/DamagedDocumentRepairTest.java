@@ -57,7 +57,7 @@ class DamagedDocumentRepairTest {
     assertThat(repaired.status()).as(repaired.toString()).isEqualTo(200);
     Http.Reply read = HTTP.get(sample.path()).token(TestTokens.VIEWER).send();
     assertThat(read.json().has("damaged")).isFalse();
-    assertThat(read.json().path("revision").asLong()).isGreaterThan(damaged);
+    assertThat(read.etagRevision()).isGreaterThan(damaged);
     assertThat(read.json().path("kind").asText()).isEqualTo(sample.kind().wireName());
     assertThat(DamagedDocuments.CODEC.decode(
         DamagedDocuments.text(etcd.stored(sample.kind(), sample.documentName()).orElseThrow())))

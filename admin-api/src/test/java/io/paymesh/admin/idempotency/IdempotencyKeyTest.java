@@ -89,7 +89,7 @@ class IdempotencyKeyTest {
     assertThat(updatedAgain.body()).isEqualTo(updated.body());
     assertThat(updatedAgain.header(REPLAYED)).contains("true");
 
-    long createdAt = created.json().path("revision").asLong();
+    long createdAt = created.etagRevision();
     Http.Request rollback = HTTP.post(REPORTS.path() + "/rollback?to=" + createdAt)
         .token(REPORTS.token()).header(KEY, "k-rollback");
     Http.Reply rolledBack = rollback.send();
@@ -130,7 +130,7 @@ class IdempotencyKeyTest {
     assertThat(other.json().path("errors").get(0).path("path").asText()).isEqualTo(KEY);
     assertThat(other.json().path("message").asText())
         .contains("already used for a different request (PUT /v1/services/reports at revision "
-            + first.json().path("revision").asLong() + ")");
+            + first.etagRevision() + ")");
     assertThat(ETCD.currentRevision()).isEqualTo(revision);
   }
 
@@ -282,7 +282,7 @@ class IdempotencyKeyTest {
 
     assertThat(retriedAfterApproval.status()).as(retriedAfterApproval.toString()).isEqualTo(200);
     assertThat(retriedAfterApproval.header(REPLAYED)).contains("true");
-    assertThat(retriedAfterApproval.json().path("revision").asLong())
+    assertThat(retriedAfterApproval.etagRevision())
         .isEqualTo(approved.json().path("revision").asLong());
     assertThat(ETCD.currentRevision()).as("nothing proposed or written again").isEqualTo(revision);
     assertThat(HTTP.get("/v1/proposals").token(TestTokens.VIEWER).send().json().path("items"))

@@ -114,7 +114,6 @@ class ConcurrentWritersTest {
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       Http.Reply current = HTTP.get(PATH).token(TestTokens.OPERATOR).send();
       ObjectNode document = (ObjectNode) current.json();
-      document.remove("revision");
       ArrayNode limits = (ArrayNode) document.path("spec").path("limits");
       ObjectNode limit = limits.addObject();
       limit.put("name", name);

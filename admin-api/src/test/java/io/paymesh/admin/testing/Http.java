@@ -62,6 +62,11 @@ public final class Http {
       return header("ETag").orElseThrow(() -> new AssertionError("no ETag in " + raw));
     }
 
+    /** The revision a document answer carries in its ETag ({@code "42"} is 42). */
+    public long etagRevision() {
+      return Long.parseLong(etag().replace("\"", ""));
+    }
+
     @Override
     public String toString() {
       return status + " " + raw.body();

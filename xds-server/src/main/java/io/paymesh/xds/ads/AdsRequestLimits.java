@@ -1,12 +1,17 @@
 package io.paymesh.xds.ads;
 
+import com.google.protobuf.ByteString;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.grpc.Status;
 import io.paymesh.xds.ClientStrings;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * What one ADS request may carry before anything else reads it: bounded sizes for every string
@@ -39,10 +44,14 @@ public final class AdsRequestLimits {
 
   private AdsRequestLimits() {}
 
-  /** An {@code INVALID_ARGUMENT} status when the request exceeds a limit or asks for no type. */
+  /**
+   * An {@code INVALID_ARGUMENT} status when a state-of-the-world request exceeds a limit or asks
+   * for no type.
+   */
   public static Optional<Status> check(DiscoveryRequest request) {
-    return checkNode(request)
-        .or(() -> checkResourceNames(request))
+    return checkNode(request.hasNode(), request.getNode())
+        .or(() -> checkNames("resource_names", request.getResourceNamesCount(),
+            request::getResourceNamesBytes))
         .or(() -> atMost("version_info", request.getVersionInfoBytes().size(),
             MAX_VERSION_OR_NONCE_BYTES))
         .or(() -> atMost("response_nonce", request.getResponseNonceBytes().size(),
@@ -51,11 +60,29 @@ public final class AdsRequestLimits {
         .map(Status.INVALID_ARGUMENT::withDescription);
   }
 
-  private static Optional<String> checkNode(DiscoveryRequest request) {
-    if (!request.hasNode()) {
+  /**
+   * The same for a delta request: its subscribed and unsubscribed names are held to the limits of
+   * resource_names, and the names of initial_resource_versions too, their versions to those of a
+   * version.
+   */
+  public static Optional<Status> check(DeltaDiscoveryRequest request) {
+    return checkNode(request.hasNode(), request.getNode())
+        .or(() -> checkNames("resource_names_subscribe",
+            request.getResourceNamesSubscribeCount(), request::getResourceNamesSubscribeBytes))
+        .or(() -> checkNames("resource_names_unsubscribe",
+            request.getResourceNamesUnsubscribeCount(),
+            request::getResourceNamesUnsubscribeBytes))
+        .or(() -> checkInitialResourceVersions(request.getInitialResourceVersionsMap()))
+        .or(() -> atMost("response_nonce", request.getResponseNonceBytes().size(),
+            MAX_VERSION_OR_NONCE_BYTES))
+        .or(() -> checkTypeUrl(request.getTypeUrl()))
+        .map(Status.INVALID_ARGUMENT::withDescription);
+  }
+
+  private static Optional<String> checkNode(boolean present, Node node) {
+    if (!present) {
       return Optional.empty();
     }
-    Node node = request.getNode();
     // The named fields first, so that the refusal names the one that is too large; the whole
     // node bounds everything else a client may put in it.
     return atMost("node.id", node.getIdBytes().size(), MAX_NODE_ID_BYTES)
@@ -65,20 +92,50 @@ public final class AdsRequestLimits {
         .or(() -> atMost("node", node.getSerializedSize(), MAX_NODE_BYTES));
   }
 
-  private static Optional<String> checkResourceNames(DiscoveryRequest request) {
-    int count = request.getResourceNamesCount();
-    if (count > MAX_RESOURCE_NAMES) {
-      return Optional.of("resource_names: at most " + MAX_RESOURCE_NAMES
-          + " names in one request, got " + count);
-    }
-    for (int i = 0; i < count; i++) {
-      Optional<String> tooLong = atMost("resource_names[" + i + "]",
-          request.getResourceNamesBytes(i).size(), MAX_RESOURCE_NAME_BYTES);
-      if (tooLong.isPresent()) {
-        return tooLong;
+  /** A list of resource names: how many, and how long each. */
+  private static Optional<String> checkNames(
+      String field, int count, IntFunction<ByteString> name) {
+    return atMostNames(field, count).or(() -> {
+      for (int i = 0; i < count; i++) {
+        Optional<String> tooLong = atMost(field + "[" + i + "]", name.apply(i).size(),
+            MAX_RESOURCE_NAME_BYTES);
+        if (tooLong.isPresent()) {
+          return tooLong;
+        }
       }
-    }
-    return Optional.empty();
+      return Optional.empty();
+    });
+  }
+
+  /**
+   * The names and versions a delta client says it holds. A name is not quoted (the client chose
+   * it), so a long one is pointed at by its size alone.
+   */
+  private static Optional<String> checkInitialResourceVersions(Map<String, String> versions) {
+    String field = "initial_resource_versions";
+    return atMostNames(field, versions.size()).or(() -> {
+      for (Map.Entry<String, String> entry : versions.entrySet()) {
+        Optional<String> tooLong = atMost(field + " name", utf8Bytes(entry.getKey()),
+            MAX_RESOURCE_NAME_BYTES)
+            .or(() -> atMost(field + " version", utf8Bytes(entry.getValue()),
+                MAX_VERSION_OR_NONCE_BYTES));
+        if (tooLong.isPresent()) {
+          return tooLong;
+        }
+      }
+      return Optional.empty();
+    });
+  }
+
+  private static Optional<String> atMostNames(String field, int count) {
+    return count > MAX_RESOURCE_NAMES
+        ? Optional.of(field + ": at most " + MAX_RESOURCE_NAMES + " names in one request, got "
+            + count)
+        : Optional.empty();
+  }
+
+  private static int utf8Bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
   }
 
   private static Optional<String> checkTypeUrl(String typeUrl) {

@@ -1,7 +1,6 @@
 package io.paymesh.xds.ads;
 
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
-import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
@@ -17,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A gRPC endpoint proxies connect to: state-of-the-world ADS plus gRPC health, and on the mTLS
- * port the workload identity API. Delta xDS is not offered, so every stream goes through the
- * authentication and NACK handling of {@link AdsStreamInterceptor}.
+ * A gRPC endpoint proxies connect to: ADS in both variants (state of the world and delta) plus
+ * gRPC health, and on the mTLS port the workload identity API. Every ADS stream, of either
+ * variant, goes through the authentication, request limits and NACK handling of
+ * {@link AdsStreamInterceptor}.
  */
 public final class AdsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdsServer.class);
@@ -47,7 +47,8 @@ public final class AdsServer implements AutoCloseable {
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(address, credentials)
-            .addService(ServerInterceptors.intercept(stateOfTheWorldAds(discovery), interceptor))
+            .addService(ServerInterceptors.intercept(
+                discovery.getAggregatedDiscoveryServiceImpl().bindService(), interceptor))
             .addService(health.getHealthService());
     services.forEach(builder::addService);
     this.server =
@@ -57,16 +58,6 @@ public final class AdsServer implements AutoCloseable {
             .permitKeepAliveWithoutCalls(true)
             .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
             .build();
-  }
-
-  /** Only the StreamAggregatedResources method of the library's ADS service. */
-  private static ServerServiceDefinition stateOfTheWorldAds(V3DiscoveryServer discovery) {
-    ServerServiceDefinition full = discovery.getAggregatedDiscoveryServiceImpl().bindService();
-    return ServerServiceDefinition.builder(full.getServiceDescriptor().getName())
-        .addMethod(full.getMethod(
-            AggregatedDiscoveryServiceGrpc.getStreamAggregatedResourcesMethod()
-                .getFullMethodName()))
-        .build();
   }
 
   public AdsServer start() throws IOException {

@@ -2,26 +2,22 @@ package io.paymesh.xds.ads;
 
 import com.google.common.collect.ImmutableSet;
 import io.envoyproxy.controlplane.cache.ConfigWatcher;
-import io.envoyproxy.controlplane.cache.DeltaResponse;
-import io.envoyproxy.controlplane.cache.DeltaWatch;
-import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
 import io.envoyproxy.controlplane.cache.Response;
 import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.XdsRequest;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Keeps the snapshot cache from answering a NACK with the config just rejected. With the
- * rejected version in the request (see {@link AdsStreamInterceptor}) and the requested names
- * declared known, the cache opens a watch that fires only when the group's config changes.
+ * Keeps the snapshot cache from answering a state-of-the-world NACK with the config just
+ * rejected. With the rejected version in the request (see {@link StateOfTheWorldProtocol}) and
+ * the requested names declared known, the cache opens a watch that fires only when the group's
+ * config changes. Delta requests pass unchanged: a delta NACK's resources count as held by the
+ * client ({@link DeltaProtocol}, {@link HeldVersionsConfigWatcher}).
  */
-public final class NackAwareConfigWatcher implements ConfigWatcher {
-  private final ConfigWatcher delegate;
-
+public final class NackAwareConfigWatcher extends ForwardingConfigWatcher {
   public NackAwareConfigWatcher(ConfigWatcher delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   @Override
@@ -35,7 +31,7 @@ public final class NackAwareConfigWatcher implements ConfigWatcher {
     if (request.hasErrorDetail()) {
       // The cache answers at once when names look new or clusters changed; after a NACK neither
       // is news to the client, it has just seen (and refused) exactly that.
-      return delegate.createWatch(
+      return super.createWatch(
           ads,
           request,
           ImmutableSet.copyOf(request.getResourceNamesList()),
@@ -43,31 +39,12 @@ public final class NackAwareConfigWatcher implements ConfigWatcher {
           false,
           allowDefaultEmptyEdsUpdate);
     }
-    return delegate.createWatch(
+    return super.createWatch(
         ads,
         request,
         knownResourceNames,
         responseConsumer,
         hasClusterChanged,
         allowDefaultEmptyEdsUpdate);
-  }
-
-  @Override
-  public DeltaWatch createDeltaWatch(
-      DeltaXdsRequest request,
-      String requesterVersion,
-      Map<String, String> resourceVersions,
-      Set<String> pendingResources,
-      boolean isWildcard,
-      Consumer<DeltaResponse> responseConsumer,
-      boolean hasClusterChanged) {
-    return delegate.createDeltaWatch(
-        request,
-        requesterVersion,
-        resourceVersions,
-        pendingResources,
-        isWildcard,
-        responseConsumer,
-        hasClusterChanged);
   }
 }

@@ -23,8 +23,7 @@ import java.util.function.Consumer;
  * <p>The node is read from the request: {@link AdsStreamInterceptor} puts the stream's first node
  * into every later request, so it is there even for clients that send it only once.
  */
-public final class OnDemandConfigWatcher implements ConfigWatcher {
-  private final ConfigWatcher delegate;
+public final class OnDemandConfigWatcher extends ForwardingConfigWatcher {
   private final Consumer<ProxyGroup> demand;
 
   /**
@@ -32,7 +31,7 @@ public final class OnDemandConfigWatcher implements ConfigWatcher {
    *     cheap once a group is known (it runs for every request of every stream)
    */
   public OnDemandConfigWatcher(ConfigWatcher delegate, Consumer<ProxyGroup> demand) {
-    this.delegate = delegate;
+    super(delegate);
     this.demand = demand;
   }
 
@@ -45,7 +44,7 @@ public final class OnDemandConfigWatcher implements ConfigWatcher {
       boolean hasClusterChanged,
       boolean allowDefaultEmptyEdsUpdate) {
     demand(request.v3Request().getNode());
-    return delegate.createWatch(ads, request, knownResourceNames, responseConsumer,
+    return super.createWatch(ads, request, knownResourceNames, responseConsumer,
         hasClusterChanged, allowDefaultEmptyEdsUpdate);
   }
 
@@ -59,7 +58,7 @@ public final class OnDemandConfigWatcher implements ConfigWatcher {
       Consumer<DeltaResponse> responseConsumer,
       boolean hasClusterChanged) {
     demand(request.v3Request().getNode());
-    return delegate.createDeltaWatch(request, requesterVersion, resourceVersions,
+    return super.createDeltaWatch(request, requesterVersion, resourceVersions,
         pendingResources, isWildcard, responseConsumer, hasClusterChanged);
   }
 

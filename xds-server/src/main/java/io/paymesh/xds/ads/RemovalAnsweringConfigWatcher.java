@@ -1,14 +1,10 @@
 package io.paymesh.xds.ads;
 
 import io.envoyproxy.controlplane.cache.ConfigWatcher;
-import io.envoyproxy.controlplane.cache.DeltaResponse;
-import io.envoyproxy.controlplane.cache.DeltaWatch;
-import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.Response;
 import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.XdsRequest;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -24,15 +20,14 @@ import java.util.function.Consumer;
  * resource that exists and the client drops the ones left out (state of the world, gRFC A53), so
  * they are answered as outside ADS mode. Routes, endpoints and secrets keep the wait: a client
  * does not read their absence as a removal, and their names come from listeners and clusters.
+ * Delta requests pass unchanged: delta names a removal in {@code removed_resources}.
  */
-public final class RemovalAnsweringConfigWatcher implements ConfigWatcher {
+public final class RemovalAnsweringConfigWatcher extends ForwardingConfigWatcher {
   private static final Set<String> FULL_STATE_TYPES =
       Set.of(Resources.V3.LISTENER_TYPE_URL, Resources.V3.CLUSTER_TYPE_URL);
 
-  private final ConfigWatcher delegate;
-
   public RemovalAnsweringConfigWatcher(ConfigWatcher delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   @Override
@@ -44,20 +39,7 @@ public final class RemovalAnsweringConfigWatcher implements ConfigWatcher {
       boolean hasClusterChanged,
       boolean allowDefaultEmptyEdsUpdate) {
     boolean waitForMissingNames = ads && !FULL_STATE_TYPES.contains(request.getTypeUrl());
-    return delegate.createWatch(waitForMissingNames, request, knownResourceNames,
+    return super.createWatch(waitForMissingNames, request, knownResourceNames,
         responseConsumer, hasClusterChanged, allowDefaultEmptyEdsUpdate);
-  }
-
-  @Override
-  public DeltaWatch createDeltaWatch(
-      DeltaXdsRequest request,
-      String requesterVersion,
-      Map<String, String> resourceVersions,
-      Set<String> pendingResources,
-      boolean isWildcard,
-      Consumer<DeltaResponse> responseConsumer,
-      boolean hasClusterChanged) {
-    return delegate.createDeltaWatch(request, requesterVersion, resourceVersions,
-        pendingResources, isWildcard, responseConsumer, hasClusterChanged);
   }
 }

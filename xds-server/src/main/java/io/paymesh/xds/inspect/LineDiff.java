@@ -8,7 +8,7 @@ import java.util.List;
  * headers, then hunks of changed lines with a few lines of context. The line matching is a
  * longest common subsequence, which is plenty for the few hundred lines of one Envoy resource.
  */
-final class LineDiff {
+public final class LineDiff {
   static final int CONTEXT_LINES = 3;
   /** Above this many DP cells (n x m) the changed middle is shown as removed-then-added. */
   private static final long MAX_LCS_CELLS = 4_000_000;
@@ -20,7 +20,7 @@ final class LineDiff {
   private LineDiff() {}
 
   /** The diff from {@code before} to {@code after}; empty when they are equal. */
-  static String unified(String beforeLabel, String before, String afterLabel, String after) {
+  public static String unified(String beforeLabel, String before, String afterLabel, String after) {
     List<Edit> edits = edits(lines(before), lines(after));
     if (edits.stream().allMatch(e -> e.op() == Op.KEEP)) {
       return "";

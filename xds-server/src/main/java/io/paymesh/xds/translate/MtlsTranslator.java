@@ -17,8 +17,7 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMat
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
-import io.paymesh.config.model.PciScope;
-import io.paymesh.config.model.PeerAuthentication;
+import io.paymesh.config.model.InboundMtls;
 import io.paymesh.config.model.PeerAuthentication.MtlsMode;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
@@ -38,24 +37,9 @@ import java.util.List;
  */
 final class MtlsTranslator {
 
-  /**
-   * The mode of the service's inbound listeners. A CDE service is STRICT whatever its
-   * PeerAuthentication says (invariant 7). Without a PeerAuthentication it is STRICT too: the safe
-   * default, so a missing document can never open a plaintext port. Several documents naming the
-   * same service resolve to the strictest, so weakening needs every one of them to say so.
-   */
+  /** The mode of the service's inbound listeners ({@link InboundMtls}, read through the policy). */
   MtlsMode inboundMode(PolicySnapshot snapshot, Service service) {
-    if (service.spec().pciScope() == PciScope.CDE) {
-      return MtlsMode.STRICT;
-    }
-    boolean anyPermissive = false;
-    for (PeerAuthentication pa : snapshot.peerAuthenticationsFor(service.name())) {
-      if (pa.spec().mode() == MtlsMode.STRICT) {
-        return MtlsMode.STRICT;
-      }
-      anyPermissive = true;
-    }
-    return anyPermissive ? MtlsMode.PERMISSIVE : MtlsMode.STRICT;
+    return InboundMtls.modeOf(service, snapshot.peerAuthenticationsFor(service.name()));
   }
 
   /**

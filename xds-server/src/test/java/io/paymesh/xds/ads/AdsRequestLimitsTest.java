@@ -7,9 +7,11 @@ import com.google.protobuf.Value;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.envoy.config.core.v3.Extension;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.grpc.Status;
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -139,5 +141,77 @@ class AdsRequestLimitsTest {
   void check_whenALaterRequestOmitsTheNode_checksTheRest() {
     assertThat(refusal(request().clearNode())).isEmpty();
     assertThat(refusal(request().clearNode().setTypeUrl("x"))).isPresent();
+  }
+
+  private static DeltaDiscoveryRequest.Builder deltaRequest() {
+    return DeltaDiscoveryRequest.newBuilder().setNode(NODE)
+        .setTypeUrl(Resources.V3.ENDPOINT_TYPE_URL);
+  }
+
+  private static Optional<String> refusal(DeltaDiscoveryRequest.Builder request) {
+    Optional<Status> status = AdsRequestLimits.check(request.build());
+    status.ifPresent(s -> assertThat(s.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    return status.map(Status::getDescription);
+  }
+
+  @Test
+  void checkDelta_whenEveryFieldIsAtItsLimit_acceptsTheRequest() {
+    List<String> names = IntStream.range(1, AdsRequestLimits.MAX_RESOURCE_NAMES)
+        .mapToObj(i -> "cluster-" + i).toList();
+    String longName = "n".repeat(AdsRequestLimits.MAX_RESOURCE_NAME_BYTES);
+    DeltaDiscoveryRequest.Builder request = deltaRequest()
+        .addAllResourceNamesSubscribe(names).addResourceNamesSubscribe(longName)
+        .addAllResourceNamesUnsubscribe(names).addResourceNamesUnsubscribe(longName)
+        .setResponseNonce("n".repeat(AdsRequestLimits.MAX_VERSION_OR_NONCE_BYTES));
+    names.forEach(n -> request.putInitialResourceVersions(n, "v"));
+    request.putInitialResourceVersions(longName,
+        "v".repeat(AdsRequestLimits.MAX_VERSION_OR_NONCE_BYTES));
+
+    assertThat(refusal(request)).isEmpty();
+  }
+
+  @Test
+  void checkDelta_when10001NamesInAnyList_refusesNamingTheList() {
+    List<String> names = IntStream.range(0, AdsRequestLimits.MAX_RESOURCE_NAMES + 1)
+        .mapToObj(i -> "cluster-" + i).toList();
+    DeltaDiscoveryRequest.Builder held = deltaRequest();
+    names.forEach(n -> held.putInitialResourceVersions(n, "v"));
+
+    assertThat(refusal(deltaRequest().addAllResourceNamesSubscribe(names)))
+        .hasValue("resource_names_subscribe: at most 10000 names in one request, got 10001");
+    assertThat(refusal(deltaRequest().addAllResourceNamesUnsubscribe(names)))
+        .hasValue("resource_names_unsubscribe: at most 10000 names in one request, got 10001");
+    assertThat(refusal(held))
+        .hasValue("initial_resource_versions: at most 10000 names in one request, got 10001");
+  }
+
+  @Test
+  void checkDelta_whenANameOrVersionIsTooLong_namesTheField_butNotTheValue() {
+    String name = "n".repeat(AdsRequestLimits.MAX_RESOURCE_NAME_BYTES + 1);
+    String version = "v".repeat(AdsRequestLimits.MAX_VERSION_OR_NONCE_BYTES + 1);
+
+    assertThat(refusal(deltaRequest().addResourceNamesSubscribe("a")
+        .addResourceNamesSubscribe(name)))
+        .hasValue("resource_names_subscribe[1]: must be at most 1024 bytes, got 1025");
+    assertThat(refusal(deltaRequest().addResourceNamesUnsubscribe(name)))
+        .hasValue("resource_names_unsubscribe[0]: must be at most 1024 bytes, got 1025");
+    assertThat(refusal(deltaRequest().putInitialResourceVersions(name, "v")))
+        .hasValue("initial_resource_versions name: must be at most 1024 bytes, got 1025");
+    assertThat(refusal(deltaRequest().putInitialResourceVersions("a", version)))
+        .hasValue("initial_resource_versions version: must be at most 1024 bytes, got 1025");
+    assertThat(refusal(deltaRequest().setResponseNonce(version)))
+        .hasValue("response_nonce: must be at most 1024 bytes, got 1025");
+  }
+
+  @Test
+  void checkDelta_holdsTheNodeAndTypeUrlToTheSameLimits() {
+    assertThat(refusal(deltaRequest().setNode(NODE.toBuilder()
+        .setCluster("c".repeat(AdsRequestLimits.MAX_NODE_CLUSTER_BYTES + 1)))))
+        .hasValue("node.cluster: must be at most 256 bytes, got 257");
+    assertThat(refusal(deltaRequest().setTypeUrl("")))
+        .hasValue("type_url: is required on an ADS stream");
+    assertThat(refusal(deltaRequest().setTypeUrl("type.googleapis.com/evil\n")))
+        .hasValueSatisfying(d -> assertThat(d).startsWith("type_url: unknown type URL '")
+            .doesNotContain("\n"));
   }
 }

@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * SnapshotPublisher.publish of a whole policy: the time from a policy snapshot reaching the
  * publisher to every group's snapshot being in the cache. {@code change} alternates between two
  * policies that differ in one RouteTable (the steady-state case: the incremental publisher
- * rebuilds the groups of that host's callers, which reach the cache); {@code cold} publishes
+ * rebuilds the groups of that host's callers, which reach the cache); {@code endpointChange}
+ * alternates between two policies that differ in one endpoint of one service (the groups that
+ * route to it get new load assignments only, EDS alone is pushed); {@code cold} publishes
  * into a fresh cache (start-up: every group is built and set).
  * {@code gate=without-9} runs the same with a Gate that skips Envoy's field rules (invariant 9),
  * to show what they cost per publish ({@code -p gate=all,without-9}).
@@ -50,6 +52,8 @@ public class PublishBenchmark {
 
   private PolicySnapshot original;
   private PolicySnapshot changed;
+  private PolicySnapshot withoutEndpoint;
+  private SnapshotPublisher endpointsWarm;
   private SnapshotPublisher warm;
   private SnapshotPublisher fresh;
   private long publishes;
@@ -59,10 +63,19 @@ public class PublishBenchmark {
     SyntheticPolicy policy = SyntheticPolicy.generate(services);
     original = policy.snapshot(1);
     changed = policy.withChangedRouteTable().snapshot(2);
+    withoutEndpoint = policy.withoutFirstEndpoint().snapshot(3);
     warm = newPublisher();
     warm.publish(original);
     if (!warm.failingGroups().isEmpty()) {
       throw new IllegalStateException("synthetic groups fail the Gate: " + warm.failingGroups());
+    }
+    endpointsWarm = newPublisher();
+    endpointsWarm.publish(original);
+    endpointsWarm.publish(withoutEndpoint);
+    if (endpointsWarm.lastRebuiltEndpointsOnly().isEmpty()
+        || !endpointsWarm.lastRebuiltEndpointsOnly().equals(endpointsWarm.lastRebuilt())) {
+      throw new IllegalStateException("an endpoint change rebuilt more than load assignments: "
+          + endpointsWarm.lastRebuilt());
     }
   }
 
@@ -77,6 +90,13 @@ public class PublishBenchmark {
     publishes++;
     warm.publish(publishes % 2 == 0 ? original : changed);
     return warm;
+  }
+
+  @Benchmark
+  public SnapshotPublisher endpointChange() {
+    publishes++;
+    endpointsWarm.publish(publishes % 2 == 0 ? original : withoutEndpoint);
+    return endpointsWarm;
   }
 
   @Benchmark
