@@ -6,7 +6,9 @@ import io.paymesh.admin.cli.PaymeshCtl;
 import io.paymesh.config.tools.PolicyLoader;
 import io.paymesh.xds.XdsServerMain;
 import io.paymesh.xds.agent.WorkloadAgentMain;
+import io.paymesh.xds.demo.DemoBackendMain;
 import io.paymesh.xds.identity.LocalCaMain;
+import io.paymesh.xds.tools.HealthProbeMain;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MainHelpTest {
 
   private static final List<Class<?>> MAINS = List.of(AdminApplication.class, PaymeshCtl.class,
-      XdsServerMain.class, WorkloadAgentMain.class, LocalCaMain.class, PolicyLoader.class);
+      XdsServerMain.class, WorkloadAgentMain.class, LocalCaMain.class, PolicyLoader.class,
+      DemoBackendMain.class, HealthProbeMain.class);
 
   static List<Class<?>> mains() {
     return MAINS;
