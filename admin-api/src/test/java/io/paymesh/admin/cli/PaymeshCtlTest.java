@@ -260,9 +260,10 @@ class PaymeshCtlTest {
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.ERROR);
     assertThat(missing.err()).contains("reading RouteTable/nothing: 404 RouteTable/nothing does not exist");
 
-    Ctl.Run unknownKind = CTL.as(TestTokens.VIEWER, "get", "gateways");
+    Ctl.Run unknownKind = CTL.as(TestTokens.VIEWER, "get", "virtualservices");
     assertThat(unknownKind.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(unknownKind.err()).contains("unknown kind gateways; expected one of services,");
+    assertThat(unknownKind.err())
+        .contains("unknown kind virtualservices; expected one of services,", "gateways");
   }
 
   @Test

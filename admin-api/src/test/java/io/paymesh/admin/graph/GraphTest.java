@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * {@code GET /v1/graph} of the shipped example policy, written through the API as an operator
  * would: Graphviz's SVG holds every service, processor and route host, and every declared call,
- * with the CDE drawn as its own box.
+ * with the CDE drawn as its own box and the edge gateway's public clients outside it.
  */
 class GraphTest {
   private static final Path EXAMPLE =
@@ -64,9 +64,14 @@ class GraphTest {
     }
     // Graphviz titles each cluster, node and edge of the picture with its DOT id.
     assertThat(titles).contains(
-        "cluster_cde", "cluster_connected", "cluster_external", "cluster_routing",
+        "cluster_public", "cluster_cde", "cluster_connected", "cluster_external",
+        "cluster_routing",
+        "public/public-api", "service/edge",
         "service/checkout", "service/payments-v1", "service/payments-v2", "service/ledger",
         "processor/stripe", "processor/adyen", "host/payments",
+        "public/public-api->service/edge",
+        "service/edge->service/payments-v1",
+        "service/edge->service/payments-v2",
         "service/checkout->host/payments",
         "service/checkout->service/payments-v1",
         "service/checkout->service/payments-v2",
@@ -78,7 +83,7 @@ class GraphTest {
         "service/payments-v1->processor/adyen",
         "service/payments-v2->processor/stripe",
         "service/payments-v2->processor/adyen");
-    assertThat(titles.stream().filter(t -> t.contains("->"))).hasSize(11);
+    assertThat(titles.stream().filter(t -> t.contains("->"))).hasSize(14);
     assertThat(reply.body()).contains("Cardholder data environment (PCI DSS scope)")
         .contains("mTLS, allowed by ledger&#45;callers/payments&#45;postings");
   }

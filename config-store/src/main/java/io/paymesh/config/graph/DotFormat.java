@@ -51,7 +51,7 @@ public final class DotFormat {
 
   private static String style(Access access) {
     return switch (access) {
-      case ALLOWED, EGRESS -> "color=\"#1b5e20\"";
+      case ALLOWED, EGRESS, PUBLIC -> "color=\"#1b5e20\"";
       case SHADOW_ONLY -> "color=\"#e65100\", style=dashed";
       case DENIED -> "color=\"#b71c1c\", fontcolor=\"#b71c1c\", style=dashed";
       case ROUTE -> "color=\"#546e7a\", style=dotted";
@@ -60,6 +60,7 @@ public final class DotFormat {
 
   private static String fill(Zone zone) {
     return switch (zone) {
+      case PUBLIC -> "#ede7f6";
       case CDE -> "#fde0dc";
       case CONNECTED -> "#fff3e0";
       case OUT_OF_SCOPE -> "#f1f8e9";

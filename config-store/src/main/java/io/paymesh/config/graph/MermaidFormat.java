@@ -39,7 +39,7 @@ public final class MermaidFormat {
     }
     for (Edge edge : graph.edges()) {
       String arrow = switch (edge.access()) {
-        case ALLOWED, EGRESS -> "-->";
+        case ALLOWED, EGRESS, PUBLIC -> "-->";
         case SHADOW_ONLY, DENIED, ROUTE -> "-.->";
       };
       out.append("  ").append(ids.get(edge.from())).append(' ').append(arrow).append("|\"")

@@ -3,10 +3,12 @@ package io.paymesh.config.graph;
 import io.paymesh.config.model.AuthorizationPolicy;
 import io.paymesh.config.model.AuthorizationPolicy.EnforcementMode;
 import io.paymesh.config.model.Destination;
+import io.paymesh.config.model.Gateway;
 import io.paymesh.config.model.InboundMtls;
 import io.paymesh.config.model.PaymentProcessor;
 import io.paymesh.config.model.PciScope;
 import io.paymesh.config.model.PeerAuthentication.MtlsMode;
+import io.paymesh.config.model.RequestAuthentication;
 import io.paymesh.config.model.RouteTable;
 import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The mesh as its policy draws it: who may call whom, where the cardholder data environment ends,
@@ -31,7 +34,9 @@ import java.util.TreeSet;
  * callee admits the caller (deny by default); to a PaymentProcessor it is TLS with the
  * processor's SAN verified; to a RouteTable host it is routing, and the host's edges lead to its
  * routes' targets. A dependency that names nothing in the policy is not drawn (the Gate refuses
- * such a group).
+ * such a group). A Gateway adds where calls come from outside: its public clients reach the
+ * Service whose proxies serve it over HTTPS, with the JWT issuers its RequestAuthentications
+ * require.
  */
 public record MeshGraph(long revision, List<Node> nodes, List<Edge> edges) {
 
@@ -42,6 +47,7 @@ public record MeshGraph(long revision, List<Node> nodes, List<Edge> edges) {
 
   /** Where a node sits: the PCI scope of a Service, outside the mesh, or the routing layer. */
   public enum Zone {
+    PUBLIC("Internet"),
     CDE("Cardholder data environment (PCI DSS scope)"),
     CONNECTED("Connected to the CDE (PCI DSS scope)"),
     OUT_OF_SCOPE("Out of PCI DSS scope"),
@@ -59,11 +65,11 @@ public record MeshGraph(long revision, List<Node> nodes, List<Edge> edges) {
     }
   }
 
-  public enum NodeKind { SERVICE, PAYMENT_PROCESSOR, ROUTE_HOST }
+  public enum NodeKind { SERVICE, PAYMENT_PROCESSOR, ROUTE_HOST, PUBLIC_CLIENTS }
 
   /**
    * @param id unique across kinds ({@code service/checkout}, {@code processor/stripe},
-   *     {@code host/payments})
+   *     {@code host/payments}, {@code public/public-api})
    * @param detail how the node accepts calls, e.g. {@code mTLS STRICT}
    */
   public record Node(String id, String name, NodeKind kind, Zone zone, String detail) {}
@@ -79,7 +85,9 @@ public record MeshGraph(long revision, List<Node> nodes, List<Edge> edges) {
     /** To an external processor: egress the caller declared. */
     EGRESS,
     /** Routing through a RouteTable host; access is decided at the targets. */
-    ROUTE
+    ROUTE,
+    /** From the Internet to a gateway's public listeners. */
+    PUBLIC
   }
 
   public enum Transport { MTLS, TLS, NONE }
@@ -96,6 +104,15 @@ public record MeshGraph(long revision, List<Node> nodes, List<Edge> edges) {
       nodes.put(processorId(processor.name()), new Node(processorId(processor.name()),
           processor.name(), NodeKind.PAYMENT_PROCESSOR, Zone.EXTERNAL,
           "TLS to " + processor.spec().tls().sni()));
+    }
+    for (Gateway gateway : policy.gateways().values()) {
+      String id = publicId(gateway.name());
+      String ports = gateway.spec().listeners().stream()
+          .map(l -> Integer.toString(l.port())).collect(Collectors.joining(", "));
+      nodes.put(id, new Node(id, "clients of " + gateway.name(), NodeKind.PUBLIC_CLIENTS,
+          Zone.PUBLIC, "HTTPS on " + ports));
+      edges.add(new Edge(id, serviceId(gateway.spec().service()), Access.PUBLIC, Transport.TLS,
+          "HTTPS, " + jwtRequirement(policy, gateway.spec().service())));
     }
     Set<String> hostsDrawn = new TreeSet<>();
     for (Service caller : policy.services().values()) {
@@ -120,6 +137,14 @@ public record MeshGraph(long revision, List<Node> nodes, List<Edge> edges) {
       }
     }
     return new MeshGraph(policy.revision(), List.copyOf(nodes.values()), edges);
+  }
+
+  private static String jwtRequirement(PolicySnapshot policy, String service) {
+    List<String> issuers = policy.requestAuthenticationsFor(service).stream()
+        .flatMap(r -> r.spec().issuers().stream())
+        .map(RequestAuthentication.JwtIssuer::issuer)
+        .toList();
+    return issuers.isEmpty() ? "no JWT required" : "JWT from " + String.join(", ", issuers);
   }
 
   private static Node serviceNode(PolicySnapshot policy, Service service) {
@@ -200,6 +225,10 @@ public record MeshGraph(long revision, List<Node> nodes, List<Edge> edges) {
 
   static String processorId(String name) {
     return "processor/" + name;
+  }
+
+  static String publicId(String name) {
+    return "public/" + name;
   }
 
   static String hostId(String name) {

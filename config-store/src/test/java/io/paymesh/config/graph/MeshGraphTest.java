@@ -29,6 +29,7 @@ class MeshGraphTest {
     assertThat(graph.nodes()).containsExactly(
         new Node("service/checkout", "checkout", NodeKind.SERVICE, Zone.CONNECTED,
             "mTLS STRICT"),
+        new Node("service/edge", "edge", NodeKind.SERVICE, Zone.CONNECTED, "mTLS STRICT"),
         new Node("service/ledger", "ledger", NodeKind.SERVICE, Zone.CDE, "mTLS STRICT"),
         new Node("service/payments-v1", "payments-v1", NodeKind.SERVICE, Zone.CDE,
             "mTLS STRICT"),
@@ -38,6 +39,8 @@ class MeshGraphTest {
             "TLS to checkout-live.adyen.com"),
         new Node("processor/stripe", "stripe", NodeKind.PAYMENT_PROCESSOR, Zone.EXTERNAL,
             "TLS to api.stripe.com"),
+        new Node("public/public-api", "clients of public-api", NodeKind.PUBLIC_CLIENTS,
+            Zone.PUBLIC, "HTTPS on 8443"),
         new Node("host/payments", "payments", NodeKind.ROUTE_HOST, Zone.ROUTING,
             "RouteTable payments"));
     assertThat(graph.edges()).contains(
@@ -51,13 +54,18 @@ class MeshGraphTest {
         new Edge("service/payments-v1", "processor/stripe", Access.EGRESS, Transport.TLS,
             "TLS, processor SAN verified"),
         new Edge("service/payments-v2", "processor/adyen", Access.EGRESS, Transport.TLS,
-            "TLS, processor SAN verified"));
+            "TLS, processor SAN verified"),
+        new Edge("public/public-api", "service/edge", Access.PUBLIC, Transport.TLS,
+            "HTTPS, JWT from https://auth.paymesh.example"),
+        new Edge("service/edge", "service/payments-v2", Access.ALLOWED, Transport.MTLS,
+            "mTLS, allowed by payments-v2-callers/public-api-v2"));
     assertThat(graph.edges()).filteredOn(e -> e.from().equals("host/payments"))
         .extracting(Edge::to).containsExactlyInAnyOrder(
             "service/payments-v1", "service/payments-v2");
     assertThat(graph.edges()).noneMatch(e -> e.access() == Access.DENIED);
-    // checkout: host + 2 services; payments-v1/v2: ledger + 2 processors each; host: 2 targets.
-    assertThat(graph.edges()).hasSize(3 + 3 + 3 + 2);
+    // Internet -> edge; checkout: host + 2 services; edge: 2 services; payments-v1/v2: ledger +
+    // 2 processors each; host: 2 targets.
+    assertThat(graph.edges()).hasSize(1 + 3 + 2 + 3 + 3 + 2);
   }
 
   @Test

@@ -24,6 +24,7 @@ class GatewayIncrementalPublishTest {
 
   @Test
   void aGatewayWrittenChangedAndDeleted_rebuildsOnlyTheEdgeGroup() {
+    Publishers.demandEveryGroup(publisher, GatewayFixtures.snapshot());
     publisher.publish(GatewayFixtures.snapshotWith(GatewayFixtures.edge()));
     assertThat(cache.getSnapshot(EDGE).listeners().resources()).containsOnlyKeys(
         "inbound|https", "outbound");
