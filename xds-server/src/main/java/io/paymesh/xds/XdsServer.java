@@ -39,6 +39,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -62,6 +64,12 @@ public final class XdsServer implements AutoCloseable {
   private final DamagedDocumentReport damagedDocuments;
   private final AdsServerCredentials secureCredentials;
   private final SnapshotPublisher publisher;
+  /** The publisher's first builds of groups proxies ask for (see SnapshotPublisher#demand). */
+  private final ExecutorService firstBuilds = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "paymesh-first-builds");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final EtcdPolicyWatcher watcher;
   private final AdsServer secureAds;
   private final AdsServer plaintextAds;
@@ -80,7 +88,8 @@ public final class XdsServer implements AutoCloseable {
         Collectors.groupingBy(ProxyStatusRegistry.ProxyStatus::group, Collectors.counting())));
     this.secureCredentials = secureCredentials;
     SimpleCache<ProxyGroup> cache = new AdsSnapshotCache();
-    this.publisher = new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, metrics);
+    this.publisher =
+        new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, metrics, firstBuilds);
     V3DiscoveryServer discovery = new V3DiscoveryServer(new OnDemandConfigWatcher(
         new HeldVersionsConfigWatcher(
             new NackAwareConfigWatcher(new RemovalAnsweringConfigWatcher(cache))),
@@ -322,5 +331,6 @@ public final class XdsServer implements AutoCloseable {
     if (metricsEndpoint != null) {
       metricsEndpoint.close();
     }
+    firstBuilds.shutdownNow();
   }
 }

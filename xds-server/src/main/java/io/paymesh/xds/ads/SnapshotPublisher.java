@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On demand: a group is built only once a proxy has asked for it ({@link #demand}, called
  * through {@link OnDemandConfigWatcher} before the cache looks for the group's config), and from
- * then on kept up to date. A replica serving only Envoy sidecars builds no gRPC groups, and a
+ * then on kept up to date. First builds run one after the other on their own thread; the
+ * proxy's watch is answered when its group's snapshot is set. A replica serving only Envoy sidecars builds no gRPC groups, and a
  * replica starting with a large policy serves as soon as it has read it.
  *
  * <p>Incremental: translating and checking a group records what they read of the policy
@@ -66,6 +69,8 @@ public final class SnapshotPublisher {
   private final Gate gate;
   private final SnapshotCache<ProxyGroup, Snapshot> cache;
   private final XdsMetrics metrics;
+  /** Where first builds run (see {@link #demand}). */
+  private final Executor firstBuilds;
 
   /**
    * Groups some proxy has asked for since this replica started: the ones it builds. Also read
@@ -84,15 +89,31 @@ public final class SnapshotPublisher {
   private Set<ProxyGroup> lastRebuilt = Set.of();
   private Set<ProxyGroup> lastRebuiltEndpointsOnly = Set.of();
 
+  /** A publisher that builds a demanded group at once, on the thread that asks for it. */
   public SnapshotPublisher(
       GroupTranslator translator,
       Gate gate,
       SnapshotCache<ProxyGroup, Snapshot> cache,
       XdsMetrics metrics) {
+    this(translator, gate, cache, metrics, Runnable::run);
+  }
+
+  /**
+   * @param firstBuilds runs the first build of each demanded group; a replica gives it one thread
+   *     of its own, so that the gRPC threads of proxies that connect together do not queue on
+   *     this publisher's lock (at 1,000 new groups they would be a thousand parked threads)
+   */
+  public SnapshotPublisher(
+      GroupTranslator translator,
+      Gate gate,
+      SnapshotCache<ProxyGroup, Snapshot> cache,
+      XdsMetrics metrics,
+      Executor firstBuilds) {
     this.translator = translator;
     this.gate = gate;
     this.cache = cache;
     this.metrics = metrics;
+    this.firstBuilds = firstBuilds;
   }
 
   /**
@@ -152,24 +173,34 @@ public final class SnapshotPublisher {
   }
 
   /**
-   * Records that a proxy asks for {@code group}'s config and, the first time, builds it from the
-   * latest policy, so that the cache can answer the proxy at once. Cheap for a known group: it
-   * runs for every request of every stream.
+   * Records that a proxy asks for {@code group}'s config and, the first time, has it built from
+   * the latest policy (on {@code firstBuilds}); the cache answers the proxy's watch as soon as the
+   * group's snapshot is set. Cheap for a known group: it runs for every request of every stream.
    */
   public void demand(ProxyGroup group) {
-    if (demanded.contains(group)) {
+    if (!demanded.contains(group) && demanded.add(group)) {
+      try {
+        firstBuilds.execute(() -> buildFirst(group));
+      } catch (RejectedExecutionException stopping) {
+        // The replica is closing: its streams end, nobody waits for this group.
+      }
+    }
+  }
+
+  /**
+   * A demanded group's first build, unless a publish has built it since it was asked for (a
+   * publish builds every demanded group it has no read log of) or there is nothing to build yet
+   * (no policy, or the service is not in it: the publish that brings it builds the group).
+   */
+  private synchronized void buildFirst(ProxyGroup group) {
+    if (previous == null || reads.containsKey(group)
+        || !previous.services().containsKey(group.service())) {
       return;
     }
-    synchronized (this) {
-      if (!demanded.add(group) || previous == null
-          || !previous.services().containsKey(group.service())) {
-        return; // Built by the first publish (or once its service joins the policy).
-      }
-      Pass pass = new Pass(previous.revision(), metrics.convergence().now());
-      publishGroup(previous, group, pass);
-      LOG.debug("group {} built at revision {} for its first proxy", group, previous.revision());
-      metrics.rebuilt(pass.translateNanos, pass.gateNanos);
-    }
+    Pass pass = new Pass(previous.revision(), metrics.convergence().now());
+    publishGroup(previous, group, pass);
+    LOG.debug("group {} built at revision {} for its first proxy", group, previous.revision());
+    metrics.rebuilt(pass.translateNanos, pass.gateNanos);
   }
 
   private void publishGroup(PolicySnapshot policy, ProxyGroup group, Pass pass) {
