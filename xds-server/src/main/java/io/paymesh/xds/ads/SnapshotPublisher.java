@@ -77,7 +77,7 @@ public final class SnapshotPublisher {
    * without the lock, so that {@link #demand} of a known group costs no more than a lookup.
    */
   private final Set<ProxyGroup> demanded = ConcurrentHashMap.newKeySet();
-  // Guarded by this: publish() and demand() are the only mutators and are synchronized.
+  // Guarded by this: publish() and buildFirst() are the only mutators and are synchronized.
   private final Set<ProxyGroup> servedGroups = new HashSet<>();
   private final Map<ProxyGroup, List<GateViolation>> failing = new HashMap<>();
   /** What each group's last translation and check read; absent: never built. */
