@@ -129,7 +129,7 @@ class EtcdPolicyWatcherTest {
 
     String wrongKind = KEYS.policyKey(Kind.ROUTE_TABLE, "checkout");
     String wrongName = serviceKey("other");
-    String unknownKind = KEYS.policyPrefix() + "gateways/edge";
+    String unknownKind = KEYS.policyPrefix() + "virtualservices/edge";
     String badEndpoint = KEYS.endpointKey("checkout", "i-2");
     long r1 = put(ETCD.client(), wrongKind, serviceJson("checkout"));
     long r2 = put(ETCD.client(), wrongName, serviceJson("checkout"));
@@ -148,7 +148,7 @@ class EtcdPolicyWatcherTest {
         .containsExactly(
             new RejectedDocument(badEndpoint, r4, List.of("x: unknown field",
                 "address: required", "port: must be between 1 and 65535", "weight: must be >= 1")),
-            new RejectedDocument(unknownKind, r3, List.of("key: unknown kind segment 'gateways'")),
+            new RejectedDocument(unknownKind, r3, List.of("key: unknown kind segment 'virtualservices'")),
             new RejectedDocument(wrongKind, r1,
                 List.of("kind: must be RouteTable under this key, was Service")),
             new RejectedDocument(wrongName, r2,

@@ -65,8 +65,8 @@ class KeyLayoutTest {
         .contains(new StoreKey.Malformed("key: expected /mesh/policy/<kind>/<name>"));
     assertThat(keys.parse("/mesh/endpoints/checkout"))
         .contains(new StoreKey.Malformed("key: expected /mesh/endpoints/<service>/<id>"));
-    assertThat(keys.parse("/mesh/policy/gateways/edge"))
-        .contains(new StoreKey.Malformed("key: unknown kind segment 'gateways'"));
+    assertThat(keys.parse("/mesh/policy/virtualservices/edge"))
+        .contains(new StoreKey.Malformed("key: unknown kind segment 'virtualservices'"));
   }
 
   @Test
