@@ -148,11 +148,12 @@ class EtcdPolicyWatcherTest {
         .containsExactly(
             new RejectedDocument(badEndpoint, r4, List.of("x: unknown field",
                 "address: required", "port: must be between 1 and 65535", "weight: must be >= 1")),
-            new RejectedDocument(unknownKind, r3, List.of("key: unknown kind segment 'virtualservices'")),
             new RejectedDocument(wrongKind, r1,
                 List.of("kind: must be RouteTable under this key, was Service")),
             new RejectedDocument(wrongName, r2,
-                List.of("name: must be other under this key, was checkout")));
+                List.of("name: must be other under this key, was checkout")),
+            new RejectedDocument(unknownKind, r3,
+                List.of("key: unknown kind segment 'virtualservices'")));
   }
 
   @Test
