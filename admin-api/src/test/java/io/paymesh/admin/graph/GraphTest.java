@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.paymesh.admin.AdminConfiguration;
+import io.paymesh.admin.errors.ApiException;
+import io.paymesh.admin.resources.GraphResource;
 import io.paymesh.admin.testing.AdminApp;
 import io.paymesh.admin.testing.Http;
 import io.paymesh.admin.testing.TestTokens;
+import io.paymesh.config.codec.PolicyCodec;
+import io.paymesh.config.store.PolicyRepository;
 import io.paymesh.config.testing.EtcdExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,12 +117,17 @@ class GraphTest {
   }
 
   @Test
-  void withoutGraphviz_theRendererSaysWhatToDo() {
-    GraphvizSvg missing = new GraphvizSvg("/nonexistent/dot", Duration.ofSeconds(5));
+  void withoutGraphviz_svgIsA503ThatSaysWhatToDo_andTextFormatsStillWork() {
+    GraphResource resource = new GraphResource(
+        new PolicyRepository(ETCD.client(), AdminApp.PREFIX, new PolicyCodec()),
+        new GraphvizSvg("/nonexistent/dot", Duration.ofSeconds(5)));
 
-    assertThatThrownBy(() -> missing.render("digraph {}"))
-        .isInstanceOf(GraphvizSvg.RenderException.class)
-        .hasMessageContaining("install the graphviz package")
-        .hasMessageContaining("format=dot or format=mermaid");
+    assertThatThrownBy(() -> resource.graph(null, "svg"))
+        .isInstanceOfSatisfying(ApiException.class, e -> {
+          assertThat(e.status()).isEqualTo(503);
+          assertThat(e.getMessage()).contains("install the graphviz package",
+              "format=dot or format=mermaid");
+        });
+    assertThat(resource.graph(null, "mermaid").getStatus()).isEqualTo(200);
   }
 }
