@@ -6,7 +6,9 @@ import io.paymesh.config.model.PeerAuthentication;
 import io.paymesh.config.model.RateLimitPolicy;
 import io.paymesh.config.model.RequestAuthentication;
 import io.paymesh.config.model.RouteTable;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -20,7 +22,9 @@ import java.util.function.Function;
  */
 public final class PolicyChanges {
   private final Map<PolicyInput, Set<String>> names = new EnumMap<>(PolicyInput.class);
-  private final Set<PolicyInput> changedWhole = new HashSet<>();
+  private final Set<PolicyInput> changedWhole = EnumSet.noneOf(PolicyInput.class);
+  /** Worked out once the changes are complete (see {@link #changedInputs}). */
+  private Set<PolicyInput> changedInputs;
 
   private PolicyChanges() {}
 
@@ -73,6 +77,20 @@ public final class PolicyChanges {
     return changes;
   }
 
+  /** The inputs of which anything changed. */
+  Set<PolicyInput> changedInputs() {
+    if (changedInputs == null) {
+      Set<PolicyInput> changed = EnumSet.copyOf(changedWhole);
+      names.forEach((input, entries) -> {
+        if (!entries.isEmpty()) {
+          changed.add(input);
+        }
+      });
+      changedInputs = Collections.unmodifiableSet(changed);
+    }
+    return changedInputs;
+  }
+
   /** Whether anything of {@code input} changed. */
   public boolean any(PolicyInput input) {
     return changedWhole.contains(input) || !names.getOrDefault(input, Set.of()).isEmpty();
@@ -81,6 +99,16 @@ public final class PolicyChanges {
   /** Whether the entry {@code name} of {@code input} may read differently now. */
   public boolean touches(PolicyInput input, String name) {
     return changedWhole.contains(input) || names.getOrDefault(input, Set.of()).contains(name);
+  }
+
+  /** Whether {@code input} changed as a whole (every entry may read differently). */
+  boolean changedWhole(PolicyInput input) {
+    return changedWhole.contains(input);
+  }
+
+  /** The entries of {@code input} that may read differently (see {@link #changedWhole}). */
+  Set<String> changedNames(PolicyInput input) {
+    return names.getOrDefault(input, Set.of());
   }
 
   private <V> Set<String> compare(PolicyInput input, Map<String, V> before, Map<String, V> after) {

@@ -66,7 +66,7 @@ final class ContentVersionedSnapshot extends Snapshot {
     resources.resources().forEach((name, resource) -> {
       VersionedResource<T> same = before.get(name);
       versioned.add(same != null && same.resource() == resource
-          ? same : VersionedResource.create(resource, ContentVersion.of(List.of(resource))));
+          ? same : VersionedResource.create(resource, ContentVersion.ofResource(resource)));
     });
     return SnapshotResources.create(versioned, resources::version);
   }

@@ -10,8 +10,9 @@ import java.util.List;
  * One instance of each distinct resource across all groups. Many groups carry equal resources:
  * the cluster and load assignment of a service in the group of every caller, and the same route
  * configuration in every client family that takes it. Translation builds each group's afresh;
- * handing the published ones through here keeps one copy of each on the heap, held as long as
- * some group's snapshot holds it (a weak interner: nothing to release by hand).
+ * handing them through here keeps one copy of each on the heap, held as long as some group's
+ * snapshot holds it (a weak interner: nothing to release by hand), and lets the Gate's
+ * per-resource checks recognise a resource they have already passed by its identity.
  *
  * <p>Equality is protobuf's (field by field; the hash is computed once per message and kept in
  * it), so interning never merges resources that differ.
@@ -30,7 +31,7 @@ final class SharedResources {
   }
 
   @SuppressWarnings("unchecked") // An interned message equals the argument, so it is its type.
-  private <T extends Message> List<T> share(List<T> messages) {
+  <T extends Message> List<T> share(List<T> messages) {
     return messages.stream().map(m -> (T) interner.intern(m)).toList();
   }
 }

@@ -17,12 +17,14 @@ import io.paymesh.xds.translate.GroupTranslator;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -64,6 +66,8 @@ public final class SnapshotPublisher {
       Resources.V3.SECRET_TYPE_URL);
   /** What a group reached only through endpoint changes read: its load assignments alone. */
   private static final Set<PolicyInput> ENDPOINTS_ONLY = Set.of(PolicyInput.ENDPOINTS);
+  /** How a group without a read log is reached: through everything it will read. */
+  private static final Set<PolicyInput> NEVER_BUILT = EnumSet.allOf(PolicyInput.class);
 
   private final GroupTranslator translator;
   private final Gate gate;
@@ -124,32 +128,30 @@ public final class SnapshotPublisher {
     Pass pass = new Pass(policy.revision(), metrics.convergence().now());
     PolicyChanges changes = previous == null
         ? PolicyChanges.everything() : PolicyChanges.between(previous, policy);
-    Set<ProxyGroup> groups = new TreeSet<>(GROUP_ORDER);
+    // Which groups the change reaches, found from each group's read log; then those alone are
+    // rebuilt, in a fixed order. Groups never built (no read log) are built whole.
+    int inPolicy = 0;
+    Map<ProxyGroup, Set<PolicyInput>> reached = new TreeMap<>(GROUP_ORDER);
     for (ProxyGroup group : demanded) {
-      if (policy.services().containsKey(group.service())) {
-        groups.add(group);
+      if (!policy.services().containsKey(group.service())) {
+        continue;
+      }
+      inPolicy++;
+      ReadLog read = reads.get(group);
+      Set<PolicyInput> touched = read == null ? NEVER_BUILT : read.inputsTouchedBy(changes);
+      if (!touched.isEmpty()) {
+        reached.put(group, touched);
       }
     }
-    Set<ProxyGroup> rebuilt = new TreeSet<>(GROUP_ORDER);
     Set<ProxyGroup> endpointsOnly = new TreeSet<>(GROUP_ORDER);
-    for (ProxyGroup group : groups) {
-      ReadLog read = reads.get(group);
-      if (read == null) {
-        publishGroup(policy, group, pass);
-        rebuilt.add(group);
-        continue;
-      }
-      Set<PolicyInput> touched = read.inputsTouchedBy(changes);
-      if (touched.isEmpty()) {
-        continue;
-      }
+    reached.forEach((group, touched) -> {
       if (touched.equals(ENDPOINTS_ONLY) && publishLoadAssignments(policy, group, pass)) {
         endpointsOnly.add(group);
       } else {
         publishGroup(policy, group, pass);
       }
-      rebuilt.add(group);
-    }
+    });
+    Set<ProxyGroup> rebuilt = reached.keySet();
     lastRebuilt = Collections.unmodifiableSet(rebuilt);
     lastRebuiltEndpointsOnly = Collections.unmodifiableSet(endpointsOnly);
     previous = policy;
@@ -168,7 +170,7 @@ public final class SnapshotPublisher {
     }
     // One line per change, not per group: at 1,000 services a change may push hundreds.
     LOG.info("revision {}: rebuilt {} of {} groups ({} endpoints only), {} with a new config",
-        policy.revision(), rebuilt.size(), groups.size(), endpointsOnly.size(), pass.pushed);
+        policy.revision(), rebuilt.size(), inPolicy, endpointsOnly.size(), pass.pushed);
     metrics.rebuilt(pass.translateNanos, pass.gateNanos);
   }
 
@@ -208,7 +210,10 @@ public final class SnapshotPublisher {
     PolicySnapshot recorded = policy.recording(read);
     // Groups are derived from the policy's services, so there is always something to translate.
     long started = System.nanoTime();
-    GroupResources resources = translator.translate(recorded, group).orElseThrow();
+    // Shared before the Gate: its per-resource checks remember the instances they passed, and a
+    // resource equal to one already checked (in another group, or this group's last build) is
+    // that instance.
+    GroupResources resources = shared.share(translator.translate(recorded, group).orElseThrow());
     long translated = System.nanoTime();
     GateResult result = gate.check(recorded, group, resources);
     pass.translateNanos += translated - started;
@@ -238,7 +243,7 @@ public final class SnapshotPublisher {
     PolicySnapshot recorded = policy.recording(reads.get(group));
     long started = System.nanoTime();
     List<ClusterLoadAssignment> assignments =
-        translator.loadAssignments(recorded, group).orElseThrow();
+        shared.share(translator.loadAssignments(recorded, group).orElseThrow());
     long translated = System.nanoTime();
     if (!clusterNames(assignments).equals(clusterNames(current.endpoints()))) {
       return false;
@@ -274,11 +279,10 @@ public final class SnapshotPublisher {
     if (current != null && sameVersions(current, versions)) {
       return;
     }
-    GroupResources kept = shared.share(resources);
-    Snapshot next = toSnapshot(kept, versions);
+    Snapshot next = toSnapshot(resources, versions);
     recordOrigins(group, current, next, pass);
     cache.setSnapshot(group, next);
-    published.put(group, kept);
+    published.put(group, resources);
     metrics.snapshotPublished();
     pass.pushed++;
     LOG.debug("group {} now at revision {}: {}", group, pass.revision, describe(next));

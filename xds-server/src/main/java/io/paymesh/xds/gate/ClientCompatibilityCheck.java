@@ -12,12 +12,9 @@ import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
-import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.translate.ClientFamily;
 import io.paymesh.xds.translate.ClientFeature;
-import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.ProxyForm;
-import io.paymesh.xds.translate.ProxyGroup;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +28,7 @@ import java.util.TreeSet;
  * net under the translators' per-family choices (docs/clients.md). Reported as invariant
  * {@code clients}, with the family and the reason.
  */
-final class ClientCompatibilityCheck implements GateCheck {
+final class ClientCompatibilityCheck extends ResourceCheck {
   static final String INVARIANT = "clients";
   /**
    * The validation context a gRPC client reads SANs from. A processor cluster's sits in a combined
@@ -46,22 +43,19 @@ final class ClientCompatibilityCheck implements GateCheck {
   }
 
   @Override
-  public List<GateViolation> check(
-      PolicySnapshot snapshot, ProxyGroup group, GroupResources resources) {
-    List<GateViolation> out = new ArrayList<>();
-    ClientFamily client = group.client();
-    resources.listeners().forEach(l -> walk(ResourceNames.listener(l), l, client, out));
-    resources.routes().forEach(r -> walk(ResourceNames.routeConfiguration(r), r, client, out));
-    resources.clusters().forEach(c -> walk(ResourceNames.cluster(c), c, client, out));
-    return out;
+  boolean dependsOnClient() {
+    return true;
+  }
+
+  /** What the clients misread is in routing, listeners, clusters and endpoints, not secrets. */
+  @Override
+  boolean judgesSecrets() {
+    return false;
   }
 
   @Override
-  public List<GateViolation> checkLoadAssignments(
-      PolicySnapshot snapshot, ProxyGroup group, List<ClusterLoadAssignment> assignments) {
-    List<GateViolation> out = new ArrayList<>();
-    assignments.forEach(e -> walk(ResourceNames.loadAssignment(e), e, group.client(), out));
-    return out;
+  void judge(String resource, Message message, ClientFamily client, List<GateViolation> out) {
+    walk(resource, message, client, out);
   }
 
   private static void walk(

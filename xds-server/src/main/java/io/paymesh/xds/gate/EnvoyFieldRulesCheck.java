@@ -1,10 +1,7 @@
 package io.paymesh.xds.gate;
 
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
-import io.paymesh.config.store.PolicySnapshot;
-import io.paymesh.xds.translate.GroupResources;
-import io.paymesh.xds.translate.ProxyGroup;
-import java.util.ArrayList;
+import com.google.protobuf.Message;
+import io.paymesh.xds.translate.ClientFamily;
 import java.util.List;
 
 /**
@@ -19,7 +16,7 @@ import java.util.List;
  * but has no generated validator (its file is missing from envoy-validators), is itself a
  * violation, since its rules cannot be checked.
  */
-final class EnvoyFieldRulesCheck implements GateCheck {
+final class EnvoyFieldRulesCheck extends ResourceCheck {
   static final String INVARIANT = "9";
 
   @Override
@@ -28,22 +25,7 @@ final class EnvoyFieldRulesCheck implements GateCheck {
   }
 
   @Override
-  public List<GateViolation> check(
-      PolicySnapshot snapshot, ProxyGroup group, GroupResources resources) {
-    List<GateViolation> out = new ArrayList<>();
-    resources.listeners().forEach(l -> FieldRuleIndex.check(ResourceNames.listener(l), l, out));
-    resources.routes().forEach(
-        r -> FieldRuleIndex.check(ResourceNames.routeConfiguration(r), r, out));
-    resources.clusters().forEach(c -> FieldRuleIndex.check(ResourceNames.cluster(c), c, out));
-    resources.secrets().forEach(s -> FieldRuleIndex.check(ResourceNames.secret(s), s, out));
-    return out;
-  }
-
-  @Override
-  public List<GateViolation> checkLoadAssignments(
-      PolicySnapshot snapshot, ProxyGroup group, List<ClusterLoadAssignment> assignments) {
-    List<GateViolation> out = new ArrayList<>();
-    assignments.forEach(e -> FieldRuleIndex.check(ResourceNames.loadAssignment(e), e, out));
-    return out;
+  void judge(String resource, Message message, ClientFamily client, List<GateViolation> out) {
+    FieldRuleIndex.check(resource, message, out);
   }
 }

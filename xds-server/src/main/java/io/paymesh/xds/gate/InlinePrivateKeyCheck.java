@@ -4,11 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
-import io.paymesh.config.store.PolicySnapshot;
-import io.paymesh.xds.translate.GroupResources;
-import io.paymesh.xds.translate.ProxyGroup;
-import java.util.ArrayList;
+import io.paymesh.xds.translate.ClientFamily;
 import java.util.List;
 import java.util.Set;
 
@@ -18,7 +14,7 @@ import java.util.Set;
  * filters, transport sockets, protocol options). An Any of a type it cannot read fails closed: the
  * Gate cannot prove it holds no key.
  */
-final class InlinePrivateKeyCheck implements GateCheck {
+final class InlinePrivateKeyCheck extends ResourceCheck {
   static final String INVARIANT = "8";
 
   /** DataSource fields that carry secrets (TlsCertificate, TlsSessionTicketKeys, GenericSecret). */
@@ -31,22 +27,8 @@ final class InlinePrivateKeyCheck implements GateCheck {
   }
 
   @Override
-  public List<GateViolation> check(
-      PolicySnapshot snapshot, ProxyGroup group, GroupResources resources) {
-    List<GateViolation> out = new ArrayList<>();
-    resources.listeners().forEach(l -> walk(ResourceNames.listener(l), l, out));
-    resources.routes().forEach(r -> walk(ResourceNames.routeConfiguration(r), r, out));
-    resources.clusters().forEach(c -> walk(ResourceNames.cluster(c), c, out));
-    resources.secrets().forEach(s -> walk(ResourceNames.secret(s), s, out));
-    return out;
-  }
-
-  @Override
-  public List<GateViolation> checkLoadAssignments(
-      PolicySnapshot snapshot, ProxyGroup group, List<ClusterLoadAssignment> assignments) {
-    List<GateViolation> out = new ArrayList<>();
-    assignments.forEach(e -> walk(ResourceNames.loadAssignment(e), e, out));
-    return out;
+  void judge(String resource, Message message, ClientFamily client, List<GateViolation> out) {
+    walk(resource, message, out);
   }
 
   private static void walk(String resource, Message message, List<GateViolation> out) {

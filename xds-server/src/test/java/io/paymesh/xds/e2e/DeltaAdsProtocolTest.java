@@ -464,7 +464,7 @@ class DeltaAdsProtocolTest {
   private static Map<String, String> contentVersions(List<? extends Message> resources) {
     Map<String, String> versions = new TreeMap<>();
     for (Message resource : resources) {
-      versions.put(Resources.getResourceName(resource), ContentVersion.of(List.of(resource)));
+      versions.put(Resources.getResourceName(resource), ContentVersion.ofResource(resource));
     }
     return versions;
   }
