@@ -201,17 +201,39 @@ public final class XdsServer implements AutoCloseable {
       // First, so that a metrics port already taken fails the start before anything runs.
       PrometheusEndpoint endpoint =
           metricsAddress == null ? null : PrometheusEndpoint.start(metricsAddress, metrics);
+      XdsServer server;
       try {
-        return start(endpoint);
+        server = create(endpoint);
       } catch (IOException | RuntimeException e) {
         if (endpoint != null) {
           endpoint.close();
         }
         throw e;
       }
+      // From here the server owns the endpoint: closing the server closes everything.
+      // The watcher first: listing and validating a large policy is the longest part of a cold
+      // start, and it runs on the watcher's thread while the ports start. The health service
+      // says SERVING only once the first snapshot is published, whichever finishes first.
+      server.watcher.start();
+      try {
+        server.status.start();
+        if (server.secureAds != null) {
+          server.secureAds.start();
+        }
+        if (server.plaintextAds != null) {
+          server.plaintextAds.start();
+          LOG.warn("INSECURE: plaintext ADS on port {} serves any service's configuration to "
+              + "any client that claims it; use it for development and tests only",
+              server.plaintextAds.port());
+        }
+      } catch (IOException | RuntimeException e) {
+        closeAfterFailedStart(server, e);
+        throw e;
+      }
+      return server;
     }
 
-    private XdsServer start(PrometheusEndpoint endpoint) throws IOException {
+    private XdsServer create(PrometheusEndpoint endpoint) throws IOException {
       AdsServerCredentials credentials = null;
       List<ServerServiceDefinition> services = List.of();
       if (secureAddress != null) {
@@ -227,19 +249,16 @@ public final class XdsServer implements AutoCloseable {
         services = List.of(
             ServerInterceptors.intercept(signer.bindService(), PeerIdentity.interceptor()));
       }
-      XdsServer server = new XdsServer(this, credentials, services, endpoint);
-      server.status.start();
-      if (server.secureAds != null) {
-        server.secureAds.start();
+      return new XdsServer(this, credentials, services, endpoint);
+    }
+
+    private static void closeAfterFailedStart(XdsServer server, Exception cause) {
+      try {
+        server.close();
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        cause.addSuppressed(interrupted);
       }
-      if (server.plaintextAds != null) {
-        server.plaintextAds.start();
-        LOG.warn("INSECURE: plaintext ADS on port {} serves any service's configuration to any "
-            + "client that claims it; use it for development and tests only",
-            server.plaintextAds.port());
-      }
-      server.watcher.start();
-      return server;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.paymesh.xds.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
@@ -10,7 +11,10 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.paymesh.config.testing.EtcdExtension;
 import io.paymesh.xds.XdsServer;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -19,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A replica's gRPC health answers NOT_SERVING until it has published its first policy snapshot,
  * so a load balancer or readiness probe does not send proxies to a replica that has no config for
- * them yet (e.g. while etcd cannot be reached at start), and SERVING once it has.
+ * them yet (e.g. while etcd cannot be reached at start), and SERVING once it has. A replica
+ * that cannot bind a port fails to start and leaves nothing open.
  */
 class ReadinessTest {
 
@@ -53,6 +58,28 @@ class ReadinessTest {
     } finally {
       if (!ETCD.isRunning()) {
         ETCD.start();
+      }
+    }
+  }
+
+  @Test
+  void aReplicaThatCannotBindItsPort_failsToStartAndReleasesWhatItOpened() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int metricsPort;
+      try (ServerSocket free = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        metricsPort = free.getLocalPort();
+      }
+      XdsServer.Builder builder = XdsServer.builder(ETCD.client())
+          .prefix("/readiness-port-taken/")
+          .metrics(new InetSocketAddress("127.0.0.1", metricsPort))
+          .plaintextAds(new InetSocketAddress("127.0.0.1", taken.getLocalPort()));
+
+      assertThatThrownBy(builder::start).isInstanceOf(IOException.class);
+
+      // The metrics endpoint it had opened before the ADS port failed is closed again.
+      try (ServerSocket again =
+          new ServerSocket(metricsPort, 50, InetAddress.getLoopbackAddress())) {
+        assertThat(again.getLocalPort()).isEqualTo(metricsPort);
       }
     }
   }

@@ -60,6 +60,9 @@ public final class LoadMain implements Callable<Integer> {
   int channels;
   @Option(names = "--changes", defaultValue = "5", description = "single RouteTable changes to time")
   int changes;
+  @Option(names = "--warmup-changes", defaultValue = "3", description = "RouteTable changes made "
+      + "first, reported on their own row: the first changes a freshly started server compiles")
+  int warmupChanges;
   @Option(names = "--burst", defaultValue = "50", description = "puts in the one-second burst (0: none)")
   int burst;
   @Option(names = "--server-pid", description = "the xds-server's pid, for its CPU and heap")
@@ -130,6 +133,13 @@ public final class LoadMain implements Callable<Integer> {
         }
 
         ChangeTimer timer = new ChangeTimer(repository, envoys, timeout, QUIET);
+        if (warmupChanges > 0) {
+          List<ChangeTimer.Change> firsts = new ArrayList<>();
+          for (int k = 1; k <= warmupChanges; k++) {
+            firsts.add(timer.single(nextTimeout()));
+          }
+          report.firstChanges(firsts);
+        }
         List<ChangeTimer.Change> singles = new ArrayList<>();
         long cpuBefore = server == null ? 0 : server.cpuNanos();
         for (int k = 1; k <= changes; k++) {

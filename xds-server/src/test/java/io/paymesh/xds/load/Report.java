@@ -34,6 +34,14 @@ final class Report {
     row("last stream ACKed -> every proxy status record in etcd", ms(nanos));
   }
 
+  /** The first changes after the proxies connected, while the server still compiles. */
+  void firstChanges(List<ChangeTimer.Change> changes) {
+    List<Long> latencies = changes.stream().flatMap(c -> c.latencies().stream()).toList();
+    row("first " + changes.size() + " RouteTable puts after connect -> last push of each affected"
+        + " stream, p50 / max", ms(percentile(latencies, 50)) + " / "
+        + ms(latencies.stream().mapToLong(Long::longValue).max().orElse(0)));
+  }
+
   void singleChanges(List<ChangeTimer.Change> changes, long cpuNanosPerChange) {
     List<Long> latencies = changes.stream().flatMap(c -> c.latencies().stream()).toList();
     long affected = changes.isEmpty() ? 0 : changes.get(0).latencies().size();
