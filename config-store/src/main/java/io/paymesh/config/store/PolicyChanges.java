@@ -114,7 +114,9 @@ public final class PolicyChanges {
   private <V> Set<String> compare(PolicyInput input, Map<String, V> before, Map<String, V> after) {
     Set<String> changed = new HashSet<>();
     for (Map.Entry<String, V> entry : after.entrySet()) {
-      if (!Objects.equals(before.get(entry.getKey()), entry.getValue())) {
+      V was = before.get(entry.getKey());
+      // The watcher keeps the decoded entry of an unchanged key, so most compare by identity.
+      if (was != entry.getValue() && !Objects.equals(was, entry.getValue())) {
         changed.add(entry.getKey());
       }
     }

@@ -130,14 +130,18 @@ public final class SnapshotPublisher {
         ? PolicyChanges.everything() : PolicyChanges.between(previous, policy);
     // Which groups the change reaches, found from each group's read log; then those alone are
     // rebuilt, in a fixed order. Groups never built (no read log) are built whole.
+    // A built group is of a service in the previous policy, so only a change of services can
+    // take its service away; a group never built may be of a service not in the policy yet.
+    boolean servicesChanged = changes.any(PolicyInput.SERVICE);
     int inPolicy = 0;
     Map<ProxyGroup, Set<PolicyInput>> reached = new TreeMap<>(GROUP_ORDER);
     for (ProxyGroup group : demanded) {
-      if (!policy.services().containsKey(group.service())) {
+      ReadLog read = reads.get(group);
+      if ((read == null || servicesChanged)
+          && !policy.services().containsKey(group.service())) {
         continue;
       }
       inPolicy++;
-      ReadLog read = reads.get(group);
       Set<PolicyInput> touched = read == null ? NEVER_BUILT : read.inputsTouchedBy(changes);
       if (!touched.isEmpty()) {
         reached.put(group, touched);
@@ -155,23 +159,35 @@ public final class SnapshotPublisher {
     lastRebuilt = Collections.unmodifiableSet(rebuilt);
     lastRebuiltEndpointsOnly = Collections.unmodifiableSet(endpointsOnly);
     previous = policy;
-    for (ProxyGroup removed : new HashSet<>(servedGroups)) {
-      if (!policy.services().containsKey(removed.service())) {
-        // A service taken out of the policy is decommissioned: its proxies keep no listener
-        // and no route, so nothing can reach it or be reached from it through the mesh.
-        LOG.warn("service {} is no longer in the policy (revision {}); its {} proxies get an "
-            + "empty config", removed.service(), policy.revision(), removed.client());
-        setIfChanged(removed, GroupResources.empty(), pass);
-        servedGroups.remove(removed);
-        published.remove(removed);
-        failing.remove(removed);
-        reads.remove(removed);
-      }
+    if (servicesChanged) {
+      decommissionRemovedServices(policy, pass);
     }
     // One line per change, not per group: at 1,000 services a change may push hundreds.
     LOG.info("revision {}: rebuilt {} of {} groups ({} endpoints only), {} with a new config",
         policy.revision(), rebuilt.size(), inPolicy, endpointsOnly.size(), pass.pushed);
     metrics.rebuilt(pass.translateNanos, pass.gateNanos);
+  }
+
+  /**
+   * A service taken out of the policy is decommissioned: its proxies keep no listener and no
+   * route, so nothing can reach it or be reached from it through the mesh.
+   */
+  private void decommissionRemovedServices(PolicySnapshot policy, Pass pass) {
+    // Every group built so far (served, or refused by the Gate): none keeps a read log, so the
+    // next publish treats it as never built and skips it while its service is absent.
+    for (ProxyGroup removed : new HashSet<>(reads.keySet())) {
+      if (policy.services().containsKey(removed.service())) {
+        continue;
+      }
+      if (servedGroups.remove(removed)) {
+        LOG.warn("service {} is no longer in the policy (revision {}); its {} proxies get an "
+            + "empty config", removed.service(), policy.revision(), removed.client());
+        setIfChanged(removed, GroupResources.empty(), pass);
+      }
+      published.remove(removed);
+      failing.remove(removed);
+      reads.remove(removed);
+    }
   }
 
   /**

@@ -103,6 +103,39 @@ class IncrementalPublishTest {
   }
 
   @Test
+  void aServiceTakenOut_getsEmptyConfigs_isLeftAloneWhileAbsent_andIsBuiltAgainWhenBack() {
+    SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
+    SnapshotPublisher publisher = publisherOfEveryGroup(cache);
+    Map<ResourceKey, PolicyResource> documents = new LinkedHashMap<>();
+    base.resources().forEach(r -> documents.put(r.key(), r));
+    Map<String, List<Endpoint>> endpoints = endpointsOf(base.endpoints());
+    String gone = SyntheticPolicy.serviceName(0);
+    ResourceKey key = new ResourceKey(Kind.SERVICE, gone);
+    publisher.publish(snapshot(1, documents, endpoints));
+
+    PolicyResource service = documents.remove(key);
+    publisher.publish(snapshot(2, documents, endpoints));
+    publisher.publish(snapshot(3, documents, endpoints));
+
+    for (ProxyGroup group : ProxyGroup.everyFamily(gone)) {
+      assertThat(cache.getSnapshot(group).listeners().resources()).as("%s", group).isEmpty();
+      assertThat(cache.getSnapshot(group).clusters().resources()).as("%s", group).isEmpty();
+      assertThat(publisher.failingGroups()).doesNotContainKey(group);
+    }
+    assertThat(publisher.lastRebuilt()).as("a new revision alone, service still absent")
+        .noneMatch(group -> group.service().equals(gone));
+
+    documents.put(key, service);
+    publisher.publish(snapshot(4, documents, endpoints));
+
+    assertThat(publisher.lastRebuilt()).containsAll(ProxyGroup.everyFamily(gone));
+    for (ProxyGroup group : ProxyGroup.everyFamily(gone)) {
+      assertThat(cache.getSnapshot(group).listeners().resources()).as("%s", group).isNotEmpty();
+    }
+    assertThat(publisher.failingGroups()).isEmpty();
+  }
+
+  @Test
   void anEndpointChange_rebuildsOnlyTheLoadAssignmentsOfTheGroupsThatRouteToThatService() {
     SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
     SnapshotPublisher publisher = publisherOfEveryGroup(cache);
