@@ -117,6 +117,31 @@ class PolicySchemaSyncTest {
     assertThat(used).containsAll(schemaPaths(SCHEMAS.schema(kind)));
   }
 
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void schema_isValidUnderTheDraft202012MetaSchema(Kind kind) {
+    assertThat(SchemaValidation.metaSchemaErrors(SCHEMAS.schema(kind))).isEmpty();
+  }
+
+  /** The meta-schema allows any keyword; a misspelt one ({@code minLenght}) would check nothing. */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void schema_usesOnlyKeywordsOfTheDialect(Kind kind) {
+    List<String> unknown = new ArrayList<>();
+    keywords(SCHEMAS.schema(kind), "", unknown);
+    assertThat(unknown).isEmpty();
+  }
+
+  /** Editors show the description of the field under the cursor: every field has one. */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void everyProperty_hasADescription(Kind kind) {
+    ObjectNode schema = SCHEMAS.schema(kind);
+    List<String> undescribed = new ArrayList<>();
+    descriptions(schema, schema, "", undescribed);
+    assertThat(undescribed).isEmpty();
+  }
+
   @Test
   void everyKind_hasASchemaWithItsKindAndDialect() {
     for (Kind kind : Kind.values()) {
@@ -291,6 +316,60 @@ class PolicySchemaSyncTest {
     }
     if (node.has("items")) {
       schemaPaths(root, node.get("items"), path + "[]", out);
+    }
+  }
+
+  private static final Set<String> KEYWORDS = Set.of(
+      "$schema", "$ref", "$defs", "title", "description", "default", "type", "properties",
+      "required", "additionalProperties", "items", "minItems", "uniqueItems", "enum", "const",
+      "pattern", "minLength", "maxLength", "minimum", "maximum", "format", "oneOf", "anyOf",
+      "allOf", "not", "if", "then", "else");
+
+  /** Adds the location of every key of a (sub)schema that is not a keyword this test knows. */
+  private static void keywords(JsonNode schema, String pointer, List<String> unknown) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = schema.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      String key = entry.getKey();
+      JsonNode value = entry.getValue();
+      if (!KEYWORDS.contains(key)) {
+        unknown.add(pointer + "/" + key);
+      } else if (key.equals("properties") || key.equals("$defs")) {
+        value.fields().forEachRemaining(
+            e -> keywords(e.getValue(), pointer + "/" + key + "/" + e.getKey(), unknown));
+      } else if (value.isArray() && Set.of("oneOf", "anyOf", "allOf").contains(key)) {
+        for (int i = 0; i < value.size(); i++) {
+          keywords(value.get(i), pointer + "/" + key + "/" + i, unknown);
+        }
+      } else if (value.isObject() && Set.of("items", "not", "if", "then", "else").contains(key)) {
+        keywords(value, pointer + "/" + key, unknown);
+      }
+    }
+  }
+
+  /**
+   * Adds every property path with no description of its own or of the definition it refers to.
+   * Array items are described by their array; their properties are not.
+   */
+  private static void descriptions(ObjectNode root, JsonNode node, String path, List<String> out) {
+    List<JsonNode> parts = new ArrayList<>(List.of(node));
+    if (node.has("$ref")) {
+      parts.add(root.at(node.get("$ref").textValue().substring(1)));
+    }
+    for (JsonNode part : parts) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = part.path("properties").fields();
+          it.hasNext(); ) {
+        Map.Entry<String, JsonNode> property = it.next();
+        JsonNode value = property.getValue();
+        boolean described = value.has("description") || (value.has("$ref")
+            && root.at(value.get("$ref").textValue().substring(1)).has("description"));
+        if (!described) {
+          out.add(join(path, property.getKey()));
+        }
+        descriptions(root, value, join(path, property.getKey()), out);
+      }
+      if (part.has("items")) {
+        descriptions(root, part.get("items"), path + "[]", out);
+      }
     }
   }
 

@@ -3,8 +3,10 @@ package io.paymesh.config.codec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.DialectId;
 import io.paymesh.config.model.Kind;
 import io.paymesh.config.schema.PolicySchemas;
 import java.util.EnumMap;
@@ -19,15 +21,16 @@ import java.util.stream.Collectors;
  */
 final class SchemaValidation {
   static final PolicySchemas SCHEMAS = PolicySchemas.load();
+  private static final SchemaRegistry REGISTRY =
+      SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
   private static final Map<Kind, Schema> COMPILED = compile();
 
   private SchemaValidation() {}
 
   private static Map<Kind, Schema> compile() {
-    SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     Map<Kind, Schema> compiled = new EnumMap<>(Kind.class);
     for (Kind kind : Kind.values()) {
-      Schema schema = registry.getSchema(SCHEMAS.schema(kind));
+      Schema schema = REGISTRY.getSchema(SCHEMAS.schema(kind));
       schema.initializeValidators(); // resolve every $ref now, so a dangling one fails here
       compiled.put(kind, schema);
     }
@@ -43,6 +46,14 @@ final class SchemaValidation {
     Kind kind = kindOf(document).orElse(Kind.SERVICE);
     List<Error> errors = COMPILED.get(kind).validate(document);
     return errors.stream()
+        .map(e -> e.getInstanceLocation() + ": " + e.getMessage())
+        .collect(Collectors.toList());
+  }
+
+  /** What the draft 2020-12 meta-schema (bundled with the validator) finds wrong in a schema. */
+  static List<String> metaSchemaErrors(JsonNode schema) {
+    Schema meta = REGISTRY.getSchema(SchemaLocation.of(DialectId.DRAFT_2020_12));
+    return meta.validate(schema).stream()
         .map(e -> e.getInstanceLocation() + ": " + e.getMessage())
         .collect(Collectors.toList());
   }
