@@ -21,8 +21,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * What the codec refuses, the schema refuses too where a schema can say it, and the schema never
  * refuses what the codec accepts. Checked on named cases an operator would write, and on every
- * field of the every-field documents: an unknown field beside it, a value of the wrong type, the
- * field left out.
+ * field of the every-field documents in turn: an unknown field beside it or a value of the wrong
+ * type (both refuse), and changes only the validator can judge (left out, a list emptied or with
+ * a repeated element, an empty string, boundary integers: the schema refuses only what the codec
+ * refuses).
  */
 class PolicySchemaRefusalTest {
   private final PolicyCodec codec = new PolicyCodec();
@@ -133,17 +135,57 @@ class PolicySchemaRefusalTest {
     assertThat(disagreements).isEmpty();
   }
 
-  /** Leaving a field out: where the schema refuses, so does the codec (never stricter). */
-  @Test
-  void anyFieldLeftOut_isRefusedBySchemaOnlyIfRefusedByCodec() throws Exception {
+  /**
+   * Changes that may or may not make a document invalid: the schema may let through what only the
+   * validator can judge, but must never refuse what the codec accepts.
+   */
+  static Stream<Arguments> neverStricterMutations() {
+    return Stream.of(
+        mutation("left out", (object, field) -> object.remove(field)),
+        mutation("a list with its first element repeated", (object, field) -> {
+          if (object.get(field) instanceof ArrayNode list && !list.isEmpty()) {
+            list.add(list.get(0).deepCopy());
+          }
+        }),
+        mutation("a list emptied", (object, field) -> {
+          if (object.get(field) instanceof ArrayNode list) {
+            list.removeAll();
+          }
+        }),
+        mutation("a string emptied", (object, field) -> {
+          if (object.get(field).isTextual()) {
+            object.put(field, "");
+          }
+        }),
+        mutation("an integer 0", (object, field) -> replaceInt(object, field, 0)),
+        mutation("an integer 1", (object, field) -> replaceInt(object, field, 1)),
+        mutation("an integer -1", (object, field) -> replaceInt(object, field, -1)),
+        mutation("an integer 65536", (object, field) -> replaceInt(object, field, 65536)),
+        mutation("an integer at int32 max",
+            (object, field) -> replaceInt(object, field, Integer.MAX_VALUE)));
+  }
+
+  private static void replaceInt(ObjectNode object, String field, int value) {
+    if (object.get(field).isIntegralNumber()) {
+      object.put(field, value);
+    }
+  }
+
+  private static Arguments mutation(String name, BiConsumer<ObjectNode, String> change) {
+    return Arguments.of(Named.of(name, change));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("neverStricterMutations")
+  void anyField_changed_isRefusedBySchemaOnlyIfRefusedByCodec(
+      BiConsumer<ObjectNode, String> change) throws Exception {
     List<String> stricterSchema = new ArrayList<>();
     List<String> checked = new ArrayList<>();
     forEachMutation(
-        (document, object, field) -> object.remove(field),
+        (document, object, field) -> change.accept(object, field),
         (where, document) -> {
           checked.add(where);
-          boolean schemaRefuses = !schemaErrors(document).isEmpty();
-          if (schemaRefuses && codecErrors(codec, document).isEmpty()) {
+          if (!schemaErrors(document).isEmpty() && codecErrors(codec, document).isEmpty()) {
             stricterSchema.add(where + ": " + schemaErrors(document));
           }
         });
