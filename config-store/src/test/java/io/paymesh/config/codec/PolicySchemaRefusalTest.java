@@ -101,6 +101,7 @@ class PolicySchemaRefusalTest {
 
     assertThat(codecErrors(codec, document)).as("codec").isNotEmpty();
     assertThat(schemaErrors(document)).as("schema").isNotEmpty();
+    assertThat(SchemaValidation.anyKindErrors(document)).as("schema of any kind").isNotEmpty();
   }
 
   @Test

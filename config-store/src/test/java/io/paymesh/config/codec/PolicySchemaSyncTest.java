@@ -92,6 +92,7 @@ class PolicySchemaSyncTest {
   void validDocument_passesTheSchemaOfItsKind(JsonNode document) {
     assertThat(SchemaValidation.codecErrors(codec, document)).as("the codec accepts it").isEmpty();
     assertThat(schemaErrors(document)).isEmpty();
+    assertThat(SchemaValidation.anyKindErrors(document)).as("the schema of any kind").isEmpty();
   }
 
   @ParameterizedTest
@@ -117,29 +118,47 @@ class PolicySchemaSyncTest {
     assertThat(used).containsAll(schemaPaths(SCHEMAS.schema(kind)));
   }
 
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void schema_isValidUnderTheDraft202012MetaSchema(Kind kind) {
-    assertThat(SchemaValidation.metaSchemaErrors(SCHEMAS.schema(kind))).isEmpty();
+  /** Each kind's schema, and the schema of any kind. */
+  static Stream<Named<ObjectNode>> everySchema() {
+    return Stream.concat(
+        Arrays.stream(Kind.values()).map(k -> Named.of(k.wireName(), SCHEMAS.schema(k))),
+        Stream.of(Named.of("any kind", SCHEMAS.anyKind())));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("everySchema")
+  void schema_isValidUnderTheDraft202012MetaSchema(ObjectNode schema) {
+    assertThat(SchemaValidation.metaSchemaErrors(schema)).isEmpty();
   }
 
   /** The meta-schema allows any keyword; a misspelt one ({@code minLenght}) would check nothing. */
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void schema_usesOnlyKeywordsOfTheDialect(Kind kind) {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("everySchema")
+  void schema_usesOnlyKeywordsOfTheDialect(ObjectNode schema) {
     List<String> unknown = new ArrayList<>();
-    keywords(SCHEMAS.schema(kind), "", unknown);
+    keywords(schema, "", unknown);
     assertThat(unknown).isEmpty();
   }
 
   /** Editors show the description of the field under the cursor: every field has one. */
-  @ParameterizedTest
-  @EnumSource(Kind.class)
-  void everyProperty_hasADescription(Kind kind) {
-    ObjectNode schema = SCHEMAS.schema(kind);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("everySchema")
+  void everyProperty_hasADescription(ObjectNode schema) {
     List<String> undescribed = new ArrayList<>();
     descriptions(schema, schema, "", undescribed);
     assertThat(undescribed).isEmpty();
+  }
+
+  /** The schema of any kind is the kinds' schemas side by side, chosen by kind. */
+  @Test
+  void anyKind_choosesTheSchemaOfTheDocumentsKind() {
+    ObjectNode any = SCHEMAS.anyKind();
+    assertThat(any.at("/properties/kind/enum")).hasSize(Kind.values().length);
+    for (Kind kind : Kind.values()) {
+      ObjectNode own = SCHEMAS.schema(kind);
+      assertThat(any.at("/$defs/" + kind.wireName() + "Spec"))
+          .isEqualTo(own.at("/$defs/spec"));
+    }
   }
 
   @Test

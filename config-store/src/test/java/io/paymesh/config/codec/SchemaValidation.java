@@ -9,6 +9,7 @@ import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.dialect.DialectId;
 import io.paymesh.config.model.Kind;
 import io.paymesh.config.schema.PolicySchemas;
+import io.paymesh.config.validation.PolicyValidationException;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ final class SchemaValidation {
   private static final SchemaRegistry REGISTRY =
       SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
   private static final Map<Kind, Schema> COMPILED = compile();
+  private static final Schema ANY_KIND = REGISTRY.getSchema(SCHEMAS.anyKind());
 
   private SchemaValidation() {}
 
@@ -50,6 +52,13 @@ final class SchemaValidation {
         .collect(Collectors.toList());
   }
 
+  /** The complaints of the schema for documents of any kind (its kind picks the rest). */
+  static List<String> anyKindErrors(JsonNode document) {
+    return ANY_KIND.validate(document).stream()
+        .map(e -> e.getInstanceLocation() + ": " + e.getMessage())
+        .collect(Collectors.toList());
+  }
+
   /** What the draft 2020-12 meta-schema (bundled with the validator) finds wrong in a schema. */
   static List<String> metaSchemaErrors(JsonNode schema) {
     Schema meta = REGISTRY.getSchema(SchemaLocation.of(DialectId.DRAFT_2020_12));
@@ -68,7 +77,7 @@ final class SchemaValidation {
     try {
       codec.decode(document.toString());
       return List.of();
-    } catch (io.paymesh.config.validation.PolicyValidationException e) {
+    } catch (PolicyValidationException e) {
       return e.errors().stream().map(Object::toString).collect(Collectors.toList());
     }
   }
