@@ -2,8 +2,11 @@ package io.paymesh.admin.api;
 
 import java.util.List;
 
-/** {@code GET /v1/schemas}: one entry per policy kind, where its JSON Schema is served. */
-public record SchemaIndexResponse(List<Entry> schemas) {
+/**
+ * {@code GET /v1/schemas}: one entry per policy kind, where its JSON Schema is served, and where
+ * the schema for documents of any kind is ({@code anyKind}).
+ */
+public record SchemaIndexResponse(List<Entry> schemas, String anyKind) {
 
   public SchemaIndexResponse {
     schemas = List.copyOf(schemas);

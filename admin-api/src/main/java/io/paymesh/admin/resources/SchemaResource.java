@@ -23,6 +23,8 @@ import java.util.Arrays;
 @PermitAll
 public final class SchemaResource {
   static final String URL_PREFIX = "/v1/schemas/";
+  /** Not a kind's path segment: the schema whose {@code kind} picks one of the others. */
+  static final String ANY_KIND = "any";
 
   private final PolicySchemas schemas;
 
@@ -36,7 +38,15 @@ public final class SchemaResource {
     return new SchemaIndexResponse(Arrays.stream(Kind.values())
         .map(k -> new SchemaIndexResponse.Entry(
             k.wireName(), k.pathSegment(), URL_PREFIX + k.pathSegment()))
-        .toList());
+        .toList(), URL_PREFIX + ANY_KIND);
+  }
+
+  /** For files that mix kinds: every kind's schema, chosen by the document's {@code kind}. */
+  @GET
+  @Path(ANY_KIND)
+  @Produces(PolicySchemas.MEDIA_TYPE)
+  public ObjectNode anyKind(@Auth AdminPrincipal caller) {
+    return schemas.anyKind();
   }
 
   @GET

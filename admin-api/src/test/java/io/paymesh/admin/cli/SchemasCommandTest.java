@@ -55,6 +55,16 @@ class SchemasCommandTest {
       assertThat(run.out()).contains(file.toString());
       assertThat(JSON.readTree(Files.readString(file))).isEqualTo(SCHEMAS.schema(kind));
     }
+    Path any = target.resolve("any" + SchemasCommand.SUFFIX);
+    assertThat(JSON.readTree(Files.readString(any))).isEqualTo(SCHEMAS.anyKind());
+  }
+
+  @Test
+  void schemas_any_printsTheSchemaOfAnyKind() throws Exception {
+    Ctl.Run run = CTL.as(TestTokens.VIEWER, "schemas", "any");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(JSON.readTree(run.out())).isEqualTo(SCHEMAS.anyKind());
   }
 
   @Test

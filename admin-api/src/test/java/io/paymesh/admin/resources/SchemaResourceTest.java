@@ -64,6 +64,17 @@ class SchemaResourceTest {
   }
 
   @Test
+  void anyKind_isServedAsSchemaJson_andListedInTheIndex() {
+    Http.Reply index = HTTP.get("/v1/schemas").token(TestTokens.VIEWER).send();
+    Http.Reply reply = HTTP.get(index.json().path("anyKind").asText())
+        .token(TestTokens.VIEWER).send();
+
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    assertThat(reply.header("Content-Type")).hasValue("application/schema+json");
+    assertThat(reply.json()).isEqualTo(SCHEMAS.anyKind());
+  }
+
+  @Test
   void schema_ofAnUnknownKind_isNotFoundAndNamesTheKinds() {
     Http.Reply reply = HTTP.get("/v1/schemas/virtualservices").token(TestTokens.VIEWER).send();
 
