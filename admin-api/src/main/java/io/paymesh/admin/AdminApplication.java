@@ -36,12 +36,14 @@ import io.paymesh.admin.resources.PolicyBodyReader;
 import io.paymesh.admin.resources.PolicyKindResource;
 import io.paymesh.admin.resources.ProposalResource;
 import io.paymesh.admin.resources.ProxyResource;
+import io.paymesh.admin.resources.SchemaResource;
 import io.paymesh.config.audit.AuditLog;
 import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.idempotency.IdempotencyRecords;
 import io.paymesh.config.identity.IdentityRevocations;
 import io.paymesh.config.identity.JoinTokens;
 import io.paymesh.config.proposal.Proposals;
+import io.paymesh.config.schema.PolicySchemas;
 import io.paymesh.config.store.EtcdSettings;
 import io.paymesh.config.store.PolicyRepository;
 import io.paymesh.xds.inspect.ConfigDumper;
@@ -109,6 +111,7 @@ public final class AdminApplication extends Application<AdminConfiguration> {
     jersey.register(new PolicyBodyReader());
     jersey.register(new RequestFingerprintFilter(PolicyBodyReader.MAX_BODY_BYTES));
     jersey.register(new OpenApiResource());
+    jersey.register(new SchemaResource(PolicySchemas.load()));
     registerPolicyResources(client, settings.prefix(), etcd, configuration.getFourEyes(),
         environment);
   }

@@ -26,7 +26,7 @@ import picocli.CommandLine.ScopeType;
         + "4 conflict (409, 412, 428), 5 unreachable (or 503). See docs/paymeshctl.md."},
     subcommands = {ApplyCommand.class, GetCommand.class, DiffCommand.class, DeleteCommand.class,
         HistoryCommand.class, RollbackCommand.class, ProxiesCommand.class,
-        ProposalsCommand.class, ApproveCommand.class, GraphCommand.class})
+        ProposalsCommand.class, ApproveCommand.class, GraphCommand.class, SchemasCommand.class})
 public final class PaymeshCtl {
 
   static final String SERVER_ENV = "PAYMESH_SERVER";

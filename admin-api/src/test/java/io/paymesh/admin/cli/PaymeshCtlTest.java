@@ -78,8 +78,9 @@ class PaymeshCtlTest {
     Ctl.Run root = Ctl.runWith(Map.of(), InputStream.nullInputStream(), "--help");
     assertThat(root.exitCode()).isZero();
     assertThat(root.out()).contains("apply", "get", "diff", "delete", "history", "rollback",
-        "proxies", "proposals", "approve", "graph", "Exit codes: 0 ok, 1 error, 2 usage");
-    assertThat(line.getSubcommands()).hasSize(10);
+        "proxies", "proposals", "approve", "graph", "schemas",
+        "Exit codes: 0 ok, 1 error, 2 usage");
+    assertThat(line.getSubcommands()).hasSize(11);
   }
 
   @Test

@@ -105,6 +105,17 @@ public final class PolicyCodec {
     }
   }
 
+  /**
+   * The trees of a YAML stream (or one JSON document) as {@link #decodeAll} reads them, before any
+   * mapping: for checking documents against their JSON Schema with the codec's own YAML rules.
+   */
+  List<JsonNode> readTrees(String text) throws PolicyValidationException {
+    ErrorCollector errors = new ErrorCollector();
+    List<JsonNode> documents = parse(text, errors, true);
+    throwIfAny(errors);
+    return documents;
+  }
+
   private PolicyResource decodeDocument(JsonNode document, ErrorCollector errors) {
     int before = errors.count();
     PolicyResource resource = DocumentMapper.decode(document, errors);
