@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -36,6 +37,15 @@ final class ClientCompatibilityCheck extends ResourceCheck {
    * typed SAN matchers are not a gap that goes unnoticed.
    */
   private static final String PLAIN_VALIDATION_CONTEXT = "validation_context";
+  /**
+   * The types {@link #problem} looks at: the walk enters only what can hold one of them (or an
+   * Any). A type added there must be added here, or the walk may not reach it.
+   */
+  private static final TypeReach REACH = new TypeReach(Set.of(
+      Cluster.getDescriptor(), HeaderMatcher.getDescriptor(), RouteAction.getDescriptor(),
+      RouteMatch.getDescriptor(), ClusterLoadAssignment.getDescriptor(),
+      OutlierDetection.getDescriptor(), LocalityLbEndpoints.getDescriptor(),
+      CertificateValidationContext.getDescriptor()));
 
   @Override
   public String invariant() {
@@ -60,7 +70,7 @@ final class ClientCompatibilityCheck extends ResourceCheck {
 
   private static void walk(
       String resource, Message message, ClientFamily client, List<GateViolation> out) {
-    MessageWalk.walk(message, new MessageWalk.Visitor() {
+    MessageWalk.walk(message, REACH, new MessageWalk.Visitor() {
       @Override
       public boolean visit(FieldPath path, FieldDescriptor field, Message value) {
         problem(field, value, client).ifPresent(reason -> out.add(new GateViolation(resource,

@@ -20,6 +20,8 @@ final class InlinePrivateKeyCheck extends ResourceCheck {
   /** DataSource fields that carry secrets (TlsCertificate, TlsSessionTicketKeys, GenericSecret). */
   private static final Set<String> SECRET_FIELDS =
       Set.of("private_key", "pkcs12", "password", "keys", "secret");
+  /** Key material sits in DataSources: the walk enters only what can hold one (or an Any). */
+  private static final TypeReach REACH = new TypeReach(Set.of(DataSource.getDescriptor()));
 
   @Override
   public String invariant() {
@@ -32,7 +34,7 @@ final class InlinePrivateKeyCheck extends ResourceCheck {
   }
 
   private static void walk(String resource, Message message, List<GateViolation> out) {
-    MessageWalk.walk(message, new MessageWalk.Visitor() {
+    MessageWalk.walk(message, REACH, new MessageWalk.Visitor() {
       @Override
       public boolean visit(FieldPath path, FieldDescriptor field, Message value) {
         if (value instanceof DataSource source && field != null

@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * validators instead ({@link FieldRuleIndex}) and uses {@link #messageFields} where a type has
  * none.
  *
- * <p>It reads only message-typed fields, listed once per type, through protobuf reflection.
+ * <p>It reads only message-typed fields, listed once per type, through protobuf reflection, and
+ * enters only those whose type can hold what the check looks at ({@link TypeReach}).
  */
 final class MessageWalk {
   private static final Map<Descriptor, List<FieldDescriptor>> MESSAGE_FIELDS =
@@ -44,20 +45,27 @@ final class MessageWalk {
 
   private MessageWalk() {}
 
-  static void walk(Message resource, Visitor visitor) {
-    walk(resource, null, new FieldPath(), visitor);
+  /**
+   * Walks {@code resource}, entering only fields whose type {@code reach} says can hold what the
+   * visitor looks at (the resource itself is always visited).
+   */
+  static void walk(Message resource, TypeReach reach, Visitor visitor) {
+    walk(resource, null, new FieldPath(), reach, visitor);
   }
 
-  private static void walk(
-      Message message, FieldDescriptor field, FieldPath path, Visitor visitor) {
+  private static void walk(Message message, FieldDescriptor field, FieldPath path,
+      TypeReach reach, Visitor visitor) {
     if (!visitor.visit(path, field, message)) {
       return;
     }
     if (message instanceof Any any) {
-      payload(any, path, visitor).ifPresent(p -> walk(p, field, path, visitor));
+      payload(any, path, visitor).ifPresent(p -> walk(p, field, path, reach, visitor));
       return;
     }
     for (FieldDescriptor child : messageFields(message.getDescriptorForType())) {
+      if (!reach.mayHold(TypeReach.heldType(child))) {
+        continue;
+      }
       if (child.isMapField()) {
         FieldDescriptor key = child.getMessageType().findFieldByNumber(1);
         FieldDescriptor value = child.getMessageType().findFieldByNumber(2);
@@ -65,19 +73,19 @@ final class MessageWalk {
         for (int i = 0; i < count; i++) {
           Message entry = (Message) message.getRepeatedField(child, i);
           path.pushKey(child.getName(), entry.getField(key));
-          walk((Message) entry.getField(value), child, path, visitor);
+          walk((Message) entry.getField(value), child, path, reach, visitor);
           path.pop();
         }
       } else if (child.isRepeated()) {
         int count = message.getRepeatedFieldCount(child);
         for (int i = 0; i < count; i++) {
           path.pushIndex(child.getName(), i);
-          walk((Message) message.getRepeatedField(child, i), child, path, visitor);
+          walk((Message) message.getRepeatedField(child, i), child, path, reach, visitor);
           path.pop();
         }
       } else if (message.hasField(child)) {
         path.push(child.getName());
-        walk((Message) message.getField(child), child, path, visitor);
+        walk((Message) message.getField(child), child, path, reach, visitor);
         path.pop();
       }
     }
