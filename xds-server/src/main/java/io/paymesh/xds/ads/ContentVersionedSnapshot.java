@@ -68,7 +68,9 @@ final class ContentVersionedSnapshot extends Snapshot {
       versioned.add(same != null && same.resource() == resource
           ? same : VersionedResource.create(resource, ContentVersion.ofResource(resource)));
     });
-    return SnapshotResources.create(versioned, resources::version);
+    // The type version as a value: a reference to the original's resolver would keep the
+    // original resource maps alive next to these for as long as the snapshot is served.
+    return SnapshotResources.create(versioned, resources.version());
   }
 
   /**
