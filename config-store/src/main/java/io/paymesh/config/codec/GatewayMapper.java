@@ -36,6 +36,7 @@ final class GatewayMapper {
   static final String ALLOW_METHODS = "allowMethods";
   static final String ALLOW_HEADERS = "allowHeaders";
   static final String MAX_AGE = "maxAge";
+  static final String SENSITIVE_HEADERS = "sensitiveHeaders";
   static final String DATE = "must be a date like 2027-06-30";
 
   private GatewayMapper() {}
@@ -44,7 +45,8 @@ final class GatewayMapper {
     String service = r.string(SERVICE);
     List<Gateway.Listener> listeners = r.list(LISTENERS, true, GatewayMapper::listener);
     List<Gateway.Api> apis = r.list(APIS, true, GatewayMapper::api);
-    return r.finish() ? new Gateway.Spec(service, listeners, apis) : null;
+    List<String> sensitiveHeaders = r.strings(SENSITIVE_HEADERS, false);
+    return r.finish() ? new Gateway.Spec(service, listeners, apis, sensitiveHeaders) : null;
   }
 
   private static Gateway.Listener listener(JsonNode node, ErrorCollector c) {
@@ -149,6 +151,7 @@ final class GatewayMapper {
         });
       }
     }
+    Trees.putStringsIfAny(n, SENSITIVE_HEADERS, spec.sensitiveHeaders());
     return n;
   }
 }

@@ -22,11 +22,21 @@ public record Gateway(String name, Spec spec) implements PolicyResource {
    * @param service the Service whose Envoy proxies are this gateway
    * @param listeners the public ports, each HTTPS with the gateway's certificate
    * @param apis the API products served on every listener
+   * @param sensitiveHeaders request or response headers that must never reach an access log
+   *     (card data, personal data), beyond the credential headers that never do; the Gate holds
+   *     every access log of the mesh to them, since what the edge receives travels on to backends
    */
-  public record Spec(String service, List<Listener> listeners, List<Api> apis) {
+  public record Spec(String service, List<Listener> listeners, List<Api> apis,
+      List<String> sensitiveHeaders) {
     public Spec {
       listeners = List.copyOf(listeners);
       apis = List.copyOf(apis);
+      sensitiveHeaders = List.copyOf(sensitiveHeaders);
+    }
+
+    /** A gateway that marks no header sensitive beyond the credential headers. */
+    public Spec(String service, List<Listener> listeners, List<Api> apis) {
+      this(service, listeners, apis, List.of());
     }
   }
 

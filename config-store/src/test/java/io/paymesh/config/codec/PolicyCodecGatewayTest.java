@@ -129,4 +129,27 @@ class PolicyCodecGatewayTest {
     assertThat(codec.toJson(decoded)).contains("\"cors\":{\"allowOrigins\":"
         + "[\"https://checkout.merchant.example\"],\"allowMethods\":[\"POST\"],\"maxAge\":\"10m\"}");
   }
+
+  @Test
+  void decode_whenSensitiveHeaders_readsThemInOrder_andRoundTrips() throws Exception {
+    String text = Examples.GATEWAY + "  sensitiveHeaders: [x-card-number, x-cardholder-name]\n";
+    Gateway gateway = (Gateway) codec.decode(text);
+    assertThat(gateway).isEqualTo(Fixtures.gateway(
+        g -> g.sensitiveHeaders = List.of("x-card-number", "x-cardholder-name")));
+    assertThat(codec.toJson(gateway))
+        .endsWith(",\"sensitiveHeaders\":[\"x-card-number\",\"x-cardholder-name\"]}}");
+    assertThat(codec.decode(codec.toJson(gateway))).isEqualTo(gateway);
+    assertThat(codec.decode(codec.toYaml(gateway))).isEqualTo(gateway);
+  }
+
+  @Test
+  void encode_whenNoSensitiveHeaders_omitsTheField() throws Exception {
+    assertThat(codec.toJson(codec.decode(Examples.GATEWAY))).doesNotContain("sensitiveHeaders");
+  }
+
+  @Test
+  void decode_whenSensitiveHeadersNotAList_reportsMustBeAList() {
+    assertThat(errors(Examples.GATEWAY + "  sensitiveHeaders: x-card-number\n"))
+        .containsExactly("sensitiveHeaders: must be a list");
+  }
 }

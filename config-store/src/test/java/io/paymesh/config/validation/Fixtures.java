@@ -115,7 +115,8 @@ public final class Fixtures {
   public static Gateway gateway(Consumer<GatewayDraft> change) {
     GatewayDraft d = new GatewayDraft();
     change.accept(d);
-    return new Gateway(d.name, new Gateway.Spec(d.service, d.listeners, d.apis));
+    return new Gateway(d.name, new Gateway.Spec(d.service, d.listeners, d.apis,
+        d.sensitiveHeaders));
   }
 
   /** An API with the given versions, on host api.paymesh.example. */
@@ -264,6 +265,7 @@ public final class Fixtures {
             Optional.of(Duration.ofSeconds(5)), Optional.of(LocalDate.of(2026, 6, 1)),
             Optional.of(LocalDate.of(2027, 6, 30))),
         activeVersion("v2", "payments-v2")));
+    public List<String> sensitiveHeaders = List.of();
   }
 
   /** Mutable fields of a RateLimitPolicy, initialised to a valid one. */

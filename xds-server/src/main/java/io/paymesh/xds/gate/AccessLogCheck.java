@@ -27,13 +27,15 @@ import java.util.regex.Pattern;
  * Access logs (PCI DSS 10: every request is logged; PCI DSS 3: no credential or card data in a
  * log). From the output alone: every HCM of an Envoy group has an access log, and no access log
  * format, in any group, reads a credential header ({@code Authorization}, {@code Cookie}, ...) or
- * the verified JWT payload. A logger whose format paymesh cannot read is refused rather than
+ * the verified JWT payload, nor a header a Gateway marks sensitive ({@code sensitiveHeaders}).
+ * Those hold mesh-wide, for every group: a header the edge receives (a card number) travels on to
+ * the backends' sidecars. A logger whose format paymesh cannot read is refused rather than
  * trusted.
  */
 final class AccessLogCheck implements GateCheck {
   static final String INVARIANT = "logs";
-  /** Headers that carry credentials; compared in lower case. */
-  static final Set<String> SENSITIVE_HEADERS = Set.of(
+  /** Headers that carry credentials, never logged whatever the policy says; lower case. */
+  static final Set<String> CREDENTIAL_HEADERS = Set.of(
       "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key");
   /** Envoy commands that print a header: %REQ(A?B):N%, %RESP(..)%, %TRAILER(..)%. */
   private static final Pattern HEADER_COMMAND =
@@ -51,6 +53,7 @@ final class AccessLogCheck implements GateCheck {
   public List<GateViolation> check(
       PolicySnapshot snapshot, ProxyGroup group, GroupResources resources) {
     List<GateViolation> out = new ArrayList<>();
+    Set<String> sensitive = sensitiveHeaders(snapshot);
     for (Listener listener : resources.listeners()) {
       String resource = ResourceNames.listener(listener);
       for (HttpConnectionManager hcm : XdsWalk.hcms(listener)) {
@@ -59,14 +62,23 @@ final class AccessLogCheck implements GateCheck {
               "HttpConnectionManager '" + hcm.getStatPrefix() + "' has no access log"));
         }
         for (AccessLog log : hcm.getAccessLogList()) {
-          checkLog(resource, log, out);
+          checkLog(resource, log, sensitive, out);
         }
       }
     }
     return out;
   }
 
-  private static void checkLog(String resource, AccessLog log, List<GateViolation> out) {
+  /** The credential headers and every header a Gateway of the snapshot marks sensitive. */
+  static Set<String> sensitiveHeaders(PolicySnapshot snapshot) {
+    Set<String> sensitive = new TreeSet<>(CREDENTIAL_HEADERS);
+    snapshot.gateways().values().forEach(g -> g.spec().sensitiveHeaders()
+        .forEach(h -> sensitive.add(h.toLowerCase(Locale.ROOT))));
+    return sensitive;
+  }
+
+  private static void checkLog(
+      String resource, AccessLog log, Set<String> sensitive, List<GateViolation> out) {
     Optional<List<String>> formats = formats(log.getTypedConfig());
     if (formats.isEmpty()) {
       out.add(new GateViolation(resource, INVARIANT, "access log '" + log.getName()
@@ -79,7 +91,7 @@ final class AccessLogCheck implements GateCheck {
       while (m.find()) {
         for (String header : m.group(2).split("\\?")) {
           String name = header.trim().toLowerCase(Locale.ROOT);
-          if (SENSITIVE_HEADERS.contains(name)) {
+          if (sensitive.contains(name)) {
             leaks.add(name);
           }
         }

@@ -12,8 +12,12 @@ import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
 import io.envoyproxy.envoy.config.core.v3.SubstitutionFormatString;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.paymesh.config.model.Gateway;
+import io.paymesh.config.store.PolicySnapshot;
+import io.paymesh.xds.translate.GatewayFixtures;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.PolicyFixtures;
+import io.paymesh.xds.translate.ProxyGroup;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -92,5 +96,66 @@ class AccessLogGateTest {
     assertThat(logViolations(unknown)).containsExactly(new GateViolation("Listener/outbound",
         "logs", "access log 'custom' is not a stdout or file logger whose format the Gate can"
             + " check"));
+  }
+
+  /** The example mesh and its edge, whose Gateway marks x-card-number sensitive. */
+  private static PolicySnapshot withCardNumberSensitive() {
+    Gateway plain = GatewayFixtures.publicApi();
+    Gateway marked = new Gateway(plain.name(), new Gateway.Spec(plain.spec().service(),
+        plain.spec().listeners(), plain.spec().apis(), List.of("x-card-number")));
+    return GatewayFixtures.snapshotWith(GatewayFixtures.edge(), marked);
+  }
+
+  private List<GateViolation> logViolations(PolicySnapshot snapshot, ProxyGroup group,
+      GroupResources resources) {
+    return gate.check(snapshot, group, resources).violations().stream()
+        .filter(v -> v.invariant().equals("logs")).toList();
+  }
+
+  @Test
+  void formatReadingAHeaderAGatewayMarksSensitive_isRefused_inASidecarGroupToo() {
+    PolicySnapshot marked = withCardNumberSensitive();
+    GroupResources sidecar = withOutboundField("card", "%REQ(X-Card-Number)%");
+
+    assertThat(logViolations(marked, SIDECAR, sidecar)).containsExactly(new GateViolation(
+        "Listener/outbound", "logs", "access log 'envoy.access_loggers.stdout' would write"
+            + " x-card-number, which must never reach a log"));
+    // The same format where no policy marks the header: nothing to refuse.
+    assertThat(logViolations(GatewayFixtures.snapshot(), SIDECAR, sidecar)).isEmpty();
+  }
+
+  @Test
+  void formatReadingAHeaderAGatewayMarksSensitive_isRefused_onTheGatewayListener() {
+    PolicySnapshot marked = withCardNumberSensitive();
+    ProxyGroup edge = ProxyGroup.sidecar("edge");
+    GroupResources translated = GateFixtures.translate(marked, edge);
+    assertThat(logViolations(marked, edge, translated)).isEmpty();
+
+    GroupResources leaking = GateFixtures.editHcm(translated, "gateway|https", hcm -> {
+      AccessLog log = hcm.getAccessLog(0);
+      StdoutAccessLog stdout = unpack(log);
+      Struct json = stdout.getLogFormat().getJsonFormat().toBuilder()
+          .putFields("card", Value.newBuilder().setStringValue("%RESP(x-card-number)%").build())
+          .build();
+      return hcm.setAccessLog(0, log.toBuilder().setTypedConfig(Any.pack(stdout.toBuilder()
+          .setLogFormat(SubstitutionFormatString.newBuilder().setJsonFormat(json)).build())));
+    });
+    assertThat(logViolations(marked, edge, leaking)).containsExactly(new GateViolation(
+        "Listener/gateway|https", "logs", "access log 'envoy.access_loggers.stdout' would write"
+            + " x-card-number, which must never reach a log"));
+  }
+
+  @Test
+  void translatedFormats_neverReadASensitiveHeader_inAnyGroupOfTheMarkedMesh() {
+    PolicySnapshot marked = withCardNumberSensitive();
+    for (ProxyGroup group : List.of(SIDECAR, ProxyGroup.sidecar("edge"),
+        ProxyGroup.sidecar("payments-v1"))) {
+      GroupResources translated = GateFixtures.translate(marked, group);
+      assertThat(logViolations(marked, group, translated)).as("%s", group).isEmpty();
+      assertThat(translated.listeners().toString()).as("%s", group)
+          .doesNotContainIgnoringCase("x-card-number")
+          .doesNotContainIgnoringCase("REQ(authorization")
+          .doesNotContainIgnoringCase("REQ(cookie");
+    }
   }
 }
