@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which JWT issuers one service accepts (external API callers at the edge). Keys are fetched from
- * {@code jwksUri} only: a document never carries key material (invariant 8).
+ * Which JWT issuers one service accepts (external API callers at the edge). Each issuer's public
+ * keys come from its {@code jwksUri} or are given inline ({@code jwks}); a document never carries
+ * private key material (invariant 8: the validator refuses any).
  */
 public record RequestAuthentication(String name, Spec spec) implements PolicyResource {
 
@@ -21,19 +22,34 @@ public record RequestAuthentication(String name, Spec spec) implements PolicyRes
     }
   }
 
+  /** Where an issuer's public keys come from: fetched from a URL, or written in the policy. */
+  public sealed interface Jwks permits Jwks.Remote, Jwks.Inline {
+
+    /**
+     * @param uri the https URL of the issuer's public key set
+     * @param cacheDuration how long fetched keys are kept; empty means the proxy's default
+     */
+    record Remote(String uri, Optional<Duration> cacheDuration) implements Jwks {}
+
+    /**
+     * A JSON Web Key Set ({@code {"keys": [...]}}) of public keys, as written in the policy: for
+     * an issuer whose keys cannot be fetched (no JWKS endpoint reachable from the gateway). Every
+     * key rotation of the issuer is a policy write.
+     */
+    record Inline(String json) implements Jwks {}
+  }
+
   /**
    * @param issuer the {@code iss} claim a token must carry
    * @param audiences accepted {@code aud} values; a token must name at least one
-   * @param jwksUri the https URL of the issuer's public key set
-   * @param jwksCacheDuration how long fetched keys are kept; empty means the proxy's default
+   * @param jwks where the issuer's public keys come from
    * @param clockSkew how far {@code exp} and {@code nbf} may be off; empty means 60s
    * @param claimToHeaders verified claims passed to the backend as request headers
    */
   public record JwtIssuer(
       String issuer,
       List<String> audiences,
-      String jwksUri,
-      Optional<Duration> jwksCacheDuration,
+      Jwks jwks,
       Optional<Duration> clockSkew,
       List<ClaimToHeader> claimToHeaders) {
     public JwtIssuer {
@@ -41,10 +57,23 @@ public record RequestAuthentication(String name, Spec spec) implements PolicyRes
       claimToHeaders = List.copyOf(claimToHeaders);
     }
 
-    /** An issuer with the default clock skew and no claim headers. */
+    /** An issuer whose keys are fetched from {@code jwksUri}. */
+    public JwtIssuer(String issuer, List<String> audiences, String jwksUri,
+        Optional<Duration> jwksCacheDuration, Optional<Duration> clockSkew,
+        List<ClaimToHeader> claimToHeaders) {
+      this(issuer, audiences, new Jwks.Remote(jwksUri, jwksCacheDuration), clockSkew,
+          claimToHeaders);
+    }
+
+    /** An issuer with keys from {@code jwksUri}, the default clock skew and no claim headers. */
     public JwtIssuer(String issuer, List<String> audiences, String jwksUri,
         Optional<Duration> jwksCacheDuration) {
       this(issuer, audiences, jwksUri, jwksCacheDuration, Optional.empty(), List.of());
+    }
+
+    /** The URL keys are fetched from; empty when they are inline. */
+    public Optional<Jwks.Remote> remoteJwks() {
+      return jwks instanceof Jwks.Remote remote ? Optional.of(remote) : Optional.empty();
     }
   }
 

@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * Rules of a RequestAuthentication spec. Keys are fetched over https only, so a network attacker
- * cannot swap the key set, and the URL may not carry credentials: no secret is ever part of policy.
+ * cannot swap the key set, and the URL may not carry credentials; an inline key set holds public
+ * keys only ({@link JwksRules}): no secret is ever part of policy.
  */
 final class RequestAuthenticationValidator {
   static final String HTTPS_SCHEME = "https";
@@ -55,10 +56,18 @@ final class RequestAuthenticationValidator {
         ic.add("issuer", DUPLICATE_ISSUER);
       }
       audiences(ic, issuer.audiences());
-      jwksUri(ic.at("jwksUri"), issuer.jwksUri());
-      Optional<Duration> cache = issuer.jwksCacheDuration();
-      if (cache != null) {
-        cache.ifPresent(d -> Checks.positive(ic.at("jwksCacheDuration"), d));
+      if (issuer.jwks() instanceof RequestAuthentication.Jwks.Remote remote) {
+        jwksUri(ic.at("jwksUri"), remote.uri());
+        Optional<Duration> cache = remote.cacheDuration();
+        if (cache != null) {
+          cache.ifPresent(d -> Checks.positive(ic.at("jwksCacheDuration"), d));
+        }
+      } else if (issuer.jwks() instanceof RequestAuthentication.Jwks.Inline inline) {
+        if (ic.at("jwks").require(inline.json())) {
+          JwksRules.check(ic.at("jwks"), inline.json());
+        }
+      } else {
+        ic.add(Messages.exactlyOneOf("jwksUri", "jwks"));
       }
       Optional<Duration> skew = issuer.clockSkew();
       if (skew != null && skew.isPresent()) {

@@ -55,7 +55,8 @@ class PolicyCodecAccessAndLimitKindsTest {
   void decode_whenJwksCacheDurationOmitted_isEmpty() throws Exception {
     RequestAuthentication r = (RequestAuthentication) codec.decode(
         Examples.REQUEST_AUTHENTICATION.replace("      jwksCacheDuration: 5m\n", ""));
-    assertThat(r.spec().issuers().get(0).jwksCacheDuration()).isEqualTo(Optional.empty());
+    assertThat(r.spec().issuers().get(0).remoteJwks().orElseThrow().cacheDuration())
+        .isEqualTo(Optional.empty());
   }
 
   @Test
@@ -73,7 +74,7 @@ class PolicyCodecAccessAndLimitKindsTest {
             "service: required",
             "issuers[0].issuer: required",
             "issuers[0].audiences: required",
-            "issuers[0].jwksUri: required");
+            "issuers[0]: must have exactly one of [jwksUri, jwks]");
     assertThat(errors("kind: RateLimitPolicy\nname: limits\nspec:\n  limits: [{name: l}]\n"))
         .containsExactly(
             "service: required",
@@ -85,13 +86,54 @@ class PolicyCodecAccessAndLimitKindsTest {
         .containsExactly("limits: required");
   }
 
+  /** An EC P-256 public key (RFC 7517 appendix A.1): public members only. */
+  static final String EC_PUBLIC_JWKS = "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\","
+      + "\"x\":\"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4\","
+      + "\"y\":\"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM\",\"kid\":\"merchant-2026\"}]}";
+
+  private static String withInlineJwks(String jwks) {
+    return Examples.REQUEST_AUTHENTICATION.replace(
+        "      jwksUri: https://auth.paymesh.example/.well-known/jwks.json\n"
+            + "      jwksCacheDuration: 5m\n",
+        "      jwks: '" + jwks + "'\n");
+  }
+
   @Test
-  void decode_whenInlineKeyMaterialGiven_reportsUnknownField() {
-    // There is no field for a key set or a secret: JWKS come by URI only.
+  void decode_whenInlineJwks_keepsTheText_andRoundTrips() throws Exception {
+    RequestAuthentication r = (RequestAuthentication) codec.decode(withInlineJwks(EC_PUBLIC_JWKS));
+    assertThat(r.spec().issuers().get(0).jwks())
+        .isEqualTo(new RequestAuthentication.Jwks.Inline(EC_PUBLIC_JWKS));
+    assertThat(r.spec().issuers().get(0).remoteJwks()).isEmpty();
+    assertThat(codec.toJson(r)).contains(",\"jwks\":\"{\\\"keys\\\":")
+        .doesNotContain("jwksUri").doesNotContain("jwksCacheDuration");
+    assertThat(codec.decode(codec.toJson(r))).isEqualTo(r);
+    assertThat(codec.decode(codec.toYaml(r))).isEqualTo(r);
+  }
+
+  @Test
+  void decode_whenBothOrNeitherKeySource_reportsExactlyOne() {
     assertThat(errors(Examples.REQUEST_AUTHENTICATION.replace(
-            "      jwksCacheDuration: 5m\n",
-            "      jwks: '{\"keys\":[{\"kty\":\"RSA\",\"n\":\"abc\",\"e\":\"AQAB\"}]}'\n")))
-        .containsExactly("issuers[0].jwks: unknown field");
+            "      jwksCacheDuration: 5m\n", "      jwks: '" + EC_PUBLIC_JWKS + "'\n")))
+        .containsExactly("issuers[0]: must have exactly one of [jwksUri, jwks]");
+    assertThat(errors(Examples.REQUEST_AUTHENTICATION.replace(
+            "      jwksUri: https://auth.paymesh.example/.well-known/jwks.json\n", "")))
+        .containsExactly("issuers[0]: must have exactly one of [jwksUri, jwks]");
+  }
+
+  @Test
+  void decode_whenCacheDurationWithInlineKeys_reportsOnlyWithJwksUri() {
+    assertThat(errors(withInlineJwks(EC_PUBLIC_JWKS) + "      jwksCacheDuration: 5m\n"))
+        .containsExactly("issuers[0].jwksCacheDuration: only allowed with jwksUri (inline keys"
+            + " are not fetched)");
+  }
+
+  @Test
+  void decode_whenInlineJwksNotAString_reportsMustBeAString() {
+    assertThat(errors(Examples.REQUEST_AUTHENTICATION.replace(
+            "      jwksUri: https://auth.paymesh.example/.well-known/jwks.json\n"
+                + "      jwksCacheDuration: 5m\n",
+            "      jwks: {keys: []}\n")))
+        .containsExactly("issuers[0].jwks: must be a string");
   }
 
   @Test

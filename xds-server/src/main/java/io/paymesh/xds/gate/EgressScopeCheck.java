@@ -46,7 +46,8 @@ final class EgressScopeCheck implements GateCheck {
         if (!snapshot.gatewaysFor(service.name()).isEmpty()) {
           // A gateway fetches its issuers' key sets; GatewayCheck keeps routes off these.
           for (RequestAuthentication ra : snapshot.requestAuthenticationsFor(service.name())) {
-            ra.spec().issuers().forEach(i -> allowed.add(XdsNames.jwksCluster(i.jwksUri())));
+            ra.spec().issuers().forEach(i -> i.remoteJwks()
+                .ifPresent(r -> allowed.add(XdsNames.jwksCluster(r.uri()))));
           }
         }
       }

@@ -4,6 +4,7 @@ import static io.paymesh.xds.translate.ProtoValues.duration;
 
 import com.google.protobuf.Any;
 import io.envoyproxy.envoy.config.common.mutation_rules.v3.HeaderMutation;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.HttpUri;
 import io.envoyproxy.envoy.config.rbac.v3.Permission;
 import io.envoyproxy.envoy.config.rbac.v3.Policy;
@@ -34,8 +35,8 @@ import java.util.TreeSet;
 
 /**
  * Translates the RequestAuthentications of a gateway's Service into who may call the gateway:
- * Envoy's {@code jwt_authn} filter (one provider per issuer, keys from the issuer's JWKS URL, a
- * requirement per API version) and the RBAC that admits a request only with a verified token of
+ * Envoy's {@code jwt_authn} filter (one provider per issuer, keys from the issuer's JWKS URL or
+ * inline, a requirement per API version) and the RBAC that admits a request only with a verified token of
  * an accepted issuer and, per version, every required scope. Verified claims become request
  * headers; the same headers sent by the client are removed first by a header_mutation filter
  * placed before jwt_authn (a route's request_headers_to_remove runs in the router, after
@@ -181,31 +182,43 @@ final class GatewayAuthTranslator {
 
   /**
    * Keys from the issuer's JWKS URL through its own cluster, fetched before the listener serves
-   * (so the first requests are not refused); the token is not forwarded to the backend (it only
-   * gets the claims the policy passes on); {@code scope} is split into a list for RBAC.
+   * (so the first requests are not refused), or the inline key set as written in the policy
+   * (public keys only: the validator and the Gate refuse private members); the token is not
+   * forwarded to the backend (it only gets the claims the policy passes on); {@code scope} is
+   * split into a list for RBAC.
    */
   private static JwtProvider provider(RequestAuthentication.JwtIssuer issuer) {
-    RemoteJwks.Builder jwks = RemoteJwks.newBuilder()
-        .setHttpUri(HttpUri.newBuilder()
-            .setUri(issuer.jwksUri())
-            .setCluster(XdsNames.jwksCluster(issuer.jwksUri()))
-            .setTimeout(duration(XdsNames.JWKS_FETCH_TIMEOUT)))
-        .setAsyncFetch(io.envoyproxy.envoy.extensions.filters.http.jwt_authn.v3.JwksAsyncFetch
-            .newBuilder().setFastListener(false));
-    issuer.jwksCacheDuration().ifPresent(d -> jwks.setCacheDuration(duration(d)));
     JwtProvider.Builder provider = JwtProvider.newBuilder()
         .setIssuer(issuer.issuer())
         .addAllAudiences(issuer.audiences())
-        .setRemoteJwks(jwks)
         .setForward(false)
         .setPayloadInMetadata(XdsNames.JWT_PAYLOAD_METADATA)
         .setNormalizePayloadInMetadata(JwtProvider.NormalizePayload.newBuilder()
             .addSpaceDelimitedClaims(XdsNames.SCOPE_CLAIM))
         .setClockSkewSeconds(issuer.clockSkew()
             .map(d -> (int) d.toSeconds()).orElse(XdsNames.DEFAULT_CLOCK_SKEW_SECONDS));
+    if (issuer.jwks() instanceof RequestAuthentication.Jwks.Remote remote) {
+      provider.setRemoteJwks(remoteJwks(remote));
+    } else if (issuer.jwks() instanceof RequestAuthentication.Jwks.Inline inline) {
+      provider.setLocalJwks(DataSource.newBuilder().setInlineString(inline.json()));
+    } else {
+      throw new AssertionError(issuer.jwks());
+    }
     issuer.claimToHeaders().forEach(c -> provider.addClaimToHeaders(
         JwtClaimToHeader.newBuilder().setClaimName(c.claim()).setHeaderName(c.header())));
     return provider.build();
+  }
+
+  private static RemoteJwks remoteJwks(RequestAuthentication.Jwks.Remote remote) {
+    RemoteJwks.Builder jwks = RemoteJwks.newBuilder()
+        .setHttpUri(HttpUri.newBuilder()
+            .setUri(remote.uri())
+            .setCluster(XdsNames.jwksCluster(remote.uri()))
+            .setTimeout(duration(XdsNames.JWKS_FETCH_TIMEOUT)))
+        .setAsyncFetch(io.envoyproxy.envoy.extensions.filters.http.jwt_authn.v3.JwksAsyncFetch
+            .newBuilder().setFastListener(false));
+    remote.cacheDuration().ifPresent(d -> jwks.setCacheDuration(duration(d)));
+    return jwks.build();
   }
 
   private static Principal issuerPrincipal(String issuer) {

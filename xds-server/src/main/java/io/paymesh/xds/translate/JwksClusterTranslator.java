@@ -30,7 +30,9 @@ final class JwksClusterTranslator {
     TreeMap<String, URI> byName = new TreeMap<>();
     for (RequestAuthentication authentication : authentications) {
       for (RequestAuthentication.JwtIssuer issuer : authentication.spec().issuers()) {
-        byName.putIfAbsent(XdsNames.jwksCluster(issuer.jwksUri()), URI.create(issuer.jwksUri()));
+        // Inline key sets are not fetched: no cluster.
+        issuer.remoteJwks().ifPresent(remote ->
+            byName.putIfAbsent(XdsNames.jwksCluster(remote.uri()), URI.create(remote.uri())));
       }
     }
     return byName.entrySet().stream().map(e -> cluster(e.getKey(), e.getValue())).toList();

@@ -232,4 +232,41 @@ class GatewayGateTest {
         "RouteConfiguration/gateway|public-api route payments/v2", "5",
         "RBAC rules policy 'open' allows principal any"));
   }
+
+  @Test
+  void inlinePublicKeys_passEveryCheck_fieldRulesIncluded() {
+    PolicySnapshot snapshot = GatewayFixtures.snapshotWith(GatewayFixtures.edge(),
+        GatewayFixtures.publicApi(), GatewayFixtures.edgeJwtWithInlinePartnerKeys());
+    assertThat(check(snapshot)).isEmpty();
+  }
+
+  @Test
+  void inlineKeysWithAPrivateMember_areRefused_byMemberNameOnly() {
+    PolicySnapshot snapshot = GatewayFixtures.snapshotWith(GatewayFixtures.edge(),
+        GatewayFixtures.publicApi(), GatewayFixtures.edgeJwtWithInlinePartnerKeys());
+    String secret = "870MB6gfuTJ4HtUnUvYMyJpr5eUZNP4Bk43bVdj3eAE";
+    String leaked = GatewayFixtures.PARTNER_JWKS.replace("\"kid\"", "\"d\":\"" + secret + "\",\"kid\"");
+    GroupResources translated = GateFixtures.translate(snapshot, EDGE);
+    GroupResources tampered = GateFixtures.editHcm(translated, "gateway|https", hcm -> {
+      try {
+        var filter = hcm.getHttpFilters(1);
+        var jwt = filter.getTypedConfig().unpack(
+            io.envoyproxy.envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication.class);
+        var provider = jwt.getProvidersOrThrow("edge-jwt-1").toBuilder()
+            .setLocalJwks(io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder()
+                .setInlineString(leaked)).build();
+        return hcm.setHttpFilters(1, filter.toBuilder().setTypedConfig(com.google.protobuf.Any
+            .pack(jwt.toBuilder().putProviders("edge-jwt-1", provider).build())));
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new AssertionError(e);
+      }
+    });
+
+    List<GateViolation> violations = gate.check(snapshot, EDGE, tampered).violations();
+    assertThat(violations).containsExactly(new GateViolation("Listener/gateway|https", "8",
+        "the JSON Web Key Set at filter_chains[0].filters[0].typed_config.http_filters[1]"
+            + ".typed_config.providers[edge-jwt-1].local_jwks is not a set of public keys:"
+            + " keys[0]: must not contain private key material (d); publish only the public key"));
+    assertThat(violations.toString()).doesNotContain(secret);
+  }
 }

@@ -215,6 +215,29 @@ class GatewayAuthTranslationTest {
     assertThat(edge.clusters().get(0)).isEqualTo(expected);
   }
 
+  @Test
+  void inlineKeys_becomeLocalJwks_asWritten_andGetNoKeyFetchCluster() throws Exception {
+    GroupResources edge = translator.translate(GatewayFixtures.snapshotWith(
+        GatewayFixtures.edge(), GATEWAY, GatewayFixtures.edgeJwtWithInlinePartnerKeys()),
+        ProxyGroup.sidecar("edge")).orElseThrow();
+    JwtProvider partners = JwtProvider.newBuilder()
+        .setIssuer("https://partners.example:8443/oauth")
+        .addAudiences("payments-api")
+        .setLocalJwks(DataSource.newBuilder().setInlineString(GatewayFixtures.PARTNER_JWKS))
+        .setForward(false)
+        .setPayloadInMetadata("jwt_payload")
+        .setNormalizePayloadInMetadata(
+            JwtProvider.NormalizePayload.newBuilder().addSpaceDelimitedClaims("scope"))
+        .setClockSkewSeconds(60)
+        .build();
+
+    JwtAuthentication jwt = filters(edge).get(1).getTypedConfig().unpack(JwtAuthentication.class);
+    assertThat(jwt.getProvidersOrThrow("edge-jwt-1")).isEqualTo(partners);
+    assertThat(jwt.getProvidersOrThrow("edge-jwt-0").hasRemoteJwks()).isTrue();
+    assertThat(edge.clusters()).extracting(Cluster::getName).containsExactly(
+        "jwks|auth.paymesh.example:443", "payments-v1", "payments-v2");
+  }
+
   private static Policy issuerPolicy(String issuer) {
     return Policy.newBuilder()
         .addPermissions(Permission.newBuilder().setAny(true))

@@ -72,6 +72,21 @@ public final class GatewayFixtures {
             "https://partners.example:8443/keys", Optional.empty()))));
   }
 
+  /** An EC P-256 public key set (RFC 7517 appendix A.1): public members only. */
+  public static final String PARTNER_JWKS = "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\","
+      + "\"x\":\"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4\","
+      + "\"y\":\"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM\",\"kid\":\"partner-2026\"}]}";
+
+  /** {@link #edgeJwt()} with the partner issuer's keys inline instead of at a URL. */
+  public static RequestAuthentication edgeJwtWithInlinePartnerKeys() {
+    RequestAuthentication remote = edgeJwt();
+    RequestAuthentication.JwtIssuer partner = remote.spec().issuers().get(1);
+    return new RequestAuthentication(remote.name(), new RequestAuthentication.Spec("edge", List.of(
+        remote.spec().issuers().get(0),
+        new RequestAuthentication.JwtIssuer(partner.issuer(), partner.audiences(),
+            new RequestAuthentication.Jwks.Inline(PARTNER_JWKS), Optional.empty(), List.of()))));
+  }
+
   /** v2 in the header for the merchants' issuer only, with the payments.write scope. */
   public static Gateway.Version v2Scoped() {
     return new Gateway.Version(new ApiVersionMatch("v2", ApiVersionMatch.In.HEADER),
