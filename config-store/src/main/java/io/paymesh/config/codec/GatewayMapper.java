@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paymesh.config.model.ApiVersionMatch;
 import io.paymesh.config.model.Gateway;
+import io.paymesh.config.model.PathMatch;
 import io.paymesh.config.validation.ErrorCollector;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -37,6 +38,10 @@ final class GatewayMapper {
   static final String ALLOW_HEADERS = "allowHeaders";
   static final String MAX_AGE = "maxAge";
   static final String SENSITIVE_HEADERS = "sensitiveHeaders";
+  static final String CACHE = "cache";
+  static final String PATH = "path";
+  static final String METHODS = "methods";
+  static final String VARY_ON = "varyOn";
   static final String DATE = "must be a date like 2027-06-30";
 
   private GatewayMapper() {}
@@ -86,11 +91,29 @@ final class GatewayMapper {
     List<String> scopes = r.strings(SCOPES, false);
     NodeReader corsReader = r.object(CORS, false);
     Gateway.Cors cors = corsReader == null ? null : cors(corsReader);
+    List<Gateway.CachedRead> cache = r.list(CACHE, false, GatewayMapper::cachedRead);
     if (!r.finish()) {
       return null;
     }
     return new Gateway.Version(new ApiVersionMatch(value, in), status, backend, timeout,
-        deprecatedOn, sunset, issuers, scopes, Optional.ofNullable(cors));
+        deprecatedOn, sunset, issuers, scopes, Optional.ofNullable(cors), cache);
+  }
+
+  private static Gateway.CachedRead cachedRead(JsonNode node, ErrorCollector c) {
+    NodeReader r = NodeReader.of(node, c);
+    if (r == null) {
+      return null;
+    }
+    String name = r.string("name");
+    JsonNode pathNode = r.required(PATH);
+    PathMatch path = pathNode == null ? null : PathMatchMapper.decode(pathNode, c.at(PATH));
+    List<String> methods = r.raw(METHODS) == null
+        ? Gateway.CachedRead.READ_METHODS : r.strings(METHODS, false);
+    List<String> varyOn = r.strings(VARY_ON, false);
+    if (!r.finish() || path == null) {
+      return null;
+    }
+    return new Gateway.CachedRead(name, path, methods, varyOn);
   }
 
   private static Gateway.Cors cors(NodeReader r) {
@@ -149,6 +172,16 @@ final class GatewayMapper {
           Trees.putStringsIfAny(cn, ALLOW_HEADERS, c.allowHeaders());
           Trees.putDuration(cn, MAX_AGE, c.maxAge());
         });
+        if (!version.cache().isEmpty()) {
+          ArrayNode cache = vn.putArray(CACHE);
+          for (Gateway.CachedRead read : version.cache()) {
+            ObjectNode rn = cache.addObject();
+            rn.put("name", read.name());
+            rn.set(PATH, PathMatchMapper.encode(read.path()));
+            Trees.putStrings(rn, METHODS, read.methods());
+            Trees.putStringsIfAny(rn, VARY_ON, read.varyOn());
+          }
+        }
       }
     }
     Trees.putStringsIfAny(n, SENSITIVE_HEADERS, spec.sensitiveHeaders());

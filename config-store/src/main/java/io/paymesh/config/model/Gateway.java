@@ -67,6 +67,30 @@ public record Gateway(String name, Spec spec) implements PolicyResource {
     }
   }
 
+  /**
+   * A READ route within a version whose responses the gateway may cache (Envoy's cache filter).
+   * Opt-in and explicit: only requests with one of {@code methods} (GET, HEAD) on {@code path}
+   * are cached, and a cached response is shared by every caller the version admits, so the
+   * gateway never lets the backend see who calls on this route (no token, no claim header, no
+   * cookie).
+   *
+   * @param name names the route ({@code <api>/<version>/cache/<name>}) and its stats
+   * @param path the requests it covers, within the version's path prefix
+   * @param methods GET and/or HEAD; default both
+   * @param varyOn request headers a cached response may vary on (the backend's {@code Vary}),
+   *     e.g. {@code accept-language}; a response varying on any other header is not stored
+   */
+  public record CachedRead(String name, PathMatch path, List<String> methods,
+      List<String> varyOn) {
+    /** The methods of a read. */
+    public static final List<String> READ_METHODS = List.of("GET", "HEAD");
+
+    public CachedRead {
+      methods = List.copyOf(methods);
+      varyOn = List.copyOf(varyOn);
+    }
+  }
+
   /** Where a version stands in its life. */
   public enum Status {
     /** Served. */
@@ -89,6 +113,7 @@ public record Gateway(String name, Spec spec) implements PolicyResource {
    *     gateway Service's RequestAuthentications
    * @param scopes OAuth scopes the token must all carry (its {@code scope} claim)
    * @param cors which browser origins may call the version (checkout pages); empty: none
+   * @param cache the READ routes of the version whose responses may be cached; empty: none
    */
   public record Version(
       ApiVersionMatch match,
@@ -99,11 +124,21 @@ public record Gateway(String name, Spec spec) implements PolicyResource {
       Optional<LocalDate> sunset,
       List<String> issuers,
       List<String> scopes,
-      Optional<Cors> cors) {
+      Optional<Cors> cors,
+      List<CachedRead> cache) {
 
     public Version {
       issuers = List.copyOf(issuers);
       scopes = List.copyOf(scopes);
+      cache = List.copyOf(cache);
+    }
+
+    /** A version whose responses are never cached. */
+    public Version(ApiVersionMatch match, Status status, Optional<String> backend,
+        Optional<Duration> timeout, Optional<LocalDate> deprecatedOn, Optional<LocalDate> sunset,
+        List<String> issuers, List<String> scopes, Optional<Cors> cors) {
+      this(match, status, backend, timeout, deprecatedOn, sunset, issuers, scopes, cors,
+          List.of());
     }
 
     /** A version without CORS. */

@@ -191,6 +191,7 @@ final class GatewayValidator {
     if (cors != null && cors.isPresent()) {
       cors(c.at("cors"), cors.get());
     }
+    GatewayCacheValidator.validate(c, version);
   }
 
   /** Exact https origins only: CORS is for the merchants' checkout pages, never any page. */

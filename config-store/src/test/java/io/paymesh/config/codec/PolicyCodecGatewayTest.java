@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.paymesh.config.model.ApiVersionMatch;
 import io.paymesh.config.model.Gateway;
+import io.paymesh.config.model.PathMatch;
 import io.paymesh.config.validation.Fixtures;
 import io.paymesh.config.validation.PolicyValidationException;
 import io.paymesh.config.validation.ValidationError;
@@ -151,5 +152,45 @@ class PolicyCodecGatewayTest {
   void decode_whenSensitiveHeadersNotAList_reportsMustBeAList() {
     assertThat(errors(Examples.GATEWAY + "  sensitiveHeaders: x-card-number\n"))
         .containsExactly("sensitiveHeaders: must be a list");
+  }
+
+  private static final String CACHED_V2 = Examples.GATEWAY.replace(
+      "- {name: v2, backend: payments-v2, timeout: 5s}\n",
+      "- name: v2\n"
+          + "          backend: payments-v2\n"
+          + "          timeout: 5s\n"
+          + "          cache:\n"
+          + "            - name: fx-rates\n"
+          + "              path: {prefix: /v2/fx-rates/}\n"
+          + "              varyOn: [accept-language]\n"
+          + "            - name: currencies\n"
+          + "              path: {exact: /v2/currencies}\n"
+          + "              methods: [GET]\n");
+
+  @Test
+  void decode_whenCachedReads_defaultsMethodsToGetAndHead_andRoundTrips() throws Exception {
+    Gateway gateway = (Gateway) codec.decode(CACHED_V2);
+    Gateway.Version v2 = gateway.spec().apis().get(0).versions().get(1);
+    assertThat(v2.cache()).containsExactly(
+        new Gateway.CachedRead("fx-rates", new PathMatch.Prefix("/v2/fx-rates/"),
+            List.of("GET", "HEAD"), List.of("accept-language")),
+        new Gateway.CachedRead("currencies", new PathMatch.Exact("/v2/currencies"),
+            List.of("GET"), List.of()));
+    assertThat(codec.toJson(gateway)).contains("\"cache\":[{\"name\":\"fx-rates\","
+        + "\"path\":{\"prefix\":\"/v2/fx-rates/\"},\"methods\":[\"GET\",\"HEAD\"],"
+        + "\"varyOn\":[\"accept-language\"]},{\"name\":\"currencies\","
+        + "\"path\":{\"exact\":\"/v2/currencies\"},\"methods\":[\"GET\"]}]");
+    assertThat(codec.decode(codec.toJson(gateway))).isEqualTo(gateway);
+    assertThat(codec.decode(codec.toYaml(gateway))).isEqualTo(gateway);
+  }
+
+  @Test
+  void decode_whenCachedReadMalformed_reportsByName() {
+    assertThat(errors(CACHED_V2.replace("path: {prefix: /v2/fx-rates/}",
+            "path: {prefix: /v2/fx-rates/, exact: /v2/fx}")
+        .replace("methods: [GET]", "methods: GET")))
+        .containsExactly(
+            "apis[payments].versions[v2].cache[fx-rates].path: must have exactly one of [exact, prefix]",
+            "apis[payments].versions[v2].cache[currencies].methods: must be a list");
   }
 }

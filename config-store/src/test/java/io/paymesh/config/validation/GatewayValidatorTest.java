@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paymesh.config.model.ApiVersionMatch;
 import io.paymesh.config.model.Gateway;
+import io.paymesh.config.model.PathMatch;
 import io.paymesh.config.model.PolicyResource;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -148,5 +149,68 @@ class GatewayValidatorTest {
   void validate_whenSensitiveHeadersNamed_reportsNothing() {
     assertThat(errors(gateway(g -> g.sensitiveHeaders =
         List.of("x-card-number", "x-cardholder-name", "authorization")))).isEmpty();
+  }
+
+  private static Gateway.Version v2Caching(Gateway.Status status, Gateway.CachedRead... reads) {
+    Gateway.Version active = activeVersion("v2", "payments-v2");
+    boolean retired = status == Gateway.Status.RETIRED;
+    return new Gateway.Version(active.match(), status,
+        retired ? Optional.empty() : active.backend(), retired ? Optional.empty() : active.timeout(),
+        Optional.empty(), retired ? Optional.of(LocalDate.of(2025, 1, 31)) : Optional.empty(),
+        List.of(), List.of(), Optional.empty(), List.of(reads));
+  }
+
+  private static Gateway.CachedRead read(String name, PathMatch path, List<String> methods,
+      List<String> varyOn) {
+    return new Gateway.CachedRead(name, path, methods, varyOn);
+  }
+
+  @Test
+  void validate_whenCachedReadsValid_reportsNothing() {
+    assertThat(errors(gateway(g -> g.apis = List.of(api(v2Caching(Gateway.Status.ACTIVE,
+        read("fx-rates", new PathMatch.Prefix("/v2/fx-rates/"), List.of("GET", "HEAD"),
+            List.of("accept-language")),
+        read("currencies", new PathMatch.Exact("/v2/currencies"), List.of("GET"),
+            List.of()))))))).isEmpty();
+  }
+
+  @Test
+  void validate_whenCacheOnAWriteMethod_reportsTheMethodByPath() {
+    assertThat(errors(gateway(g -> g.apis = List.of(api(v2Caching(Gateway.Status.ACTIVE,
+        read("charges", new PathMatch.Prefix("/v2/charges"), List.of("GET", "POST", "GET"),
+            List.of())))))))
+        .containsExactly(
+            "apis[payments].versions[v2].cache[charges].methods[1]: must be GET or HEAD: only"
+                + " READ routes are cached (POST is not a READ)",
+            "apis[payments].versions[v2].cache[charges].methods[2]: duplicate method");
+  }
+
+  @Test
+  void validate_whenCachedPathOutsideTheVersionOrVaryOnACredential_reportsThem() {
+    assertThat(errors(gateway(g -> g.apis = List.of(api(v2Caching(Gateway.Status.ACTIVE,
+        read("rates", new PathMatch.Prefix("/v1/fx-rates/"), List.of("GET"),
+            List.of("authorization", "Accept", "cookie")),
+        read("rates", new PathMatch.Exact("fx"), List.of(), List.of())))))))
+        .containsExactly(
+            "apis[payments].versions[v2].cache[rates].name: duplicate name",
+            "apis[payments].versions[v2].cache[rates].path.prefix: must start with /v2/ (the"
+                + " version's path prefix): a cached route belongs to its version",
+            "apis[payments].versions[v2].cache[rates].varyOn[0]: must not be a credential header"
+                + " (authorization, proxy-authorization, cookie): a cached response is shared by"
+                + " every caller",
+            "apis[payments].versions[v2].cache[rates].varyOn[1]: " + Messages.HEADER_NAME,
+            "apis[payments].versions[v2].cache[rates].varyOn[2]: must not be a credential header"
+                + " (authorization, proxy-authorization, cookie): a cached response is shared by"
+                + " every caller",
+            "apis[payments].versions[v2].cache[rates].path.exact: must start with '/'",
+            "apis[payments].versions[v2].cache[rates].methods: must not be empty");
+  }
+
+  @Test
+  void validate_whenCacheOnARetiredVersion_reportsNotWhenRetired() {
+    assertThat(errors(gateway(g -> g.apis = List.of(api(v2Caching(Gateway.Status.RETIRED,
+        read("fx-rates", new PathMatch.Prefix("/v2/fx-rates/"), List.of("GET"), List.of())))))))
+        .containsExactly("apis[payments].versions[v2].cache: not allowed when status is RETIRED:"
+            + " a retired version is answered with 410 by the gateway");
   }
 }
