@@ -68,7 +68,10 @@ final class FieldRuleIndex implements ValidatorIndex {
     chain.add(message);
     try {
       if (message instanceof Any any) {
-        payload(any).ifPresent(this::validate);
+        Message holder = chain.size() > 1 ? chain.get(chain.size() - 2) : null;
+        if (!TypedConfigTypes.isFilterEnabler(holder, any)) {
+          payload(any).ifPresent(this::validate);
+        }
         return;
       }
       Optional<ValidatorImpl<Message>> generated = FieldRules.validatorOf(message.getClass());

@@ -40,6 +40,7 @@ public final class Gate {
         new FaultDrillCheck(),
         new GatewayCheck(),
         new AccessLogCheck(),
+        new ResponseCacheCheck(),
         new ClientCompatibilityCheck(),
         new EnvoyFieldRulesCheck(),
         new EndpointAddressCheck(),

@@ -59,7 +59,9 @@ final class MessageWalk {
       return;
     }
     if (message instanceof Any any) {
-      payload(any, path, visitor).ifPresent(p -> walk(p, field, path, reach, visitor));
+      if (!TypedConfigTypes.isFilterEnabler(field, any)) {
+        payload(any, path, visitor).ifPresent(p -> walk(p, field, path, reach, visitor));
+      }
       return;
     }
     for (FieldDescriptor child : messageFields(message.getDescriptorForType())) {

@@ -1,9 +1,12 @@
 package io.paymesh.xds.gate;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import io.envoyproxy.envoy.config.route.v3.FilterConfig;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
+import io.envoyproxy.envoy.extensions.filters.http.cache.v3.CacheConfig;
 import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
 import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
 import io.envoyproxy.envoy.extensions.filters.http.header_mutation.v3.HeaderMutation;
@@ -19,6 +22,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.extensions.http.cache.simple_http_cache.v3.SimpleHttpCacheConfig;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.util.Collection;
 import java.util.Map;
@@ -55,7 +59,10 @@ final class TypedConfigTypes {
               RBACPerRoute.getDefaultInstance(),
               LocalRateLimit.getDefaultInstance(),
               Cors.getDefaultInstance(),
-              CorsPolicy.getDefaultInstance())
+              CorsPolicy.getDefaultInstance(),
+              FilterConfig.getDefaultInstance(),
+              CacheConfig.getDefaultInstance(),
+              SimpleHttpCacheConfig.getDefaultInstance())
           .collect(Collectors.toUnmodifiableMap(
               m -> TYPE_URL_PREFIX + m.getDescriptorForType().getFullName(),
               Function.identity()));
@@ -77,6 +84,23 @@ final class TypedConfigTypes {
     return prototype.isEmpty()
         ? Optional.empty()
         : Optional.of(prototype.get().getParserForType().parseFrom(any.getValue()));
+  }
+
+  /**
+   * Whether {@code any}, held by {@code field}, is the empty config of a route's
+   * {@code FilterConfig}: Envoy reads a set but empty {@code config} as "enable the filter here"
+   * (for a filter the HCM disables by default). It holds nothing to unpack or check.
+   */
+  static boolean isFilterEnabler(FieldDescriptor field, Any any) {
+    return field != null && field.getContainingType().equals(FilterConfig.getDescriptor())
+        && field.getNumber() == FilterConfig.CONFIG_FIELD_NUMBER
+        && any.equals(Any.getDefaultInstance());
+  }
+
+  /** {@link #isFilterEnabler} for an Any whose holder is known, not its field. */
+  static boolean isFilterEnabler(Message holder, Any any) {
+    return holder instanceof FilterConfig config && config.getConfig() == any
+        && any.equals(Any.getDefaultInstance());
   }
 
   static Collection<Message> all() {

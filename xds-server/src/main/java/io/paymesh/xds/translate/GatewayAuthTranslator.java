@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -61,6 +62,13 @@ final class GatewayAuthTranslator {
     return providers;
   }
 
+  /** The headers set from verified claims: who calls, in the request the backend gets. */
+  Set<String> claimHeaders(List<Provider> providers) {
+    TreeSet<String> headers = new TreeSet<>();
+    providers.forEach(p -> p.issuer().claimToHeaders().forEach(c -> headers.add(c.header())));
+    return headers;
+  }
+
   /**
    * The filters that run before RBAC: header_mutation (when a claim becomes a header), then
    * jwt_authn; none without a provider (then RBAC denies every request).
@@ -70,8 +78,7 @@ final class GatewayAuthTranslator {
     if (providers.isEmpty()) {
       return filters;
     }
-    TreeSet<String> claimHeaders = new TreeSet<>();
-    providers.forEach(p -> p.issuer().claimToHeaders().forEach(c -> claimHeaders.add(c.header())));
+    Set<String> claimHeaders = claimHeaders(providers);
     if (!claimHeaders.isEmpty()) {
       Mutations.Builder mutations = Mutations.newBuilder();
       claimHeaders.forEach(h -> mutations.addRequestMutations(HeaderMutation.newBuilder().setRemove(h)));

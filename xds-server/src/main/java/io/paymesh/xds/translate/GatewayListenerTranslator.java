@@ -22,7 +22,8 @@ import java.util.List;
  * Translates a Gateway's listeners into public LDS listeners of its Service's Envoy proxies:
  * HTTPS with the operator's certificate (file-based SDS), HTTP/2 and HTTP/1.1, and an HCM set up
  * for the edge: header_mutation and jwt_authn (when the Service has RequestAuthentications), then
- * RBAC, then local_ratelimit (when it has RateLimitPolicies), then the router. Invariant 5 holds at the edge too: internet callers have no mesh
+ * RBAC, then local_ratelimit (when it has RateLimitPolicies), then the cache (disabled but on
+ * cached READ routes, when a version has any), then the router. Invariant 5 holds at the edge too: internet callers have no mesh
  * identity, so RBAC allows only verified tokens, and nothing without a RequestAuthentication.
  */
 final class GatewayListenerTranslator {
@@ -31,7 +32,7 @@ final class GatewayListenerTranslator {
   /**
    * @param beforeRbac the filters that authenticate callers (header_mutation, jwt_authn), in order
    * @param rbac who may call: verified tokens of the gateway's issuers
-   * @param afterRbac the filters for admitted requests only (local_ratelimit)
+   * @param afterRbac the filters for admitted requests only (local_ratelimit, cache)
    */
   List<Listener> listeners(Gateway gateway, List<HttpFilter> beforeRbac, RBAC rbac,
       List<HttpFilter> afterRbac) {

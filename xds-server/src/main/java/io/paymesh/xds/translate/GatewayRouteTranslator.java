@@ -16,20 +16,25 @@ import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.paymesh.config.model.ApiVersionMatch;
 import io.paymesh.config.model.Gateway;
 import io.paymesh.config.model.OperationKind;
+import io.paymesh.config.model.PathMatch;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.BiFunction;
 
 /**
  * Translates a Gateway's APIs into its route configuration: one virtual host per API, one route
  * per version in order. ACTIVE and DEPRECATED versions forward to their backend's cluster (the
  * gateway calls it as a mesh client, over mTLS); DEPRECATED responses say when the version ends;
- * RETIRED versions are answered by the gateway with 410 and a JSON body. The drill header is
- * removed from every request, so no external caller can opt into a drill.
+ * RETIRED versions are answered by the gateway with 410 and a JSON body. A version's cached READ
+ * routes come just before its own route. The drill header is removed from every request, so no
+ * external caller can opt into a drill.
  */
 final class GatewayRouteTranslator {
   /**
@@ -40,10 +45,14 @@ final class GatewayRouteTranslator {
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
 
   /**
-   * @param perRoute each version's typed_per_filter_config (authentication), by API and version
+   * @param perRoute each version's typed_per_filter_config (authentication), by API and version;
+   *     a version's cached READ routes get the same, and the cache filter enabled
+   * @param callerHeaders the request headers that say who calls (the claim headers), which a
+   *     cached route removes: its response is shared by every caller
    */
   RouteConfiguration routeConfiguration(
-      Gateway gateway, BiFunction<Gateway.Api, Gateway.Version, Map<String, Any>> perRoute) {
+      Gateway gateway, BiFunction<Gateway.Api, Gateway.Version, Map<String, Any>> perRoute,
+      Set<String> callerHeaders) {
     RouteConfiguration.Builder config = RouteConfiguration.newBuilder()
         .setName(XdsNames.gatewayRoutes(gateway.name()))
         .addRequestHeadersToRemove(XdsNames.DRILL_HEADER);
@@ -52,9 +61,19 @@ final class GatewayRouteTranslator {
       for (String host : api.hosts()) {
         vhost.addDomains(host).addDomains(host + XdsNames.ANY_PORT_SUFFIX);
       }
-      api.versions().forEach(
-          v -> vhost.addRoutes(route(api, v).toBuilder().putAllTypedPerFilterConfig(
-              perRoute.apply(api, v))));
+      for (Gateway.Version version : api.versions()) {
+        Map<String, Any> configs = perRoute.apply(api, version);
+        if (version.status() != Gateway.Status.RETIRED) {
+          // Before the version's own route: the first match wins.
+          for (Gateway.CachedRead read : version.cache()) {
+            Map<String, Any> cached = new TreeMap<>(configs);
+            cached.put(XdsNames.CACHE_FILTER, GatewayCacheTranslator.enableOnRoute());
+            vhost.addRoutes(cachedRoute(api, version, read, callerHeaders).toBuilder()
+                .putAllTypedPerFilterConfig(cached));
+          }
+        }
+        vhost.addRoutes(route(api, version).toBuilder().putAllTypedPerFilterConfig(configs));
+      }
       config.addVirtualHosts(vhost);
     }
     return config.build();
@@ -81,6 +100,46 @@ final class GatewayRouteTranslator {
           .addResponseHeadersToAdd(
               header(XdsNames.CONTENT_TYPE_HEADER, XdsNames.JSON_CONTENT_TYPE));
       default -> throw new AssertionError(version.status());
+    }
+    return route.build();
+  }
+
+  /**
+   * A cached READ route: the read's methods on its path (and the version's header, when the
+   * version is in a header), tagged READ for the Gate, forwarding like its version. The backend
+   * never learns who calls on it: jwt_authn has already removed the token, and the route removes
+   * the claim headers and cookies (in the router, after local_ratelimit has read the claims), so
+   * no cached response can be one caller's.
+   */
+  Route cachedRoute(Gateway.Api api, Gateway.Version version, Gateway.CachedRead read,
+      Set<String> callerHeaders) {
+    RouteMatch.Builder match = RouteMatch.newBuilder();
+    if (read.path() instanceof PathMatch.Exact exact) {
+      match.setPath(exact.path());
+    } else {
+      match.setPrefix(((PathMatch.Prefix) read.path()).prefix());
+    }
+    match.addHeaders(ProtoValues.methodMatcher(read.methods(), ClientFamily.ENVOY));
+    if (version.match().in() == ApiVersionMatch.In.HEADER) {
+      match.addHeaders(HeaderMatchers.of(ApiVersionMatch.HEADER,
+          StringMatcher.newBuilder().setExact(version.match().value()).build(),
+          ClientFamily.ENVOY));
+    }
+    Route.Builder route = Route.newBuilder()
+        .setName(XdsNames.gatewayCachedRoute(api.name(), version.name(), read.name()))
+        .setMatch(match)
+        .setStatPrefix(XdsNames.GATEWAY_ROUTE_STAT_PREFIX + api.name() + "." + version.name()
+            + ".cache." + read.name())
+        .setMetadata(RouteTranslator.metadata(OperationKind.READ, Optional.empty()))
+        .setRoute(forward(version));
+    TreeSet<String> removed = new TreeSet<>(callerHeaders);
+    removed.add(XdsNames.COOKIE_HEADER);
+    route.addAllRequestHeadersToRemove(removed);
+    if (version.status() == Gateway.Status.DEPRECATED) {
+      route.addResponseHeadersToAdd(header(XdsNames.DEPRECATION_HEADER,
+              deprecationValue(version.deprecatedOn().orElseThrow())))
+          .addResponseHeadersToAdd(header(XdsNames.SUNSET_HEADER,
+              sunsetValue(version.sunset().orElseThrow())));
     }
     return route.build();
   }

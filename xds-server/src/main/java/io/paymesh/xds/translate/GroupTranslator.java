@@ -39,6 +39,7 @@ public final class GroupTranslator {
   private final JwksClusterTranslator jwksClusters = new JwksClusterTranslator();
   private final GatewayRateLimitTranslator gatewayLimits = new GatewayRateLimitTranslator();
   private final GatewayCorsTranslator gatewayCors = new GatewayCorsTranslator();
+  private final GatewayCacheTranslator gatewayCache = new GatewayCacheTranslator();
 
   /** The group's resources, or empty when its service is not in the snapshot. */
   public Optional<GroupResources> translate(PolicySnapshot snapshot, ProxyGroup group) {
@@ -67,14 +68,17 @@ public final class GroupTranslator {
             .ifPresent(c -> perRoute.put(XdsNames.LOCAL_RATE_LIMIT_FILTER, c));
         gatewayCors.perRoute(version).ifPresent(c -> perRoute.put(XdsNames.CORS_FILTER, c));
         return perRoute;
-      }));
+      }, gatewayAuth.claimHeaders(providers)));
       // CORS first (preflights carry no token), then authentication.
       List<HttpFilter> beforeRbac = new ArrayList<>();
       gatewayCors.filter(gateway.get()).ifPresent(beforeRbac::add);
       beforeRbac.addAll(gatewayAuth.filtersBeforeRbac(gateway.get(), providers));
+      // After RBAC: rate limits, then the cache (only admitted requests are served from it).
+      List<HttpFilter> afterRbac = new ArrayList<>();
+      gatewayLimits.filter(limits).ifPresent(afterRbac::add);
+      gatewayCache.filter(gateway.get()).ifPresent(afterRbac::add);
       listenerList = gatewayListeners.listeners(gateway.get(), beforeRbac,
-          gatewayAuth.rbac(providers),
-          gatewayLimits.filter(limits).map(List::of).orElse(List.of()));
+          gatewayAuth.rbac(providers), afterRbac);
       // Key-fetch clusters resolve by DNS (no load assignment of their own to serve).
       clusterList.addAll(jwksClusters.clusters(authentications));
     } else {

@@ -19,6 +19,7 @@ public final class XdsNames {
   public static final String HEADER_MUTATION_FILTER = "envoy.filters.http.header_mutation";
   public static final String CORS_FILTER = "envoy.filters.http.cors";
   public static final String LOCAL_RATE_LIMIT_FILTER = "envoy.filters.http.local_ratelimit";
+  public static final String CACHE_FILTER = "envoy.filters.http.cache";
   public static final String STDOUT_ACCESS_LOG = "envoy.access_loggers.stdout";
   public static final String TLS_TRANSPORT_SOCKET = "envoy.transport_sockets.tls";
   public static final String TLS_INSPECTOR_FILTER = "envoy.filters.listener.tls_inspector";
@@ -72,6 +73,8 @@ public final class XdsNames {
   public static final String IDEMPOTENCY_KEY_HEADER = "idempotency-key";
   /** A request carrying it (with a drill's name) takes the drill's route and fault. */
   public static final String DRILL_HEADER = FaultInjection.DRILL_HEADER;
+  /** Sent by browsers; a cached response must not depend on it. */
+  public static final String COOKIE_HEADER = "cookie";
   /** A drill route is named after the route it doubles, with this suffix. */
   public static final String DRILL_ROUTE_SUFFIX = "/drill";
   /** A drill route's stat prefix: its route's, with this suffix. */
@@ -195,6 +198,11 @@ public final class XdsNames {
   /** The route of one API version, {@code <api>/<version>}. */
   public static String gatewayRoute(String api, String version) {
     return api + "/" + version;
+  }
+
+  /** A cached READ route of one API version, {@code <api>/<version>/cache/<name>}. */
+  public static String gatewayCachedRoute(String api, String version, String read) {
+    return gatewayRoute(api, version) + "/cache/" + read;
   }
 
   /** The cluster that fetches keys from {@code jwksUri} (an https URL with a host). */

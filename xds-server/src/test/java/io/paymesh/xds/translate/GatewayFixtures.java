@@ -107,6 +107,31 @@ public final class GatewayFixtures {
             new RateLimitPolicy.Key.Caller(), 1000, Duration.ofMinutes(1), 1000))));
   }
 
+  /** {@code version} with cached READ routes. */
+  public static Gateway.Version withCache(Gateway.Version version, Gateway.CachedRead... reads) {
+    return new Gateway.Version(version.match(), version.status(), version.backend(),
+        version.timeout(), version.deprecatedOn(), version.sunset(), version.issuers(),
+        version.scopes(), version.cors(), List.of(reads));
+  }
+
+  /** FX rates under v1: GET and HEAD, varying on the language. */
+  public static Gateway.CachedRead fxRates() {
+    return new Gateway.CachedRead("fx-rates", new PathMatch.Prefix("/v1/fx-rates/"),
+        Gateway.CachedRead.READ_METHODS, List.of("accept-language"));
+  }
+
+  /** The currency list in the header-versioned v2: GET only, varying on the encoding. */
+  public static Gateway.CachedRead currencies() {
+    return new Gateway.CachedRead("currencies", new PathMatch.Exact("/currencies"),
+        List.of("GET"), List.of("accept-encoding", "accept-language"));
+  }
+
+  /** {@link #publicApi()} with v1's FX rates and v2's currency list cached. */
+  public static Gateway publicApiCaching() {
+    return gateway("public-api", withCache(v1Deprecated(), fxRates()),
+        withCache(v2Active("payments-v2"), currencies()), v0Retired());
+  }
+
   public static Gateway gateway(String name, Gateway.Version... versions) {
     return new Gateway(name, new Gateway.Spec("edge",
         List.of(new Gateway.Listener("https", 8443), new Gateway.Listener("https-alt", 9443)),
