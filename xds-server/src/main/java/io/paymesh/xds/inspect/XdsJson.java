@@ -3,7 +3,9 @@ package io.paymesh.xds.inspect;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
+import io.envoyproxy.envoy.config.route.v3.FilterConfig;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
+import io.envoyproxy.envoy.extensions.filters.http.cache.v3.CacheConfig;
 import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
 import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
@@ -19,6 +21,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.extensions.http.cache.simple_http_cache.v3.SimpleHttpCacheConfig;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 
 /**
@@ -52,6 +55,9 @@ final class XdsJson {
           .add(LocalRateLimit.getDescriptor())
           .add(Cors.getDescriptor())
           .add(CorsPolicy.getDescriptor())
+          .add(FilterConfig.getDescriptor())
+          .add(CacheConfig.getDescriptor())
+          .add(SimpleHttpCacheConfig.getDescriptor())
           .build();
 
   private static final JsonFormat.Printer PRINTER =

@@ -166,17 +166,26 @@ class ConfigDumperTest {
             .add(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBACPerRoute.getDescriptor())
             .add(io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit
                 .getDescriptor())
+            .add(io.envoyproxy.envoy.config.route.v3.FilterConfig.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.filters.http.cache.v3.CacheConfig.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.http.cache.simple_http_cache.v3
+                .SimpleHttpCacheConfig.getDescriptor())
             .build());
     GroupTranslator translator = new GroupTranslator();
     int checked = 0;
-    // The example mesh, and an edge gateway with JWT authentication and rate limits.
+    // The example mesh, and an edge gateway with JWT authentication (one issuer's keys inline),
+    // rate limits and cached READ routes (an empty FilterConfig.config prints as {}).
     PolicySnapshot gatewayPolicy = io.paymesh.xds.translate.GatewayFixtures.snapshotWith(
         io.paymesh.xds.translate.GatewayFixtures.edge(),
         io.paymesh.xds.translate.GatewayFixtures.gateway("public-api",
-            io.paymesh.xds.translate.GatewayFixtures.v1Deprecated(),
-            io.paymesh.xds.translate.GatewayFixtures.v2Scoped(),
+            io.paymesh.xds.translate.GatewayFixtures.withCache(
+                io.paymesh.xds.translate.GatewayFixtures.v1Deprecated(),
+                io.paymesh.xds.translate.GatewayFixtures.fxRates()),
+            io.paymesh.xds.translate.GatewayFixtures.withCache(
+                io.paymesh.xds.translate.GatewayFixtures.v2Scoped(),
+                io.paymesh.xds.translate.GatewayFixtures.currencies()),
             io.paymesh.xds.translate.GatewayFixtures.v0Retired()),
-        io.paymesh.xds.translate.GatewayFixtures.edgeJwt(),
+        io.paymesh.xds.translate.GatewayFixtures.edgeJwtWithInlinePartnerKeys(),
         io.paymesh.xds.translate.GatewayFixtures.edgeLimits("x-merchant-id"));
     for (ProxyGroup group : allGroups(gatewayPolicy)) {
       GroupResources translated = translator.translate(gatewayPolicy, group).orElseThrow();
