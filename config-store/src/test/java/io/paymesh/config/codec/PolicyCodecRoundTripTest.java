@@ -9,6 +9,7 @@ import io.paymesh.config.model.AuthorizationPolicy;
 import io.paymesh.config.model.AuthorizationPolicy.EnforcementMode;
 import io.paymesh.config.model.CircuitBreakers;
 import io.paymesh.config.model.FaultInjection;
+import io.paymesh.config.model.Gateway;
 import io.paymesh.config.model.HeaderMatch;
 import io.paymesh.config.model.LoadBalancing;
 import io.paymesh.config.model.OutlierDetection;
@@ -16,6 +17,8 @@ import io.paymesh.config.model.PathMatch;
 import io.paymesh.config.model.PeerAuthentication.MtlsMode;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.model.QueryParameterMatch;
+import io.paymesh.config.model.RequestAuthentication;
+import io.paymesh.config.model.RequestAuthentication.JwtIssuer;
 import io.paymesh.config.model.RouteTable.RetryPolicy;
 import io.paymesh.config.validation.Fixtures;
 import java.util.List;
@@ -86,6 +89,23 @@ class PolicyCodecRoundTripTest {
               i.jwksUri = "https://idp.partner.example:8443/keys?format=jwks";
               i.jwksCacheDuration = Optional.of(ms(90_000));
             }))),
+        Fixtures.requestAuthentication(a -> a.issuers = List.of(new JwtIssuer(
+            "https://partners.example/oauth", List.of("payments-api"),
+            new RequestAuthentication.Jwks.Inline(
+                PolicyCodecAccessAndLimitKindsTest.EC_PUBLIC_JWKS),
+            Optional.of(Fixtures.seconds(30)), List.of()))),
+        Fixtures.gateway(g -> {}),
+        Fixtures.gateway(g -> {
+          g.sensitiveHeaders = List.of("x-card-number", "x-cardholder-name");
+          g.apis = List.of(Fixtures.api(new Gateway.Version(
+              new ApiVersionMatch("v2", ApiVersionMatch.In.HEADER), Gateway.Status.ACTIVE,
+              Optional.of("payments-v2"), Optional.of(Fixtures.seconds(5)), Optional.empty(),
+              Optional.empty(), List.of(), List.of(), Optional.empty(),
+              List.of(new Gateway.CachedRead("currencies", new PathMatch.Exact("/currencies"),
+                      List.of("HEAD"), List.of("accept-language", "accept-encoding")),
+                  new Gateway.CachedRead("fx-rates", new PathMatch.Prefix("/fx-rates/"),
+                      Gateway.CachedRead.READ_METHODS, List.of())))));
+        }),
         Fixtures.rateLimitPolicy(r -> {}),
         Fixtures.rateLimitPolicy(r -> r.limits = List.of(Fixtures.rateLimit(l -> {
           l.path = Optional.of(new PathMatch.Prefix("/payments.v1.Payments/"));
