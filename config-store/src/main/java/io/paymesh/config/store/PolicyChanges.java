@@ -60,6 +60,9 @@ public final class PolicyChanges {
         changes.compare(PolicyInput.GATEWAY, before.gateways(), after.gateways());
     changes.derive(PolicyInput.GATEWAYS_FOR_SERVICE, gateways, before.gateways(),
         after.gateways(), (Gateway g) -> g.spec().service());
+    if (!before.sensitiveHeaders().equals(after.sensitiveHeaders())) {
+      changes.changedWhole.add(PolicyInput.SENSITIVE_HEADERS);
+    }
     changes.compare(PolicyInput.ENDPOINTS, before.endpoints(), after.endpoints());
     if (!before.rejected().equals(after.rejected())) {
       changes.changedWhole.add(PolicyInput.REJECTED);

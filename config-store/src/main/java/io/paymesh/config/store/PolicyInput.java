@@ -27,6 +27,8 @@ public enum PolicyInput {
   GATEWAY,
   /** {@link PolicySnapshot#gatewaysFor}, by service. */
   GATEWAYS_FOR_SERVICE,
+  /** {@link PolicySnapshot#sensitiveHeaders}, the mesh-wide set; only ever read whole. */
+  SENSITIVE_HEADERS,
   /** Registered instances, by service. */
   ENDPOINTS,
   /** The damaged documents; only ever read whole. */

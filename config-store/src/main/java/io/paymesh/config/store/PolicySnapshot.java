@@ -14,11 +14,14 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -46,6 +49,8 @@ public final class PolicySnapshot {
   private final Map<String, List<RateLimitPolicy>> rateLimitPoliciesByService;
   private final Map<String, List<RequestAuthentication>> requestAuthenticationsByService;
   private final Map<String, List<Gateway>> gatewaysByService;
+  /** Every header a Gateway marks sensitive, lower case, built once (see {@link #sensitiveHeaders}). */
+  private final SortedSet<String> sensitiveHeaders;
   /** Where a {@link #recording} view records its reads; null for the snapshot itself. */
   private final ReadLog reads;
 
@@ -82,6 +87,10 @@ public final class PolicySnapshot {
     this.requestAuthenticationsByService =
         byService(requestAuthentications, r -> r.spec().service());
     this.gatewaysByService = byService(gateways, g -> g.spec().service());
+    TreeSet<String> sensitive = new TreeSet<>();
+    gateways.values().forEach(g -> g.spec().sensitiveHeaders()
+        .forEach(h -> sensitive.add(h.toLowerCase(Locale.ROOT))));
+    this.sensitiveHeaders = Collections.unmodifiableSortedSet(sensitive);
     this.reads = null;
   }
 
@@ -115,6 +124,7 @@ public final class PolicySnapshot {
     this.rateLimitPoliciesByService = source.rateLimitPoliciesByService;
     this.requestAuthenticationsByService = source.requestAuthenticationsByService;
     this.gatewaysByService = source.gatewaysByService;
+    this.sensitiveHeaders = source.sensitiveHeaders;
     this.reads = log;
   }
 
@@ -235,6 +245,17 @@ public final class PolicySnapshot {
   public List<Gateway> gatewaysFor(String service) {
     record(PolicyInput.GATEWAYS_FOR_SERVICE, service);
     return gatewaysByService.getOrDefault(service, List.of());
+  }
+
+  /**
+   * The headers no access log of the mesh may read: those every Gateway marks sensitive, lower
+   * case. Mesh-wide (what the edge receives travels on to the backends), so every group's check
+   * reads it; recorded as an input of its own, so only a change of the set itself, not any
+   * Gateway write, rebuilds every group.
+   */
+  public SortedSet<String> sensitiveHeaders() {
+    recordAll(PolicyInput.SENSITIVE_HEADERS);
+    return sensitiveHeaders;
   }
 
   /**

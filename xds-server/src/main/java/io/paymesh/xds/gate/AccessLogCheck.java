@@ -69,11 +69,14 @@ final class AccessLogCheck implements GateCheck {
     return out;
   }
 
-  /** The credential headers and every header a Gateway of the snapshot marks sensitive. */
+  /**
+   * The credential headers and every header a Gateway of the snapshot marks sensitive. Read
+   * through {@link PolicySnapshot#sensitiveHeaders}, so a Gateway write that leaves the set as it
+   * was rebuilds only the gateway's own groups.
+   */
   static Set<String> sensitiveHeaders(PolicySnapshot snapshot) {
     Set<String> sensitive = new TreeSet<>(CREDENTIAL_HEADERS);
-    snapshot.gateways().values().forEach(g -> g.spec().sensitiveHeaders()
-        .forEach(h -> sensitive.add(h.toLowerCase(Locale.ROOT))));
+    sensitive.addAll(snapshot.sensitiveHeaders());
     return sensitive;
   }
 
