@@ -72,14 +72,19 @@ class PolicySchemaSyncTest {
       Map.entry("FaultInjection.HttpStatus.code", "httpStatus"),
       Map.entry("FaultInjection.GrpcStatus.code", "grpcStatus"),
       // A Gateway version is named by its value: {name: v1, in: HEADER}.
-      Map.entry("Gateway.Version.match.value", "name"));
+      Map.entry("Gateway.Version.match.value", "name"),
+      // An issuer's keys: {jwksUri, jwksCacheDuration} or {jwks}, beside its other fields.
+      Map.entry("RequestAuthentication.Jwks.Remote.uri", "jwksUri"),
+      Map.entry("RequestAuthentication.Jwks.Remote.cacheDuration", "jwksCacheDuration"),
+      Map.entry("RequestAuthentication.Jwks.Inline.json", "jwks"));
 
   /** Components whose own fields are written in the enclosing object, not in an object of theirs. */
   private static final Set<String> FLATTENED = Set.of(
       "HeaderMatch.condition",
       "QueryParameterMatch.condition",
       "FaultInjection.Abort.status",
-      "Gateway.Version.match");
+      "Gateway.Version.match",
+      "RequestAuthentication.JwtIssuer.jwks");
 
   private static final Set<Class<?>> LEAVES =
       Set.of(String.class, int.class, Integer.class, boolean.class, Boolean.class,
