@@ -22,6 +22,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Policy documents (YAML or JSON) to records and back. Decoding maps the Jackson tree by hand, so
@@ -31,6 +34,11 @@ import java.util.List;
 public final class PolicyCodec {
   static final String DOCUMENTS = "documents";
   static final String PARSE_ERROR = "must be valid YAML or JSON: ";
+  /** Jackson's message for a key given twice: the one parser message that names document text. */
+  private static final Pattern DUPLICATE_FIELD = Pattern.compile("Duplicate field '([^']*)'");
+  private static final int MAX_QUOTED_NAME = 64;
+  /** Quoted text in a parser message: a token or a line of the document. */
+  private static final Pattern QUOTED = Pattern.compile("'[^'\\n]*'|\"[^\"\\n]*\"");
 
   private final ObjectMapper json =
       JsonMapper.builder()
@@ -158,10 +166,39 @@ public final class PolicyCodec {
     return documents;
   }
 
+  /**
+   * The parser's complaint without the document's text. SnakeYAML quotes the offending line and
+   * Jackson the offending token, and a document may hold a secret (a key pasted in the wrong
+   * place) that no error may repeat: only the kind of mistake and where it is are kept. A
+   * duplicate key keeps its name, a field name rather than a value.
+   */
   private static String parseError(JacksonException e) {
     JsonLocation at = e.getLocation();
     String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-    return PARSE_ERROR + e.getOriginalMessage() + where;
+    return PARSE_ERROR + withoutDocumentText(e) + where;
+  }
+
+  private static String withoutDocumentText(JacksonException e) {
+    String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    Matcher duplicate = DUPLICATE_FIELD.matcher(original);
+    if (duplicate.matches() && duplicate.group(1).length() <= MAX_QUOTED_NAME) {
+      return original;
+    }
+    String what = e.getCause() instanceof MarkedYAMLException yaml
+        ? String.join(", ", nonNull(yaml.getContext(), yaml.getProblem()))
+        : original.lines().findFirst().orElse("");
+    String unquoted = QUOTED.matcher(what).replaceAll("'…'").strip();
+    return unquoted.isEmpty() ? "not well-formed" : unquoted;
+  }
+
+  private static List<String> nonNull(String... parts) {
+    List<String> out = new ArrayList<>();
+    for (String part : parts) {
+      if (part != null && !part.isBlank()) {
+        out.add(part.strip());
+      }
+    }
+    return out;
   }
 
   private static void throwIfAny(ErrorCollector errors) throws PolicyValidationException {

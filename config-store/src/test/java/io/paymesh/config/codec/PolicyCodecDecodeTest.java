@@ -349,6 +349,28 @@ class PolicyCodecDecodeTest {
   }
 
   @Test
+  void decode_whenSyntaxError_neverRepeatsTheDocumentsText() {
+    String secret = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC";
+    List<String> broken = List.of(
+        "kind: Service\nname: x\nspec:\n  key: \"-----BEGIN PRIVATE KEY-----" + secret + "\n",
+        "kind: Service\nname: x\nspec:\n  key: " + secret + ": nested: bad\n",
+        "kind: Service\nname: x\nspec: {key: " + secret + ", \n",
+        "{\"kind\": \"Service\", \"spec\": {\"key\": " + secret + "}}",
+        "kind: Service\n\tkey: " + secret + "\n",
+        "kind: Service\nspec:\n  - a\n  b: " + secret + "\n",
+        "kind: Service\nname: x\nspec:\n  '" + secret + "': [\n");
+
+    for (String document : broken) {
+      assertThat(errors(document)).as(document).singleElement().asString()
+          .startsWith("must be valid YAML or JSON: ")
+          .contains("(line ")
+          .doesNotContain(secret)
+          .doesNotContain("MIIE")
+          .doesNotContain("PRIVATE KEY");
+    }
+  }
+
+  @Test
   void decode_whenNotExactlyOneDocument_reportsCount() {
     assertThat(errors("")).containsExactly("must contain exactly one document, found 0");
     assertThat(errors(Examples.SERVICE + "---\n" + Examples.PROCESSOR))
