@@ -39,6 +39,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -116,9 +118,7 @@ public final class XdsServer implements AutoCloseable {
                 new AdsStreamInterceptor(
                     proxies, metrics, StreamAuthenticator.trustNodeClaims(), streamIds),
                 List.of());
-    this.watcher =
-        new EtcdPolicyWatcher(
-            b.etcd, b.prefix, new PolicyCodec(), b.coalesceWindow, this::onPolicy);
+    this.watcher = b.watcher;
     this.status = new EtcdProxyStatusPublisher(b.etcd, b.prefix, b.replicaId, proxies, STATUS_TTL);
   }
 
@@ -139,19 +139,58 @@ public final class XdsServer implements AutoCloseable {
     private IdentitySettings identity;
     private InetSocketAddress plaintextAddress;
     private InetSocketAddress metricsAddress;
+    /** Set once the policy is being read (see {@link #startReadingPolicy}). */
+    private EtcdPolicyWatcher watcher;
+    /** The replica the watcher's snapshots go to, once {@link #start} has built it. */
+    private final CompletableFuture<XdsServer> replica = new CompletableFuture<>();
 
     private Builder(Client etcd) {
       this.etcd = Objects.requireNonNull(etcd, "etcd");
     }
 
     public Builder prefix(String prefix) {
+      requireNotReading("prefix");
       this.prefix = Objects.requireNonNull(prefix, "prefix");
       return this;
     }
 
     public Builder coalesceWindow(Duration coalesceWindow) {
+      requireNotReading("coalesceWindow");
       this.coalesceWindow = Objects.requireNonNull(coalesceWindow, "coalesceWindow");
       return this;
+    }
+
+    /**
+     * Starts listing and validating the policy under the prefix now, ahead of {@link #start}:
+     * at 1,000 services that takes seconds, which loading the CA, setting up TLS and starting
+     * the ports then overlap (the replica's main calls it before loading its CA). The first
+     * snapshot is published once {@link #start} has built the replica. Optional: {@link #start}
+     * does it if it has not been done; the prefix and coalescing window are fixed from here.
+     */
+    public Builder startReadingPolicy() {
+      if (watcher == null) {
+        watcher = new EtcdPolicyWatcher(
+            etcd, prefix, new PolicyCodec(), coalesceWindow, this::handOver);
+        watcher.start();
+      }
+      return this;
+    }
+
+    /** On the watcher's thread: waits for the replica, then publishes the snapshot. */
+    private void handOver(PolicySnapshot policy) {
+      XdsServer server;
+      try {
+        server = replica.join();
+      } catch (CompletionException startFailed) {
+        return; // The replica never started; start() closes this watcher and reports why.
+      }
+      server.onPolicy(policy);
+    }
+
+    private void requireNotReading(String option) {
+      if (watcher != null) {
+        throw new IllegalStateException(option + " cannot change once the policy is being read");
+      }
     }
 
     public Builder replicaId(String replicaId) {
@@ -198,23 +237,26 @@ public final class XdsServer implements AutoCloseable {
       if (secureAddress == null && plaintextAddress == null) {
         throw new IllegalStateException("no ADS port: configure secureAds and/or plaintextAds");
       }
-      // First, so that a metrics port already taken fails the start before anything runs.
-      PrometheusEndpoint endpoint =
-          metricsAddress == null ? null : PrometheusEndpoint.start(metricsAddress, metrics);
+      // Reading a large policy is the longest part of a cold start: it runs on the watcher's
+      // thread while the rest starts. The health service says SERVING once the first snapshot
+      // is published.
+      startReadingPolicy();
+      PrometheusEndpoint endpoint = null;
       XdsServer server;
       try {
+        // Before the ports, so that a metrics port already taken fails the start early.
+        endpoint = metricsAddress == null ? null : PrometheusEndpoint.start(metricsAddress, metrics);
         server = create(endpoint);
       } catch (IOException | RuntimeException e) {
         if (endpoint != null) {
           endpoint.close();
         }
+        watcher.close();
+        replica.completeExceptionally(e);
         throw e;
       }
-      // From here the server owns the endpoint: closing the server closes everything.
-      // The watcher first: listing and validating a large policy is the longest part of a cold
-      // start, and it runs on the watcher's thread while the ports start. The health service
-      // says SERVING only once the first snapshot is published, whichever finishes first.
-      server.watcher.start();
+      // From here the server owns the watcher and the endpoint: closing it closes everything.
+      replica.complete(server);
       try {
         server.status.start();
         if (server.secureAds != null) {

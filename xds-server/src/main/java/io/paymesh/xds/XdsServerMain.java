@@ -68,6 +68,13 @@ public final class XdsServerMain {
     }
     XdsServerConfig config = ((Start.Serve) start).config();
     XdsServerConfig.Identity identity = config.identity();
+    Client etcd = config.etcd().newClient();
+    // The policy is read while the CA loads and the ports start (the longest part of a start).
+    XdsServer.Builder builder = XdsServer.builder(etcd)
+        .prefix(config.etcd().prefix())
+        .coalesceWindow(config.coalesceWindowDuration())
+        .replicaId(config.replicaIdOrDefault())
+        .startReadingPolicy();
     CertificateAuthority ca;
     try {
       ca = CertificateAuthority.load(Path.of(identity.caCertificate()), Path.of(identity.caKey()),
@@ -77,13 +84,8 @@ public final class XdsServerMain {
       System.exit(2);
       return;
     }
-    Client etcd = config.etcd().newClient();
-    XdsServer.Builder builder = XdsServer.builder(etcd)
-        .prefix(config.etcd().prefix())
-        .coalesceWindow(config.coalesceWindowDuration())
-        .replicaId(config.replicaIdOrDefault())
-        .secureAds(new InetSocketAddress(config.ads().host(), config.ads().port()), ca,
-            identity.settings());
+    builder.secureAds(new InetSocketAddress(config.ads().host(), config.ads().port()), ca,
+        identity.settings());
     if (config.plaintextAds() != null) {
       builder.plaintextAds(
           new InetSocketAddress(config.plaintextAds().host(), config.plaintextAds().port()));

@@ -63,6 +63,31 @@ class ReadinessTest {
   }
 
   @Test
+  void aReplicaThatReadsThePolicyAheadOfStarting_servesItOnceStarted() throws Exception {
+    XdsServer.Builder builder = XdsServer.builder(ETCD.client())
+        .prefix("/readiness-early/")
+        .plaintextAds(new InetSocketAddress("127.0.0.1", 0))
+        .startReadingPolicy();
+
+    assertThatThrownBy(() -> builder.prefix("/elsewhere/"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("prefix cannot change once the policy is being read");
+
+    try (XdsServer server = builder.start()) {
+      ManagedChannel channel = NettyChannelBuilder
+          .forAddress("127.0.0.1", server.plaintextAdsPort()).usePlaintext().build();
+      try {
+        HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> status(health) == ServingStatus.SERVING);
+        assertThat(server.policyRevision()).isPositive();
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void aReplicaThatCannotBindItsPort_failsToStartAndReleasesWhatItOpened() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int metricsPort;
