@@ -3,7 +3,6 @@ package io.paymesh.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paymesh.admin.cli.PaymeshCtl;
-import io.paymesh.config.tools.PolicyLoader;
 import io.paymesh.xds.XdsServerMain;
 import io.paymesh.xds.agent.WorkloadAgentMain;
 import io.paymesh.xds.demo.DemoBackendMain;
@@ -31,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MainHelpTest {
 
   private static final List<Class<?>> MAINS = List.of(AdminApplication.class, PaymeshCtl.class,
-      XdsServerMain.class, WorkloadAgentMain.class, LocalCaMain.class, PolicyLoader.class,
+      XdsServerMain.class, WorkloadAgentMain.class, LocalCaMain.class,
       DemoBackendMain.class, HealthProbeMain.class);
 
   static List<Class<?>> mains() {

@@ -8,7 +8,7 @@ import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.store.Endpoint;
 import io.paymesh.config.store.EndpointRegistry;
 import io.paymesh.config.store.PolicyRepository;
-import io.paymesh.config.tools.LoadSteps;
+import io.paymesh.config.store.WriteSteps;
 import io.paymesh.xds.bench.SyntheticPolicy;
 import io.paymesh.xds.status.ProxyStatusReader;
 import java.io.PrintStream;
@@ -181,7 +181,7 @@ public final class LoadMain implements Callable<Integer> {
   private void writeMesh(Client client, PolicyRepository repository, SyntheticPolicy mesh)
       throws Exception {
     long start = System.nanoTime();
-    for (List<PolicyResource> step : LoadSteps.of(mesh.resources())) {
+    for (List<PolicyResource> step : WriteSteps.of(mesh.resources())) {
       repository.putAll(step);
     }
     EndpointRegistry registry = new EndpointRegistry(client, prefix);
