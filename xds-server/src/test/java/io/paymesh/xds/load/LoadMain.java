@@ -49,7 +49,9 @@ public final class LoadMain implements Callable<Integer> {
   @Option(names = "--write-policy", defaultValue = "true", negatable = true, fallbackValue = "true",
       description = "write the synthetic policy and endpoints first (default: true)")
   boolean writePolicy;
-  @Option(names = "--write-only", description = "write the synthetic policy and endpoints, then exit")
+  @Option(names = "--write-only", description = "write the synthetic policy and endpoints into"
+      + " the benchmark's throwaway etcd (straight into etcd, around the admin API and its Gate:"
+      + " never a cluster's etcd), then exit")
   boolean writeOnly;
   @Option(names = "--started-at-ms", description = "when the server process was started (epoch "
       + "ms): report how long it took to serve, by its gRPC health status")
