@@ -107,17 +107,6 @@ class DemoClientTrafficTest {
     assertThat(exitCode.get()).isZero();
   }
 
-  @Test
-  void withoutABootstrap_saysWhereToGetOne_exit2() {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new CommandLine(new DemoClientMain(new PrintStream(OutputStream.nullOutputStream()),
-        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of())).execute();
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("paymesh-demo-client: no xDS"
-        + " bootstrap: give --plaintext-ads HOST:PORT or --bootstrap FILE, or set"
-        + " GRPC_XDS_BOOTSTRAP\n");
-  }
-
   /** The counts of the last complete one-second window: backend (or "failed") to calls. */
   private Optional<Map<String, Long>> lastWindow() {
     List<String> lines = output.toString(StandardCharsets.UTF_8).lines().toList();
