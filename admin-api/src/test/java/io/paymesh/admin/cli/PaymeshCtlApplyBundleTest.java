@@ -194,15 +194,7 @@ class PaymeshCtlApplyBundleTest {
               timeout: 2s
         """);
     for (int i = 0; i < services; i++) {
-      yaml.append("---\n").append("""
-          kind: Service
-          name: bulk-%d
-          spec:
-            ports: [{name: http, port: 8080, targetPort: 8081, protocol: HTTP}]
-            identity: spiffe://paymesh.local/ns/bulk/sa/bulk-%d
-            pciScope: NONE
-            dependencies: []
-          """.formatted(i, i));
+      yaml.append("---\n").append(bulkService(i));
     }
     Path file = write("bulk.yaml", yaml.toString());
 
@@ -226,6 +218,50 @@ class PaymeshCtlApplyBundleTest {
     assertThat(routes).isEqualTo(lastService);
     assertThat(HTTP.get("/v1/services/bulk-0").token(TestTokens.VIEWER).send().etagRevision())
         .isLessThan(routes);
+  }
+
+  @Test
+  void apply_ofSeveralBundles_whoseFirstIsProposed_sendsNoLaterBundle_untilApproved()
+      throws Exception {
+    // A new payment processor is a CDE destination: four-eyes makes the first bundle a proposal.
+    StringBuilder yaml = new StringBuilder(KindSamples.PAYMENT_PROCESSOR.first());
+    for (int i = 0; i < ApplyCommand.MAX_PER_BUNDLE; i++) {
+      yaml.append("---\n").append(bulkService(i));
+    }
+    Path file = write("bulk.yaml", yaml.toString());
+
+    Ctl.Run proposed = CTL.as(TestTokens.ADMIN, "apply", "-f", file.toString(), "--yes",
+        "--reason", "CHG-10 adyen and bulk");
+
+    assertThat(proposed.exitCode()).as(proposed.toString()).isEqualTo(ExitCodes.ERROR);
+    Matcher id = PROPOSAL.matcher(proposed.out());
+    assertThat(id.find()).as(proposed.toString()).isTrue();
+    assertThat(proposed.err()).contains("bundle 1 of 2 was proposed (" + id.group(1) + ")",
+        "bundles 2-2 were not sent", "apply the same files again");
+    assertThat(HTTP.get("/v1/services/bulk-39").token(TestTokens.VIEWER).send().status())
+        .isEqualTo(404);
+
+    Ctl.Run approved = CTL.as(TestTokens.SECURITY_2, "approve", id.group(1), "--yes", "--reason",
+        "CHG-10 reviewed");
+    assertThat(approved.exitCode()).as(approved.toString()).isZero();
+    Ctl.Run rest = CTL.as(TestTokens.ADMIN, "apply", "-f", file.toString(), "--yes",
+        "--reason", "CHG-10 adyen and bulk");
+
+    assertThat(rest.exitCode()).as(rest.toString()).isZero();
+    assertThat(rest.out()).contains("= " + file + "#1 (PaymentProcessor/adyen)  UNCHANGED",
+        "created Service/bulk-39 at revision ");
+  }
+
+  private static String bulkService(int i) {
+    return """
+        kind: Service
+        name: bulk-%d
+        spec:
+          ports: [{name: http, port: 8080, targetPort: 8081, protocol: HTTP}]
+          identity: spiffe://paymesh.local/ns/bulk/sa/bulk-%d
+          pciScope: NONE
+          dependencies: []
+        """.formatted(i, i);
   }
 
   private static long documentsIn(Path directory) throws Exception {
