@@ -220,6 +220,21 @@ class PlanApplyTest {
   }
 
   @Test
+  void apply_ofABundleTheGateRefuses_writesNone_ofItsDocuments() throws Exception {
+    long before = ETCD.currentRevision();
+    // reports is valid on its own; the route to fraud breaks checkout, which passes the Gate.
+    Http.Reply reply = HTTP.post("/v1/apply").token(TestTokens.OPERATOR).reason("CHG-4")
+        .yaml(KindSamples.SERVICE.first() + "---\n" + PolicyDocs.paymentsRouteTo("fraud"))
+        .send();
+
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(422);
+    assertThat(errors(reply)).anyMatch(e -> e.startsWith("gate: group checkout"));
+    assertThat(ETCD.currentRevision()).isEqualTo(before);
+    assertThat(HTTP.get("/v1/services/reports").token(TestTokens.VIEWER).send().status())
+        .isEqualTo(404);
+  }
+
+  @Test
   void apply_withExpectedRevisions_refusesTheBundle_namingEveryDocumentThatMoved_412()
       throws Exception {
     long routes = HTTP.get("/v1/routetables/payments").token(TestTokens.VIEWER).send()
