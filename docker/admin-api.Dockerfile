@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # paymesh admin-api image. Build from the repository root (docker-compose does this):
 #   docker build -f docker/admin-api.Dockerfile -t paymesh/admin-api .
+# The same image runs paymeshctl (io.paymesh.admin.cli.PaymeshCtl), e.g. docker-compose's
+# one-shot bootstrap of the example policy.
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
@@ -11,6 +13,8 @@ COPY config-store config-store
 COPY envoy-validators envoy-validators
 COPY proxyless-grpc proxyless-grpc
 COPY xds-server xds-server
+# A test dependency of admin-api (MainHelpTest), so part of the reactor even with -DskipTests.
+COPY demo-client demo-client
 COPY admin-api admin-api
 # The cache mount keeps ~/.m2 between builds (BuildKit), so only changed code is rebuilt.
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests -pl admin-api -am package

@@ -1,14 +1,14 @@
 # syntax=docker/dockerfile:1
 # paymesh xds-server image. Build from the repository root (docker-compose does this):
 #   docker build -f docker/xds-server.Dockerfile -t paymesh/xds-server .
-# The same image runs the one-shot PolicyLoader (io.paymesh.config.tools.PolicyLoader), which is
-# in the shaded jar too.
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml ./
-# The parent lists admin-api as a module; its pom must exist for the reactor to load.
+# The parent lists admin-api and demo-client as modules; their poms must exist for the reactor
+# to load.
 COPY admin-api/pom.xml admin-api/
+COPY demo-client/pom.xml demo-client/
 COPY config-store config-store
 # envoy-validators generates Envoy's field rules at build time (xds-server's Gate needs them);
 # proxyless-grpc is a test dependency of xds-server, compiled even with -DskipTests.

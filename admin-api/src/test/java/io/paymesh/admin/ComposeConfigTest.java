@@ -17,12 +17,14 @@ import org.apache.commons.text.StringSubstitutor;
 import org.junit.jupiter.api.Test;
 
 /**
- * The admin-api config of the docker-compose mesh takes its admin token hash from the
- * environment: valid with one, refused (admin-api does not start) without.
+ * The admin-api config of the docker-compose mesh takes its token hashes from the environment:
+ * the admin's, and the approver's (a second security admin, for the four-eyes approval of the
+ * bootstrap): valid with both, refused (admin-api does not start) without either.
  */
 class ComposeConfigTest {
   private static final String CONFIG = "../docker/admin-api.compose.yaml";
   private static final String HASH = "a".repeat(64);
+  private static final String APPROVER_HASH = "b".repeat(64);
 
   private final YamlConfigurationFactory<AdminConfiguration> factory =
       new YamlConfigurationFactory<>(
@@ -37,15 +39,25 @@ class ComposeConfigTest {
   }
 
   @Test
-  void composeConfig_withAnAdminTokenHash_isValid() throws Exception {
-    AdminConfiguration config = factory.build(
-        withEnvironment(Map.of("PAYMESH_ADMIN_TOKEN_SHA256", HASH)), Path.of(CONFIG).toString());
+  void composeConfig_withAnAdminAndAnApproverTokenHash_isValid() throws Exception {
+    AdminConfiguration config = factory.build(withEnvironment(Map.of(
+        "PAYMESH_ADMIN_TOKEN_SHA256", HASH, "PAYMESH_APPROVER_TOKEN_SHA256", APPROVER_HASH)),
+        Path.of(CONFIG).toString());
 
     assertThat(config.getEtcd().endpoints()).containsExactly("http://etcd:2379");
-    assertThat(config.getTokens()).singleElement().satisfies(token -> {
-      assertThat(token.sha256()).isEqualTo(HASH);
-      assertThat(token.roles()).isEqualTo(Set.of(Role.ADMIN));
-    });
+    assertThat(config.getTokens()).hasSize(2);
+    assertThat(config.getTokens().get(0).sha256()).isEqualTo(HASH);
+    assertThat(config.getTokens().get(0).roles()).isEqualTo(Set.of(Role.ADMIN));
+    assertThat(config.getTokens().get(1).sha256()).isEqualTo(APPROVER_HASH);
+    assertThat(config.getTokens().get(1).roles()).isEqualTo(Set.of(Role.SECURITY_ADMIN));
+  }
+
+  @Test
+  void composeConfig_withoutTheApproverTokenHash_isRefused() {
+    assertThatThrownBy(() -> factory.build(
+        withEnvironment(Map.of("PAYMESH_ADMIN_TOKEN_SHA256", HASH)), Path.of(CONFIG).toString()))
+        .isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("tokens[1].sha256 must be 64 lower-case hex digits");
   }
 
   @Test

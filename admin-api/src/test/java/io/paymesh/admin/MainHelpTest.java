@@ -3,7 +3,7 @@ package io.paymesh.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paymesh.admin.cli.PaymeshCtl;
-import io.paymesh.config.tools.PolicyLoader;
+import io.paymesh.demo.client.DemoClientMain;
 import io.paymesh.xds.XdsServerMain;
 import io.paymesh.xds.agent.WorkloadAgentMain;
 import io.paymesh.xds.demo.DemoBackendMain;
@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MainHelpTest {
 
   private static final List<Class<?>> MAINS = List.of(AdminApplication.class, PaymeshCtl.class,
-      XdsServerMain.class, WorkloadAgentMain.class, LocalCaMain.class, PolicyLoader.class,
-      DemoBackendMain.class, HealthProbeMain.class);
+      XdsServerMain.class, WorkloadAgentMain.class, LocalCaMain.class,
+      DemoBackendMain.class, HealthProbeMain.class, DemoClientMain.class);
 
   static List<Class<?>> mains() {
     return MAINS;

@@ -8,9 +8,14 @@ import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.validation.PolicyValidationException;
 import io.paymesh.config.validation.ValidationError;
+import io.paymesh.config.model.ResourceKey;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Turns a request body into policy documents with the codec, so the API accepts exactly what the
@@ -23,9 +28,25 @@ public final class PolicyDocuments {
   public static final String INVALID_BUNDLE = "the documents are invalid";
   static final String DOCUMENTS = "documents";
   static final String REASON = "reason";
+  public static final String EXPECTED_REVISIONS = "expectedRevisions";
 
-  /** The documents of a plan or apply body, and the reason if the body carried one. */
-  public record Bundle(List<PolicyResource> documents, Optional<String> reason) {}
+  /**
+   * The documents of a plan or apply body, the reason if the body carried one, and the revision
+   * the caller expects each guarded document to be at ({@code expectedRevisions}, the bundle's
+   * If-Match: 0 means it must not exist). Unguarded documents are written whatever their
+   * revision.
+   */
+  public record Bundle(List<PolicyResource> documents, Optional<String> reason,
+      Map<ResourceKey, Long> expectedRevisions) {
+    public Bundle {
+      documents = List.copyOf(documents);
+      expectedRevisions = Map.copyOf(expectedRevisions);
+    }
+
+    Bundle(List<PolicyResource> documents, Optional<String> reason) {
+      this(documents, reason, Map.of());
+    }
+  }
 
   private final PolicyCodec codec;
 
@@ -47,7 +68,8 @@ public final class PolicyDocuments {
 
   /**
    * A bundle: a YAML stream of documents, a JSON array of documents, or a JSON object
-   * {@code {"reason": "...", "documents": [...]}}.
+   * {@code {"reason": "...", "documents": [...], "expectedRevisions": {"RouteTable/payments": 12,
+   * "Service/reports": 0}}}.
    */
   public Bundle bundle(PolicyBody body) {
     if (body.json().isEmpty()) {
@@ -86,10 +108,45 @@ public final class PolicyDocuments {
         errors.addAll(details(e.errors(), DOCUMENTS + "[" + i + "]"));
       }
     }
+    Map<ResourceKey, Long> expected = expectedRevisions(root.get(EXPECTED_REVISIONS),
+        decoded.stream().map(PolicyResource::key).collect(Collectors.toSet()), errors);
     if (!errors.isEmpty()) {
       throw ApiException.unprocessable(INVALID_BUNDLE, errors);
     }
-    return new Bundle(List.copyOf(decoded), reason);
+    return new Bundle(decoded, reason, expected);
+  }
+
+  /**
+   * {@code expectedRevisions}: an object from {@code Kind/name} to a revision (0: must not exist).
+   * Every key must name a document of the bundle, so a typo cannot leave a document unguarded
+   * while the caller believes it guarded.
+   */
+  private static Map<ResourceKey, Long> expectedRevisions(JsonNode node, Set<ResourceKey> inBundle,
+      List<ErrorDetail> errors) {
+    Map<ResourceKey, Long> expected = new HashMap<>();
+    if (node == null || node.isNull()) {
+      return expected;
+    }
+    if (!node.isObject()) {
+      errors.add(new ErrorDetail(EXPECTED_REVISIONS,
+          "must be an object from Kind/name to a revision (0: must not exist)"));
+      return expected;
+    }
+    Map<String, ResourceKey> byName = new HashMap<>();
+    inBundle.forEach(k -> byName.put(k.toString(), k));
+    node.fields().forEachRemaining(field -> {
+      String path = EXPECTED_REVISIONS + "[" + field.getKey() + "]";
+      ResourceKey key = byName.get(field.getKey());
+      JsonNode value = field.getValue();
+      if (key == null) {
+        errors.add(new ErrorDetail(path, "names no document of the bundle"));
+      } else if (!value.isIntegralNumber() || value.asLong() < 0) {
+        errors.add(new ErrorDetail(path, "must be a revision >= 0 (0: must not exist)"));
+      } else {
+        expected.put(key, value.asLong());
+      }
+    });
+    return expected;
   }
 
   static List<ErrorDetail> details(List<ValidationError> errors, String prefix) {

@@ -295,6 +295,7 @@ public final class PolicyWriter {
    * commit still compares the revisions itself, so this is an optimisation, not the guard.
    */
   private void failFastOnStalePreconditions(List<Change> changes) {
+    List<PreconditionFailedException> stale = new ArrayList<>();
     for (Change change : changes) {
       Precondition expected = change.precondition();
       if (expected instanceof Precondition.Any) {
@@ -307,9 +308,17 @@ public final class PolicyWriter {
           ? actual == 0
           : actual == ((Precondition.Revision) expected).modRevision();
       if (!holds) {
-        throw ApiException.preconditionFailed(
-            describe(new PreconditionFailedException(change.key(), expected, actual)));
+        stale.add(new PreconditionFailedException(change.key(), expected, actual));
       }
+    }
+    if (stale.size() == 1) {
+      throw ApiException.preconditionFailed(describe(stale.get(0)));
+    }
+    if (!stale.isEmpty()) {
+      // A bundle: name every document that moved, so the caller re-plans once, not once per name.
+      throw new ApiException(412, stale.size() + " documents changed since they were read: "
+          + String.join("; ", stale.stream().map(PolicyWriter::describe).toList()),
+          stale.stream().map(e -> new ErrorDetail(e.key().toString(), describe(e))).toList());
     }
   }
 

@@ -55,7 +55,6 @@ class SecuredEtcdPipelineTest {
       "root", "root-pw-e2e",
       "paymesh-xds-server", "xds-pw-e2e",
       "paymesh-admin-api", "admin-pw-e2e",
-      "paymesh-loader", "loader-pw-e2e",
       "paymesh-registrar", "registrar-pw-e2e");
   private static final Path SECRETS = tempDir();
 

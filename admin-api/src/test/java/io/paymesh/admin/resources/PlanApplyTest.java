@@ -219,6 +219,77 @@ class PlanApplyTest {
     assertThat(last.path("actor").asText()).isEqualTo(TestTokens.SECURITY_NAME);
   }
 
+  @Test
+  void apply_ofABundleTheGateRefuses_writesNone_ofItsDocuments() throws Exception {
+    long before = ETCD.currentRevision();
+    // reports is valid on its own; the route to fraud breaks checkout, which passes the Gate.
+    Http.Reply reply = HTTP.post("/v1/apply").token(TestTokens.OPERATOR).reason("CHG-4")
+        .yaml(KindSamples.SERVICE.first() + "---\n" + PolicyDocs.paymentsRouteTo("fraud"))
+        .send();
+
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(422);
+    assertThat(errors(reply)).anyMatch(e -> e.startsWith("gate: group checkout"));
+    assertThat(ETCD.currentRevision()).isEqualTo(before);
+    assertThat(HTTP.get("/v1/services/reports").token(TestTokens.VIEWER).send().status())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void apply_withExpectedRevisions_refusesTheBundle_namingEveryDocumentThatMoved_412()
+      throws Exception {
+    long routes = HTTP.get("/v1/routetables/payments").token(TestTokens.VIEWER).send()
+        .etagRevision();
+    long checkout = HTTP.get("/v1/services/checkout").token(TestTokens.VIEWER).send()
+        .etagRevision();
+    String service = json(KindSamples.SERVICE);
+    String route = new io.paymesh.config.codec.PolicyCodec().toJson(
+        new io.paymesh.config.codec.PolicyCodec().decode(PolicyDocs.paymentsRouteTo("payments-v2")));
+    long before = ETCD.currentRevision();
+
+    // The route table is guarded one revision behind, reports as absent though it is absent:
+    // only the route table moved.
+    Http.Reply stale = HTTP.post("/v1/apply").token(TestTokens.OPERATOR).reason("CHG-3")
+        .json("{\"documents\": [" + service + ", " + route + "], \"expectedRevisions\": "
+            + "{\"RouteTable/payments\": " + (routes - 1) + ", \"Service/reports\": 0}}")
+        .send();
+    assertThat(stale.status()).as(stale.toString()).isEqualTo(412);
+    assertThat(stale.json().path("message").asText())
+        .contains("RouteTable/payments is at revision " + routes)
+        .doesNotContain("Service/reports");
+    assertThat(ETCD.currentRevision()).isEqualTo(before);
+
+    // Two guards wrong: both are named at once.
+    Http.Reply twoMoved = HTTP.post("/v1/apply").token(TestTokens.OPERATOR).reason("CHG-3")
+        .json("{\"documents\": [" + service + ", " + route + "], \"expectedRevisions\": "
+            + "{\"RouteTable/payments\": " + (routes - 1) + ", \"Service/reports\": "
+            + checkout + "}}")
+        .send();
+    assertThat(twoMoved.status()).as(twoMoved.toString()).isEqualTo(412);
+    assertThat(errors(twoMoved)).hasSize(2)
+        .anyMatch(e -> e.startsWith("RouteTable/payments: "))
+        .anyMatch(e -> e.startsWith("Service/reports: Service/reports does not exist"));
+    assertThat(ETCD.currentRevision()).isEqualTo(before);
+
+    Http.Reply guarded = HTTP.post("/v1/apply").token(TestTokens.OPERATOR).reason("CHG-3")
+        .json("{\"documents\": [" + service + ", " + route + "], \"expectedRevisions\": "
+            + "{\"RouteTable/payments\": " + routes + ", \"Service/reports\": 0}}")
+        .send();
+    assertThat(guarded.status()).as(guarded.toString()).isEqualTo(200);
+  }
+
+  @Test
+  void apply_withAnExpectedRevisionOfNoDocumentInTheBundle_is422() {
+    Http.Reply reply = HTTP.post("/v1/apply").token(TestTokens.OPERATOR)
+        .json("{\"documents\": [" + json(KindSamples.SERVICE) + "], \"expectedRevisions\": "
+            + "{\"Service/report\": 0, \"Service/reports\": -1}}")
+        .send();
+
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(422);
+    assertThat(errors(reply)).containsExactlyInAnyOrder(
+        "expectedRevisions[Service/report]: names no document of the bundle",
+        "expectedRevisions[Service/reports]: must be a revision >= 0 (0: must not exist)");
+  }
+
   private static String json(KindSamples sample) {
     try {
       io.paymesh.config.codec.PolicyCodec codec = new io.paymesh.config.codec.PolicyCodec();

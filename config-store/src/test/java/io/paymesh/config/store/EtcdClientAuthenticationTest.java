@@ -38,7 +38,6 @@ class EtcdClientAuthenticationTest {
       "root", "r00t-password-for-tests",
       "paymesh-xds-server", "xds-password-for-tests",
       "paymesh-admin-api", "admin-password-for-tests",
-      "paymesh-loader", "loader-password-for-tests",
       "paymesh-registrar", "registrar-password-for-tests");
   private static final String SERVICE = """
       {"kind":"Service","name":"checkout","spec":{"ports":[{"name":"grpc","port":8443,

@@ -8,7 +8,7 @@ import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.store.Endpoint;
 import io.paymesh.config.store.EndpointRegistry;
 import io.paymesh.config.store.PolicyRepository;
-import io.paymesh.config.tools.LoadSteps;
+import io.paymesh.config.store.WriteSteps;
 import io.paymesh.xds.bench.SyntheticPolicy;
 import io.paymesh.xds.status.ProxyStatusReader;
 import java.io.PrintStream;
@@ -49,7 +49,9 @@ public final class LoadMain implements Callable<Integer> {
   @Option(names = "--write-policy", defaultValue = "true", negatable = true, fallbackValue = "true",
       description = "write the synthetic policy and endpoints first (default: true)")
   boolean writePolicy;
-  @Option(names = "--write-only", description = "write the synthetic policy and endpoints, then exit")
+  @Option(names = "--write-only", description = "write the synthetic policy and endpoints into"
+      + " the benchmark's throwaway etcd (straight into etcd, around the admin API and its Gate:"
+      + " never a cluster's etcd), then exit")
   boolean writeOnly;
   @Option(names = "--started-at-ms", description = "when the server process was started (epoch "
       + "ms): report how long it took to serve, by its gRPC health status")
@@ -181,7 +183,7 @@ public final class LoadMain implements Callable<Integer> {
   private void writeMesh(Client client, PolicyRepository repository, SyntheticPolicy mesh)
       throws Exception {
     long start = System.nanoTime();
-    for (List<PolicyResource> step : LoadSteps.of(mesh.resources())) {
+    for (List<PolicyResource> step : WriteSteps.of(mesh.resources())) {
       repository.putAll(step);
     }
     EndpointRegistry registry = new EndpointRegistry(client, prefix);
