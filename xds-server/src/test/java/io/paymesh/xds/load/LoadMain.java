@@ -56,6 +56,9 @@ public final class LoadMain implements Callable<Integer> {
   @Option(names = "--started-at-ms", description = "when the server process was started (epoch "
       + "ms): report how long it took to serve, by its gRPC health status")
   Optional<Long> startedAtMs;
+  @Option(names = "--cold-start-ms", description = "launch -> SERVING as measured by "
+      + "ColdStartMain, a probe started before the server (instead of --started-at-ms)")
+  Optional<Long> coldStartMs;
   @Option(names = "--streams", defaultValue = "1000", description = "simulated Envoys")
   int streams;
   @Option(names = "--channels", defaultValue = "8", description = "connections the streams share")
@@ -105,6 +108,7 @@ public final class LoadMain implements Callable<Integer> {
       List<SimulatedEnvoy> envoys = new ArrayList<>();
       try {
         Report report = new Report(out, label, services, streams, channels);
+        coldStartMs.ifPresent(report::coldStart);
         if (startedAtMs.isPresent()) {
           Optional<Long> serving = ColdStart.awaitServing(connections.get(0), timeout);
           serving.ifPresentOrElse(at -> report.coldStart(at - startedAtMs.get()),

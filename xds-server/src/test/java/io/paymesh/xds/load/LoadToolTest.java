@@ -7,11 +7,18 @@ import io.paymesh.config.testing.EtcdExtension;
 import io.paymesh.xds.XdsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -53,6 +60,32 @@ class LoadToolTest {
           .contains("| burst: last put -> converged |")
           .doesNotContain("did not converge");
       await().atMost(Duration.ofSeconds(30)).until(() -> server.proxies().connected().isEmpty());
+    }
+  }
+
+  @Test
+  void theColdStartProbe_timesAServerLaunchedAfterItIsReady(@TempDir Path dir) throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    Path ready = dir.resolve("ready");
+    Path startedAt = dir.resolve("started-at");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ColdStartMain probe = new ColdStartMain(new PrintStream(out, true, StandardCharsets.UTF_8));
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(probe)
+        .execute("--ads", "127.0.0.1:" + port, "--ready-file", ready.toString(),
+            "--started-at-file", startedAt.toString(), "--timeout", "PT60S"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(ready));
+
+    long launched = System.currentTimeMillis();
+    Files.writeString(startedAt, Long.toString(launched));
+    try (XdsServer server = XdsServer.builder(ETCD.client()).prefix("/cold/")
+        .plaintextAds(new InetSocketAddress("127.0.0.1", port)).start()) {
+      assertThat(exit.get(60, TimeUnit.SECONDS)).isZero();
+      long coldStartMs = Long.parseLong(out.toString(StandardCharsets.UTF_8).strip());
+      assertThat(coldStartMs).isBetween(0L, System.currentTimeMillis() - launched);
+      assertThat(server.policyRevision()).as("SERVING follows the first snapshot").isPositive();
     }
   }
 }
