@@ -237,6 +237,9 @@ public final class XdsServer implements AutoCloseable {
       if (secureAddress == null && plaintextAddress == null) {
         throw new IllegalStateException("no ADS port: configure secureAds and/or plaintextAds");
       }
+      if (replica.isDone()) {
+        throw new IllegalStateException("this builder has already started a replica");
+      }
       // Reading a large policy is the longest part of a cold start: it runs on the watcher's
       // thread while the rest starts. The health service says SERVING once the first snapshot
       // is published.

@@ -81,6 +81,8 @@ class ReadinessTest {
         await().atMost(Duration.ofSeconds(30))
             .until(() -> status(health) == ServingStatus.SERVING);
         assertThat(server.policyRevision()).isPositive();
+        assertThatThrownBy(builder::start).isInstanceOf(IllegalStateException.class)
+            .hasMessage("this builder has already started a replica");
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
