@@ -99,11 +99,6 @@ public final class PolicyChanges {
     return changedWhole.contains(input) || !names.getOrDefault(input, Set.of()).isEmpty();
   }
 
-  /** Whether the entry {@code name} of {@code input} may read differently now. */
-  public boolean touches(PolicyInput input, String name) {
-    return changedWhole.contains(input) || names.getOrDefault(input, Set.of()).contains(name);
-  }
-
   /** Whether {@code input} changed as a whole (every entry may read differently). */
   boolean changedWhole(PolicyInput input) {
     return changedWhole.contains(input);
