@@ -26,7 +26,7 @@ import java.util.Set;
  * immutable, so an instance it passed would pass again; the memory is by identity and weak (a
  * resource no snapshot holds any more is forgotten with it), and a resource it refused is judged
  * again each time, so every violation is reported as before. Every resource the Gate passes has
- * been walked whole by every check, once.
+ * been judged by every check, once.
  */
 abstract class ResourceCheck implements GateCheck {
   /** Instances that passed, for a check whose verdict does not depend on the client family. */
