@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * A check whose verdict on a resource depends on that resource alone (and, for some, on the
  * group's client family): never on the group's other resources or on the policy. Such a check
- * walks every field of a resource, which makes it the most expensive kind, and the same resource
+ * walks the messages of a resource, which makes it the most expensive kind, and the same resource
  * instance reaches the Gate again and again: the publisher hands the Gate resources already
  * shared across groups (one instance for equal resources), and an unchanged resource is the same
  * instance in the next build of the group.
