@@ -43,6 +43,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -59,6 +61,13 @@ public final class XdsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(XdsServer.class);
   /** How long a crashed replica's proxies stay listed in etcd before its lease expires. */
   static final Duration STATUS_TTL = Duration.ofSeconds(10);
+  /**
+   * Threads for first builds. When many proxies connect together (a replica restarts, or takes
+   * over another's proxies) their groups' first builds are what they wait for; the builds are
+   * independent, so they get every core, and at least two threads so that on a small machine
+   * they are not one thread among the many the streams keep busy.
+   */
+  static final int FIRST_BUILD_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
   private final XdsMetrics metrics;
   private final ProxyStatusRegistry proxies = new ProxyStatusRegistry(Clock.systemUTC());
@@ -67,11 +76,17 @@ public final class XdsServer implements AutoCloseable {
   private final AdsServerCredentials secureCredentials;
   private final SnapshotPublisher publisher;
   /** The publisher's first builds of groups proxies ask for (see SnapshotPublisher#demand). */
-  private final ExecutorService firstBuilds = Executors.newSingleThreadExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "paymesh-first-builds");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService firstBuilds = Executors.newFixedThreadPool(FIRST_BUILD_THREADS,
+      new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable runnable) {
+          Thread thread = new Thread(runnable, "paymesh-first-builds-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        }
+      });
   private final EtcdPolicyWatcher watcher;
   private final AdsServer secureAds;
   private final AdsServer plaintextAds;

@@ -110,6 +110,11 @@ public final class PolicyChanges {
   }
 
   private <V> Set<String> compare(PolicyInput input, Map<String, V> before, Map<String, V> after) {
+    if (before == after) {
+      // A snapshot made from its predecessor shares the map of every kind the change left alone.
+      names.put(input, Set.of());
+      return Set.of();
+    }
     Set<String> changed = new HashSet<>();
     for (Map.Entry<String, V> entry : after.entrySet()) {
       V was = before.get(entry.getKey());

@@ -2,6 +2,7 @@ package io.paymesh.config.store;
 
 import io.paymesh.config.model.AuthorizationPolicy;
 import io.paymesh.config.model.Gateway;
+import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.PaymentProcessor;
 import io.paymesh.config.model.PeerAuthentication;
 import io.paymesh.config.model.PolicyResource;
@@ -12,12 +13,15 @@ import io.paymesh.config.model.Service;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -55,43 +59,87 @@ public final class PolicySnapshot {
   private final ReadLog reads;
 
   private PolicySnapshot(Builder b) {
+    // A kind the builder did not change keeps its base's map and lookups (the same instances),
+    // so a change of one RouteTable neither copies nor re-indexes the other 5,000 entries, and
+    // comparing with the base finds the unchanged kinds equal by identity.
+    PolicySnapshot base = b.base;
     this.revision = b.revision;
-    this.services = Collections.unmodifiableSortedMap(new TreeMap<>(b.services));
-    this.processors = Collections.unmodifiableSortedMap(new TreeMap<>(b.processors));
-    this.routeTables = Collections.unmodifiableSortedMap(new TreeMap<>(b.routeTables));
-    this.authorizationPolicies =
-        Collections.unmodifiableSortedMap(new TreeMap<>(b.authorizationPolicies));
-    this.peerAuthentications =
-        Collections.unmodifiableSortedMap(new TreeMap<>(b.peerAuthentications));
-    this.requestAuthentications =
-        Collections.unmodifiableSortedMap(new TreeMap<>(b.requestAuthentications));
-    this.rateLimitPolicies = Collections.unmodifiableSortedMap(new TreeMap<>(b.rateLimitPolicies));
-    this.gateways = Collections.unmodifiableSortedMap(new TreeMap<>(b.gateways));
-    TreeMap<String, List<Endpoint>> eps = new TreeMap<>();
-    b.endpoints.forEach(
-        (service, list) -> {
-          List<Endpoint> sorted = new ArrayList<>(list);
-          sorted.sort((x, y) -> x.id().compareTo(y.id()));
-          eps.put(service, List.copyOf(sorted));
-        });
-    this.endpoints = Collections.unmodifiableSortedMap(eps);
+    this.services = b.unchanged(Kind.SERVICE) ? base.services : frozen(b.services);
+    this.processors = b.unchanged(Kind.PAYMENT_PROCESSOR) ? base.processors : frozen(b.processors);
+    if (b.unchanged(Kind.ROUTE_TABLE)) {
+      this.routeTables = base.routeTables;
+      this.routeTablesByHost = base.routeTablesByHost;
+    } else {
+      this.routeTables = frozen(b.routeTables);
+      Map<String, RouteTable> byHost = new HashMap<>();
+      // Of two tables for one host, the first in name order is the one translation uses.
+      routeTables.values().forEach(t -> byHost.putIfAbsent(t.spec().host(), t));
+      this.routeTablesByHost = Map.copyOf(byHost);
+    }
+    if (b.unchanged(Kind.AUTHORIZATION_POLICY)) {
+      this.authorizationPolicies = base.authorizationPolicies;
+      this.authorizationPoliciesByService = base.authorizationPoliciesByService;
+    } else {
+      this.authorizationPolicies = frozen(b.authorizationPolicies);
+      this.authorizationPoliciesByService =
+          byService(authorizationPolicies, p -> p.spec().service());
+    }
+    if (b.unchanged(Kind.PEER_AUTHENTICATION)) {
+      this.peerAuthentications = base.peerAuthentications;
+      this.peerAuthenticationsByService = base.peerAuthenticationsByService;
+    } else {
+      this.peerAuthentications = frozen(b.peerAuthentications);
+      this.peerAuthenticationsByService = byService(peerAuthentications, p -> p.spec().service());
+    }
+    if (b.unchanged(Kind.REQUEST_AUTHENTICATION)) {
+      this.requestAuthentications = base.requestAuthentications;
+      this.requestAuthenticationsByService = base.requestAuthenticationsByService;
+    } else {
+      this.requestAuthentications = frozen(b.requestAuthentications);
+      this.requestAuthenticationsByService =
+          byService(requestAuthentications, r -> r.spec().service());
+    }
+    if (b.unchanged(Kind.RATE_LIMIT_POLICY)) {
+      this.rateLimitPolicies = base.rateLimitPolicies;
+      this.rateLimitPoliciesByService = base.rateLimitPoliciesByService;
+    } else {
+      this.rateLimitPolicies = frozen(b.rateLimitPolicies);
+      this.rateLimitPoliciesByService = byService(rateLimitPolicies, r -> r.spec().service());
+    }
+    if (b.unchanged(Kind.GATEWAY)) {
+      this.gateways = base.gateways;
+      this.gatewaysByService = base.gatewaysByService;
+      this.sensitiveHeaders = base.sensitiveHeaders;
+    } else {
+      this.gateways = frozen(b.gateways);
+      this.gatewaysByService = byService(gateways, g -> g.spec().service());
+      TreeSet<String> sensitive = new TreeSet<>();
+      gateways.values().forEach(g -> g.spec().sensitiveHeaders()
+          .forEach(h -> sensitive.add(h.toLowerCase(Locale.ROOT))));
+      this.sensitiveHeaders = Collections.unmodifiableSortedSet(sensitive);
+    }
+    this.endpoints = b.endpointsCopied ? frozenEndpoints(b) : base.endpoints;
     this.rejected = List.copyOf(b.rejected);
-    Map<String, RouteTable> byHost = new HashMap<>();
-    // Of two tables for one host, the first in name order is the one translation uses.
-    routeTables.values().forEach(t -> byHost.putIfAbsent(t.spec().host(), t));
-    this.routeTablesByHost = Map.copyOf(byHost);
-    this.authorizationPoliciesByService =
-        byService(authorizationPolicies, p -> p.spec().service());
-    this.peerAuthenticationsByService = byService(peerAuthentications, p -> p.spec().service());
-    this.rateLimitPoliciesByService = byService(rateLimitPolicies, r -> r.spec().service());
-    this.requestAuthenticationsByService =
-        byService(requestAuthentications, r -> r.spec().service());
-    this.gatewaysByService = byService(gateways, g -> g.spec().service());
-    TreeSet<String> sensitive = new TreeSet<>();
-    gateways.values().forEach(g -> g.spec().sensitiveHeaders()
-        .forEach(h -> sensitive.add(h.toLowerCase(Locale.ROOT))));
-    this.sensitiveHeaders = Collections.unmodifiableSortedSet(sensitive);
     this.reads = null;
+  }
+
+  private static <V> SortedMap<String, V> frozen(Map<String, V> documents) {
+    return Collections.unmodifiableSortedMap(new TreeMap<>(documents));
+  }
+
+  /** Each changed service's instances sorted by id; the lists of the others are the base's. */
+  private static SortedMap<String, List<Endpoint>> frozenEndpoints(Builder b) {
+    TreeMap<String, List<Endpoint>> eps = new TreeMap<>();
+    b.endpoints.forEach((service, list) -> {
+      if (b.changedEndpointServices.contains(service)) {
+        List<Endpoint> sorted = new ArrayList<>(list);
+        sorted.sort((x, y) -> x.id().compareTo(y.id()));
+        eps.put(service, List.copyOf(sorted));
+      } else {
+        eps.put(service, list);
+      }
+    });
+    return Collections.unmodifiableSortedMap(eps);
   }
 
   /** The documents of each service, in name order. */
@@ -157,7 +205,15 @@ public final class PolicySnapshot {
   }
 
   public static Builder builder(long revision) {
-    return new Builder(revision);
+    return new Builder(revision, null);
+  }
+
+  /**
+   * A builder that starts with {@code base}'s content at a new revision: what it is not told to
+   * change, the snapshot it builds shares with {@code base}.
+   */
+  public static Builder builder(long revision, PolicySnapshot base) {
+    return new Builder(revision, Objects.requireNonNull(base, "base"));
   }
 
   /** The etcd revision this snapshot was read at. */
@@ -300,45 +356,101 @@ public final class PolicySnapshot {
 
   @Override
   public String toString() {
-    return "PolicySnapshot{revision=" + revision + ", resources=" + resources().size()
+    int resources = services.size() + processors.size() + routeTables.size()
+        + authorizationPolicies.size() + peerAuthentications.size()
+        + requestAuthentications.size() + rateLimitPolicies.size() + gateways.size();
+    return "PolicySnapshot{revision=" + revision + ", resources=" + resources
         + ", endpoints=" + endpoints.values().stream().mapToInt(List::size).sum()
         + ", rejected=" + rejected.size() + "}";
   }
 
-  /** Collects documents; later additions of the same key replace earlier ones. */
+  /**
+   * Collects documents; later additions of the same key replace earlier ones. Started from a base
+   * snapshot, it copies a kind's map (or the endpoints) only when told to change it.
+   */
   public static final class Builder {
     private final long revision;
-    private final Map<String, Service> services = new TreeMap<>();
-    private final Map<String, PaymentProcessor> processors = new TreeMap<>();
-    private final Map<String, RouteTable> routeTables = new TreeMap<>();
-    private final Map<String, AuthorizationPolicy> authorizationPolicies = new TreeMap<>();
-    private final Map<String, PeerAuthentication> peerAuthentications = new TreeMap<>();
-    private final Map<String, RequestAuthentication> requestAuthentications = new TreeMap<>();
-    private final Map<String, RateLimitPolicy> rateLimitPolicies = new TreeMap<>();
-    private final Map<String, Gateway> gateways = new TreeMap<>();
-    private final Map<String, List<Endpoint>> endpoints = new TreeMap<>();
-    private final List<RejectedDocument> rejected = new ArrayList<>();
+    /** The snapshot this one starts from; null when it starts empty. */
+    private final PolicySnapshot base;
+    /** The kinds whose map is this builder's own (every kind without a base). */
+    private final Set<Kind> ownKinds = EnumSet.noneOf(Kind.class);
+    private boolean endpointsCopied;
+    /** The services whose endpoint list is this builder's own, to be sorted when built. */
+    private final Set<String> changedEndpointServices = new HashSet<>();
+    private Map<String, Service> services;
+    private Map<String, PaymentProcessor> processors;
+    private Map<String, RouteTable> routeTables;
+    private Map<String, AuthorizationPolicy> authorizationPolicies;
+    private Map<String, PeerAuthentication> peerAuthentications;
+    private Map<String, RequestAuthentication> requestAuthentications;
+    private Map<String, RateLimitPolicy> rateLimitPolicies;
+    private Map<String, Gateway> gateways;
+    private Map<String, List<Endpoint>> endpoints;
+    private final List<RejectedDocument> rejected;
 
-    private Builder(long revision) {
+    private Builder(long revision, PolicySnapshot base) {
       this.revision = revision;
+      this.base = base;
+      if (base == null) {
+        ownKinds.addAll(EnumSet.allOf(Kind.class));
+        endpointsCopied = true;
+        services = new TreeMap<>();
+        processors = new TreeMap<>();
+        routeTables = new TreeMap<>();
+        authorizationPolicies = new TreeMap<>();
+        peerAuthentications = new TreeMap<>();
+        requestAuthentications = new TreeMap<>();
+        rateLimitPolicies = new TreeMap<>();
+        gateways = new TreeMap<>();
+        endpoints = new TreeMap<>();
+        rejected = new ArrayList<>();
+      } else {
+        services = base.services;
+        processors = base.processors;
+        routeTables = base.routeTables;
+        authorizationPolicies = base.authorizationPolicies;
+        peerAuthentications = base.peerAuthentications;
+        requestAuthentications = base.requestAuthentications;
+        rateLimitPolicies = base.rateLimitPolicies;
+        gateways = base.gateways;
+        endpoints = base.endpoints;
+        rejected = new ArrayList<>(base.rejected);
+      }
+    }
+
+    /** Whether the snapshot built keeps the base's map of {@code kind}. */
+    private boolean unchanged(Kind kind) {
+      return base != null && !ownKinds.contains(kind);
+    }
+
+    /** {@code current}, or a copy of it the first time this builder changes {@code kind}. */
+    private <V> Map<String, V> own(Kind kind, Map<String, V> current) {
+      return ownKinds.add(kind) ? new TreeMap<>(current) : current;
     }
 
     public Builder add(PolicyResource resource) {
       // Pattern switches are not available in Java 17, so switch on the kind. A switch statement is
       // not checked for exhaustiveness; PolicySnapshotTest adds one document of every Kind.
+      String name = resource.name();
       switch (resource.kind()) {
-        case SERVICE -> services.put(resource.name(), (Service) resource);
-        case PAYMENT_PROCESSOR -> processors.put(resource.name(), (PaymentProcessor) resource);
-        case ROUTE_TABLE -> routeTables.put(resource.name(), (RouteTable) resource);
+        case SERVICE -> (services = own(Kind.SERVICE, services)).put(name, (Service) resource);
+        case PAYMENT_PROCESSOR -> (processors = own(Kind.PAYMENT_PROCESSOR, processors))
+            .put(name, (PaymentProcessor) resource);
+        case ROUTE_TABLE -> (routeTables = own(Kind.ROUTE_TABLE, routeTables))
+            .put(name, (RouteTable) resource);
         case AUTHORIZATION_POLICY ->
-            authorizationPolicies.put(resource.name(), (AuthorizationPolicy) resource);
+            (authorizationPolicies = own(Kind.AUTHORIZATION_POLICY, authorizationPolicies))
+                .put(name, (AuthorizationPolicy) resource);
         case PEER_AUTHENTICATION ->
-            peerAuthentications.put(resource.name(), (PeerAuthentication) resource);
+            (peerAuthentications = own(Kind.PEER_AUTHENTICATION, peerAuthentications))
+                .put(name, (PeerAuthentication) resource);
         case REQUEST_AUTHENTICATION ->
-            requestAuthentications.put(resource.name(), (RequestAuthentication) resource);
+            (requestAuthentications = own(Kind.REQUEST_AUTHENTICATION, requestAuthentications))
+                .put(name, (RequestAuthentication) resource);
         case RATE_LIMIT_POLICY ->
-            rateLimitPolicies.put(resource.name(), (RateLimitPolicy) resource);
-        case GATEWAY -> gateways.put(resource.name(), (Gateway) resource);
+            (rateLimitPolicies = own(Kind.RATE_LIMIT_POLICY, rateLimitPolicies))
+                .put(name, (RateLimitPolicy) resource);
+        case GATEWAY -> (gateways = own(Kind.GATEWAY, gateways)).put(name, (Gateway) resource);
         default -> throw new AssertionError(resource.kind());
       }
       return this;
@@ -349,9 +461,50 @@ public final class PolicySnapshot {
       return this;
     }
 
-    public Builder addEndpoint(Endpoint endpoint) {
-      endpoints.computeIfAbsent(endpoint.service(), s -> new ArrayList<>()).add(endpoint);
+    /** Takes the document {@code kind}/{@code name} out, if there is one. */
+    public Builder remove(Kind kind, String name) {
+      switch (kind) {
+        case SERVICE -> (services = own(kind, services)).remove(name);
+        case PAYMENT_PROCESSOR -> (processors = own(kind, processors)).remove(name);
+        case ROUTE_TABLE -> (routeTables = own(kind, routeTables)).remove(name);
+        case AUTHORIZATION_POLICY ->
+            (authorizationPolicies = own(kind, authorizationPolicies)).remove(name);
+        case PEER_AUTHENTICATION ->
+            (peerAuthentications = own(kind, peerAuthentications)).remove(name);
+        case REQUEST_AUTHENTICATION ->
+            (requestAuthentications = own(kind, requestAuthentications)).remove(name);
+        case RATE_LIMIT_POLICY -> (rateLimitPolicies = own(kind, rateLimitPolicies)).remove(name);
+        case GATEWAY -> (gateways = own(kind, gateways)).remove(name);
+        default -> throw new AssertionError(kind);
+      }
       return this;
+    }
+
+    public Builder addEndpoint(Endpoint endpoint) {
+      ownEndpointList(endpoint.service()).add(endpoint);
+      return this;
+    }
+
+    /** Sets the instances of {@code service} to exactly {@code instances} (none: no entry). */
+    public Builder replaceEndpoints(String service, Collection<Endpoint> instances) {
+      List<Endpoint> list = ownEndpointList(service);
+      list.clear();
+      list.addAll(instances);
+      if (list.isEmpty()) {
+        endpoints.remove(service);
+      }
+      return this;
+    }
+
+    private List<Endpoint> ownEndpointList(String service) {
+      if (!endpointsCopied) {
+        endpoints = new TreeMap<>(endpoints);
+        endpointsCopied = true;
+      }
+      if (changedEndpointServices.add(service)) {
+        endpoints.put(service, new ArrayList<>(endpoints.getOrDefault(service, List.of())));
+      }
+      return endpoints.get(service);
     }
 
     public Builder reject(RejectedDocument document) {

@@ -23,11 +23,52 @@ import java.util.TreeMap;
 final class PolicyView {
   private final SortedMap<String, StoredEntry> entries = new TreeMap<>();
   private final Map<String, StoredEntry.Document> lastGood = new HashMap<>();
+  /** The endpoint entries of each service, by key: what a changed service's list is made of. */
+  private final Map<String, Map<String, Endpoint>> instances = new HashMap<>();
+  /** The snapshot {@link #toSnapshot} made last; the next one is made from it and the changes. */
+  private PolicySnapshot lastSnapshot;
+  /** Each key changed since {@link #lastSnapshot}, with what it held then (null: nothing). */
+  private final Map<String, StoredEntry> changedSince = new HashMap<>();
+  /**
+   * Set when a change involves a damaged document: what it shows in the snapshot depends on the
+   * last good versions too, so the next snapshot is made from the whole view (rare).
+   */
+  private boolean rebuildWhole = true;
 
   void put(String key, StoredEntry entry) {
-    entries.put(key, entry);
+    StoredEntry before = entries.put(key, entry);
+    noteChange(key, before);
+    if (entry instanceof StoredEntry.Rejected) {
+      rebuildWhole = true;
+    }
+    if (before instanceof StoredEntry.Instance was) {
+      forgetInstance(key, was.endpoint());
+    }
+    if (entry instanceof StoredEntry.Instance instance) {
+      instances.computeIfAbsent(instance.endpoint().service(), s -> new HashMap<>())
+          .put(key, instance.endpoint());
+    }
     if (entry instanceof StoredEntry.Document document) {
       lastGood.put(key, document);
+    }
+  }
+
+  private void noteChange(String key, StoredEntry before) {
+    if (before instanceof StoredEntry.Rejected) {
+      rebuildWhole = true;
+    }
+    if (!rebuildWhole && !changedSince.containsKey(key)) {
+      changedSince.put(key, before);
+    }
+  }
+
+  private void forgetInstance(String key, Endpoint endpoint) {
+    Map<String, Endpoint> ofService = instances.get(endpoint.service());
+    if (ofService != null) {
+      ofService.remove(key);
+      if (ofService.isEmpty()) {
+        instances.remove(endpoint.service());
+      }
     }
   }
 
@@ -37,12 +78,21 @@ final class PolicyView {
    */
   void keep(String key, StoredEntry.Document document) {
     lastGood.put(key, document);
+    rebuildWhole = true;
   }
 
   /** True if the key was policy input of this view (deletes of other keys change nothing). */
   boolean remove(String key) {
     lastGood.remove(key);
-    return entries.remove(key) != null;
+    StoredEntry before = entries.remove(key);
+    if (before == null) {
+      return false;
+    }
+    noteChange(key, before);
+    if (before instanceof StoredEntry.Instance was) {
+      forgetInstance(key, was.endpoint());
+    }
+    return true;
   }
 
   int size() {
@@ -73,7 +123,44 @@ final class PolicyView {
     return Optional.empty();
   }
 
+  /**
+   * The view as a snapshot at {@code revision}. Made from the previous one and the keys changed
+   * since, so a change costs in proportion to what it changed (a kind's map is copied only if
+   * one of its documents changed), unless a damaged document is involved.
+   */
   PolicySnapshot toSnapshot(long revision) {
+    PolicySnapshot snapshot =
+        rebuildWhole || lastSnapshot == null ? wholeSnapshot(revision) : changedSnapshot(revision);
+    lastSnapshot = snapshot;
+    changedSince.clear();
+    rebuildWhole = false;
+    return snapshot;
+  }
+
+  private PolicySnapshot changedSnapshot(long revision) {
+    PolicySnapshot.Builder builder = PolicySnapshot.builder(revision, lastSnapshot);
+    Set<String> endpointServices = new HashSet<>();
+    changedSince.forEach((key, before) -> {
+      StoredEntry now = entries.get(key);
+      if (before instanceof StoredEntry.Document was) {
+        builder.remove(was.resource().kind(), was.resource().name());
+      } else if (before instanceof StoredEntry.Instance was) {
+        endpointServices.add(was.endpoint().service());
+      }
+      if (now instanceof StoredEntry.Document document) {
+        builder.add(document.resource());
+      } else if (now instanceof StoredEntry.Instance instance) {
+        endpointServices.add(instance.endpoint().service());
+      }
+    });
+    for (String service : endpointServices) {
+      builder.replaceEndpoints(service, instances.getOrDefault(service, Map.of()).values());
+    }
+    return builder.build();
+  }
+
+  /** The snapshot made from every entry of the view, as {@link #toSnapshot} first does. */
+  PolicySnapshot wholeSnapshot(long revision) {
     PolicySnapshot.Builder builder = PolicySnapshot.builder(revision);
     for (Map.Entry<String, StoredEntry> e : entries.entrySet()) {
       StoredEntry entry = e.getValue();

@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On demand: a group is built only once a proxy has asked for it ({@link #demand}, called
  * through {@link OnDemandConfigWatcher} before the cache looks for the group's config), and from
- * then on kept up to date. First builds run one after the other on their own thread; the
- * proxy's watch is answered when its group's snapshot is set. A replica serving only Envoy sidecars builds no gRPC groups, and a
+ * then on kept up to date. First builds run on threads of their own, translated and checked
+ * outside this publisher's lock; the proxy's watch is answered when its group's snapshot is set. A replica serving only Envoy sidecars builds no gRPC groups, and a
  * replica starting with a large policy serves as soon as it has read it.
  *
  * <p>Incremental: translating and checking a group records what they read of the policy
@@ -103,9 +103,9 @@ public final class SnapshotPublisher {
   }
 
   /**
-   * @param firstBuilds runs the first build of each demanded group; a replica gives it one thread
-   *     of its own, so that the gRPC threads of proxies that connect together do not queue on
-   *     this publisher's lock (at 1,000 new groups they would be a thousand parked threads)
+   * @param firstBuilds runs the first build of each demanded group; a replica gives it threads of
+   *     its own, so that the gRPC threads of proxies that connect together do not wait for
+   *     builds (at 1,000 new groups they would be a thousand parked threads)
    */
   public SnapshotPublisher(
       GroupTranslator translator,
@@ -182,7 +182,8 @@ public final class SnapshotPublisher {
       if (servedGroups.remove(removed)) {
         LOG.warn("service {} is no longer in the policy (revision {}); its {} proxies get an "
             + "empty config", removed.service(), policy.revision(), removed.client());
-        setIfChanged(removed, GroupResources.empty(), pass);
+        GroupResources none = GroupResources.empty();
+        setIfChanged(removed, none, ContentVersion.ofGroup(none), pass);
       }
       published.remove(removed);
       failing.remove(removed);
@@ -209,19 +210,46 @@ public final class SnapshotPublisher {
    * A demanded group's first build, unless a publish has built it since it was asked for (a
    * publish builds every demanded group it has no read log of) or there is nothing to build yet
    * (no policy, or the service is not in it: the publish that brings it builds the group).
+   *
+   * <p>Translating and checking run outside the lock, so first builds use every thread
+   * {@code firstBuilds} has while proxies connect together, and a publish is not held up by
+   * them. The result is handed to the cache only if the policy it was built from is still the
+   * latest: otherwise the publish that brought the newer one has built the group already.
    */
-  private synchronized void buildFirst(ProxyGroup group) {
-    if (previous == null || reads.containsKey(group)
-        || !previous.services().containsKey(group.service())) {
-      return;
+  private void buildFirst(ProxyGroup group) {
+    PolicySnapshot policy;
+    synchronized (this) {
+      policy = previous;
+      if (policy == null || reads.containsKey(group)
+          || !policy.services().containsKey(group.service())) {
+        return;
+      }
     }
-    Pass pass = new Pass(previous.revision(), metrics.convergence().now());
-    publishGroup(previous, group, pass);
-    LOG.debug("group {} built at revision {} for its first proxy", group, previous.revision());
+    Pass pass = new Pass(policy.revision(), metrics.convergence().now());
+    Build build = build(policy, group, pass);
+    synchronized (this) {
+      if (previous != policy || reads.containsKey(group)) {
+        return;
+      }
+      commit(group, build, pass);
+    }
+    LOG.debug("group {} built at revision {} for its first proxy", group, policy.revision());
     metrics.rebuilt(pass.translateNanos, pass.gateNanos);
   }
 
   private void publishGroup(PolicySnapshot policy, ProxyGroup group, Pass pass) {
+    commit(group, build(policy, group, pass), pass);
+  }
+
+  /** A group translated and checked from one policy, not yet handed to the cache. */
+  private record Build(ReadLog read, GroupResources resources, GateResult result,
+      Map<String, String> versions) {}
+
+  /**
+   * Translates and checks {@code group}: a pure function of the policy (and of the shared,
+   * thread-safe resource interner and Gate memories), so it needs no lock.
+   */
+  private Build build(PolicySnapshot policy, ProxyGroup group, Pass pass) {
     ReadLog read = new ReadLog();
     PolicySnapshot recorded = policy.recording(read);
     // Groups are derived from the policy's services, so there is always something to translate.
@@ -234,14 +262,19 @@ public final class SnapshotPublisher {
     GateResult result = gate.check(recorded, group, resources);
     pass.translateNanos += translated - started;
     pass.gateNanos += System.nanoTime() - translated;
-    reads.put(group, read);
-    if (!result.passed()) {
-      refuse(group, result, pass);
+    Map<String, String> versions = result.passed() ? ContentVersion.ofGroup(resources) : Map.of();
+    return new Build(read, resources, result, versions);
+  }
+
+  private void commit(ProxyGroup group, Build build, Pass pass) {
+    reads.put(group, build.read());
+    if (!build.result().passed()) {
+      refuse(group, build.result(), pass);
       return;
     }
     failing.remove(group);
     servedGroups.add(group);
-    setIfChanged(group, resources, pass);
+    setIfChanged(group, build.resources(), build.versions(), pass);
   }
 
   /**
@@ -283,10 +316,6 @@ public final class SnapshotPublisher {
       LOG.error("not pushing revision {} to group {}: {}; it keeps its last good config",
           pass.revision, group, violation);
     }
-  }
-
-  private void setIfChanged(ProxyGroup group, GroupResources resources, Pass pass) {
-    setIfChanged(group, resources, ContentVersion.ofGroup(resources), pass);
   }
 
   private void setIfChanged(
