@@ -21,9 +21,16 @@ RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests -pl xds-server -am
 FROM eclipse-temurin:17-jre
 RUN useradd --system --uid 10001 paymesh
 COPY --from=build /src/xds-server/target/xds-server.jar /opt/paymesh/xds-server.jar
+COPY --from=build /src/xds-server/src/main/cds/xds-server.classlist /opt/paymesh/
+# The class-data archive (AppCDS) of the classes a replica loads to start, build its first groups
+# and publish a change: made here, by the JVM that will map it (an archive belongs to one JVM build
+# and one jar). A replica then starts about a second sooner at 1,000 services (docs/performance.md).
+RUN java -Xshare:dump -XX:SharedClassListFile=/opt/paymesh/xds-server.classlist \
+      -XX:SharedArchiveFile=/opt/paymesh/xds-server.jsa -cp /opt/paymesh/xds-server.jar
 COPY docker/xds-server.compose.yaml /etc/paymesh/xds-server.yaml
 USER 10001
 # ADS over gRPC.
 EXPOSE 18000
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/paymesh/xds-server.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:SharedArchiveFile=/opt/paymesh/xds-server.jsa", \
+  "-jar", "/opt/paymesh/xds-server.jar"]
 CMD ["/etc/paymesh/xds-server.yaml"]
