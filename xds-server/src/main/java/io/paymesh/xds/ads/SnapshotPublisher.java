@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * <p>On demand: a group is built only once a proxy has asked for it ({@link #demand}, called
  * through {@link OnDemandConfigWatcher} before the cache looks for the group's config), and from
  * then on kept up to date. First builds run on threads of their own, translated and checked
- * outside this publisher's lock; the proxy's watch is answered when its group's snapshot is set. A replica serving only Envoy sidecars builds no gRPC groups, and a
- * replica starting with a large policy serves as soon as it has read it.
+ * outside this publisher's lock; the proxy's watch is answered when its group's snapshot is set.
+ * A replica serving only Envoy sidecars builds no gRPC groups, and a replica starting with a
+ * large policy serves as soon as it has read it.
  *
  * <p>Incremental: translating and checking a group records what they read of the policy
  * ({@link PolicySnapshot#recording}), and a new policy rebuilds only the groups whose reads it
