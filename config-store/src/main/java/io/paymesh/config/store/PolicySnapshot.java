@@ -463,20 +463,18 @@ public final class PolicySnapshot {
 
     /** Takes the document {@code kind}/{@code name} out, if there is one. */
     public Builder remove(Kind kind, String name) {
-      switch (kind) {
-        case SERVICE -> (services = own(kind, services)).remove(name);
-        case PAYMENT_PROCESSOR -> (processors = own(kind, processors)).remove(name);
-        case ROUTE_TABLE -> (routeTables = own(kind, routeTables)).remove(name);
-        case AUTHORIZATION_POLICY ->
-            (authorizationPolicies = own(kind, authorizationPolicies)).remove(name);
-        case PEER_AUTHENTICATION ->
-            (peerAuthentications = own(kind, peerAuthentications)).remove(name);
-        case REQUEST_AUTHENTICATION ->
-            (requestAuthentications = own(kind, requestAuthentications)).remove(name);
-        case RATE_LIMIT_POLICY -> (rateLimitPolicies = own(kind, rateLimitPolicies)).remove(name);
-        case GATEWAY -> (gateways = own(kind, gateways)).remove(name);
-        default -> throw new AssertionError(kind);
-      }
+      // A switch expression: a new Kind does not compile until it is handled here.
+      Map<String, ?> documents = switch (kind) {
+        case SERVICE -> services = own(kind, services);
+        case PAYMENT_PROCESSOR -> processors = own(kind, processors);
+        case ROUTE_TABLE -> routeTables = own(kind, routeTables);
+        case AUTHORIZATION_POLICY -> authorizationPolicies = own(kind, authorizationPolicies);
+        case PEER_AUTHENTICATION -> peerAuthentications = own(kind, peerAuthentications);
+        case REQUEST_AUTHENTICATION -> requestAuthentications = own(kind, requestAuthentications);
+        case RATE_LIMIT_POLICY -> rateLimitPolicies = own(kind, rateLimitPolicies);
+        case GATEWAY -> gateways = own(kind, gateways);
+      };
+      documents.remove(name);
       return this;
     }
 

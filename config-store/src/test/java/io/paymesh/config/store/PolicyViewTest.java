@@ -21,8 +21,7 @@ class PolicyViewTest {
   private static final List<String> SERVICES = List.of("payments-v1", "ledger", "edge", "fraud");
   private static final List<String> HOSTS = List.of("payments", "ledger", "fraud");
   private static final List<String> NAMES = List.of("a", "b", "c");
-  private static final List<Kind> KINDS = List.of(Kind.SERVICE, Kind.ROUTE_TABLE,
-      Kind.AUTHORIZATION_POLICY, Kind.PEER_AUTHENTICATION, Kind.RATE_LIMIT_POLICY, Kind.GATEWAY);
+  private static final List<Kind> KINDS = List.of(Kind.values());
 
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
@@ -118,6 +117,7 @@ class PolicyViewTest {
         s.name = name;
         s.identity = "spiffe://paymesh.local/ns/payments/sa/" + pick(random, SERVICES);
       });
+      case PAYMENT_PROCESSOR -> Fixtures.processor(p -> p.name = name);
       case ROUTE_TABLE -> Fixtures.routeTable(t -> {
         t.name = name;
         t.host = pick(random, HOSTS);
@@ -130,6 +130,10 @@ class PolicyViewTest {
         p.name = name;
         p.service = service;
       });
+      case REQUEST_AUTHENTICATION -> Fixtures.requestAuthentication(r -> {
+        r.name = name;
+        r.service = service;
+      });
       case RATE_LIMIT_POLICY -> Fixtures.rateLimitPolicy(r -> {
         r.name = name;
         r.service = service;
@@ -139,7 +143,6 @@ class PolicyViewTest {
         g.service = service;
         g.sensitiveHeaders = random.nextBoolean() ? List.of() : List.of("X-Card-" + name);
       });
-      default -> throw new AssertionError(kind);
     };
   }
 
@@ -160,6 +163,8 @@ class PolicyViewTest {
           .isEqualTo(whole.peerAuthenticationsFor(service));
       assertThat(made.rateLimitPoliciesFor(service))
           .isEqualTo(whole.rateLimitPoliciesFor(service));
+      assertThat(made.requestAuthenticationsFor(service))
+          .isEqualTo(whole.requestAuthenticationsFor(service));
       assertThat(made.gatewaysFor(service)).isEqualTo(whole.gatewaysFor(service));
     }
   }
