@@ -151,6 +151,7 @@ process_idle() {
 # User + system CPU of a process, in clock ticks (/proc/<pid>/stat fields 14 and 15).
 process_cpu_ticks() {
   local stat
+  local -a fields
   stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
   # The command name (field 2) may hold spaces; the fields after it start at ") ".
   read -r -a fields <<<"${stat##*) }"
@@ -167,7 +168,7 @@ process_gone() {
 # start instead of loading them from the jar. The archive belongs to this JVM and this jar, so it
 # is made here, next to the jar, whenever it is missing or older than either; the Docker image
 # makes its own at build time. Prints the JVM option that uses it, or nothing if this JVM cannot
-# make one (the server then starts without it, about half a second slower at 1,000 services).
+# make one (the server then starts without it, about a second slower at 1,000 services).
 # Usage: opts="$(xds_class_data_opts <xds-server.jar>)"
 xds_class_data_opts() {
   local jar="$1"
