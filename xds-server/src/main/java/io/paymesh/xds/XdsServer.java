@@ -67,7 +67,7 @@ public final class XdsServer implements AutoCloseable {
    * independent, so they get every core. (On the 2-core machine of docs/performance.md the
    * connect is bound by the machine, not by this number.)
    */
-  static final int FIRST_BUILD_THREADS = Runtime.getRuntime().availableProcessors();
+  private static final int FIRST_BUILD_THREADS = Runtime.getRuntime().availableProcessors();
 
   private final XdsMetrics metrics;
   private final ProxyStatusRegistry proxies = new ProxyStatusRegistry(Clock.systemUTC());
