@@ -50,6 +50,18 @@ class ClassListTest {
     assertThat(gone).as("classes listed but gone: regenerate with scripts/class-list").isEmpty();
   }
 
+  @Test
+  void theImageAndTheScriptsStartTheReplicaFromTheArchive() throws IOException {
+    String image = Files.readString(Path.of("../docker/xds-server.Dockerfile"));
+    assertThat(image).contains("-Xshare:dump -XX:SharedClassListFile=/opt/paymesh/xds-server.classlist")
+        .contains("-XX:SharedArchiveFile=/opt/paymesh/xds-server.jsa -cp /opt/paymesh/xds-server.jar");
+    assertThat(image.substring(image.indexOf("ENTRYPOINT")))
+        .contains("\"-XX:SharedArchiveFile=/opt/paymesh/xds-server.jsa\"");
+    for (String script : List.of("../scripts/run", "../scripts/load")) {
+      assertThat(Files.readString(Path.of(script))).as(script).contains("xds_class_data_opts");
+    }
+  }
+
   /** Binary names of the listed classes; lambda-form and lambda-proxy lines are left out. */
   private static List<String> classNames() throws IOException {
     return Files.readAllLines(LIST).stream()

@@ -94,8 +94,6 @@ class FirstBuildRaceTest {
 
   private static List<String> versions(Snapshot snapshot) {
     assertThat(snapshot).isNotNull();
-    return List.of(snapshot.clusters().version(), snapshot.endpoints().version(),
-        snapshot.listeners().version(), snapshot.routes().version(),
-        snapshot.secrets().version());
+    return IncrementalPublishTest.versions(snapshot);
   }
 }

@@ -291,7 +291,8 @@ class IncrementalPublishTest {
     return byService;
   }
 
-  private static List<String> versions(Snapshot snapshot) {
+  /** A group's five type versions; none for a group without a snapshot. */
+  static List<String> versions(Snapshot snapshot) {
     if (snapshot == null) {
       return List.of();
     }
