@@ -6,6 +6,7 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +21,7 @@ final class TypeReach {
   private final Set<String> wanted;
   private final boolean everyType;
   private final Map<Descriptor, Boolean> reaches = new ConcurrentHashMap<>();
+  private final Map<Descriptor, List<MessageWalk.Child>> children = new ConcurrentHashMap<>();
 
   /** @param wanted the types the check looks at */
   TypeReach(Set<Descriptor> wanted) {
@@ -40,6 +42,17 @@ final class TypeReach {
   /** Whether a message of {@code type} is, or can hold, a wanted type or an Any. */
   boolean mayHold(Descriptor type) {
     return everyType || reaches.computeIfAbsent(type, this::search);
+  }
+
+  /**
+   * The message fields of {@code type} a walk enters: those whose messages may hold a wanted type,
+   * in field-number order; worked out once per type.
+   */
+  List<MessageWalk.Child> childrenToEnter(Descriptor type) {
+    return children.computeIfAbsent(type, t -> MessageWalk.messageFields(t).stream()
+        .map(MessageWalk.Child::of)
+        .filter(child -> mayHold(child.heldType()))
+        .toList());
   }
 
   /** The type of the messages a message field holds: the field's, or its map values'. */

@@ -77,13 +77,19 @@ final class TypedConfigTypes {
   /**
    * The payload of {@code any}, empty when its type is not one paymesh emits.
    *
+   * <p>Parsed once per Any instance: protobuf's {@code Any} keeps what it unpacked, so the checks
+   * that look inside a payload (invariants 8 and 9, the client check, and those that read an HCM,
+   * a TLS context or an RBAC filter by class) share one parse, and a resource shared by many
+   * groups is parsed for the first only. A payload that does not parse is not kept: each check
+   * that meets it reports it.
+   *
    * @throws InvalidProtocolBufferException when the bytes do not parse as that type
    */
   static Optional<Message> unpack(Any any) throws InvalidProtocolBufferException {
     Optional<Message> prototype = prototype(any.getTypeUrl());
     return prototype.isEmpty()
         ? Optional.empty()
-        : Optional.of(prototype.get().getParserForType().parseFrom(any.getValue()));
+        : Optional.of(any.unpackSameTypeAs(prototype.get()));
   }
 
   /**

@@ -114,6 +114,7 @@ public final class LoadMain implements Callable<Integer> {
           serving.ifPresentOrElse(at -> report.coldStart(at - startedAtMs.get()),
               () -> problems.add("the server did not report SERVING within " + timeout));
         }
+        long connectCpuBefore = server == null ? 0 : server.cpuNanos();
         long connectStart = System.nanoTime();
         for (int i = 0; i < streams; i++) {
           envoys.add(SimulatedEnvoy.connect(connections.get(i % channels), "load-" + i,
@@ -125,7 +126,8 @@ public final class LoadMain implements Callable<Integer> {
         if (!allAcked) {
           problems.add("not every stream had its initial config within " + timeout);
         }
-        report.initialConfig(connectedNanos, envoys);
+        report.initialConfig(connectedNanos, envoys,
+            server == null ? -1 : server.cpuNanos() - connectCpuBefore);
         // The proxies have a first config, but the server may still be catching up with the
         // mesh just written (endpoint registrations); changes are timed from a quiet server.
         if (server != null && !server.awaitIdle(timeout)) {

@@ -17,12 +17,16 @@ final class Report {
     out.println("|---|---|");
   }
 
-  void initialConfig(long allNanos, List<SimulatedEnvoy> envoys) {
+  /** {@code serverCpuNanos} is negative when the server's process is not known. */
+  void initialConfig(long allNanos, List<SimulatedEnvoy> envoys, long serverCpuNanos) {
     List<Long> perStream = envoys.stream().filter(SimulatedEnvoy::initialConfigAcked)
         .map(SimulatedEnvoy::initialConfigNanos).toList();
     row("streams connect -> all types ACKed (all streams)", ms(allNanos));
     row("initial config per stream p50 / p99", ms(percentile(perStream, 50)) + " / "
         + ms(percentile(perStream, 99)));
+    if (serverCpuNanos >= 0) {
+      row("server CPU over the connect (user + system)", ms(serverCpuNanos));
+    }
   }
 
   void coldStart(long millis) {
