@@ -17,11 +17,11 @@ import java.util.List;
  * <p>Equality is protobuf's (field by field; the hash is computed once per message and kept in
  * it), so interning never merges resources that differ.
  */
-final class SharedResources {
+public final class SharedResources {
   private final Interner<Message> interner = Interners.newWeakInterner();
 
   /** The same resources, each replaced by the one equal instance already held, if any. */
-  GroupResources share(GroupResources resources) {
+  public GroupResources share(GroupResources resources) {
     return new GroupResources(
         share(resources.listeners()),
         share(resources.routes()),

@@ -9,6 +9,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.ads.ContentVersion;
+import io.paymesh.xds.ads.SharedResources;
 import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.gate.GateViolation;
 import io.paymesh.xds.translate.GroupResources;
@@ -30,6 +31,12 @@ import java.util.function.Function;
 public final class ConfigDumper {
   private final GroupTranslator translator = new GroupTranslator();
   private final Gate gate = new Gate();
+  /**
+   * As in the publisher: equal resources of different groups, and of the same group under two
+   * policies, become one instance, which the Gate's per-resource checks pass once. A plan builds
+   * every group twice, and most resources are the same under both policies.
+   */
+  private final SharedResources shared = new SharedResources();
 
   /**
    * A group's config for one policy.
@@ -60,14 +67,43 @@ public final class ConfigDumper {
   }
 
   /**
+   * A group's translation and the Gate's verdict on it, before anything is rendered: what a plan
+   * compares first, since rendering (hashing and JSON) costs more than translating and checking.
+   */
+  public record GroupBuild(ProxyGroup group, GroupResources resources,
+      List<GateViolation> violations) {
+    public GroupBuild {
+      Objects.requireNonNull(group, "group");
+      Objects.requireNonNull(resources, "resources");
+      violations = List.copyOf(violations);
+    }
+
+    public boolean passesGate() {
+      return violations.isEmpty();
+    }
+  }
+
+  /**
    * The group's config. A group whose service is not in the policy gets no resources at all: that
    * is what the xds-server sends the proxies of a service removed from the policy.
    */
   public GroupConfig dump(PolicySnapshot policy, ProxyGroup group) {
-    GroupResources resources = translator.translate(policy, group).orElse(GroupResources.empty());
+    return render(build(policy, group));
+  }
+
+  /** The group's translation and the Gate's verdict, as {@link #dump} renders them. */
+  public GroupBuild build(PolicySnapshot policy, ProxyGroup group) {
+    GroupResources resources =
+        shared.share(translator.translate(policy, group).orElse(GroupResources.empty()));
     List<GateViolation> violations = policy.services().containsKey(group.service())
         ? gate.check(policy, group, resources).violations()
         : List.of();
+    return new GroupBuild(group, resources, violations);
+  }
+
+  /** Versions and pretty JSON of a build. */
+  public GroupConfig render(GroupBuild build) {
+    GroupResources resources = build.resources();
     Map<String, String> versions = ContentVersion.ofGroup(resources);
     List<ResourceDump> dumps = new ArrayList<>();
     add(dumps, Resources.V3.LISTENER_TYPE_URL, versions, resources.listeners(),
@@ -79,7 +115,7 @@ public final class ConfigDumper {
     add(dumps, Resources.V3.ENDPOINT_TYPE_URL, versions, resources.endpoints(),
         ClusterLoadAssignment::getClusterName);
     add(dumps, Resources.V3.SECRET_TYPE_URL, versions, resources.secrets(), Secret::getName);
-    return new GroupConfig(group, versions, dumps, violations);
+    return new GroupConfig(build.group(), versions, dumps, build.violations());
   }
 
   private static <T extends Message> void add(

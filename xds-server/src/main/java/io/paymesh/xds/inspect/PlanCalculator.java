@@ -3,6 +3,7 @@ package io.paymesh.xds.inspect;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.gate.GateViolation;
+import io.paymesh.xds.inspect.ConfigDumper.GroupBuild;
 import io.paymesh.xds.inspect.ConfigDumper.GroupConfig;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.util.ArrayList;
@@ -85,13 +86,17 @@ public final class PlanCalculator {
     List<GroupPlan> plans = new ArrayList<>();
     for (String service : services) {
       for (ProxyGroup group : ProxyGroup.everyFamily(service)) {
-        GroupConfig was = dumper.dump(before, group);
-        GroupConfig will = dumper.dump(after, group);
-        List<ResourceChange> changes = changes(was, will);
+        GroupBuild was = dumper.build(before, group);
+        GroupBuild will = dumper.build(after, group);
         // A group that fails today is not blamed on this change; one that passes today, or does
         // not exist yet, would be frozen on its current config (or never get one).
         boolean failingToday = before.services().containsKey(service) && !was.passesGate();
         boolean newlyFailing = !will.passesGate() && !failingToday;
+        // Most groups of a large mesh are untouched by a change: equal resources render the same,
+        // so only the groups that differ are rendered (hashing and JSON, most of a dump's cost).
+        List<ResourceChange> changes = was.resources().equals(will.resources())
+            ? List.of()
+            : changes(dumper.render(was), dumper.render(will));
         if (!changes.isEmpty() || newlyFailing) {
           plans.add(new GroupPlan(group, changes, will.violations(), newlyFailing));
         }
