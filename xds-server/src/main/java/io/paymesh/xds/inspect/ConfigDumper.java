@@ -8,6 +8,7 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.paymesh.config.store.PolicySnapshot;
+import io.paymesh.config.store.ReadLog;
 import io.paymesh.xds.ads.ContentVersion;
 import io.paymesh.xds.ads.SharedResources;
 import io.paymesh.xds.gate.Gate;
@@ -93,10 +94,19 @@ public final class ConfigDumper {
 
   /** The group's translation and the Gate's verdict, as {@link #dump} renders them. */
   public GroupBuild build(PolicySnapshot policy, ProxyGroup group) {
+    return build(policy, group, new ReadLog());
+  }
+
+  /**
+   * {@link #build}, recording in {@code read} everything the translation and the Gate read of
+   * the policy: a later policy whose changes touch none of it builds the group the same.
+   */
+  public GroupBuild build(PolicySnapshot policy, ProxyGroup group, ReadLog read) {
+    PolicySnapshot recorded = policy.recording(read);
     GroupResources resources =
-        shared.share(translator.translate(policy, group).orElse(GroupResources.empty()));
+        shared.share(translator.translate(recorded, group).orElse(GroupResources.empty()));
     List<GateViolation> violations = policy.services().containsKey(group.service())
-        ? gate.check(policy, group, resources).violations()
+        ? gate.check(recorded, group, resources).violations()
         : List.of();
     return new GroupBuild(group, resources, violations);
   }

@@ -1,7 +1,9 @@
 package io.paymesh.xds.inspect;
 
 import io.envoyproxy.controlplane.cache.Resources;
+import io.paymesh.config.store.PolicyChanges;
 import io.paymesh.config.store.PolicySnapshot;
+import io.paymesh.config.store.ReadLog;
 import io.paymesh.xds.gate.GateViolation;
 import io.paymesh.xds.inspect.ConfigDumper.GroupBuild;
 import io.paymesh.xds.inspect.ConfigDumper.GroupConfig;
@@ -81,19 +83,27 @@ public final class PlanCalculator {
    * {@code after} shows all its resources REMOVED: its proxies would be sent an empty config.
    */
   public List<GroupPlan> plan(PolicySnapshot before, PolicySnapshot after) {
+    PolicyChanges policyChanges = PolicyChanges.between(before, after);
     TreeSet<String> services = new TreeSet<>(before.services().keySet());
     services.addAll(after.services().keySet());
     List<GroupPlan> plans = new ArrayList<>();
     for (String service : services) {
       for (ProxyGroup group : ProxyGroup.everyFamily(service)) {
-        GroupBuild was = dumper.build(before, group);
+        ReadLog read = new ReadLog();
+        GroupBuild was = dumper.build(before, group, read);
+        // A group's translation and verdict depend on nothing but what they read: if the change
+        // touches none of it, the group builds the same after it and has nothing to plan (the
+        // publisher rebuilds on the same rule). A service new in `after` is always built.
+        if (before.services().containsKey(service) && !read.touchedBy(policyChanges)) {
+          continue;
+        }
         GroupBuild will = dumper.build(after, group);
         // A group that fails today is not blamed on this change; one that passes today, or does
         // not exist yet, would be frozen on its current config (or never get one).
         boolean failingToday = before.services().containsKey(service) && !was.passesGate();
         boolean newlyFailing = !will.passesGate() && !failingToday;
-        // Most groups of a large mesh are untouched by a change: equal resources render the same,
-        // so only the groups that differ are rendered (hashing and JSON, most of a dump's cost).
+        // A group the change reaches may still come out the same: equal resources render the
+        // same, so only groups that differ are rendered (hashing and JSON cost more than a build).
         List<ResourceChange> changes = was.resources().equals(will.resources())
             ? List.of()
             : changes(dumper.render(was), dumper.render(will));

@@ -9,19 +9,17 @@ import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.model.ResourceKey;
 import io.paymesh.config.model.Service;
-import io.paymesh.config.store.Endpoint;
 import io.paymesh.config.store.PolicySnapshot;
+import io.paymesh.xds.bench.ChangingPolicy;
 import io.paymesh.xds.bench.SyntheticPolicy;
 import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.translate.GroupTranslator;
 import io.paymesh.xds.translate.ProxyGroup;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -43,16 +41,14 @@ class IncrementalPublishTest {
   void everyStepOfARandomSequenceOfChanges_matchesAFullRebuild() {
     SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
     SnapshotPublisher incremental = publisherOfEveryGroup(cache);
-    Map<ResourceKey, PolicyResource> documents = new LinkedHashMap<>();
-    base.resources().forEach(r -> documents.put(r.key(), r));
-    Map<String, List<Endpoint>> endpoints = endpointsOf(base.endpoints());
+    ChangingPolicy changing = new ChangingPolicy(base);
     SplittableRandom random = new SplittableRandom(SEED);
     int rebuilt = 0;
     int possible = 0;
 
     for (int step = 1; step <= STEPS; step++) {
-      String change = mutate(random, documents, endpoints);
-      PolicySnapshot policy = snapshot(step, documents, endpoints);
+      String change = changing.randomChange(random);
+      PolicySnapshot policy = changing.snapshot(step);
 
       incremental.publish(policy);
       rebuilt += incremental.lastRebuilt().size();
@@ -106,16 +102,14 @@ class IncrementalPublishTest {
   void aServiceTakenOut_getsEmptyConfigs_isLeftAloneWhileAbsent_andIsBuiltAgainWhenBack() {
     SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
     SnapshotPublisher publisher = publisherOfEveryGroup(cache);
-    Map<ResourceKey, PolicyResource> documents = new LinkedHashMap<>();
-    base.resources().forEach(r -> documents.put(r.key(), r));
-    Map<String, List<Endpoint>> endpoints = endpointsOf(base.endpoints());
+    ChangingPolicy changing = new ChangingPolicy(base);
     String gone = SyntheticPolicy.serviceName(0);
     ResourceKey key = new ResourceKey(Kind.SERVICE, gone);
-    publisher.publish(snapshot(1, documents, endpoints));
+    publisher.publish(changing.snapshot(1));
 
-    PolicyResource service = documents.remove(key);
-    publisher.publish(snapshot(2, documents, endpoints));
-    publisher.publish(snapshot(3, documents, endpoints));
+    PolicyResource service = changing.documents().remove(key);
+    publisher.publish(changing.snapshot(2));
+    publisher.publish(changing.snapshot(3));
 
     for (ProxyGroup group : ProxyGroup.everyFamily(gone)) {
       assertThat(cache.getSnapshot(group).listeners().resources()).as("%s", group).isEmpty();
@@ -125,8 +119,8 @@ class IncrementalPublishTest {
     assertThat(publisher.lastRebuilt()).as("a new revision alone, service still absent")
         .noneMatch(group -> group.service().equals(gone));
 
-    documents.put(key, service);
-    publisher.publish(snapshot(4, documents, endpoints));
+    changing.documents().put(key, service);
+    publisher.publish(changing.snapshot(4));
 
     assertThat(publisher.lastRebuilt()).containsAll(ProxyGroup.everyFamily(gone));
     for (ProxyGroup group : ProxyGroup.everyFamily(gone)) {
@@ -142,18 +136,17 @@ class IncrementalPublishTest {
     publisher.publish(base.snapshot(1));
     Map<ProxyGroup, List<String>> before = versionsOfEveryGroup(cache);
     String target = SyntheticPolicy.serviceName(3);
-    Map<String, List<Endpoint>> endpoints = endpointsOf(base.endpoints());
-    endpoints.get(target).remove(0);
-    Map<ResourceKey, PolicyResource> documents = new LinkedHashMap<>();
-    base.resources().forEach(r -> documents.put(r.key(), r));
+    ChangingPolicy changing = new ChangingPolicy(base);
+    changing.endpoints().get(target).remove(0);
 
-    publisher.publish(snapshot(2, documents, endpoints));
+    publisher.publish(changing.snapshot(2));
 
     assertThat(publisher.lastRebuilt()).isNotEmpty();
     assertThat(publisher.lastRebuilt().size()).isLessThan(SERVICES * 4 / 2);
     assertThat(publisher.lastRebuiltEndpointsOnly()).isEqualTo(publisher.lastRebuilt());
     for (ProxyGroup group : publisher.lastRebuilt()) {
-      Service service = (Service) documents.get(new ResourceKey(Kind.SERVICE, group.service()));
+      Service service =
+          (Service) changing.documents().get(new ResourceKey(Kind.SERVICE, group.service()));
       assertThat(service.spec().dependencies()).as("%s", group).contains(target);
     }
     Map<ProxyGroup, List<String>> after = versionsOfEveryGroup(cache);
@@ -233,62 +226,6 @@ class IncrementalPublishTest {
     }
     candidates.add(ProxyGroup.sidecar("not-in-the-policy"));
     return candidates.stream().filter(group -> cache.getSnapshot(group) != null).toList();
-  }
-
-  /** Applies one random change; returns what it did, for the failure message. */
-  private String mutate(SplittableRandom random, Map<ResourceKey, PolicyResource> documents,
-      Map<String, List<Endpoint>> endpoints) {
-    int i = random.nextInt(SERVICES);
-    String service = SyntheticPolicy.serviceName(i);
-    List<PolicyResource> originals = base.resources();
-    switch (random.nextInt(6)) {
-      case 0 -> {
-        Duration timeout = Duration.ofMillis(500 + random.nextInt(2000));
-        documents.put(new ResourceKey(Kind.ROUTE_TABLE, service),
-            SyntheticPolicy.routeTableOf(i, timeout));
-        return "RouteTable " + service + " timeout " + timeout;
-      }
-      case 1 -> {
-        PolicyResource removed = originals.get(random.nextInt(originals.size()));
-        documents.remove(removed.key());
-        return "removed " + removed.key();
-      }
-      case 2 -> {
-        PolicyResource restored = originals.get(random.nextInt(originals.size()));
-        documents.put(restored.key(), restored);
-        return "restored " + restored.key();
-      }
-      case 3 -> {
-        List<Endpoint> list = endpoints.get(service);
-        if (list != null && !list.isEmpty()) {
-          list.remove(list.size() - 1);
-        }
-        return "dropped an endpoint of " + service;
-      }
-      case 4 -> {
-        endpoints.put(service, new ArrayList<>(base.endpoints().stream()
-            .filter(e -> e.service().equals(service)).toList()));
-        return "restored the endpoints of " + service;
-      }
-      default -> {
-        return "nothing but a new revision";
-      }
-    }
-  }
-
-  private static PolicySnapshot snapshot(long revision, Map<ResourceKey, PolicyResource> documents,
-      Map<String, List<Endpoint>> endpoints) {
-    PolicySnapshot.Builder builder = PolicySnapshot.builder(revision).addAll(documents.values());
-    endpoints.values().forEach(list -> list.forEach(builder::addEndpoint));
-    return builder.build();
-  }
-
-  private static Map<String, List<Endpoint>> endpointsOf(List<Endpoint> all) {
-    Map<String, List<Endpoint>> byService = new TreeMap<>();
-    for (Endpoint endpoint : all) {
-      byService.computeIfAbsent(endpoint.service(), s -> new ArrayList<>()).add(endpoint);
-    }
-    return byService;
   }
 
   /** A group's five type versions; none for a group without a snapshot. */
