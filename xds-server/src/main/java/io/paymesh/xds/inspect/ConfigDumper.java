@@ -35,7 +35,7 @@ public final class ConfigDumper {
   /**
    * As in the publisher: equal resources of different groups, and of the same group under two
    * policies, become one instance, which the Gate's per-resource checks pass once. A plan builds
-   * every group twice, and most resources are the same under both policies.
+   * groups under two policies, and most of their resources are the same under both.
    */
   private final SharedResources shared = new SharedResources();
 
@@ -69,7 +69,7 @@ public final class ConfigDumper {
 
   /**
    * A group's translation and the Gate's verdict on it, before anything is rendered: what a plan
-   * compares first, since rendering (hashing and JSON) costs more than translating and checking.
+   * compares first, so that only the groups that differ are rendered (hashed and printed as JSON).
    */
   public record GroupBuild(ProxyGroup group, GroupResources resources,
       List<GateViolation> violations) {

@@ -103,7 +103,7 @@ public final class PlanCalculator {
         boolean failingToday = before.services().containsKey(service) && !was.passesGate();
         boolean newlyFailing = !will.passesGate() && !failingToday;
         // A group the change reaches may still come out the same: equal resources render the
-        // same, so only groups that differ are rendered (hashing and JSON cost more than a build).
+        // same, so only groups that differ are rendered (hashed and printed as JSON).
         List<ResourceChange> changes = was.resources().equals(will.resources())
             ? List.of()
             : changes(dumper.render(was), dumper.render(will));
