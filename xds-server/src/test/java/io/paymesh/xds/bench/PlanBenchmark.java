@@ -18,9 +18,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The plan behind every admin API write ({@code PlanCalculator.plan}): every group of every client
- * family translated and checked under the current policy and the proposed one, and the groups that
- * differ rendered as diffs. {@code oneRouteTable} plans a change of one RouteTable, which changes
- * the groups of that host's callers (three services, four families each, in the synthetic mesh).
+ * family translated and checked under the current policy, those the change reaches also under the
+ * proposed one, and the groups that differ rendered as diffs. {@code oneRouteTable} plans a change
+ * of one RouteTable, which changes the groups of that host's callers (three services, four
+ * families each, in the synthetic mesh). The planner is kept across operations, as the admin API
+ * keeps one.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
