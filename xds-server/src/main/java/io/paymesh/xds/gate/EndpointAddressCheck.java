@@ -3,13 +3,8 @@ package io.paymesh.xds.gate;
 import com.google.common.net.InetAddresses;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
-import io.paymesh.config.store.PolicySnapshot;
-import io.paymesh.xds.translate.GroupResources;
-import io.paymesh.xds.translate.ProxyGroup;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -21,7 +16,7 @@ import java.util.Set;
  * EDS update or a STATIC cluster that names a host. An address with a custom
  * {@code resolver_name} is not Envoy's IP resolver's to judge and is left alone.
  */
-final class EndpointAddressCheck implements GateCheck {
+final class EndpointAddressCheck extends AssignmentCheck {
   static final String INVARIANT = "9";
   private static final Set<Cluster.DiscoveryType> IP_ONLY =
       Set.of(Cluster.DiscoveryType.EDS, Cluster.DiscoveryType.STATIC);
@@ -32,22 +27,7 @@ final class EndpointAddressCheck implements GateCheck {
   }
 
   @Override
-  public List<GateViolation> check(
-      PolicySnapshot snapshot, ProxyGroup group, GroupResources resources) {
-    List<GateViolation> out = new ArrayList<>();
-    XdsWalk.inlineAssignments(resources).forEach(a -> check(a, out));
-    return out;
-  }
-
-  @Override
-  public List<GateViolation> checkLoadAssignments(
-      PolicySnapshot snapshot, ProxyGroup group, List<ClusterLoadAssignment> assignments) {
-    List<GateViolation> out = new ArrayList<>();
-    XdsWalk.edsAssignments(assignments).forEach(a -> check(a, out));
-    return out;
-  }
-
-  private static void check(XdsWalk.Assignment assignment, List<GateViolation> out) {
+  void judge(XdsWalk.Assignment assignment, List<GateViolation> out) {
     if (!IP_ONLY.contains(assignment.type())) {
       return;
     }

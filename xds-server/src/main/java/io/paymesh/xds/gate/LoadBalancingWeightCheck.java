@@ -1,13 +1,8 @@
 package io.paymesh.xds.gate;
 
 import com.google.protobuf.UInt32Value;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
-import io.paymesh.config.store.PolicySnapshot;
-import io.paymesh.xds.translate.GroupResources;
-import io.paymesh.xds.translate.ProxyGroup;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,7 +14,7 @@ import java.util.TreeMap;
  * (unset counts as 0), as the API documents for LbEndpoint and LocalityLbEndpoints. Summed in
  * long arithmetic, weights read as unsigned.
  */
-final class LoadBalancingWeightCheck implements GateCheck {
+final class LoadBalancingWeightCheck extends AssignmentCheck {
   static final String INVARIANT = "9";
   static final long MAX_SUM = 0xFFFF_FFFFL;
 
@@ -29,22 +24,7 @@ final class LoadBalancingWeightCheck implements GateCheck {
   }
 
   @Override
-  public List<GateViolation> check(
-      PolicySnapshot snapshot, ProxyGroup group, GroupResources resources) {
-    List<GateViolation> out = new ArrayList<>();
-    XdsWalk.inlineAssignments(resources).forEach(a -> check(a, out));
-    return out;
-  }
-
-  @Override
-  public List<GateViolation> checkLoadAssignments(
-      PolicySnapshot snapshot, ProxyGroup group, List<ClusterLoadAssignment> assignments) {
-    List<GateViolation> out = new ArrayList<>();
-    XdsWalk.edsAssignments(assignments).forEach(a -> check(a, out));
-    return out;
-  }
-
-  private static void check(XdsWalk.Assignment assignment, List<GateViolation> out) {
+  void judge(XdsWalk.Assignment assignment, List<GateViolation> out) {
     Map<Integer, Long> byPriority = new TreeMap<>(Integer::compareUnsigned);
     List<LocalityLbEndpoints> localities = assignment.cla().getEndpointsList();
     for (int l = 0; l < localities.size(); l++) {
