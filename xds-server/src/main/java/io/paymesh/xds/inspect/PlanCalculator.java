@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -83,36 +84,43 @@ public final class PlanCalculator {
    * {@code after} shows all its resources REMOVED: its proxies would be sent an empty config.
    */
   public List<GroupPlan> plan(PolicySnapshot before, PolicySnapshot after) {
-    PolicyChanges policyChanges = PolicyChanges.between(before, after);
+    PolicyChanges changes = PolicyChanges.between(before, after);
     TreeSet<String> services = new TreeSet<>(before.services().keySet());
     services.addAll(after.services().keySet());
-    List<GroupPlan> plans = new ArrayList<>();
-    for (String service : services) {
-      for (ProxyGroup group : ProxyGroup.everyFamily(service)) {
-        ReadLog read = new ReadLog();
-        GroupBuild was = dumper.build(before, group, read);
-        // A group's translation and verdict depend on nothing but what they read: if the change
-        // touches none of it, the group builds the same after it and has nothing to plan (the
-        // publisher rebuilds on the same rule). A service new in `after` is always built.
-        if (before.services().containsKey(service) && !read.touchedBy(policyChanges)) {
-          continue;
-        }
-        GroupBuild will = dumper.build(after, group);
-        // A group that fails today is not blamed on this change; one that passes today, or does
-        // not exist yet, would be frozen on its current config (or never get one).
-        boolean failingToday = before.services().containsKey(service) && !was.passesGate();
-        boolean newlyFailing = !will.passesGate() && !failingToday;
-        // A group the change reaches may still come out the same: equal resources render the
-        // same, so only groups that differ are rendered (hashed and printed as JSON).
-        List<ResourceChange> changes = was.resources().equals(will.resources())
-            ? List.of()
-            : changes(dumper.render(was), dumper.render(will));
-        if (!changes.isEmpty() || newlyFailing) {
-          plans.add(new GroupPlan(group, changes, will.violations(), newlyFailing));
-        }
-      }
+    // Groups are planned independently (the dumper's translator, Gate and interner are shared
+    // and thread-safe), so on all cores; the ordered stream keeps service then family order.
+    return services.parallelStream()
+        .flatMap(service -> ProxyGroup.everyFamily(service).stream())
+        .map(group -> planGroup(before, after, changes, group))
+        .flatMap(Optional::stream)
+        .toList();
+  }
+
+  /** The plan of one group, empty when the change leaves it as it is. */
+  private Optional<GroupPlan> planGroup(
+      PolicySnapshot before, PolicySnapshot after, PolicyChanges changes, ProxyGroup group) {
+    boolean exists = before.services().containsKey(group.service());
+    ReadLog read = new ReadLog();
+    GroupBuild was = dumper.build(before, group, read);
+    // A group's translation and verdict depend on nothing but what they read: if the change
+    // touches none of it, the group builds the same after it and has nothing to plan (the
+    // publisher rebuilds on the same rule). A service new in `after` is always built.
+    if (exists && !read.touchedBy(changes)) {
+      return Optional.empty();
     }
-    return List.copyOf(plans);
+    GroupBuild will = dumper.build(after, group);
+    // A group that fails today is not blamed on this change; one that passes today, or does
+    // not exist yet, would be frozen on its current config (or never get one).
+    boolean failingToday = exists && !was.passesGate();
+    boolean newlyFailing = !will.passesGate() && !failingToday;
+    // A group the change reaches may still come out the same: equal resources render the
+    // same, so only groups that differ are rendered (hashed and printed as JSON).
+    List<ResourceChange> resourceChanges = was.resources().equals(will.resources())
+        ? List.of()
+        : changes(dumper.render(was), dumper.render(will));
+    return resourceChanges.isEmpty() && !newlyFailing
+        ? Optional.empty()
+        : Optional.of(new GroupPlan(group, resourceChanges, will.violations(), newlyFailing));
   }
 
   private static List<ResourceChange> changes(GroupConfig was, GroupConfig will) {
