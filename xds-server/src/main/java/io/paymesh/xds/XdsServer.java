@@ -1,6 +1,7 @@
 package io.paymesh.xds;
 
 import com.codahale.metrics.MetricRegistry;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.etcd.jetcd.Client;
@@ -43,8 +44,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -77,16 +76,7 @@ public final class XdsServer implements AutoCloseable {
   private final SnapshotPublisher publisher;
   /** The publisher's first builds of groups proxies ask for (see SnapshotPublisher#demand). */
   private final ExecutorService firstBuilds = Executors.newFixedThreadPool(FIRST_BUILD_THREADS,
-      new ThreadFactory() {
-        private final AtomicInteger count = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable runnable) {
-          Thread thread = new Thread(runnable, "paymesh-first-builds-" + count.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        }
-      });
+      new ThreadFactoryBuilder().setNameFormat("paymesh-first-builds-%d").setDaemon(true).build());
   private final EtcdPolicyWatcher watcher;
   private final AdsServer secureAds;
   private final AdsServer plaintextAds;
