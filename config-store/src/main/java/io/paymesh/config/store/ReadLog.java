@@ -29,6 +29,16 @@ public final class ReadLog {
     whole.add(input);
   }
 
+  /** The names read of each input read by name ({@link ReadIndex} indexes them). */
+  Map<PolicyInput, Set<String>> namesRead() {
+    return names;
+  }
+
+  /** The inputs read whole. */
+  Set<PolicyInput> inputsReadWhole() {
+    return whole;
+  }
+
   /** Whether any of what was read differs in {@code changes}. */
   public boolean touchedBy(PolicyChanges changes) {
     return !inputsTouchedBy(changes).isEmpty();

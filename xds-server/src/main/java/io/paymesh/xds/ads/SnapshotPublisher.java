@@ -7,6 +7,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.paymesh.config.store.PolicyChanges;
 import io.paymesh.config.store.PolicyInput;
 import io.paymesh.config.store.PolicySnapshot;
+import io.paymesh.config.store.ReadIndex;
 import io.paymesh.config.store.ReadLog;
 import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.gate.GateResult;
@@ -82,11 +83,19 @@ public final class SnapshotPublisher {
    * without the lock, so that {@link #demand} of a known group costs no more than a lookup.
    */
   private final Set<ProxyGroup> demanded = ConcurrentHashMap.newKeySet();
+  /**
+   * The demanded groups without a read log (never built, or decommissioned): a publish builds
+   * those of them whose service is in the policy. Added to by {@link #demand} without the lock.
+   */
+  private final Set<ProxyGroup> unbuilt = ConcurrentHashMap.newKeySet();
   // Guarded by this: publish() and buildFirst() are the only mutators and are synchronized.
   private final Set<ProxyGroup> servedGroups = new HashSet<>();
   private final Map<ProxyGroup, List<GateViolation>> failing = new HashMap<>();
-  /** What each group's last translation and check read; absent: never built. */
-  private final Map<ProxyGroup, ReadLog> reads = new HashMap<>();
+  /**
+   * What each group's last translation and check read, indexed by what was read, so a change
+   * finds the groups it reaches without asking every group; absent: never built.
+   */
+  private final ReadIndex<ProxyGroup> reads = new ReadIndex<>();
   private final SharedResources shared = new SharedResources();
   /** The resources each group's cache snapshot holds, for an endpoint-only rebuild. */
   private final Map<ProxyGroup, GroupResources> published = new HashMap<>();
@@ -129,23 +138,23 @@ public final class SnapshotPublisher {
     Pass pass = new Pass(policy.revision(), metrics.convergence().now());
     PolicyChanges changes = previous == null
         ? PolicyChanges.everything() : PolicyChanges.between(previous, policy);
-    // Which groups the change reaches, found from each group's read log; then those alone are
-    // rebuilt, in a fixed order. Groups never built (no read log) are built whole.
+    // Which groups the change reaches, found from the index of what the groups read; then
+    // those alone are rebuilt, in a fixed order. Groups never built (no read log) are built whole.
     // A built group is of a service in the previous policy, so only a change of services can
-    // take its service away; a group never built may be of a service not in the policy yet.
+    // take its service away (decommissionRemovedServices deals with it); a group never built may
+    // be of a service not in the policy yet.
     boolean servicesChanged = changes.any(PolicyInput.SERVICE);
-    int inPolicy = 0;
     Map<ProxyGroup, Set<PolicyInput>> reached = new TreeMap<>(GROUP_ORDER);
-    for (ProxyGroup group : demanded) {
-      ReadLog read = reads.get(group);
-      if ((read == null || servicesChanged)
-          && !policy.services().containsKey(group.service())) {
-        continue;
-      }
-      inPolicy++;
-      Set<PolicyInput> touched = read == null ? NEVER_BUILT : read.inputsTouchedBy(changes);
-      if (!touched.isEmpty()) {
+    reads.touchedBy(changes).forEach((group, touched) -> {
+      if (!servicesChanged || policy.services().containsKey(group.service())) {
         reached.put(group, touched);
+      }
+    });
+    for (ProxyGroup group : unbuilt) {
+      if (reads.contains(group)) {
+        unbuilt.remove(group); // built since it was asked for (see demand)
+      } else if (policy.services().containsKey(group.service())) {
+        reached.put(group, NEVER_BUILT);
       }
     }
     Set<ProxyGroup> endpointsOnly = new TreeSet<>(GROUP_ORDER);
@@ -164,8 +173,9 @@ public final class SnapshotPublisher {
       decommissionRemovedServices(policy, pass);
     }
     // One line per change, not per group: at 1,000 services a change may push hundreds.
-    LOG.info("revision {}: rebuilt {} of {} groups ({} endpoints only), {} with a new config",
-        policy.revision(), rebuilt.size(), inPolicy, endpointsOnly.size(), pass.pushed);
+    LOG.info("revision {}: rebuilt {} of {} groups asked for ({} endpoints only), {} with a new "
+        + "config", policy.revision(), rebuilt.size(), demanded.size(), endpointsOnly.size(),
+        pass.pushed);
     metrics.rebuilt(pass.translateNanos, pass.gateNanos);
   }
 
@@ -176,7 +186,7 @@ public final class SnapshotPublisher {
   private void decommissionRemovedServices(PolicySnapshot policy, Pass pass) {
     // Every group built so far (served, or refused by the Gate): none keeps a read log, so the
     // next publish treats it as never built and skips it while its service is absent.
-    for (ProxyGroup removed : new HashSet<>(reads.keySet())) {
+    for (ProxyGroup removed : reads.readers()) {
       if (policy.services().containsKey(removed.service())) {
         continue;
       }
@@ -189,6 +199,7 @@ public final class SnapshotPublisher {
       published.remove(removed);
       failing.remove(removed);
       reads.remove(removed);
+      unbuilt.add(removed);
     }
   }
 
@@ -199,6 +210,9 @@ public final class SnapshotPublisher {
    */
   public void demand(ProxyGroup group) {
     if (!demanded.contains(group) && demanded.add(group)) {
+      // Before the first build is asked for: a publish that misses the group here has finished
+      // before the first build takes the lock, and the first build then sees its policy.
+      unbuilt.add(group);
       try {
         firstBuilds.execute(() -> buildFirst(group));
       } catch (RejectedExecutionException stopping) {
@@ -221,7 +235,7 @@ public final class SnapshotPublisher {
     PolicySnapshot policy;
     synchronized (this) {
       policy = previous;
-      if (policy == null || reads.containsKey(group)
+      if (policy == null || reads.contains(group)
           || !policy.services().containsKey(group.service())) {
         return;
       }
@@ -229,7 +243,7 @@ public final class SnapshotPublisher {
     Pass pass = new Pass(policy.revision(), metrics.convergence().now());
     Build build = build(policy, group, pass);
     synchronized (this) {
-      if (previous != policy || reads.containsKey(group)) {
+      if (previous != policy || reads.contains(group)) {
         return;
       }
       commit(group, build, pass);
@@ -269,6 +283,7 @@ public final class SnapshotPublisher {
 
   private void commit(ProxyGroup group, Build build, Pass pass) {
     reads.put(group, build.read());
+    unbuilt.remove(group);
     if (!build.result().passed()) {
       refuse(group, build.result(), pass);
       return;
@@ -289,8 +304,10 @@ public final class SnapshotPublisher {
     if (current == null || failing.containsKey(group)) {
       return false;
     }
-    // What the group read is unchanged but for endpoints; reading them again adds no new input.
-    PolicySnapshot recorded = policy.recording(reads.get(group));
+    // What the group read is unchanged but for endpoints; reading them again adds no new input,
+    // and the log is indexed again below should it add a name.
+    ReadLog read = reads.get(group);
+    PolicySnapshot recorded = policy.recording(read);
     long started = System.nanoTime();
     List<ClusterLoadAssignment> assignments =
         shared.share(translator.loadAssignments(recorded, group).orElseThrow());
@@ -301,6 +318,7 @@ public final class SnapshotPublisher {
     GateResult result = gate.checkLoadAssignments(recorded, group, assignments);
     pass.translateNanos += translated - started;
     pass.gateNanos += System.nanoTime() - translated;
+    reads.put(group, read);
     if (!result.passed()) {
       refuse(group, result, pass);
       return true;

@@ -100,16 +100,6 @@ public record SyntheticPolicy(int serviceCount, List<PolicyResource> resources,
   }
 
   /**
-   * The same mesh with service 0's first instance gone (deregistered, or its lease ran out): the
-   * smallest endpoint change, seen only by the groups that route to service 0.
-   */
-  public SyntheticPolicy withoutFirstEndpoint() {
-    String first = serviceName(0) + "-0";
-    List<Endpoint> next = endpoints.stream().filter(e -> !e.id().equals(first)).toList();
-    return new SyntheticPolicy(serviceCount, resources, next);
-  }
-
-  /**
    * Service 0's RouteTable with its {@link #CHANGED_ROUTE} timeout set: a change of one document
    * that only that host's callers see (the load tool writes a new timeout per change).
    */
