@@ -29,6 +29,10 @@ RUN java -Xshare:dump -XX:SharedClassListFile=/opt/paymesh/xds-server.classlist 
       -XX:SharedArchiveFile=/opt/paymesh/xds-server.jsa -cp /opt/paymesh/xds-server.jar
 COPY docker/xds-server.compose.yaml /etc/paymesh/xds-server.yaml
 USER 10001
+# C1 alone: a replica's CPU comes in bursts (proxies connecting, a policy change) whose code C2
+# would cost more to compile than it saves (docs/performance.md, "C1 alone"). An environment
+# variable, so an operator can bring C2 back: JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=4.
+ENV JDK_JAVA_OPTIONS="-XX:TieredStopAtLevel=1"
 # ADS over gRPC.
 EXPOSE 18000
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:SharedArchiveFile=/opt/paymesh/xds-server.jsa", \

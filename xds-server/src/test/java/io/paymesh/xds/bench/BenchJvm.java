@@ -8,5 +8,13 @@ final class BenchJvm {
    */
   static final String LOGBACK = "-Dlogback.configurationFile=logback-bench.xml";
 
+  /**
+   * The JIT compilers a replica runs with (C1 alone: scripts/lib/common.sh, the image), for the
+   * publisher's benchmarks (GroupBenchmark, PublishBenchmark). PlanBenchmark measures the admin
+   * API, which runs with both; SignBenchmark keeps both, with which its documented figures were
+   * measured.
+   */
+  static final String REPLICA_JIT = "-XX:TieredStopAtLevel=1";
+
   private BenchJvm() {}
 }
