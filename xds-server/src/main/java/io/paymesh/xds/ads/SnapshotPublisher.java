@@ -16,6 +16,7 @@ import io.paymesh.xds.metrics.XdsMetrics;
 import io.paymesh.xds.translate.GroupResources;
 import io.paymesh.xds.translate.GroupTranslator;
 import io.paymesh.xds.translate.ProxyGroup;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -158,13 +159,20 @@ public final class SnapshotPublisher {
       }
     }
     Set<ProxyGroup> endpointsOnly = new TreeSet<>(GROUP_ORDER);
+    List<ProxyGroup> whole = new ArrayList<>();
     reached.forEach((group, touched) -> {
       if (touched.equals(ENDPOINTS_ONLY) && publishLoadAssignments(policy, group, pass)) {
         endpointsOnly.add(group);
       } else {
-        publishGroup(policy, group, pass);
+        whole.add(group);
       }
     });
+    // Translated and checked on all cores (a build is a pure function of the policy, as for
+    // first builds), then handed to the cache one by one, in group order, under this lock.
+    List<Build> builds = whole.parallelStream().map(group -> build(policy, group)).toList();
+    for (int i = 0; i < whole.size(); i++) {
+      commit(whole.get(i), builds.get(i), pass);
+    }
     Set<ProxyGroup> rebuilt = reached.keySet();
     lastRebuilt = Collections.unmodifiableSet(rebuilt);
     lastRebuiltEndpointsOnly = Collections.unmodifiableSet(endpointsOnly);
@@ -241,7 +249,7 @@ public final class SnapshotPublisher {
       }
     }
     Pass pass = new Pass(policy.revision(), metrics.convergence().now());
-    Build build = build(policy, group, pass);
+    Build build = build(policy, group);
     synchronized (this) {
       if (previous != policy || reads.contains(group)) {
         return;
@@ -252,19 +260,18 @@ public final class SnapshotPublisher {
     metrics.rebuilt(pass.translateNanos, pass.gateNanos);
   }
 
-  private void publishGroup(PolicySnapshot policy, ProxyGroup group, Pass pass) {
-    commit(group, build(policy, group, pass), pass);
-  }
-
-  /** A group translated and checked from one policy, not yet handed to the cache. */
+  /**
+   * A group translated and checked from one policy, not yet handed to the cache, with the time
+   * each step took.
+   */
   private record Build(ReadLog read, GroupResources resources, GateResult result,
-      Map<String, String> versions) {}
+      Map<String, String> versions, long translateNanos, long gateNanos) {}
 
   /**
    * Translates and checks {@code group}: a pure function of the policy (and of the shared,
    * thread-safe resource interner and Gate memories), so it needs no lock.
    */
-  private Build build(PolicySnapshot policy, ProxyGroup group, Pass pass) {
+  private Build build(PolicySnapshot policy, ProxyGroup group) {
     ReadLog read = new ReadLog();
     PolicySnapshot recorded = policy.recording(read);
     // Groups are derived from the policy's services, so there is always something to translate.
@@ -275,13 +282,14 @@ public final class SnapshotPublisher {
     GroupResources resources = shared.share(translator.translate(recorded, group).orElseThrow());
     long translated = System.nanoTime();
     GateResult result = gate.check(recorded, group, resources);
-    pass.translateNanos += translated - started;
-    pass.gateNanos += System.nanoTime() - translated;
+    long checked = System.nanoTime();
     Map<String, String> versions = result.passed() ? ContentVersion.ofGroup(resources) : Map.of();
-    return new Build(read, resources, result, versions);
+    return new Build(read, resources, result, versions, translated - started, checked - translated);
   }
 
   private void commit(ProxyGroup group, Build build, Pass pass) {
+    pass.translateNanos += build.translateNanos();
+    pass.gateNanos += build.gateNanos();
     reads.put(group, build.read());
     unbuilt.remove(group);
     if (!build.result().passed()) {
