@@ -10,9 +10,11 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.function.Function;
 
 /**
@@ -109,27 +111,54 @@ public final class PolicyChanges {
     return names.getOrDefault(input, Set.of());
   }
 
-  private <V> Set<String> compare(PolicyInput input, Map<String, V> before, Map<String, V> after) {
+  /**
+   * The names added, removed or changed between two maps of one kind. Both are sorted by name, so
+   * they are walked side by side: at 1,000 services an endpoint change compares 1,000 entries
+   * (mostly the same instances), and a lookup per entry was most of a publish's cost.
+   */
+  private <V> Set<String> compare(
+      PolicyInput input, SortedMap<String, V> before, SortedMap<String, V> after) {
     if (before == after) {
       // A snapshot made from its predecessor shares the map of every kind the change left alone.
       names.put(input, Set.of());
       return Set.of();
     }
-    Set<String> changed = new HashSet<>();
-    for (Map.Entry<String, V> entry : after.entrySet()) {
-      V was = before.get(entry.getKey());
-      // The watcher keeps the decoded entry of an unchanged key, so most compare by identity.
-      if (was != entry.getValue() && !Objects.equals(was, entry.getValue())) {
-        changed.add(entry.getKey());
-      }
+    if (before.comparator() != null || after.comparator() != null) {
+      throw new IllegalArgumentException(input + ": snapshot maps are sorted by name");
     }
-    for (String name : before.keySet()) {
-      if (!after.containsKey(name)) {
-        changed.add(name);
+    Set<String> changed = new HashSet<>();
+    Iterator<Map.Entry<String, V>> was = before.entrySet().iterator();
+    Iterator<Map.Entry<String, V>> is = after.entrySet().iterator();
+    Map.Entry<String, V> old = next(was);
+    Map.Entry<String, V> now = next(is);
+    while (old != null || now != null) {
+      int order = old == null ? 1 : now == null ? -1 : byName(old.getKey(), now.getKey());
+      if (order < 0) {
+        changed.add(old.getKey()); // removed
+        old = next(was);
+      } else if (order > 0) {
+        changed.add(now.getKey()); // added
+        now = next(is);
+      } else {
+        // The watcher keeps the decoded entry of an unchanged key, so most compare by identity.
+        if (old.getValue() != now.getValue() && !Objects.equals(old.getValue(), now.getValue())) {
+          changed.add(now.getKey());
+        }
+        old = next(was);
+        now = next(is);
       }
     }
     names.put(input, changed);
     return changed;
+  }
+
+  /** Names in map order; a map made from another keeps its key instances. */
+  private static int byName(String a, String b) {
+    return a == b ? 0 : a.compareTo(b);
+  }
+
+  private static <E> E next(Iterator<E> entries) {
+    return entries.hasNext() ? entries.next() : null;
   }
 
   /** The keys of a derived lookup whose answer may differ: those of both versions. */

@@ -499,10 +499,14 @@ public final class PolicySnapshot {
         endpoints = new TreeMap<>(endpoints);
         endpointsCopied = true;
       }
-      if (changedEndpointServices.add(service)) {
-        endpoints.put(service, new ArrayList<>(endpoints.getOrDefault(service, List.of())));
+      // This builder's own list: a copy of the base's the first time, a new one after this
+      // builder emptied the service (and so removed its entry).
+      List<Endpoint> own = changedEndpointServices.add(service) ? null : endpoints.get(service);
+      if (own == null) {
+        own = new ArrayList<>(endpoints.getOrDefault(service, List.of()));
+        endpoints.put(service, own);
       }
-      return endpoints.get(service);
+      return own;
     }
 
     public Builder reject(RejectedDocument document) {

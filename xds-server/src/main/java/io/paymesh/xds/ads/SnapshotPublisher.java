@@ -357,7 +357,9 @@ public final class SnapshotPublisher {
     published.put(group, resources);
     metrics.snapshotPublished();
     pass.pushed++;
-    LOG.debug("group {} now at revision {}: {}", group, pass.revision, describe(next));
+    if (LOG.isDebugEnabled()) { // describe() builds its string whether or not it is logged
+      LOG.debug("group {} now at revision {}: {}", group, pass.revision, describe(next));
+    }
   }
 
   /**
