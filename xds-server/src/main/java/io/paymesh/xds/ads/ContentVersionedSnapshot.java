@@ -1,6 +1,7 @@
 package io.paymesh.xds.ads;
 
 import com.google.protobuf.Message;
+import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.Resources.ResourceType;
 import io.envoyproxy.controlplane.cache.SnapshotResources;
 import io.envoyproxy.controlplane.cache.VersionedResource;
@@ -10,7 +11,9 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.paymesh.xds.translate.GroupResources;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -33,17 +36,41 @@ final class ContentVersionedSnapshot extends Snapshot {
   private final SnapshotResources<RouteConfiguration> routes;
   private final SnapshotResources<Secret> secrets;
 
-  private ContentVersionedSnapshot(Snapshot original, Snapshot previous) {
-    this.clusters = contentVersioned(original.clusters(),
-        previous == null ? null : previous.clusters());
-    this.endpoints = contentVersioned(original.endpoints(),
-        previous == null ? null : previous.endpoints());
-    this.listeners = contentVersioned(original.listeners(),
-        previous == null ? null : previous.listeners());
-    this.routes = contentVersioned(original.routes(),
-        previous == null ? null : previous.routes());
-    this.secrets = contentVersioned(original.secrets(),
-        previous == null ? null : previous.secrets());
+  private ContentVersionedSnapshot(
+      SnapshotResources<Cluster> clusters,
+      SnapshotResources<ClusterLoadAssignment> endpoints,
+      SnapshotResources<Listener> listeners,
+      SnapshotResources<RouteConfiguration> routes,
+      SnapshotResources<Secret> secrets) {
+    this.clusters = clusters;
+    this.endpoints = endpoints;
+    this.listeners = listeners;
+    this.routes = routes;
+    this.secrets = secrets;
+  }
+
+  /**
+   * A group's resources with the given type versions (keyed by type URL, every served type), each
+   * resource versioned by its content. What the publisher hands the cache: building a
+   * java-control-plane snapshot first would version every resource a second time, by its own
+   * hash, only for this to replace it.
+   *
+   * @param previous the group's snapshot before this one, or null (see {@link #of(Snapshot,
+   *     Snapshot)})
+   */
+  static ContentVersionedSnapshot of(
+      GroupResources resources, Map<String, String> versions, Snapshot previous) {
+    return new ContentVersionedSnapshot(
+        contentVersioned(resources.clusters(), versions.get(Resources.V3.CLUSTER_TYPE_URL),
+            previous == null ? null : previous.clusters()),
+        contentVersioned(resources.endpoints(), versions.get(Resources.V3.ENDPOINT_TYPE_URL),
+            previous == null ? null : previous.endpoints()),
+        contentVersioned(resources.listeners(), versions.get(Resources.V3.LISTENER_TYPE_URL),
+            previous == null ? null : previous.listeners()),
+        contentVersioned(resources.routes(), versions.get(Resources.V3.ROUTE_TYPE_URL),
+            previous == null ? null : previous.routes()),
+        contentVersioned(resources.secrets(), versions.get(Resources.V3.SECRET_TYPE_URL),
+            previous == null ? null : previous.secrets()));
   }
 
   /**
@@ -54,23 +81,35 @@ final class ContentVersionedSnapshot extends Snapshot {
    *     only endpoints keeps the other resources' objects, and groups share equal resources)
    */
   static Snapshot of(Snapshot original, Snapshot previous) {
-    return original instanceof ContentVersionedSnapshot
-        ? original : new ContentVersionedSnapshot(original, previous);
+    if (original instanceof ContentVersionedSnapshot) {
+      return original;
+    }
+    return new ContentVersionedSnapshot(
+        contentVersioned(original.clusters(), previous == null ? null : previous.clusters()),
+        contentVersioned(original.endpoints(), previous == null ? null : previous.endpoints()),
+        contentVersioned(original.listeners(), previous == null ? null : previous.listeners()),
+        contentVersioned(original.routes(), previous == null ? null : previous.routes()),
+        contentVersioned(original.secrets(), previous == null ? null : previous.secrets()));
   }
 
   private static <T extends Message> SnapshotResources<T> contentVersioned(
       SnapshotResources<T> resources, SnapshotResources<T> previous) {
+    return contentVersioned(resources.resources().values(), resources.version(), previous);
+  }
+
+  private static <T extends Message> SnapshotResources<T> contentVersioned(
+      Collection<T> resources, String version, SnapshotResources<T> previous) {
     Map<String, VersionedResource<T>> before =
         previous == null ? Map.of() : previous.versionedResources();
-    List<VersionedResource<T>> versioned = new ArrayList<>(resources.resources().size());
-    resources.resources().forEach((name, resource) -> {
-      VersionedResource<T> same = before.get(name);
+    List<VersionedResource<T>> versioned = new ArrayList<>(resources.size());
+    for (T resource : resources) {
+      VersionedResource<T> same = before.get(Resources.getResourceName(resource));
       versioned.add(same != null && same.resource() == resource
           ? same : VersionedResource.create(resource, ContentVersion.ofResource(resource)));
-    });
-    // The type version as a value: a reference to the original's resolver would keep the
-    // original resource maps alive next to these for as long as the snapshot is served.
-    return SnapshotResources.create(versioned, resources.version());
+    }
+    // The type version as a value: a reference to another snapshot's resolver would keep its
+    // resource maps alive next to these for as long as this snapshot is served.
+    return SnapshotResources.create(versioned, version);
   }
 
   /**

@@ -351,7 +351,7 @@ public final class SnapshotPublisher {
     if (current != null && sameVersions(current, versions)) {
       return;
     }
-    Snapshot next = toSnapshot(resources, versions);
+    Snapshot next = ContentVersionedSnapshot.of(resources, withSecretsVersion(versions), current);
     recordOrigins(group, current, next, pass);
     cache.setSnapshot(group, next);
     published.put(group, resources);
@@ -408,18 +408,20 @@ public final class SnapshotPublisher {
   }
 
   static Snapshot toSnapshot(GroupResources r) {
-    return toSnapshot(r, ContentVersion.ofGroup(r));
+    return ContentVersionedSnapshot.of(r, withSecretsVersion(ContentVersion.ofGroup(r)), null);
   }
 
-  private static Snapshot toSnapshot(GroupResources r, Map<String, String> versions) {
-    return Snapshot.create(
-        r.clusters(), versions.get(Resources.V3.CLUSTER_TYPE_URL),
-        r.endpoints(), versions.get(Resources.V3.ENDPOINT_TYPE_URL),
-        r.listeners(), versions.get(Resources.V3.LISTENER_TYPE_URL),
-        r.routes(), versions.get(Resources.V3.ROUTE_TYPE_URL),
-        // The cache needs an SDS version even for a group without secrets; the hash of no
-        // resources is the same every time.
-        r.secrets(), secretsVersion(versions));
+  /**
+   * The versions with one for SDS: the cache needs an SDS version even for a group without
+   * secrets (the hash of no resources, the same every time).
+   */
+  private static Map<String, String> withSecretsVersion(Map<String, String> versions) {
+    if (versions.containsKey(Resources.V3.SECRET_TYPE_URL)) {
+      return versions;
+    }
+    Map<String, String> all = new HashMap<>(versions);
+    all.put(Resources.V3.SECRET_TYPE_URL, secretsVersion(versions));
+    return all;
   }
 
   private static Set<String> clusterNames(List<ClusterLoadAssignment> assignments) {
