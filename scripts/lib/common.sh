@@ -165,7 +165,7 @@ process_gone() {
 # The JIT compilers a replica runs with: C1 alone. A replica's CPU comes in bursts (proxies
 # connecting after a start or a failover, a policy change), each running its code for seconds;
 # with both compilers the JVM spends more CPU compiling that code with C2 than C2's code then
-# saves, and at 10,000 connecting proxies C1 alone needed about half the CPU (docs/performance.md,
+# saves, and at 10,000 connecting proxies C1 alone needed 30-45 % less CPU (docs/performance.md,
 # "C1 alone"). A later -XX:TieredStopAtLevel=4 (XDS_JAVA_OPTS in scripts/load) brings C2 back.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 XDS_JIT_OPTS="-XX:TieredStopAtLevel=1"
