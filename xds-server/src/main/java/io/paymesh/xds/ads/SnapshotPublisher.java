@@ -69,6 +69,8 @@ public final class SnapshotPublisher {
       Resources.V3.SECRET_TYPE_URL);
   /** What a group reached only through endpoint changes read: its load assignments alone. */
   private static final Set<PolicyInput> ENDPOINTS_ONLY = Set.of(PolicyInput.ENDPOINTS);
+  /** The SDS version of a group without secrets: the hash of no resources, the same always. */
+  private static final String NO_SECRETS_VERSION = ContentVersion.of(List.of());
   /** How a group without a read log is reached: through everything it will read. */
   private static final Set<PolicyInput> NEVER_BUILT = EnumSet.allOf(PolicyInput.class);
 
@@ -347,11 +349,12 @@ public final class SnapshotPublisher {
 
   private void setIfChanged(
       ProxyGroup group, GroupResources resources, Map<String, String> versions, Pass pass) {
+    Map<String, String> served = withSecretsVersion(versions);
     Snapshot current = cache.getSnapshot(group);
-    if (current != null && sameVersions(current, versions)) {
+    if (current != null && sameVersions(current, served)) {
       return;
     }
-    Snapshot next = ContentVersionedSnapshot.of(resources, withSecretsVersion(versions), current);
+    Snapshot next = ContentVersionedSnapshot.of(resources, served, current);
     recordOrigins(group, current, next, pass);
     cache.setSnapshot(group, next);
     published.put(group, resources);
@@ -412,15 +415,15 @@ public final class SnapshotPublisher {
   }
 
   /**
-   * The versions with one for SDS: the cache needs an SDS version even for a group without
-   * secrets (the hash of no resources, the same every time).
+   * The versions with one for SDS: {@link ContentVersion#ofGroup} lists SDS only for a group that
+   * has secrets (see there), and the cache needs an SDS version even for a group without any.
    */
   private static Map<String, String> withSecretsVersion(Map<String, String> versions) {
     if (versions.containsKey(Resources.V3.SECRET_TYPE_URL)) {
       return versions;
     }
     Map<String, String> all = new HashMap<>(versions);
-    all.put(Resources.V3.SECRET_TYPE_URL, secretsVersion(versions));
+    all.put(Resources.V3.SECRET_TYPE_URL, NO_SECRETS_VERSION);
     return all;
   }
 
@@ -430,17 +433,9 @@ public final class SnapshotPublisher {
     return names;
   }
 
-  private static boolean sameVersions(Snapshot current, Map<String, String> next) {
-    return current.clusters().version().equals(next.get(Resources.V3.CLUSTER_TYPE_URL))
-        && current.endpoints().version().equals(next.get(Resources.V3.ENDPOINT_TYPE_URL))
-        && current.listeners().version().equals(next.get(Resources.V3.LISTENER_TYPE_URL))
-        && current.routes().version().equals(next.get(Resources.V3.ROUTE_TYPE_URL))
-        && current.secrets().version().equals(secretsVersion(next));
-  }
-
-  /** {@link ContentVersion#ofGroup} lists SDS only for a group that has secrets (see there). */
-  private static String secretsVersion(Map<String, String> versions) {
-    return versions.getOrDefault(Resources.V3.SECRET_TYPE_URL, ContentVersion.of(List.of()));
+  /** Whether {@code current} has every one of the {@link #SERVED_TYPES} versions given. */
+  private static boolean sameVersions(Snapshot current, Map<String, String> served) {
+    return SERVED_TYPES.stream().allMatch(type -> current.version(type).equals(served.get(type)));
   }
 
   private static String describe(Snapshot s) {
