@@ -3,6 +3,7 @@ package io.paymesh.xds;
 import com.codahale.metrics.MetricRegistry;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.etcd.jetcd.Client;
 import io.paymesh.config.codec.PolicyCodec;
@@ -17,6 +18,7 @@ import io.paymesh.xds.ads.NackAwareConfigWatcher;
 import io.paymesh.xds.ads.OnDemandConfigWatcher;
 import io.paymesh.xds.ads.ProxyStatusRegistry;
 import io.paymesh.xds.ads.RemovalAnsweringConfigWatcher;
+import io.paymesh.xds.ads.ResourceEncoding;
 import io.paymesh.xds.ads.SnapshotPublisher;
 import io.paymesh.xds.gate.Gate;
 import io.paymesh.xds.status.EtcdProxyStatusPublisher;
@@ -97,10 +99,14 @@ public final class XdsServer implements AutoCloseable {
     SimpleCache<ProxyGroup> cache = new AdsSnapshotCache();
     this.publisher =
         new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, metrics, firstBuilds);
-    V3DiscoveryServer discovery = new V3DiscoveryServer(new OnDemandConfigWatcher(
-        new HeldVersionsConfigWatcher(
-            new NackAwareConfigWatcher(new RemovalAnsweringConfigWatcher(cache))),
-        publisher::demand));
+    V3DiscoveryServer discovery = new V3DiscoveryServer(
+        List.of(),
+        new OnDemandConfigWatcher(
+            new HeldVersionsConfigWatcher(
+                new NackAwareConfigWatcher(new RemovalAnsweringConfigWatcher(cache))),
+            publisher::demand),
+        new DefaultExecutorGroup(),
+        ResourceEncoding.SERIALIZER);
     AtomicLong streamIds = new AtomicLong();
     this.secureAds =
         secureCredentials == null

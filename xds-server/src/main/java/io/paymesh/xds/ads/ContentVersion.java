@@ -1,15 +1,10 @@
 package io.paymesh.xds.ads;
 
-import com.google.common.collect.MapMaker;
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Message;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.paymesh.xds.translate.GroupResources;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -21,16 +16,15 @@ import java.util.Map;
  * policy write produces the same version and Envoy is sent nothing new.
  *
  * <p>Each resource is hashed once: its digest (SHA-256 of its deterministic serialization, cut
- * to 64 bits) is remembered for as long as the resource instance lives, and a list's version is
- * the hash of its resources' digests. The publisher hands the same instance for an unchanged or
- * shared resource (see {@code SharedResources}), so a change hashes only what it changed, and the
- * type versions and the per-resource versions of delta xDS come from the same digests.
+ * to 64 bits) is remembered with its wire form for as long as the resource instance lives
+ * ({@link ResourceEncoding}), and a list's version is the hash of its resources' digests. The
+ * publisher hands the same instance for an unchanged or shared resource (see {@code
+ * SharedResources}), so a change hashes only what it changed, and the type versions and the
+ * per-resource versions of delta xDS come from the same digests.
  */
 public final class ContentVersion {
   /** 16 hex characters (64 bits): collisions between two configs of one group are negligible. */
   private static final int VERSION_BYTES = 8;
-  /** Per-resource digests by instance; weak, so a resource no snapshot holds is forgotten. */
-  private static final Map<Message, Long> DIGESTS = new MapMaker().weakKeys().makeMap();
 
   private ContentVersion() {}
 
@@ -39,11 +33,11 @@ public final class ContentVersion {
    * the hash of each resource's digest in turn.
    */
   public static String of(List<? extends Message> resources) {
-    MessageDigest digest = sha256();
+    MessageDigest digest = ResourceEncoding.sha256();
     ByteBuffer each = ByteBuffer.allocate(Long.BYTES);
     for (Message resource : resources) {
       each.clear();
-      each.putLong(digestOf(resource));
+      each.putLong(ResourceEncoding.digest(resource));
       digest.update(each.array());
     }
     return HexFormat.of().formatHex(digest.digest(), 0, VERSION_BYTES);
@@ -51,31 +45,7 @@ public final class ContentVersion {
 
   /** The version of one resource, as delta xDS clients hold it. */
   public static String ofResource(Message resource) {
-    return HexFormat.of().toHexDigits(digestOf(resource));
-  }
-
-  private static long digestOf(Message resource) {
-    Long known = DIGESTS.get(resource);
-    if (known != null) {
-      return known;
-    }
-    long digest = ByteBuffer.wrap(sha256().digest(deterministicBytes(resource))).getLong();
-    DIGESTS.put(resource, digest);
-    return digest;
-  }
-
-  /** Deterministic serialization, so map fields (metadata, typed_per_filter_config) hash alike. */
-  private static byte[] deterministicBytes(Message resource) {
-    byte[] bytes = new byte[resource.getSerializedSize()];
-    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-    out.useDeterministicSerialization();
-    try {
-      resource.writeTo(out);
-      out.checkNoSpaceLeft();
-    } catch (IOException e) {
-      throw new UncheckedIOException("serializing to memory cannot fail", e);
-    }
-    return bytes;
+    return HexFormat.of().toHexDigits(ResourceEncoding.digest(resource));
   }
 
   /**
@@ -98,13 +68,5 @@ public final class ContentVersion {
       versions.put(Resources.V3.SECRET_TYPE_URL, of(resources.secrets()));
     }
     return Collections.unmodifiableMap(versions);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime provides SHA-256", e);
-    }
   }
 }
