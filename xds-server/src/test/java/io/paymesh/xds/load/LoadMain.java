@@ -12,6 +12,7 @@ import io.paymesh.config.store.WriteSteps;
 import io.paymesh.xds.bench.SyntheticPolicy;
 import io.paymesh.xds.status.ProxyStatusReader;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +73,9 @@ public final class LoadMain implements Callable<Integer> {
   int burst;
   @Option(names = "--server-pid", description = "the xds-server's pid, for its CPU and heap")
   Optional<Long> serverPid;
+  @Option(names = "--histogram", description = "also write the server's live object histogram "
+      + "to this file, taken with its live heap (streams open)")
+  Optional<Path> histogram;
   @Option(names = "--status", defaultValue = "true", negatable = true, fallbackValue = "true",
       description = "measure the proxy status lag (default: true; the reference server has none)")
   boolean status;
@@ -160,6 +164,9 @@ public final class LoadMain implements Callable<Integer> {
         }
         if (server != null) {
           report.liveHeap(server.liveHeapBytes());
+          if (histogram.isPresent()) {
+            server.writeHistogram(histogram.get());
+          }
         }
         for (SimulatedEnvoy envoy : envoys) {
           if (envoy.failure() != null) {

@@ -73,6 +73,11 @@ final class ServerProbe {
     return Long.parseLong(used.group(1)) * 1024;
   }
 
+  /** The live object histogram by class, as {@code jcmd GC.class_histogram} prints it. */
+  void writeHistogram(Path file) throws IOException, InterruptedException {
+    Files.writeString(file, jcmd("GC.class_histogram"));
+  }
+
   private String jcmd(String command) throws IOException, InterruptedException {
     Process process = new ProcessBuilder("jcmd", Long.toString(pid), command)
         .redirectErrorStream(true).start();
