@@ -92,6 +92,26 @@ class ProxyStatusPublishingTest {
   }
 
   @Test
+  void aSteadyStreamOfAcks_isWrittenAtMostOncePerFlushInterval() throws Exception {
+    publisher("replica-1", registry);
+    registry.opened(1, "node-a", CHECKOUT);
+    // ACKs as fast as this thread makes them, for one second (and at most 200,000): flushing
+    // as soon as the previous write is done would write this key hundreds of times.
+    long start = System.nanoTime();
+    long end = start + Duration.ofSeconds(1).toNanos();
+    int acks = 0;
+    while (System.nanoTime() < end && acks < 200_000) {
+      registry.acked(1, CDS, "v" + ++acks);
+    }
+    long elapsed = System.nanoTime() - start;
+
+    await().atMost(CONVERGE).until(() -> ackedCds("node-a"), Optional.of("v" + acks)::equals);
+    long intervals = elapsed / EtcdProxyStatusPublisher.FLUSH_INTERVAL.toNanos();
+    // One write per interval that began, the open's and the last one's.
+    assertThat(key("node-a").getVersion()).isLessThanOrEqualTo(intervals + 3);
+  }
+
+  @Test
   void thousandsOfProxies_areWrittenAndRemovedInBatches() throws Exception {
     int nodes = 2_000;
     for (int i = 0; i < nodes; i++) {

@@ -132,16 +132,17 @@ public final class LoadMain implements Callable<Integer> {
         }
         report.initialConfig(connectedNanos, envoys,
             server == null ? -1 : server.cpuNanos() - connectCpuBefore);
+        if (status) {
+          // From the moment the last stream ACKed, as an operator reading status would see it.
+          new StatusLag(new ProxyStatusReader(client, prefix), streams, timeout)
+              .measure(connectStart + connectedNanos).ifPresentOrElse(report::statusLag,
+                  () -> problems.add("proxy status did not show the ACKs of " + streams
+                      + " streams within " + timeout));
+        }
         // The proxies have a first config, but the server may still be catching up with the
         // mesh just written (endpoint registrations); changes are timed from a quiet server.
         if (server != null && !server.awaitIdle(timeout)) {
           problems.add("the server did not become idle within " + timeout);
-        }
-        if (status) {
-          new StatusLag(new ProxyStatusReader(client, prefix), streams, timeout)
-              .measure(System.nanoTime()).ifPresentOrElse(report::statusLag,
-                  () -> problems.add("proxy status did not reach " + streams + " records within "
-                      + timeout));
         }
 
         ChangeTimer timer = new ChangeTimer(repository, envoys, timeout, QUIET);

@@ -54,7 +54,7 @@ class LoadToolTest {
           .contains("paymesh: 6 services, 12 streams over 2 channels")
           .contains("| server process start -> gRPC health SERVING (etcd already holding the mesh) |")
           .contains("| streams connect -> all types ACKed (all streams) |")
-          .contains("| last stream ACKed -> every proxy status record in etcd |")
+          .contains("| last stream ACKed -> every proxy status record in etcd shows its ACKs |")
           .containsPattern("one RouteTable put -> last push of each affected stream, p50 / p99 "
               + "\\(2 changes, [1-9][0-9]* affected streams each\\)")
           .contains("| burst: last put -> converged |")

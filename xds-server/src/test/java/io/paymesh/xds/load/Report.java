@@ -35,7 +35,7 @@ final class Report {
   }
 
   void statusLag(long nanos) {
-    row("last stream ACKed -> every proxy status record in etcd", ms(nanos));
+    row("last stream ACKed -> every proxy status record in etcd shows its ACKs", ms(nanos));
   }
 
   /** The first changes after the proxies connected, while the server still compiles. */
