@@ -1,5 +1,8 @@
 package io.paymesh.xds.translate;
 
+import com.google.common.cache.CacheBuilder;
+import com.google.common.cache.CacheLoader;
+import com.google.common.cache.LoadingCache;
 import com.google.protobuf.Any;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
@@ -42,8 +45,22 @@ final class AccessLogTranslator {
     return Collections.unmodifiableMap(f);
   }
 
+  /**
+   * One access log per listener name (a handful: {@code outbound}, {@code inbound|<port name>},
+   * the gateway's listeners), shared by every group's listener of that name: built and packed
+   * once, and the Gate's unpacked copy kept once rather than by every listener. Bounded, as port
+   * names come from the policy.
+   */
+  private static final LoadingCache<String, AccessLog> BY_LISTENER = CacheBuilder.newBuilder()
+      .maximumSize(1_000)
+      .build(CacheLoader.from(AccessLogTranslator::build));
+
   /** The stdout JSON access log of the HCM of listener {@code listener}. */
   static AccessLog stdoutJson(String listener) {
+    return BY_LISTENER.getUnchecked(listener);
+  }
+
+  private static AccessLog build(String listener) {
     // Fields in name order: a map is serialized in insertion order, and equal configs must be
     // equal bytes (content-hashed versions, and a config dump that parses back to the same).
     TreeMap<String, String> fields = new TreeMap<>(FIELDS);

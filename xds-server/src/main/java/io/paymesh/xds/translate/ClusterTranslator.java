@@ -45,6 +45,15 @@ import java.util.function.ToIntFunction;
  * the egress allow-list.
  */
 final class ClusterTranslator {
+  /**
+   * HTTP/2 to the upstream, the same for every cluster that asks for it: one instance, packed
+   * once (an Any the Gate unpacks keeps its payload, once per instance).
+   */
+  private static final Any HTTP2_OPTIONS = Any.pack(HttpProtocolOptions.newBuilder()
+      .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+          .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance()))
+      .build());
+
   /** An enforcing_* percentage that applies an ejection every time it is detected. */
   private static final int ALWAYS_PERCENT = 100;
   /**
@@ -297,13 +306,7 @@ final class ClusterTranslator {
   }
 
   private static void putHttp2(Cluster.Builder cluster) {
-    HttpProtocolOptions options =
-        HttpProtocolOptions.newBuilder()
-            .setExplicitHttpConfig(
-                HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
-                    .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance()))
-            .build();
-    cluster.putTypedExtensionProtocolOptions(XdsNames.HTTP_PROTOCOL_OPTIONS, Any.pack(options));
+    cluster.putTypedExtensionProtocolOptions(XdsNames.HTTP_PROTOCOL_OPTIONS, HTTP2_OPTIONS);
   }
 
   private static LbEndpoint lbEndpoint(String address, int port) {

@@ -11,7 +11,6 @@ import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC;
-import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
@@ -86,10 +85,7 @@ final class GatewayListenerTranslator {
                 .setName(XdsNames.RBAC_FILTER)
                 .setTypedConfig(Any.pack(rbac)))
         .addAllHttpFilters(afterRbac)
-        .addHttpFilters(
-            HttpFilter.newBuilder()
-                .setName(XdsNames.ROUTER_FILTER)
-                .setTypedConfig(Any.pack(Router.getDefaultInstance())))
+        .addHttpFilters(ListenerTranslator.router())
         .build();
   }
 }

@@ -33,6 +33,17 @@ import java.util.Set;
  * ({@link AccessLogTranslator}); proxyless ones do not (gRPC runs no Envoy access logger).
  */
 final class ListenerTranslator {
+  // Configs that never vary are one instance each: built and packed once, and an Any the Gate
+  // unpacks keeps its payload, so every listener holding its own copy would keep one each.
+  private static final HttpFilter ROUTER = HttpFilter.newBuilder()
+      .setName(XdsNames.ROUTER_FILTER)
+      .setTypedConfig(Any.pack(Router.getDefaultInstance()))
+      .build();
+  private static final ListenerFilter TLS_INSPECTOR = ListenerFilter.newBuilder()
+      .setName(XdsNames.TLS_INSPECTOR_FILTER)
+      .setTypedConfig(Any.pack(TlsInspector.getDefaultInstance()))
+      .build();
+
   private final MtlsTranslator mtls = new MtlsTranslator();
   private final FaultFilterTranslator faults = new FaultFilterTranslator();
 
@@ -91,9 +102,7 @@ final class ListenerTranslator {
       case PERMISSIVE ->
           listener
               .addListenerFilters(
-                  ListenerFilter.newBuilder()
-                      .setName(XdsNames.TLS_INSPECTOR_FILTER)
-                      .setTypedConfig(Any.pack(TlsInspector.getDefaultInstance())))
+                  TLS_INSPECTOR)
               .addFilterChains(
                   mtlsChain.setFilterChainMatch(
                       transportProtocol(XdsNames.TRANSPORT_PROTOCOL_TLS)))
@@ -198,10 +207,8 @@ final class ListenerTranslator {
         .build();
   }
 
-  private static HttpFilter router() {
-    return HttpFilter.newBuilder()
-        .setName(XdsNames.ROUTER_FILTER)
-        .setTypedConfig(Any.pack(Router.getDefaultInstance()))
-        .build();
+  /** The router filter, the last of every HCM's chain (sidecar and gateway). */
+  static HttpFilter router() {
+    return ROUTER;
   }
 }
