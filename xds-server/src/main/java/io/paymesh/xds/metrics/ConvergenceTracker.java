@@ -1,6 +1,7 @@
 package io.paymesh.xds.metrics;
 
 import io.paymesh.xds.translate.ProxyGroup;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -69,8 +70,12 @@ public final class ConvergenceTracker {
   public final class StreamConvergence {
     private final ProxyGroup group;
     private final long openedNanos;
-    /** Per type URL. gRPC delivers a stream's requests one at a time, so no ACKs race. */
-    private final Map<String, Long> measuredRevision = new ConcurrentHashMap<>();
+    /**
+     * Per type URL; made at the first measurement, as most streams never see a change (at
+     * 10,000 streams an empty concurrent map each was 3 MB). gRPC delivers a stream's requests
+     * one at a time, each seeing what the one before did, so a plain map needs no lock.
+     */
+    private Map<String, Long> measuredRevision;
 
     private StreamConvergence(ProxyGroup group, long openedNanos) {
       this.group = group;
@@ -84,6 +89,9 @@ public final class ConvergenceTracker {
       if (origin == null || !origin.version().equals(version)
           || openedNanos > origin.publishStartNanos()) {
         return;
+      }
+      if (measuredRevision == null) {
+        measuredRevision = new HashMap<>();
       }
       Long before = measuredRevision.get(typeUrl);
       if (before != null && before >= origin.revision()) {

@@ -14,8 +14,10 @@ import io.paymesh.xds.status.ProxyStatusReader;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -156,7 +158,12 @@ public final class LoadMain implements Callable<Integer> {
         List<ChangeTimer.Change> singles = new ArrayList<>();
         long cpuBefore = server == null ? 0 : server.cpuNanos();
         for (int k = 1; k <= changes; k++) {
-          singles.add(timer.single(nextTimeout()));
+          ChangeTimer.Change single = timer.single(nextTimeout());
+          singles.add(single);
+          // On stderr, not in the report: which change was slow, and when (to set against the
+          // server's log or a GC log).
+          System.err.printf("change %d at %s: %s ms%n", k, LocalTime.now(), single.latencies()
+              .stream().map(n -> String.format(Locale.ROOT, "%.1f", n / 1e6)).toList());
         }
         long cpuAfter = server == null ? 0 : server.cpuNanos();
         report.singleChanges(singles, server == null ? -1 : (cpuAfter - cpuBefore) / Math.max(1, changes));
