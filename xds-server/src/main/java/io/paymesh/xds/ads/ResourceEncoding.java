@@ -53,7 +53,7 @@ public final class ResourceEncoding {
   }
 
   /** The resource packed in an {@code Any}, as {@code Any.pack} would, from the same bytes. */
-  public static Any packed(Message resource) {
+  static Any packed(Message resource) {
     return encoded(resource).packed();
   }
 

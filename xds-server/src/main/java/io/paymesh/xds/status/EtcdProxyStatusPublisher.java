@@ -43,11 +43,11 @@ import org.slf4j.LoggerFactory;
  * and a slow or absent etcd never holds up an ADS stream. Flushes are at least {@link
  * #FLUSH_INTERVAL} apart (the first after a quiet spell goes at once): a proxy's ACKs of its four
  * types come a few milliseconds apart, and written as they came they were four writes per proxy
- * while 10,000 connected, with etcd and the replica on the same cores. The writes of one flush go out as etcd
- * transactions of up to {@link #MAX_OPS_PER_TXN} puts, all sent at once: 10,000 proxies
- * connecting are a hundred transactions, not 10,000 puts one after the other. Failed writes are
- * retried with backoff; a lost lease is replaced and every record written again under the new
- * one.
+ * while 10,000 connected, with etcd and the replica on the same cores. The writes of one flush go
+ * out as etcd transactions of up to {@link #MAX_OPS_PER_TXN} puts, all sent at once: 10,000
+ * proxies connecting are a hundred transactions, not 10,000 puts one after the other. Failed
+ * writes are retried with backoff; a lost lease is replaced and every record written again under
+ * the new one.
  */
 public final class EtcdProxyStatusPublisher implements AutoCloseable {
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
