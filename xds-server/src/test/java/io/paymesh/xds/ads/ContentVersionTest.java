@@ -63,7 +63,8 @@ class ContentVersionTest {
         .build();
   }
 
-  private static Cluster withMetadata(String first, String second) {
+  /** A cluster whose metadata map holds {@code first} then {@code second}, in that order. */
+  static Cluster withMetadata(String first, String second) {
     Struct.Builder fields = Struct.newBuilder();
     fields.putFields(first, Value.newBuilder().setStringValue(first).build());
     fields.putFields(second, Value.newBuilder().setStringValue(second).build());

@@ -1,13 +1,11 @@
 package io.paymesh.xds.ads;
 
+import static io.paymesh.xds.ads.ContentVersionTest.withMetadata;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -48,14 +46,5 @@ class ResourceEncodingTest {
     assertThat(ResourceEncoding.digest(reordered)).isEqualTo(ResourceEncoding.digest(cluster));
     assertThat(ResourceEncoding.digest(withMetadata("x", "z")))
         .isNotEqualTo(ResourceEncoding.digest(cluster));
-  }
-
-  private static Cluster withMetadata(String first, String second) {
-    Struct.Builder fields = Struct.newBuilder();
-    fields.putFields(first, Value.newBuilder().setStringValue(first).build());
-    fields.putFields(second, Value.newBuilder().setStringValue(second).build());
-    return Cluster.newBuilder().setName("m")
-        .setMetadata(Metadata.newBuilder().putFilterMetadata("paymesh", fields.build()))
-        .build();
   }
 }
