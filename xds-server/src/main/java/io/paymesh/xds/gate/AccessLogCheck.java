@@ -114,10 +114,10 @@ final class AccessLogCheck implements GateCheck {
   private static Optional<List<String>> formats(Any config) {
     try {
       List<String> formats = new ArrayList<>();
-      if (config.is(StdoutAccessLog.class)) {
-        addFormat(config.unpack(StdoutAccessLog.class).getLogFormat(), formats);
-      } else if (config.is(FileAccessLog.class)) {
-        FileAccessLog file = config.unpack(FileAccessLog.class);
+      if (config.isSameTypeAs(StdoutAccessLog.getDefaultInstance())) {
+        addFormat(config.unpackSameTypeAs(StdoutAccessLog.getDefaultInstance()).getLogFormat(), formats);
+      } else if (config.isSameTypeAs(FileAccessLog.getDefaultInstance())) {
+        FileAccessLog file = config.unpackSameTypeAs(FileAccessLog.getDefaultInstance());
         formats.add(file.getFormat());
         addStruct(file.getJsonFormat(), formats);
         addStruct(file.getTypedJsonFormat(), formats);

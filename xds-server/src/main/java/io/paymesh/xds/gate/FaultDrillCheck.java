@@ -127,10 +127,10 @@ final class FaultDrillCheck implements GateCheck {
   /** The HTTPFault in a typed config, also when wrapped in a route FilterConfig. */
   private static Optional<HTTPFault> fault(Any any) {
     try {
-      if (any.is(FilterConfig.class)) {
-        return fault(any.unpack(FilterConfig.class).getConfig());
+      if (any.isSameTypeAs(FilterConfig.getDefaultInstance())) {
+        return fault(any.unpackSameTypeAs(FilterConfig.getDefaultInstance()).getConfig());
       }
-      return any.is(HTTPFault.class) ? Optional.of(any.unpack(HTTPFault.class)) : Optional.empty();
+      return any.isSameTypeAs(HTTPFault.getDefaultInstance()) ? Optional.of(any.unpackSameTypeAs(HTTPFault.getDefaultInstance())) : Optional.empty();
     } catch (InvalidProtocolBufferException e) {
       return Optional.empty();
     }

@@ -98,8 +98,8 @@ final class InboundRbacCheck implements GateCheck {
       }
       String resource = ResourceNames.route(ref.config(), ref.route().getName());
       try {
-        RBACPerRoute perRoute = config.is(RBACPerRoute.class)
-            ? config.unpack(RBACPerRoute.class) : null;
+        RBACPerRoute perRoute = config.isSameTypeAs(RBACPerRoute.getDefaultInstance())
+            ? config.unpackSameTypeAs(RBACPerRoute.getDefaultInstance()) : null;
         if (perRoute == null || !perRoute.hasRbac()) {
           out.add(new GateViolation(resource, INVARIANT, "route's " + XdsNames.RBAC_FILTER
               + " config holds no RBAC, so RBAC is off for the route"));
@@ -163,11 +163,11 @@ final class InboundRbacCheck implements GateCheck {
   }
 
   private static Optional<RBAC> unpack(HttpFilter filter) {
-    if (!filter.getTypedConfig().is(RBAC.class)) {
+    if (!filter.getTypedConfig().isSameTypeAs(RBAC.getDefaultInstance())) {
       return Optional.empty();
     }
     try {
-      return Optional.of(filter.getTypedConfig().unpack(RBAC.class));
+      return Optional.of(filter.getTypedConfig().unpackSameTypeAs(RBAC.getDefaultInstance()));
     } catch (InvalidProtocolBufferException e) {
       return Optional.empty();
     }

@@ -103,7 +103,7 @@ final class ResourceReferenceCheck implements GateCheck {
       }
     }
     if (listener.hasApiListener()
-        && !listener.getApiListener().getApiListener().is(HttpConnectionManager.class)) {
+        && !listener.getApiListener().getApiListener().isSameTypeAs(HttpConnectionManager.getDefaultInstance())) {
       out.add(new GateViolation(resource, INVARIANT,
           "api_listener does not hold an HttpConnectionManager"));
     }

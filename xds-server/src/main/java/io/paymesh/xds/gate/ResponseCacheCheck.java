@@ -92,7 +92,7 @@ final class ResponseCacheCheck implements GateCheck {
 
   private static boolean isCacheFilter(HttpFilter filter) {
     return filter.getName().equals(XdsNames.CACHE_FILTER)
-        || filter.getTypedConfig().is(CacheConfig.class);
+        || filter.getTypedConfig().isSameTypeAs(CacheConfig.getDefaultInstance());
   }
 
   /**
@@ -104,11 +104,11 @@ final class ResponseCacheCheck implements GateCheck {
     if (config == null) {
       return false;
     }
-    if (!config.is(FilterConfig.class)) {
+    if (!config.isSameTypeAs(FilterConfig.getDefaultInstance())) {
       return true;
     }
     try {
-      return !config.unpack(FilterConfig.class).getDisabled();
+      return !config.unpackSameTypeAs(FilterConfig.getDefaultInstance()).getDisabled();
     } catch (InvalidProtocolBufferException e) {
       return true;
     }

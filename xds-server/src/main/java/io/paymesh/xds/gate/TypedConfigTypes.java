@@ -38,6 +38,11 @@ import java.util.stream.Stream;
  * inside it. When a translator starts packing a new type, add it here and its .proto file to
  * envoy-validators/emitted-protos.txt, so that it has field rules (FieldRulesTest fails until it
  * does).
+ *
+ * <p>Checks that look for one type ask an Any with that type's default instance
+ * ({@code isSameTypeAs}, {@code unpackSameTypeAs}), not its class: {@code Any.is(Class)} looks the
+ * class's default instance up by reflection on every call, 2 % of a replica's CPU while 10,000
+ * proxies connected.
  */
 final class TypedConfigTypes {
   private static final String TYPE_URL_PREFIX = "type.googleapis.com/";

@@ -164,24 +164,24 @@ final class XdsWalk {
   /** The chain's DownstreamTlsContext, when its transport socket is TLS and typed as one. */
   static Optional<DownstreamTlsContext> downstreamTls(FilterChain chain) {
     return chain.hasTransportSocket()
-        ? unpackTls(chain.getTransportSocket(), DownstreamTlsContext.class)
+        ? unpackTls(chain.getTransportSocket(), DownstreamTlsContext.getDefaultInstance())
         : Optional.empty();
   }
 
   /** The cluster's UpstreamTlsContext, when its transport socket is TLS and typed as one. */
   static Optional<UpstreamTlsContext> upstreamTls(Cluster cluster) {
     return cluster.hasTransportSocket()
-        ? unpackTls(cluster.getTransportSocket(), UpstreamTlsContext.class)
+        ? unpackTls(cluster.getTransportSocket(), UpstreamTlsContext.getDefaultInstance())
         : Optional.empty();
   }
 
-  private static <T extends Message> Optional<T> unpackTls(TransportSocket socket, Class<T> type) {
+  private static <T extends Message> Optional<T> unpackTls(TransportSocket socket, T type) {
     if (!socket.getName().equals(XdsNames.TLS_TRANSPORT_SOCKET)
-        || !socket.getTypedConfig().is(type)) {
+        || !socket.getTypedConfig().isSameTypeAs(type)) {
       return Optional.empty();
     }
     try {
-      return Optional.of(socket.getTypedConfig().unpack(type));
+      return Optional.of(socket.getTypedConfig().unpackSameTypeAs(type));
     } catch (InvalidProtocolBufferException e) {
       return Optional.empty();
     }
@@ -216,11 +216,11 @@ final class XdsWalk {
   /** The filter as an HCM, when it is named and typed as one. */
   static Optional<HttpConnectionManager> hcm(Filter filter) {
     if (!filter.getName().equals(XdsNames.HTTP_CONNECTION_MANAGER)
-        || !filter.getTypedConfig().is(HttpConnectionManager.class)) {
+        || !filter.getTypedConfig().isSameTypeAs(HttpConnectionManager.getDefaultInstance())) {
       return Optional.empty();
     }
     try {
-      return Optional.of(filter.getTypedConfig().unpack(HttpConnectionManager.class));
+      return Optional.of(filter.getTypedConfig().unpackSameTypeAs(HttpConnectionManager.getDefaultInstance()));
     } catch (InvalidProtocolBufferException e) {
       return Optional.empty();
     }
@@ -234,7 +234,7 @@ final class XdsWalk {
     }
     if (listener.hasApiListener()) {
       try {
-        hcms.add(listener.getApiListener().getApiListener().unpack(HttpConnectionManager.class));
+        hcms.add(listener.getApiListener().getApiListener().unpackSameTypeAs(HttpConnectionManager.getDefaultInstance()));
       } catch (InvalidProtocolBufferException e) {
         // Reported by the reference check; nothing to walk here.
       }
