@@ -114,8 +114,9 @@ final class AccessLogCheck implements GateCheck {
   private static Optional<List<String>> formats(Any config) {
     try {
       List<String> formats = new ArrayList<>();
-      if (config.isSameTypeAs(StdoutAccessLog.getDefaultInstance())) {
-        addFormat(config.unpackSameTypeAs(StdoutAccessLog.getDefaultInstance()).getLogFormat(), formats);
+      StdoutAccessLog stdout = StdoutAccessLog.getDefaultInstance();
+      if (config.isSameTypeAs(stdout)) {
+        addFormat(config.unpackSameTypeAs(stdout).getLogFormat(), formats);
       } else if (config.isSameTypeAs(FileAccessLog.getDefaultInstance())) {
         FileAccessLog file = config.unpackSameTypeAs(FileAccessLog.getDefaultInstance());
         formats.add(file.getFormat());

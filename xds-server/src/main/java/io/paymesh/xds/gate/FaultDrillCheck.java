@@ -130,7 +130,7 @@ final class FaultDrillCheck implements GateCheck {
       if (any.isSameTypeAs(FilterConfig.getDefaultInstance())) {
         return fault(any.unpackSameTypeAs(FilterConfig.getDefaultInstance()).getConfig());
       }
-      return any.isSameTypeAs(HTTPFault.getDefaultInstance()) ? Optional.of(any.unpackSameTypeAs(HTTPFault.getDefaultInstance())) : Optional.empty();
+      return TypedConfigTypes.unpackAs(any, HTTPFault.getDefaultInstance());
     } catch (InvalidProtocolBufferException e) {
       return Optional.empty();
     }

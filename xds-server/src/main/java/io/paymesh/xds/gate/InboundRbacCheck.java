@@ -163,13 +163,6 @@ final class InboundRbacCheck implements GateCheck {
   }
 
   private static Optional<RBAC> unpack(HttpFilter filter) {
-    if (!filter.getTypedConfig().isSameTypeAs(RBAC.getDefaultInstance())) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(filter.getTypedConfig().unpackSameTypeAs(RBAC.getDefaultInstance()));
-    } catch (InvalidProtocolBufferException e) {
-      return Optional.empty();
-    }
+    return TypedConfigTypes.unpackAs(filter.getTypedConfig(), RBAC.getDefaultInstance());
   }
 }

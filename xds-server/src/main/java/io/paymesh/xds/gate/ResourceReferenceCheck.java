@@ -103,7 +103,8 @@ final class ResourceReferenceCheck implements GateCheck {
       }
     }
     if (listener.hasApiListener()
-        && !listener.getApiListener().getApiListener().isSameTypeAs(HttpConnectionManager.getDefaultInstance())) {
+        && !listener.getApiListener().getApiListener()
+            .isSameTypeAs(HttpConnectionManager.getDefaultInstance())) {
       out.add(new GateViolation(resource, INVARIANT,
           "api_listener does not hold an HttpConnectionManager"));
     }

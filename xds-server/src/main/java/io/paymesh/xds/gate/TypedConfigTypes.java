@@ -84,7 +84,7 @@ final class TypedConfigTypes {
    *
    * <p>Parsed once per Any instance: protobuf's {@code Any} keeps what it unpacked, so the checks
    * that look inside a payload (invariants 8 and 9, the client check, and those that read an HCM,
-   * a TLS context or an RBAC filter by class) share one parse, and a resource shared by many
+   * a TLS context or an RBAC filter by type) share one parse, and a resource shared by many
    * groups is parsed for the first only. A payload that does not parse is not kept: each check
    * that meets it reports it.
    *
@@ -95,6 +95,21 @@ final class TypedConfigTypes {
     return prototype.isEmpty()
         ? Optional.empty()
         : Optional.of(any.unpackSameTypeAs(prototype.get()));
+  }
+
+  /**
+   * The Any's payload when it is typed as {@code type} (a default instance) and decodes; empty
+   * otherwise, for the checks that look for one type (an HCM, a TLS context, an RBAC filter).
+   */
+  static <T extends Message> Optional<T> unpackAs(Any any, T type) {
+    if (!any.isSameTypeAs(type)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(any.unpackSameTypeAs(type));
+    } catch (InvalidProtocolBufferException e) {
+      return Optional.empty();
+    }
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.paymesh.xds.gate;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -176,15 +175,9 @@ final class XdsWalk {
   }
 
   private static <T extends Message> Optional<T> unpackTls(TransportSocket socket, T type) {
-    if (!socket.getName().equals(XdsNames.TLS_TRANSPORT_SOCKET)
-        || !socket.getTypedConfig().isSameTypeAs(type)) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(socket.getTypedConfig().unpackSameTypeAs(type));
-    } catch (InvalidProtocolBufferException e) {
-      return Optional.empty();
-    }
+    return socket.getName().equals(XdsNames.TLS_TRANSPORT_SOCKET)
+        ? TypedConfigTypes.unpackAs(socket.getTypedConfig(), type)
+        : Optional.empty();
   }
 
   /** Every SDS reference of a TLS context: identity certificates and validation context. */
@@ -215,15 +208,10 @@ final class XdsWalk {
 
   /** The filter as an HCM, when it is named and typed as one. */
   static Optional<HttpConnectionManager> hcm(Filter filter) {
-    if (!filter.getName().equals(XdsNames.HTTP_CONNECTION_MANAGER)
-        || !filter.getTypedConfig().isSameTypeAs(HttpConnectionManager.getDefaultInstance())) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(filter.getTypedConfig().unpackSameTypeAs(HttpConnectionManager.getDefaultInstance()));
-    } catch (InvalidProtocolBufferException e) {
-      return Optional.empty();
-    }
+    return filter.getName().equals(XdsNames.HTTP_CONNECTION_MANAGER)
+        ? TypedConfigTypes.unpackAs(
+            filter.getTypedConfig(), HttpConnectionManager.getDefaultInstance())
+        : Optional.empty();
   }
 
   /** Every HCM of a listener: in its filter chains, or its api_listener (proxyless). */
@@ -233,11 +221,9 @@ final class XdsWalk {
       chain.getFiltersList().forEach(f -> hcm(f).ifPresent(hcms::add));
     }
     if (listener.hasApiListener()) {
-      try {
-        hcms.add(listener.getApiListener().getApiListener().unpackSameTypeAs(HttpConnectionManager.getDefaultInstance()));
-      } catch (InvalidProtocolBufferException e) {
-        // Reported by the reference check; nothing to walk here.
-      }
+      // One that is not an HCM is reported by the reference check; nothing to walk here.
+      TypedConfigTypes.unpackAs(listener.getApiListener().getApiListener(),
+          HttpConnectionManager.getDefaultInstance()).ifPresent(hcms::add);
     }
     return hcms;
   }
