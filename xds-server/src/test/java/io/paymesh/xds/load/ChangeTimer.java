@@ -4,6 +4,7 @@ import io.paymesh.config.store.PolicyRepository;
 import io.paymesh.config.validation.PolicyValidationException;
 import io.paymesh.xds.bench.SyntheticPolicy;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,20 +19,22 @@ import java.util.function.Supplier;
 final class ChangeTimer {
   private final PolicyRepository repository;
   private final List<SimulatedEnvoy> envoys;
+  private final StreamTally tally;
   private final Duration timeout;
   private final Duration quiet;
 
-  ChangeTimer(PolicyRepository repository, List<SimulatedEnvoy> envoys, Duration timeout,
-      Duration quiet) {
+  ChangeTimer(PolicyRepository repository, List<SimulatedEnvoy> envoys, StreamTally tally,
+      Duration timeout, Duration quiet) {
     this.repository = repository;
     this.envoys = envoys;
+    this.tally = tally;
     this.timeout = timeout;
     this.quiet = quiet;
   }
 
   /** What one change, or one burst, did to the streams. */
-  record Change(int puts, long firstPutNanos, long lastPutNanos, boolean converged,
-      List<Long> latencies, List<Integer> pushes) {
+  record Change(int puts, Instant firstPutAt, long firstPutNanos, long lastPutNanos,
+      long lastPutCallNanos, boolean converged, List<Long> latencies, List<Integer> pushes) {
     /** Nanos from the last put to the last response any stream received. */
     long convergenceNanos() {
       return latencies.stream().mapToLong(Long::longValue).max().orElse(0)
@@ -46,8 +49,11 @@ final class ChangeTimer {
   /** {@code puts} changes spread evenly over {@code over}. */
   Change burst(int puts, Duration over, Supplier<Duration> routeTimeouts) throws Exception {
     int[] before = envoys.stream().mapToInt(SimulatedEnvoy::totalResponses).toArray();
+    long responsesBefore = tally.responses();
+    Instant firstAt = Instant.now();
     long first = System.nanoTime();
     long last = first;
+    long lastCall = 0;
     for (int i = 0; i < puts; i++) {
       long due = first + over.toNanos() * i / puts;
       long wait = due - System.nanoTime();
@@ -56,10 +62,11 @@ final class ChangeTimer {
       }
       last = System.nanoTime();
       put(routeTimeouts.get());
+      lastCall = System.nanoTime() - last;
     }
     long lastPut = last;
-    boolean converged = Waits.until(timeout, () -> anyAffected(before)
-        && System.nanoTime() - Math.max(lastPut, latestResponse()) > quiet.toNanos());
+    boolean converged = Waits.until(timeout, () -> tally.responses() > responsesBefore
+        && System.nanoTime() - Math.max(lastPut, tally.latestResponseNanos()) > quiet.toNanos());
     List<Long> latencies = new ArrayList<>();
     List<Integer> pushes = new ArrayList<>();
     for (int i = 0; i < envoys.size(); i++) {
@@ -70,23 +77,10 @@ final class ChangeTimer {
         pushes.add(received);
       }
     }
-    return new Change(puts, first, lastPut, converged, latencies, pushes);
+    return new Change(puts, firstAt, first, lastPut, lastCall, converged, latencies, pushes);
   }
 
   private void put(Duration routeTimeout) throws PolicyValidationException {
     repository.put(SyntheticPolicy.firstRouteTable(routeTimeout));
-  }
-
-  private boolean anyAffected(int[] before) {
-    for (int i = 0; i < envoys.size(); i++) {
-      if (envoys.get(i).totalResponses() > before[i]) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private long latestResponse() {
-    return envoys.stream().mapToLong(SimulatedEnvoy::lastResponseNanos).max().orElse(0);
   }
 }

@@ -14,7 +14,6 @@ import io.paymesh.xds.status.ProxyStatusReader;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -112,6 +111,7 @@ public final class LoadMain implements Callable<Integer> {
       ServerProbe server = serverPid.map(ServerProbe::new).orElse(null);
       List<ManagedChannel> connections = openChannels();
       List<SimulatedEnvoy> envoys = new ArrayList<>();
+      StreamTally tally = new StreamTally();
       try {
         Report report = new Report(out, label, services, streams, channels);
         coldStartMs.ifPresent(report::coldStart);
@@ -124,10 +124,9 @@ public final class LoadMain implements Callable<Integer> {
         long connectStart = System.nanoTime();
         for (int i = 0; i < streams; i++) {
           envoys.add(SimulatedEnvoy.connect(connections.get(i % channels), "load-" + i,
-              SyntheticPolicy.serviceName(i % services)));
+              SyntheticPolicy.serviceName(i % services), tally));
         }
-        boolean allAcked = Waits.until(timeout, () -> envoys.stream()
-            .allMatch(e -> e.initialConfigAcked() || e.failure() != null));
+        boolean allAcked = Waits.until(timeout, () -> tally.settled() >= streams);
         long connectedNanos = System.nanoTime() - connectStart;
         if (!allAcked) {
           problems.add("not every stream had its initial config within " + timeout);
@@ -147,7 +146,7 @@ public final class LoadMain implements Callable<Integer> {
           problems.add("the server did not become idle within " + timeout);
         }
 
-        ChangeTimer timer = new ChangeTimer(repository, envoys, timeout, QUIET);
+        ChangeTimer timer = new ChangeTimer(repository, envoys, tally, timeout, QUIET);
         if (warmupChanges > 0) {
           List<ChangeTimer.Change> firsts = new ArrayList<>();
           for (int k = 1; k <= warmupChanges; k++) {
@@ -161,8 +160,9 @@ public final class LoadMain implements Callable<Integer> {
           ChangeTimer.Change single = timer.single(nextTimeout());
           singles.add(single);
           // On stderr, not in the report: which change was slow, and when (to set against the
-          // server's log or a GC log).
-          System.err.printf("change %d at %s: %s ms%n", k, LocalTime.now(), single.latencies()
+          // server's log or a GC log), and how much of it the put call itself took.
+          System.err.printf(Locale.ROOT, "change %d put at %s (the call took %.1f ms): %s ms%n", k,
+              single.firstPutAt(), single.lastPutCallNanos() / 1e6, single.latencies()
               .stream().map(n -> String.format(Locale.ROOT, "%.1f", n / 1e6)).toList());
         }
         long cpuAfter = server == null ? 0 : server.cpuNanos();

@@ -41,6 +41,7 @@ public final class SimulatedEnvoy {
   static final List<String> TYPES = List.of(CDS, EDS, LDS, RDS);
 
   private final Node node;
+  private final StreamTally tally;
   private final Map<String, Long> firstAckNanos = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> responses = new ConcurrentHashMap<>();
   private final AtomicLong lastResponseNanos = new AtomicLong();
@@ -48,11 +49,14 @@ public final class SimulatedEnvoy {
   private final AtomicInteger unreadable = new AtomicInteger();
   private final long openedNanos;
   private StreamObserver<DiscoveryRequest> requests;
+  // Written and read only by the gRPC callbacks of this stream, which are serialized.
+  private boolean configured;
   // Written by the gRPC callbacks of this stream (serialized), read by the load tool.
   private volatile Set<String> edsNames = Set.of();
   private volatile Set<String> rdsNames = Set.of();
 
-  private SimulatedEnvoy(String nodeId, String service) {
+  private SimulatedEnvoy(String nodeId, String service, StreamTally tally) {
+    this.tally = tally;
     this.node = Node.newBuilder()
         .setId(nodeId)
         .setCluster(service)
@@ -66,7 +70,13 @@ public final class SimulatedEnvoy {
 
   /** Opens the stream and subscribes to clusters and listeners. */
   public static SimulatedEnvoy connect(Channel channel, String nodeId, String service) {
-    SimulatedEnvoy envoy = new SimulatedEnvoy(nodeId, service);
+    return connect(channel, nodeId, service, new StreamTally());
+  }
+
+  /** {@link #connect}, counting what the stream receives in {@code tally} too. */
+  static SimulatedEnvoy connect(Channel channel, String nodeId, String service,
+      StreamTally tally) {
+    SimulatedEnvoy envoy = new SimulatedEnvoy(nodeId, service, tally);
     envoy.requests = AggregatedDiscoveryServiceGrpc.newStub(channel)
         .streamAggregatedResources(envoy.new Responses());
     synchronized (envoy) {
@@ -95,6 +105,7 @@ public final class SimulatedEnvoy {
       String type = response.getTypeUrl();
       lastResponseNanos.set(now);
       responses.computeIfAbsent(type, t -> new AtomicInteger()).incrementAndGet();
+      tally.responded(now);
       Set<String> subscribe = null;
       if (type.equals(CDS)) {
         Set<String> names = edsClusterNames(response);
@@ -120,16 +131,26 @@ public final class SimulatedEnvoy {
         }
       }
       firstAckNanos.putIfAbsent(type, System.nanoTime());
+      if (!configured && initialConfigAcked()) {
+        configured = true;
+        tally.configured();
+      }
     }
 
     @Override
     public void onError(Throwable t) {
-      failure.compareAndSet(null, t);
+      failed(t);
     }
 
     @Override
     public void onCompleted() {
-      failure.compareAndSet(null, new IllegalStateException("the server ended the stream"));
+      failed(new IllegalStateException("the server ended the stream"));
+    }
+
+    private void failed(Throwable t) {
+      if (failure.compareAndSet(null, t)) {
+        tally.failed();
+      }
     }
   }
 

@@ -14,8 +14,13 @@ final class Waits {
 
   /** Polls until the condition holds or the timeout passes; returns whether it held. */
   static boolean until(Duration timeout, BooleanSupplier condition) {
+    return until(timeout, POLL, condition);
+  }
+
+  /** {@link #until(Duration, BooleanSupplier)}, polling every {@code interval}. */
+  static boolean until(Duration timeout, Duration interval, BooleanSupplier condition) {
     try {
-      await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(POLL)
+      await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(interval)
           .until(condition::getAsBoolean);
       return true;
     } catch (ConditionTimeoutException e) {
