@@ -22,21 +22,25 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The read side of the policy store: lists {@code <prefix>policy/} and {@code <prefix>endpoints/} at
- * one revision R, publishes that as a {@link PolicySnapshot}, then watches the prefix from R+1 and
- * publishes a new snapshot per change or burst of changes: at once after a quiet spell, and
- * within a burst when it pauses for the coalesce window (see {@link Debounce}).
+ * one revision R, publishes that as a {@link PolicySnapshot}, then watches the key range that holds
+ * both ({@link KeyLayout#policyInputRangeStart}; one watch, so events stay in revision order) from
+ * R+1 and publishes a new snapshot per change or burst of changes: at once after a quiet spell,
+ * and within a burst when it pauses for the coalesce window (see {@link Debounce}).
  *
  * <p>Everything — applying events, building and publishing snapshots, reconnecting — runs on one
  * thread, so snapshots are published in revision order and the listener is never called
  * concurrently. If the watch breaks (etcd restarted or unreachable) the last snapshot stays
  * published and the watch resumes from the last applied revision + 1 with bounded backoff; if that
  * revision has been compacted away, the prefix is listed again and the difference published.
+ * Etcd's progress notifications move that revision on while the policy is quiet and the rest of
+ * the store is not, so a resume after a compaction rarely has to list again.
  */
 public final class EtcdPolicyWatcher implements AutoCloseable {
   public static final Duration DEFAULT_COALESCE_WINDOW = Duration.ofMillis(100);
@@ -66,12 +70,14 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
   private volatile boolean watching;
   private volatile PolicySnapshot published;
   private volatile Thread watcherThread;
+  private final AtomicLong eventsReceived = new AtomicLong();
 
   // Confined to `thread`.
   private final Backoff backoff = new Backoff(MIN_BACKOFF, MAX_BACKOFF);
   private PolicyView view = new PolicyView();
   private boolean listedOnce;
-  private long revision;
+  // Written only on `thread`; volatile so that revision() may be read from any thread.
+  private volatile long revision;
   /** Bumped whenever the current list/watch is superseded; callbacks of older ones are dropped. */
   private long generation;
   private Watch.Watcher activeWatch;
@@ -131,6 +137,16 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
   /** The last published snapshot; empty until the first list has completed. */
   public Optional<PolicySnapshot> current() {
     return Optional.ofNullable(published);
+  }
+
+  /** The etcd revision up to which this watcher has seen the policy input. */
+  long revision() {
+    return revision;
+  }
+
+  /** Watch events received since start: writes outside the policy input range are not among them. */
+  long eventsReceived() {
+    return eventsReceived.get();
   }
 
   /** True while a watch stream is established; false while (re)connecting. */
@@ -221,11 +237,15 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
     }
     long gen = supersede();
     long from = revision + 1;
-    WatchOption option =
-        WatchOption.builder().isPrefix(true).withRevision(from).withCreateNotify(true).build();
+    WatchOption option = WatchOption.builder()
+        .withRange(bytes(keys.policyInputRangeEnd()))
+        .withRevision(from)
+        .withCreateNotify(true)
+        .withProgressNotify(true)
+        .build();
     try {
-      activeWatch =
-          client.getWatchClient().watch(bytes(keys.prefix()), option, new Listener(gen));
+      activeWatch = client.getWatchClient()
+          .watch(bytes(keys.policyInputRangeStart()), option, new Listener(gen));
     } catch (RuntimeException e) {
       onWatchError(gen, e);
     }
@@ -240,13 +260,21 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
       backoff.reset();
       if (lost) {
         lost = false;
-        LOG.info("Watch on {} resumed from revision {}", keys.prefix(), revision + 1);
+        LOG.info("Watch of the policy input under {} resumed from revision {}", keys.prefix(),
+            revision + 1);
       } else {
-        LOG.info("Watching {} from revision {}", keys.prefix(), revision + 1);
+        LOG.info("Watching the policy input under {} from revision {}", keys.prefix(),
+            revision + 1);
       }
       return;
     }
+    if (response.isProgressNotify()) {
+      // Etcd has sent every event of the range up to the header's revision.
+      revision = Math.max(revision, response.getHeader().getRevision());
+      return;
+    }
     boolean applied = false;
+    eventsReceived.addAndGet(response.getEvents().size());
     for (WatchEvent event : response.getEvents()) {
       KeyValue kv = event.getKeyValue();
       String key = string(kv.getKey());

@@ -44,6 +44,26 @@ public record KeyLayout(String prefix) {
     return prefix + ENDPOINTS;
   }
 
+  /**
+   * The first key of the one key range that holds all policy input, {@code <prefix>endpoints/}.
+   * Endpoints and documents ({@code policy/}) are not adjacent in key order; what lies between
+   * them ({@code identity/}, {@code idempotency/}) is written rarely and is not policy input.
+   * What lies outside is most of what a busy mesh writes: proxy status ({@code status/}, at every
+   * ACK of every proxy of every replica), the audit log (a record per change) and proposals. The
+   * policy watcher watches this range rather than the whole prefix so that none of that reaches
+   * every replica.
+   */
+  public String policyInputRangeStart() {
+    return endpointsPrefix();
+  }
+
+  /** The end (exclusive) of {@link #policyInputRangeStart}'s range: just after every policy key. */
+  public String policyInputRangeEnd() {
+    String policy = policyPrefix();
+    // The separator '/' is followed by '0' in key order: no policy key reaches this one.
+    return policy.substring(0, policy.length() - 1) + (char) (SEPARATOR + 1);
+  }
+
   public String statusPrefix() {
     return prefix + STATUS;
   }

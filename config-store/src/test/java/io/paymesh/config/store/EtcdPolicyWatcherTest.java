@@ -103,6 +103,43 @@ class EtcdPolicyWatcherTest {
   }
 
   @Test
+  void statusAuditAndProposalWrites_neverReachTheWatcher() throws Exception {
+    put(ETCD.client(), serviceKey("checkout"), serviceJson("checkout"));
+    startWatcher(WINDOW);
+    await().atMost(WAIT).until(() -> recorder.any() && watcher.isWatching());
+
+    for (int i = 0; i < 20; i++) {
+      put(ETCD.client(), KEYS.statusPrefix() + "proxies/checkout~" + i, "{\"acked\":\"v2\"}");
+      put(ETCD.client(), KEYS.auditPrefix() + i, "{\"who\":\"ops\"}");
+    }
+    put(ETCD.client(), KEYS.proposalKey("p-1"), "{}");
+    put(ETCD.client(), serviceKey("marker"), serviceJson("marker"));
+
+    await().atMost(WAIT).until(() -> recorder.last().services().containsKey("marker"));
+    assertThat(watcher.eventsReceived()).isEqualTo(1);
+  }
+
+  @Test
+  void progressNotifications_moveTheRevisionOn_whileThePolicyIsQuiet() throws Exception {
+    put(ETCD.client(), serviceKey("checkout"), serviceJson("checkout"));
+    startWatcher(WINDOW);
+    await().atMost(WAIT).until(() -> recorder.any() && watcher.isWatching());
+    long listed = watcher.revision();
+
+    long busy = 0;
+    for (int i = 0; i < 5; i++) {
+      busy = put(ETCD.client(), KEYS.statusPrefix() + "proxies/checkout~" + i, "{}");
+    }
+    assertThat(watcher.revision()).isEqualTo(listed);
+    // The watcher shares this client: a progress request reaches its watch.
+    ETCD.client().getWatchClient().requestProgress();
+
+    long expected = busy;
+    await().atMost(WAIT).until(() -> watcher.revision() >= expected);
+    assertThat(recorder.all()).hasSize(1);
+  }
+
+  @Test
   void identityWrites_areNotPolicyInput_andPublishNothing() throws Exception {
     put(ETCD.client(), serviceKey("checkout"), serviceJson("checkout"));
     startWatcher(WINDOW);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paymesh.config.model.Kind;
 import io.paymesh.config.model.ResourceKey;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KeyLayoutTest {
@@ -25,6 +26,33 @@ class KeyLayoutTest {
         .contains(new StoreKey.EndpointInstance("checkout", "i-1"));
     assertThat(keys.parse("/mesh/status/proxies/checkout~1")).contains(new StoreKey.Other());
     assertThat(keys.parse("/other/policy/services/checkout")).isEmpty();
+  }
+
+  @Test
+  void policyInputRange_holdsEveryPolicyInputKey_andNoneOfTheBusyOnes() {
+    String hash = "c".repeat(64);
+    List<String> inside = List.of(keys.endpointsPrefix(), keys.endpointKey("a", "i-1"),
+        keys.endpointKey("zzz", "zzz"), keys.policyPrefix(), keys.policyKey(Kind.SERVICE, "a"),
+        keys.policyKey(Kind.ROUTE_TABLE, "zzz"), keys.policyPrefix() + "~bad/key");
+    List<String> outside = List.of(keys.statusPrefix() + "proxies/checkout~1",
+        keys.auditPrefix() + "00000000000000000042", keys.proposalKey("p-1"), "/mesh/",
+        "/mesh/policy0", "/mesh/zzz", "/other/policy/services/a");
+
+    for (String key : inside) {
+      assertThat(inRange(key)).as(key).isTrue();
+    }
+    for (String key : outside) {
+      assertThat(inRange(key)).as(key).isFalse();
+    }
+    // Between the two prefixes, rarely written and not policy input.
+    assertThat(inRange(keys.joinTokenKey(hash))).isTrue();
+    assertThat(keys.parse(keys.joinTokenKey(hash))).contains(new StoreKey.Other());
+  }
+
+  /** etcd compares keys as bytes, as String.compareTo does for these ASCII keys. */
+  private boolean inRange(String key) {
+    return key.compareTo(keys.policyInputRangeStart()) >= 0
+        && key.compareTo(keys.policyInputRangeEnd()) < 0;
   }
 
   @Test

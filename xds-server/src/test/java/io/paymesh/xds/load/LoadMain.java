@@ -126,7 +126,7 @@ public final class LoadMain implements Callable<Integer> {
           envoys.add(SimulatedEnvoy.connect(connections.get(i % channels), "load-" + i,
               SyntheticPolicy.serviceName(i % services), tally));
         }
-        boolean allAcked = Waits.until(timeout, () -> tally.settled() >= streams);
+        boolean allAcked = Waits.until(timeout, () -> tally.settledStreams() >= streams);
         long connectedNanos = System.nanoTime() - connectStart;
         if (!allAcked) {
           problems.add("not every stream had its initial config within " + timeout);

@@ -50,7 +50,7 @@ public final class SimulatedEnvoy {
   private final long openedNanos;
   private StreamObserver<DiscoveryRequest> requests;
   // Written and read only by the gRPC callbacks of this stream, which are serialized.
-  private boolean configured;
+  private boolean settled;
   // Written by the gRPC callbacks of this stream (serialized), read by the load tool.
   private volatile Set<String> edsNames = Set.of();
   private volatile Set<String> rdsNames = Set.of();
@@ -131,9 +131,8 @@ public final class SimulatedEnvoy {
         }
       }
       firstAckNanos.putIfAbsent(type, System.nanoTime());
-      if (!configured && initialConfigAcked()) {
-        configured = true;
-        tally.configured();
+      if (initialConfigAcked()) {
+        settle();
       }
     }
 
@@ -148,8 +147,14 @@ public final class SimulatedEnvoy {
     }
 
     private void failed(Throwable t) {
-      if (failure.compareAndSet(null, t)) {
-        tally.failed();
+      failure.compareAndSet(null, t);
+      settle();
+    }
+
+    private void settle() {
+      if (!settled) {
+        settled = true;
+        tally.settled();
       }
     }
   }

@@ -11,22 +11,16 @@ import java.util.concurrent.atomic.AtomicLong;
 final class StreamTally {
   private final AtomicLong responses = new AtomicLong();
   private final AtomicLong latestResponseNanos = new AtomicLong(Long.MIN_VALUE);
-  private final AtomicInteger configured = new AtomicInteger();
-  private final AtomicInteger failed = new AtomicInteger();
+  private final AtomicInteger settled = new AtomicInteger();
 
   void responded(long nanos) {
     responses.incrementAndGet();
     latestResponseNanos.accumulateAndGet(nanos, Math::max);
   }
 
-  /** A stream had every type it subscribes to ACKed for the first time. */
-  void configured() {
-    configured.incrementAndGet();
-  }
-
-  /** A stream failed or was ended by the server (counted once per stream). */
-  void failed() {
-    failed.incrementAndGet();
+  /** A stream has every type it subscribes to ACKed, or failed first (once per stream). */
+  void settled() {
+    settled.incrementAndGet();
   }
 
   long responses() {
@@ -38,8 +32,8 @@ final class StreamTally {
     return latestResponseNanos.get();
   }
 
-  /** Streams that have their initial config or have failed. */
-  int settled() {
-    return configured.get() + failed.get();
+  /** Streams that have their initial config or failed before it. */
+  int settledStreams() {
+    return settled.get();
   }
 }
