@@ -144,7 +144,7 @@ public final class EtcdPolicyWatcher implements AutoCloseable {
     return revision;
   }
 
-  /** Watch events received since start: writes outside the policy input range are not among them. */
+  /** Watch events received since start (writes outside the policy input range never arrive). */
   long eventsReceived() {
     return eventsReceived.get();
   }
