@@ -16,8 +16,8 @@ final class StatusLag {
       List.of(SimulatedEnvoy.LDS, SimulatedEnvoy.RDS, SimulatedEnvoy.CDS, SimulatedEnvoy.EDS);
 
   /**
-   * Each poll reads every status record from etcd (several MB at 10,000 streams): polled every
-   * few milliseconds, the reads kept etcd busy while the server was writing the records timed.
+   * Each poll reads every status record from etcd (several MB at 10,000 streams); polled every
+   * few milliseconds, the reads would compete with the server's writes of the records timed.
    */
   private static final Duration POLL = Duration.ofMillis(50);
 

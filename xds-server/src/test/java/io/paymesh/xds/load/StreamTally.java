@@ -5,8 +5,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts kept by all simulated Envoys of a run as their responses arrive, so that the load tool's
- * waits read a few numbers instead of scanning every stream: polled every few milliseconds, a
- * scan of 10,000 streams took a large share of one of the two cores the measured server runs on.
+ * waits read a few numbers instead of scanning every stream. Scanning every 5 ms was 420 of the
+ * tool's 456 JFR samples over 100 changes at 1,000 streams, CPU taken from the cores the measured
+ * server runs on, and it grows with the number of streams.
  */
 final class StreamTally {
   private final AtomicLong responses = new AtomicLong();
