@@ -47,9 +47,9 @@ final class AccessLogTranslator {
 
   /**
    * One access log per listener name (a handful: {@code outbound}, {@code inbound|<port name>},
-   * the gateway's listeners), shared by every group's listener of that name: built and packed
-   * once, and the Gate's unpacked copy kept once rather than by every listener. Bounded, as port
-   * names come from the policy.
+   * the gateway's listeners), shared by every group's listener of that name: its JSON format and
+   * packed config are built once, not for every listener. Bounded, as port names come from the
+   * policy.
    */
   private static final LoadingCache<String, AccessLog> BY_LISTENER = CacheBuilder.newBuilder()
       .maximumSize(1_000)

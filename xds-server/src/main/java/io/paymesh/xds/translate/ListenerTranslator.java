@@ -33,8 +33,9 @@ import java.util.Set;
  * ({@link AccessLogTranslator}); proxyless ones do not (gRPC runs no Envoy access logger).
  */
 final class ListenerTranslator {
-  // Configs that never vary are one instance each: built and packed once, and an Any the Gate
-  // unpacks keeps its payload, so every listener holding its own copy would keep one each.
+  // Configs that never vary are one instance each, built and packed once. The TLS inspector sits
+  // in the listener itself, and an Any the Gate unpacks keeps its payload: a copy per listener
+  // would be unpacked and kept per listener. The router sits in the HCM, packed as bytes.
   private static final HttpFilter ROUTER = HttpFilter.newBuilder()
       .setName(XdsNames.ROUTER_FILTER)
       .setTypedConfig(Any.pack(Router.getDefaultInstance()))
@@ -101,8 +102,7 @@ final class ListenerTranslator {
       case STRICT -> listener.addFilterChains(mtlsChain);
       case PERMISSIVE ->
           listener
-              .addListenerFilters(
-                  TLS_INSPECTOR)
+              .addListenerFilters(TLS_INSPECTOR)
               .addFilterChains(
                   mtlsChain.setFilterChainMatch(
                       transportProtocol(XdsNames.TRANSPORT_PROTOCOL_TLS)))

@@ -55,6 +55,17 @@ class ClusterTranslatorTest {
   private final ClusterTranslator translator = new ClusterTranslator();
 
   @Test
+  void http2OptionsOfTwoClusters_areOneInstance() {
+    String options = XdsNames.HTTP_PROTOCOL_OPTIONS;
+    Cluster v1 = translator.serviceCluster(PolicyFixtures.paymentsV1(), ClientFamily.ENVOY);
+    Cluster v2 = translator.serviceCluster(PolicyFixtures.paymentsV2(), ClientFamily.ENVOY);
+
+    // The same instance: the Gate unpacks it once, not once per cluster.
+    assertThat(v1.getTypedExtensionProtocolOptionsOrThrow(options))
+        .isSameAs(v2.getTypedExtensionProtocolOptionsOrThrow(options));
+  }
+
+  @Test
   void serviceDependency_becomesMtlsEdsClusterWithLbBreakersOutlierAndHttp2_sidecar() {
     Cluster expected =
         Cluster.newBuilder()

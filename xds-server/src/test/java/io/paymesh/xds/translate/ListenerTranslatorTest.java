@@ -157,6 +157,18 @@ class ListenerTranslatorTest {
   }
 
   @Test
+  void permissiveListenersOfTwoServices_shareOneTlsInspector() {
+    RBAC rbac = RBAC.getDefaultInstance();
+    Listener ledger = translator.listeners(
+        PolicyFixtures.ledger(), ProxyForm.SIDECAR, rbac, MtlsMode.PERMISSIVE, Set.of()).get(0);
+    Listener payments = translator.listeners(
+        PolicyFixtures.paymentsV1(), ProxyForm.SIDECAR, rbac, MtlsMode.PERMISSIVE, Set.of()).get(0);
+
+    // The same instance: the Gate unpacks its typed config once, not once per listener.
+    assertThat(ledger.getListenerFilters(0)).isSameAs(payments.getListenerFilters(0));
+  }
+
+  @Test
   void outboundListener_onLoopback15001_routesByRdsOutbound() {
     HttpConnectionManager hcm =
         HttpConnectionManager.newBuilder()
