@@ -3,6 +3,8 @@ package io.paymesh.xds.ads;
 import com.google.common.collect.Interner;
 import com.google.common.collect.Interners;
 import com.google.protobuf.Message;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.paymesh.xds.translate.GroupResources;
 import java.util.List;
 
@@ -14,6 +16,11 @@ import java.util.List;
  * snapshot holds it (a weak interner: nothing to release by hand), and lets the Gate's
  * per-resource checks recognise a resource they have already passed by its identity.
  *
+ * <p>A sidecar's outbound route configuration differs from caller to caller, but each of its
+ * virtual hosts (one per dependency, with the routes of that host's route table) is the same in
+ * every caller's: those are shared one level down, so a host's routes are held once however many
+ * services call it.
+ *
  * <p>Equality is protobuf's (field by field; the hash is computed once per message and kept in
  * it), so interning never merges resources that differ.
  */
@@ -24,10 +31,21 @@ public final class SharedResources {
   public GroupResources share(GroupResources resources) {
     return new GroupResources(
         share(resources.listeners()),
-        share(resources.routes()),
+        share(resources.routes().stream().map(this::withSharedVirtualHosts).toList()),
         share(resources.clusters()),
         share(resources.endpoints()),
         share(resources.secrets()));
+  }
+
+  private RouteConfiguration withSharedVirtualHosts(RouteConfiguration config) {
+    List<VirtualHost> built = config.getVirtualHostsList();
+    List<VirtualHost> shared = share(built);
+    for (int i = 0; i < built.size(); i++) {
+      if (shared.get(i) != built.get(i)) {
+        return config.toBuilder().clearVirtualHosts().addAllVirtualHosts(shared).build();
+      }
+    }
+    return config;
   }
 
   @SuppressWarnings("unchecked") // An interned message equals the argument, so it is its type.
