@@ -132,7 +132,8 @@ public final class LoadMain implements Callable<Integer> {
           problems.add("not every stream had its initial config within " + timeout);
         }
         report.initialConfig(connectedNanos, envoys,
-            server == null ? -1 : server.cpuNanos() - connectCpuBefore);
+            server == null ? -1 : server.cpuNanos() - connectCpuBefore,
+            server == null ? -1 : server.peakResidentBytes());
         if (status) {
           // From the moment the last stream ACKed, as an operator reading status would see it.
           new StatusLag(new ProxyStatusReader(client, prefix), streams, timeout)

@@ -17,8 +17,12 @@ final class Report {
     out.println("|---|---|");
   }
 
-  /** {@code serverCpuNanos} is negative when the server's process is not known. */
-  void initialConfig(long allNanos, List<SimulatedEnvoy> envoys, long serverCpuNanos) {
+  /**
+   * {@code serverCpuNanos} and {@code serverPeakResidentBytes} are negative when the server's
+   * process is not known.
+   */
+  void initialConfig(long allNanos, List<SimulatedEnvoy> envoys, long serverCpuNanos,
+      long serverPeakResidentBytes) {
     List<Long> perStream = envoys.stream().filter(SimulatedEnvoy::initialConfigAcked)
         .map(SimulatedEnvoy::initialConfigNanos).toList();
     row("streams connect -> all types ACKed (all streams)", ms(allNanos));
@@ -26,6 +30,10 @@ final class Report {
         + ms(percentile(perStream, 99)));
     if (serverCpuNanos >= 0) {
       row("server CPU over the connect (user + system)", ms(serverCpuNanos));
+    }
+    if (serverPeakResidentBytes >= 0) {
+      row("server peak resident memory by the end of the connect (VmHWM)",
+          mib(serverPeakResidentBytes));
     }
   }
 
@@ -70,8 +78,11 @@ final class Report {
   }
 
   void liveHeap(long bytes) {
-    row("server live heap after full GC", String.format(Locale.ROOT, "%.0f MiB",
-        bytes / (1024.0 * 1024.0)));
+    row("server live heap after full GC", mib(bytes));
+  }
+
+  private static String mib(long bytes) {
+    return String.format(Locale.ROOT, "%.0f MiB", bytes / (1024.0 * 1024.0));
   }
 
   private void row(String figure, String value) {

@@ -63,6 +63,25 @@ final class ServerProbe {
     }
   }
 
+  /**
+   * The most memory the process has had resident so far ({@code VmHWM}): what it has touched,
+   * heap that grew to hold garbage included. On a VM whose host backs guest memory only when it
+   * is first touched, or takes freed memory back, touching new memory is slow, and this says how
+   * much of it a run had to touch.
+   */
+  long peakResidentBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+      throw new IllegalStateException("/proc/" + pid + "/status has no VmHWM line");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the memory of process " + pid, e);
+    }
+  }
+
   /** Heap in use right after a full GC: what the server keeps alive. */
   long liveHeapBytes() throws IOException, InterruptedException {
     jcmd("GC.run");
