@@ -3,6 +3,7 @@ package io.paymesh.xds.gate;
 import com.google.common.collect.MapMaker;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.translate.ClientFamily;
 import io.paymesh.xds.translate.GroupResources;
@@ -27,6 +28,14 @@ import java.util.Set;
  * resource no snapshot holds any more is forgotten with it), and a resource it refused is judged
  * again each time, so every violation is reported as before. Every resource the Gate passes has
  * been judged by every check, once.
+ *
+ * <p>The same goes one level down for route configurations. A sidecar's {@code outbound}
+ * configuration is its own, but its virtual hosts are the same instances in every caller's (the
+ * publisher shares them too): a configuration whose virtual hosts all passed before, in other
+ * configurations, passes if what is around them does, which is judged on a copy without them.
+ * That holds because a check judges each message on its own: no verdict on a message depends on
+ * where it sits or on its siblings (a subclass must keep it so). A configuration that fails that
+ * way is judged again whole, so what it reports does not depend on what was remembered.
  */
 abstract class ResourceCheck implements GateCheck {
   /** Instances that passed, for a check whose verdict does not depend on the client family. */
@@ -89,11 +98,30 @@ abstract class ResourceCheck implements GateCheck {
     if (known.contains(message)) {
       return;
     }
+    if (message instanceof RouteConfiguration config
+        && passesAroundKnownVirtualHosts(resource, config, client, known)) {
+      known.add(config);
+      return;
+    }
     int before = out.size();
     judge(resource, message, client, out);
     if (out.size() == before) {
       known.add(message);
+      if (message instanceof RouteConfiguration config) {
+        known.addAll(config.getVirtualHostsList());
+      }
     }
+  }
+
+  private boolean passesAroundKnownVirtualHosts(
+      String resource, RouteConfiguration config, ClientFamily client, Set<Message> known) {
+    if (config.getVirtualHostsCount() == 0
+        || !config.getVirtualHostsList().stream().allMatch(known::contains)) {
+      return false;
+    }
+    List<GateViolation> around = new ArrayList<>();
+    judge(resource, config.toBuilder().clearVirtualHosts().build(), client, around);
+    return around.isEmpty();
   }
 
   /** A thread-safe set that compares by identity and does not keep its members alive. */

@@ -7,6 +7,9 @@ import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
 import io.paymesh.xds.translate.ClientFamily;
@@ -20,13 +23,14 @@ import org.junit.jupiter.api.Test;
 /**
  * A per-resource check walks an instance it passed only once, judges a refused one every time
  * (every violation is still reported), tells equal instances apart (memory by identity), and keeps
- * client families apart when its verdict depends on them.
+ * client families apart when its verdict depends on them; of a route configuration whose virtual
+ * hosts it passed before, it judges only what is around them.
  */
 class ResourceCheckTest {
   private static final ProxyGroup GRPC_JAVA = ProxyGroup.proxyless("checkout");
   private static final ProxyGroup GRPC_JS = new ProxyGroup("checkout", ClientFamily.GRPC_JS);
 
-  /** Refuses clusters named "bad"; counts what it walks. */
+  /** Refuses clusters and route configurations named "bad"; counts what it walks. */
   private static final class CountingCheck extends ResourceCheck {
     final List<Message> judged = new ArrayList<>();
     private final boolean perClient;
@@ -50,6 +54,10 @@ class ResourceCheckTest {
       judged.add(message);
       if (message instanceof Cluster c && c.getName().equals("bad")) {
         out.add(new GateViolation(resource, "test", "bad cluster"));
+      }
+      if (message instanceof RouteConfiguration r && r.getName().equals("bad")) {
+        out.add(new GateViolation(resource, "test",
+            "bad route configuration of " + r.getVirtualHostsCount() + " virtual hosts"));
       }
     }
   }
@@ -127,6 +135,72 @@ class ResourceCheckTest {
   }
 
   @Test
+  void aRouteConfigurationWhoseVirtualHostsPassedBefore_isJudgedWithoutThem() {
+    CountingCheck check = new CountingCheck(false);
+    VirtualHost payments = virtualHost("payments");
+    VirtualHost ledger = virtualHost("ledger");
+
+    check.check(PolicyFixtures.snapshot(), SIDECAR, withRoutes(routes("a", payments, ledger)));
+    List<GateViolation> second = check.check(
+        PolicyFixtures.snapshot(), SIDECAR, withRoutes(routes("b", ledger, payments)));
+
+    assertThat(second).isEmpty();
+    assertThat(check.judged).hasSize(2);
+    assertThat(check.judged.get(1)).isEqualTo(RouteConfiguration.newBuilder().setName("b").build());
+  }
+
+  @Test
+  void aVirtualHostNotPassedBefore_isJudgedWithItsWholeConfiguration() {
+    CountingCheck check = new CountingCheck(false);
+    VirtualHost payments = virtualHost("payments");
+    RouteConfiguration withNewHost = routes("b", payments, virtualHost("ledger"));
+
+    check.check(PolicyFixtures.snapshot(), SIDECAR, withRoutes(routes("a", payments)));
+    check.check(PolicyFixtures.snapshot(), SIDECAR, withRoutes(withNewHost));
+
+    assertThat(check.judged.get(1)).isSameAs(withNewHost);
+  }
+
+  @Test
+  void aConfigurationRefusedAroundKnownVirtualHosts_isJudgedWholeAndReported() {
+    CountingCheck check = new CountingCheck(false);
+    VirtualHost payments = virtualHost("payments");
+    RouteConfiguration bad = routes("bad", payments);
+
+    check.check(PolicyFixtures.snapshot(), SIDECAR, withRoutes(routes("a", payments)));
+    List<GateViolation> refused = check.check(PolicyFixtures.snapshot(), SIDECAR, withRoutes(bad));
+
+    assertThat(refused).containsExactly(new GateViolation("RouteConfiguration/bad", "test",
+        "bad route configuration of 1 virtual hosts"));
+    assertThat(check.judged.get(check.judged.size() - 1)).isSameAs(bad);
+  }
+
+  @Test
+  void theGate_refusesABadVirtualHostBesideOnesItPassed() {
+    Gate gate = new Gate();
+    GroupResources good = GateFixtures.translate(SIDECAR);
+    RouteConfiguration outbound = good.routes().stream()
+        .filter(r -> r.getVirtualHostsCount() > 1).findFirst().orElseThrow();
+    // Envoy's field rules: a virtual host has at least one domain.
+    RouteConfiguration withBadHost = outbound.toBuilder()
+        .addVirtualHosts(VirtualHost.newBuilder().setName("no-domains")).build();
+    List<RouteConfiguration> routes = new ArrayList<>(good.routes());
+    routes.set(routes.indexOf(outbound), withBadHost);
+    GroupResources bad = new GroupResources(good.listeners(), routes, good.clusters(),
+        good.endpoints(), good.secrets());
+
+    GateResult passed = gate.check(PolicyFixtures.snapshot(), SIDECAR, good);
+    GateResult refused = gate.check(PolicyFixtures.snapshot(), SIDECAR, bad);
+
+    assertThat(passed.passed()).isTrue();
+    assertThat(refused.violations()).singleElement().satisfies(v -> {
+      assertThat(v.resource()).isEqualTo("RouteConfiguration/" + outbound.getName());
+      assertThat(v.invariant()).isEqualTo(EnvoyFieldRulesCheck.INVARIANT);
+      assertThat(v.message()).contains("virtual_hosts[" + outbound.getVirtualHostsCount() + "]");
+    });
+  }
+
+  @Test
   void theGate_refusesTheSameBadResourceEveryTime() {
     Gate gate = new Gate();
     GroupResources good = GateFixtures.translate(SIDECAR);
@@ -153,5 +227,19 @@ class ResourceCheckTest {
     clusters.add(cluster);
     return new GroupResources(resources.listeners(), resources.routes(), clusters,
         resources.endpoints(), resources.secrets());
+  }
+
+  private GroupResources withRoutes(RouteConfiguration routes) {
+    return new GroupResources(List.of(), List.of(routes), List.of(), List.of(), List.of());
+  }
+
+  private static RouteConfiguration routes(String name, VirtualHost... hosts) {
+    return RouteConfiguration.newBuilder().setName(name).addAllVirtualHosts(List.of(hosts))
+        .build();
+  }
+
+  private static VirtualHost virtualHost(String host) {
+    return VirtualHost.newBuilder().setName(host).addDomains(host)
+        .addRoutes(Route.newBuilder().setName("default")).build();
   }
 }
