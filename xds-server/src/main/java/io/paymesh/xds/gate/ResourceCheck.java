@@ -33,9 +33,10 @@ import java.util.Set;
  * configuration is its own, but its virtual hosts are the same instances in every caller's (the
  * publisher shares them too): a configuration whose virtual hosts all passed before, in other
  * configurations, passes if what is around them does, which is judged on a copy without them.
- * That holds because a check judges each message on its own: no verdict on a message depends on
- * where it sits or on its siblings (a subclass must keep it so). A configuration that fails that
- * way is judged again whole, so what it reports does not depend on what was remembered.
+ * That holds because no check's verdict on anything inside a virtual host depends on what lies
+ * outside it (its place in the list, its siblings, the configuration around it): a subclass must
+ * keep it so. A configuration that fails that way is judged again whole, so what it reports does
+ * not depend on what was remembered.
  */
 abstract class ResourceCheck implements GateCheck {
   /** Instances that passed, for a check whose verdict does not depend on the client family. */

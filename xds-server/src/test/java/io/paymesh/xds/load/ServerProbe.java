@@ -15,7 +15,8 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The xds-server process seen from outside: CPU time from {@code /proc/<pid>/stat} (Linux reports
- * it in USER_HZ = 100 ticks per second) and live heap from {@code jcmd}, after a full GC.
+ * it in USER_HZ = 100 ticks per second), peak resident memory from {@code /proc/<pid>/status},
+ * and live heap from {@code jcmd}, after a full GC.
  */
 final class ServerProbe {
   private static final long NANOS_PER_TICK = TimeUnit.SECONDS.toNanos(1) / 100;
