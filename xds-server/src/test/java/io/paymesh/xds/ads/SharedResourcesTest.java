@@ -31,16 +31,8 @@ class SharedResourcesTest {
 
   @Test
   void aServicesClusterAndLoadAssignment_areOneInstanceInEveryCallersGroup() {
-    Publishers.demandEveryGroup(
-            new SnapshotPublisher(new GroupTranslator(), new Gate(), cache,
-                XdsMetrics.standalone()), policy)
-        .publish(policy);
     String target = SyntheticPolicy.serviceName(1);
-    List<ProxyGroup> callers = policy.services().values().stream()
-        .filter(s -> s.spec().dependencies().contains(target))
-        .map(s -> ProxyGroup.sidecar(s.name()))
-        .toList();
-    assertThat(callers).hasSizeGreaterThan(1);
+    List<ProxyGroup> callers = publishEveryGroupAndFindCallersOf(target);
 
     ClusterLoadAssignment first = cache.getSnapshot(callers.get(0)).endpoints().resources()
         .get(target);
@@ -56,16 +48,8 @@ class SharedResourcesTest {
 
   @Test
   void aHostsVirtualHost_isOneInstanceInEveryCallersOutboundRoutes() {
-    Publishers.demandEveryGroup(
-            new SnapshotPublisher(new GroupTranslator(), new Gate(), cache,
-                XdsMetrics.standalone()), policy)
-        .publish(policy);
     String target = SyntheticPolicy.serviceName(1);
-    List<ProxyGroup> callers = policy.services().values().stream()
-        .filter(s -> s.spec().dependencies().contains(target))
-        .map(s -> ProxyGroup.sidecar(s.name()))
-        .toList();
-    assertThat(callers).hasSizeGreaterThan(1);
+    List<ProxyGroup> callers = publishEveryGroupAndFindCallersOf(target);
 
     VirtualHost first = outboundVirtualHost(callers.get(0), target);
     assertThat(first.getRoutesCount()).isPositive();
@@ -106,6 +90,20 @@ class SharedResourcesTest {
     assertThat(kept.get(0)).isSameAs(a);
     assertThat(kept.get(1)).isSameAs(b);
     assertThat(kept.get(2)).isSameAs(a);
+  }
+
+  /** The sidecar groups that call {@code target}, more than one, once every group is published. */
+  private List<ProxyGroup> publishEveryGroupAndFindCallersOf(String target) {
+    Publishers.demandEveryGroup(
+            new SnapshotPublisher(new GroupTranslator(), new Gate(), cache,
+                XdsMetrics.standalone()), policy)
+        .publish(policy);
+    List<ProxyGroup> callers = policy.services().values().stream()
+        .filter(s -> s.spec().dependencies().contains(target))
+        .map(s -> ProxyGroup.sidecar(s.name()))
+        .toList();
+    assertThat(callers).hasSizeGreaterThan(1);
+    return callers;
   }
 
   private VirtualHost outboundVirtualHost(ProxyGroup group, String host) {
