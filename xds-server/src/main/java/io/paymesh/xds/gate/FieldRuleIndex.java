@@ -36,6 +36,8 @@ import java.util.Optional;
  * first place is named.
  */
 final class FieldRuleIndex implements ValidatorIndex {
+  /** Every message field of a type without a validator, read as {@link MessageWalk} reads it. */
+  private static final TypeReach EVERY_FIELD = TypeReach.everyType();
   private final String resource;
   private final List<GateViolation> out;
   /** The messages being validated, the resource first. */
@@ -95,20 +97,20 @@ final class FieldRuleIndex implements ValidatorIndex {
 
   /** The messages inside a message that has no validator to hand them to the index. */
   private void walkFields(Message message) {
-    for (FieldDescriptor field : MessageWalk.messageFields(message.getDescriptorForType())) {
-      if (field.isMapField()) {
-        FieldDescriptor value = field.getMessageType().findFieldByNumber(2);
-        int count = message.getRepeatedFieldCount(field);
+    for (MessageWalk.Child child : EVERY_FIELD.childrenToEnter(message)) {
+      if (child.mapValue() != null) {
+        int count = message.getRepeatedFieldCount(child.field());
         for (int i = 0; i < count; i++) {
-          validate((Message) ((Message) message.getRepeatedField(field, i)).getField(value));
+          Message entry = (Message) message.getRepeatedField(child.field(), i);
+          validate((Message) entry.getField(child.mapValue()));
         }
-      } else if (field.isRepeated()) {
-        int count = message.getRepeatedFieldCount(field);
+      } else if (child.repeated()) {
+        int count = child.reader().count(message);
         for (int i = 0; i < count; i++) {
-          validate((Message) message.getRepeatedField(field, i));
+          validate(child.reader().get(message, i));
         }
-      } else if (message.hasField(field)) {
-        validate((Message) message.getField(field));
+      } else if (child.reader().has(message)) {
+        validate(child.reader().get(message));
       }
     }
   }

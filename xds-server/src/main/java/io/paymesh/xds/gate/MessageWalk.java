@@ -64,7 +64,7 @@ final class MessageWalk {
       }
       return;
     }
-    for (Child child : reach.childrenToEnter(message.getDescriptorForType())) {
+    for (Child child : reach.childrenToEnter(message)) {
       FieldDescriptor childField = child.field();
       if (child.mapKey() != null) {
         int count = message.getRepeatedFieldCount(childField);
@@ -75,15 +75,15 @@ final class MessageWalk {
           path.pop();
         }
       } else if (child.repeated()) {
-        int count = message.getRepeatedFieldCount(childField);
+        int count = child.reader().count(message);
         for (int i = 0; i < count; i++) {
           path.pushIndex(childField.getName(), i);
-          walk((Message) message.getRepeatedField(childField, i), childField, path, reach, visitor);
+          walk(child.reader().get(message, i), childField, path, reach, visitor);
           path.pop();
         }
-      } else if (message.hasField(childField)) {
+      } else if (child.reader().has(message)) {
         path.push(childField.getName());
-        walk((Message) message.getField(childField), childField, path, reach, visitor);
+        walk(child.reader().get(message), childField, path, reach, visitor);
         path.pop();
       }
     }
@@ -108,14 +108,18 @@ final class MessageWalk {
    *
    * @param mapKey the key field of a map's entries, null if the field is not a map
    * @param mapValue the value field of a map's entries, null if the field is not a map
+   * @param reader reads a field that is not a map through the generated accessors, null for a
+   *     map (whose entries a walk reads through reflection, keys and all)
    */
   record Child(FieldDescriptor field, boolean repeated, FieldDescriptor mapKey,
-      FieldDescriptor mapValue, Descriptor heldType) {
-    static Child of(FieldDescriptor field) {
+      FieldDescriptor mapValue, Descriptor heldType, MessageFieldReader reader) {
+    /** The child {@code field} of messages like {@code sample} (same type, same class). */
+    static Child of(Message sample, FieldDescriptor field) {
       boolean map = field.isMapField();
       Descriptor entry = field.getMessageType();
       return new Child(field, field.isRepeated(), map ? entry.findFieldByNumber(1) : null,
-          map ? entry.findFieldByNumber(2) : null, TypeReach.heldType(field));
+          map ? entry.findFieldByNumber(2) : null, TypeReach.heldType(field),
+          map ? null : MessageFieldReader.of(sample, field));
     }
   }
 

@@ -3,6 +3,7 @@ package io.paymesh.xds.gate;
 import com.google.protobuf.Any;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -45,14 +46,16 @@ final class TypeReach {
   }
 
   /**
-   * The message fields of {@code type} a walk enters: those whose messages may hold a wanted type,
-   * in field-number order; worked out once per type.
+   * The message fields of {@code message}'s type a walk enters: those whose messages may hold a
+   * wanted type, in field-number order; worked out once per type, from the first message of it.
    */
-  List<MessageWalk.Child> childrenToEnter(Descriptor type) {
-    return children.computeIfAbsent(type, t -> MessageWalk.messageFields(t).stream()
-        .map(MessageWalk.Child::of)
-        .filter(child -> mayHold(child.heldType()))
-        .toList());
+  List<MessageWalk.Child> childrenToEnter(Message message) {
+    List<MessageWalk.Child> known = children.get(message.getDescriptorForType());
+    return known != null ? known : children.computeIfAbsent(message.getDescriptorForType(),
+        type -> MessageWalk.messageFields(type).stream()
+            .filter(field -> mayHold(heldType(field)))
+            .map(field -> MessageWalk.Child.of(message, field))
+            .toList());
   }
 
   /** The type of the messages a message field holds: the field's, or its map values'. */
