@@ -29,6 +29,7 @@ final class MessageFieldReader {
   private static final MethodType GET_AT =
       MethodType.methodType(Message.class, Message.class, int.class);
 
+  /** The class whose accessors the handles call; null when there are none to call. */
   private final Class<?> owner;
   private final FieldDescriptor field;
   /** hasFoo() and getFoo() of a singular field; getFooCount() and getFoo(int) of a repeated. */
