@@ -50,6 +50,8 @@ final class TypeReach {
    * wanted type, in field-number order; worked out once per type, from the first message of it.
    */
   List<MessageWalk.Child> childrenToEnter(Message message) {
+    // Looked up first: computeIfAbsent's lambda captures the message, so calling it on every
+    // message a walk meets would allocate one each time for a type worked out long ago.
     List<MessageWalk.Child> known = children.get(message.getDescriptorForType());
     return known != null ? known : children.computeIfAbsent(message.getDescriptorForType(),
         type -> MessageWalk.messageFields(type).stream()
