@@ -30,9 +30,13 @@ RUN java -Xshare:dump -XX:SharedClassListFile=/opt/paymesh/xds-server.classlist 
 COPY docker/xds-server.compose.yaml /etc/paymesh/xds-server.yaml
 USER 10001
 # C1 alone: a replica's CPU comes in bursts (proxies connecting, a policy change) whose code C2
-# would cost more to compile than it saves (docs/performance.md, "C1 alone"). An environment
-# variable, so an operator can bring C2 back: JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=4.
-ENV JDK_JAVA_OPTIONS="-XX:TieredStopAtLevel=1"
+# would cost more to compile than it saves (docs/performance.md, "C1 alone"). The heap in
+# transparent huge pages where the node's kernel offers them on request (THP "madvise"): a
+# connect touches most of a gigabyte for the first time, and does so with less CPU in 2 MiB pages
+# (docs/performance.md, "huge pages"). An environment variable, so an operator can set either
+# otherwise, e.g. bring C2 back:
+#   JDK_JAVA_OPTIONS="-XX:TieredStopAtLevel=4 -XX:+UseTransparentHugePages"
+ENV JDK_JAVA_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseTransparentHugePages"
 # ADS over gRPC.
 EXPOSE 18000
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:SharedArchiveFile=/opt/paymesh/xds-server.jsa", \

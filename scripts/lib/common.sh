@@ -162,13 +162,19 @@ process_gone() {
   ! kill -0 "$1" 2>/dev/null
 }
 
-# The JIT compilers a replica runs with: C1 alone. A replica's CPU comes in bursts (proxies
-# connecting after a start or a failover, a policy change), each running its code for seconds;
-# with both compilers the JVM spends more CPU compiling that code with C2 than C2's code then
-# saves, and at 10,000 connecting proxies C1 alone needed 30-45 % less CPU (docs/performance.md,
-# "C1 alone"). A later -XX:TieredStopAtLevel=4 (XDS_JAVA_OPTS in scripts/load) brings C2 back.
+# The JVM options a replica runs with (docs/xds-server.md, "Configuration"; the image sets the same in
+# JDK_JAVA_OPTIONS):
+# - C1 alone. A replica's CPU comes in bursts (proxies connecting after a start or a failover, a
+#   policy change), each running its code for seconds; with both compilers the JVM spends more CPU
+#   compiling that code with C2 than C2's code then saves, and at 10,000 connecting proxies C1
+#   alone needed 30-45 % less CPU (docs/performance.md, "C1 alone"). A later
+#   -XX:TieredStopAtLevel=4 (XDS_JAVA_OPTS in scripts/load) brings C2 back.
+# - The heap in transparent huge pages where the kernel offers them on request (THP "madvise"):
+#   a connect touches most of a gigabyte for the first time, and in 2 MiB pages that took 10-20 %
+#   less CPU (docs/performance.md, "huge pages"). Where THP is "never" the JVM says so in one
+#   warning line and runs with small pages; where it is "always" the option changes nothing.
 # shellcheck disable=SC2034 # used by the scripts that source this file
-XDS_JIT_OPTS="-XX:TieredStopAtLevel=1"
+XDS_JVM_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseTransparentHugePages"
 
 # The xds-server's class-data archive (AppCDS): the classes a replica loads to start, serve its
 # first proxies and publish a change, listed in xds-server/src/main/cds/xds-server.classlist

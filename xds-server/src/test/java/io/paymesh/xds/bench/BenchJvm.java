@@ -16,5 +16,8 @@ final class BenchJvm {
    */
   static final String REPLICA_JIT = "-XX:TieredStopAtLevel=1";
 
+  /** The heap in transparent huge pages, as a replica's (scripts/lib/common.sh, the image). */
+  static final String REPLICA_PAGES = "-XX:+UseTransparentHugePages";
+
   private BenchJvm() {}
 }

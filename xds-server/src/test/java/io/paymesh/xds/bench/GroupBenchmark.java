@@ -32,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", BenchJvm.LOGBACK, BenchJvm.REPLICA_JIT})
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", BenchJvm.LOGBACK, BenchJvm.REPLICA_JIT,
+    BenchJvm.REPLICA_PAGES})
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class GroupBenchmark {

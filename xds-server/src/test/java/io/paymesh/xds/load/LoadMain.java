@@ -14,6 +14,7 @@ import io.paymesh.xds.status.ProxyStatusReader;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +62,9 @@ public final class LoadMain implements Callable<Integer> {
   @Option(names = "--cold-start-ms", description = "launch -> SERVING as measured by "
       + "ColdStartMain, a probe started before the server (instead of --started-at-ms)")
   Optional<Long> coldStartMs;
+  @Option(names = "--launched-at-ms", description = "when the server process was launched (epoch"
+      + " ms): also report launch -> all types ACKed, its start-up and the connect together")
+  Optional<Long> launchedAtMs;
   @Option(names = "--streams", defaultValue = "1000", description = "simulated Envoys")
   int streams;
   @Option(names = "--channels", defaultValue = "8", description = "connections the streams share")
@@ -121,6 +125,7 @@ public final class LoadMain implements Callable<Integer> {
               () -> problems.add("the server did not report SERVING within " + timeout));
         }
         long connectCpuBefore = server == null ? 0 : server.cpuNanos();
+        System.err.printf(Locale.ROOT, "streams opening at %s%n", Instant.now());
         long connectStart = System.nanoTime();
         for (int i = 0; i < streams; i++) {
           envoys.add(SimulatedEnvoy.connect(connections.get(i % channels), "load-" + i,
@@ -128,12 +133,14 @@ public final class LoadMain implements Callable<Integer> {
         }
         boolean allAcked = Waits.until(timeout, () -> tally.settledStreams() >= streams);
         long connectedNanos = System.nanoTime() - connectStart;
+        long connectedAtMs = System.currentTimeMillis();
         if (!allAcked) {
           problems.add("not every stream had its initial config within " + timeout);
         }
         report.initialConfig(connectedNanos, envoys,
             server == null ? -1 : server.cpuNanos() - connectCpuBefore,
             server == null ? -1 : server.peakResidentBytes());
+        launchedAtMs.ifPresent(at -> report.launchToAllAcked(connectedAtMs - at));
         if (status) {
           // From the moment the last stream ACKed, as an operator reading status would see it.
           new StatusLag(new ProxyStatusReader(client, prefix), streams, timeout)

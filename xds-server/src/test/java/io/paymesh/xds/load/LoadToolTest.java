@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +48,9 @@ class LoadToolTest {
       int exit = new CommandLine(tool).execute("--etcd", ETCD.endpoint(), "--prefix", "/load/",
           "--ads", "127.0.0.1:" + server.plaintextAdsPort(), "--services", "6", "--streams", "12",
           "--channels", "2", "--changes", "2", "--burst", "5", "--timeout", "PT60S",
-          "--no-write-policy", "--started-at-ms", Long.toString(startedAt));
+          "--no-write-policy", "--started-at-ms", Long.toString(startedAt),
+          "--launched-at-ms", Long.toString(startedAt));
+      long elapsedMs = System.currentTimeMillis() - startedAt;
 
       String report = out.toString(StandardCharsets.UTF_8);
       assertThat(exit).as(report).isZero();
@@ -59,6 +63,14 @@ class LoadToolTest {
               + "\\(2 changes, [1-9][0-9]* affected streams each\\)")
           .contains("| burst: last put -> converged |")
           .doesNotContain("did not converge");
+      // Launch -> all ACKed holds the connect and the start before it, and ended before now.
+      double launchToAcked = figure(report,
+          "server process start -> all types ACKed (start-up, the tool's start, the connect)");
+      assertThat(launchToAcked)
+          .isGreaterThan(figure(report, "streams connect -> all types ACKed (all streams)"))
+          .isGreaterThan(figure(report,
+              "server process start -> gRPC health SERVING (etcd already holding the mesh)"))
+          .isLessThanOrEqualTo(elapsedMs);
       await().atMost(Duration.ofSeconds(30)).until(() -> server.proxies().connected().isEmpty());
     }
   }
@@ -87,5 +99,13 @@ class LoadToolTest {
       assertThat(coldStartMs).isBetween(0L, System.currentTimeMillis() - launched);
       assertThat(server.policyRevision()).as("SERVING follows the first snapshot").isPositive();
     }
+  }
+
+  /** The milliseconds of one row of the report. */
+  private static double figure(String report, String row) {
+    Matcher value = Pattern.compile("\\| " + Pattern.quote(row) + " \\| ([0-9.]+) ms \\|")
+        .matcher(report);
+    assertThat(value.find()).as("row '%s' in%n%s", row, report).isTrue();
+    return Double.parseDouble(value.group(1));
   }
 }

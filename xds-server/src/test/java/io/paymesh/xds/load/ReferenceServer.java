@@ -17,6 +17,7 @@ import io.paymesh.xds.translate.GroupTranslator;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -66,11 +67,19 @@ public final class ReferenceServer {
   }
 
   private void onPolicy(PolicySnapshot policy) {
-    for (String service : changedServices(previous, policy)) {
+    boolean first = previous == null;
+    Set<String> services = changedServices(previous, policy);
+    for (String service : services) {
       ProxyGroup group = new ProxyGroup(service, ClientFamily.ENVOY);
       translator.translate(policy, group).ifPresent(resources -> publish(group, resources));
     }
     previous = policy;
+    if (first) {
+      // Into reference.log: whether its first builds were done before the streams came or ran
+      // alongside them (the load tool prints when they opened).
+      System.err.printf("built the snapshots of %d groups by %s%n", services.size(),
+          Instant.now());
+    }
   }
 
   private void publish(ProxyGroup group, GroupResources r) {

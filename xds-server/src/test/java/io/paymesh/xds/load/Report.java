@@ -42,6 +42,16 @@ final class Report {
         ms(TimeUnit.MILLISECONDS.toNanos(millis)));
   }
 
+  /**
+   * From launching the server's process until every stream had ACKed its first config: what a
+   * restart costs proxies that connect as soon as it serves, whether a server builds their
+   * snapshots before it serves or as they ask.
+   */
+  void launchToAllAcked(long millis) {
+    row("server process start -> all types ACKed (start-up, the tool's start, the connect)",
+        ms(TimeUnit.MILLISECONDS.toNanos(millis)));
+  }
+
   void statusLag(long nanos) {
     row("last stream ACKed -> every proxy status record in etcd shows its ACKs", ms(nanos));
   }
