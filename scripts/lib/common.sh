@@ -162,16 +162,16 @@ process_gone() {
   ! kill -0 "$1" 2>/dev/null
 }
 
-# The JVM options a replica runs with (docs/xds-server.md, "Configuration"; the image sets the same in
-# JDK_JAVA_OPTIONS):
+# The JVM options a replica runs with (docs/xds-server.md, "Configuration"; the image sets the
+# same in JDK_JAVA_OPTIONS):
 # - C1 alone. A replica's CPU comes in bursts (proxies connecting after a start or a failover, a
 #   policy change), each running its code for seconds; with both compilers the JVM spends more CPU
 #   compiling that code with C2 than C2's code then saves, and at 10,000 connecting proxies C1
 #   alone needed 30-45 % less CPU (docs/performance.md, "C1 alone"). A later
 #   -XX:TieredStopAtLevel=4 (XDS_JAVA_OPTS in scripts/load) brings C2 back.
 # - The heap in transparent huge pages where the kernel offers them on request (THP "madvise"):
-#   a connect touches most of a gigabyte for the first time, and in 2 MiB pages that took 10-20 %
-#   less CPU (docs/performance.md, "huge pages"). Where THP is "never" the JVM says so in one
+#   a connect touches most of a gigabyte for the first time, and in 2 MiB pages paymesh took 14-16 %
+#   less CPU for it (docs/performance.md, "huge pages"). Where THP is "never" the JVM says so in one
 #   warning line and runs with small pages; where it is "always" the option changes nothing.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 XDS_JVM_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseTransparentHugePages"

@@ -18,6 +18,7 @@ import io.paymesh.xds.translate.ProxyGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -77,8 +78,8 @@ public final class ReferenceServer {
     if (first) {
       // Into reference.log: whether its first builds were done before the streams came or ran
       // alongside them (the load tool prints when they opened).
-      System.err.printf("built the snapshots of %d groups by %s%n", services.size(),
-          Instant.now());
+      System.err.printf(Locale.ROOT, "built the snapshots of %d groups by %s%n",
+          services.size(), Instant.now());
     }
   }
 
