@@ -170,9 +170,10 @@ process_gone() {
 #   alone needed 30-45 % less CPU (docs/performance.md, "C1 alone"). A later
 #   -XX:TieredStopAtLevel=4 (XDS_JAVA_OPTS in scripts/load) brings C2 back.
 # - The heap in transparent huge pages where the kernel offers them on request (THP "madvise"):
-#   a connect touches most of a gigabyte for the first time, and in 2 MiB pages paymesh took 14-16 %
-#   less CPU for it (docs/performance.md, "huge pages"). Where THP is "never" the JVM says so in one
-#   warning line and runs with small pages; where it is "always" the option changes nothing.
+#   a connect touches most of a gigabyte for the first time, and in 2 MiB pages paymesh took
+#   14-17 % less CPU for it (docs/performance.md, "huge pages"). Where THP is "never" the JVM
+#   says so in one warning line and runs with small pages; where it is "always" the option
+#   changes nothing.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 XDS_JVM_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseTransparentHugePages"
 
