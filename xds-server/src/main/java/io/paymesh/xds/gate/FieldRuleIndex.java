@@ -25,8 +25,9 @@ import java.util.Optional;
  *       it cannot unpack is a violation;
  *   <li>a message type without a validator of its own (protoc-gen-validate generates none for a
  *       file without rules, such as the RBAC HTTP filter's, nor for the well-known types) is
- *       walked by reflection, and each message in it handed back to the index; such a type whose
- *       file could hold rules means its validator was not generated, a violation.
+ *       walked as {@link MessageWalk} walks (generated accessors; map entries by reflection),
+ *       and each message in it handed back to the index; such a type whose file could hold
+ *       rules means its validator was not generated, a violation.
  * </ul>
  *
  * <p>A broken rule is caught where it happens and recorded, and the walk goes on: every message

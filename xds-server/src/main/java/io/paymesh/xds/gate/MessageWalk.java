@@ -19,8 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * validators instead ({@link FieldRuleIndex}) and uses {@link #messageFields} where a type has
  * none.
  *
- * <p>It reads only message-typed fields, listed once per type, through protobuf reflection, and
- * enters only those whose type can hold what the check looks at ({@link TypeReach}).
+ * <p>It reads only message-typed fields, listed once per type, through the generated accessors
+ * ({@link MessageFieldReader}; map entries through protobuf reflection), and enters only those
+ * whose type can hold what the check looks at ({@link TypeReach}).
  */
 final class MessageWalk {
   private static final Map<Descriptor, List<FieldDescriptor>> MESSAGE_FIELDS =
