@@ -1,6 +1,6 @@
 package io.paymesh.xds.ads;
 
-import com.google.protobuf.ByteString;
+import com.google.common.base.Utf8;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
@@ -51,10 +51,10 @@ public final class AdsRequestLimits {
   public static Optional<Status> check(DiscoveryRequest request) {
     return checkNode(request.hasNode(), request.getNode())
         .or(() -> checkNames("resource_names", request.getResourceNamesCount(),
-            request::getResourceNamesBytes))
-        .or(() -> atMost("version_info", request.getVersionInfoBytes().size(),
+            request::getResourceNames))
+        .or(() -> atMost("version_info", utf8Bytes(request.getVersionInfo()),
             MAX_VERSION_OR_NONCE_BYTES))
-        .or(() -> atMost("response_nonce", request.getResponseNonceBytes().size(),
+        .or(() -> atMost("response_nonce", utf8Bytes(request.getResponseNonce()),
             MAX_VERSION_OR_NONCE_BYTES))
         .or(() -> checkTypeUrl(request.getTypeUrl()))
         .map(Status.INVALID_ARGUMENT::withDescription);
@@ -68,12 +68,11 @@ public final class AdsRequestLimits {
   public static Optional<Status> check(DeltaDiscoveryRequest request) {
     return checkNode(request.hasNode(), request.getNode())
         .or(() -> checkNames("resource_names_subscribe",
-            request.getResourceNamesSubscribeCount(), request::getResourceNamesSubscribeBytes))
+            request.getResourceNamesSubscribeCount(), request::getResourceNamesSubscribe))
         .or(() -> checkNames("resource_names_unsubscribe",
-            request.getResourceNamesUnsubscribeCount(),
-            request::getResourceNamesUnsubscribeBytes))
+            request.getResourceNamesUnsubscribeCount(), request::getResourceNamesUnsubscribe))
         .or(() -> checkInitialResourceVersions(request.getInitialResourceVersionsMap()))
-        .or(() -> atMost("response_nonce", request.getResponseNonceBytes().size(),
+        .or(() -> atMost("response_nonce", utf8Bytes(request.getResponseNonce()),
             MAX_VERSION_OR_NONCE_BYTES))
         .or(() -> checkTypeUrl(request.getTypeUrl()))
         .map(Status.INVALID_ARGUMENT::withDescription);
@@ -85,22 +84,23 @@ public final class AdsRequestLimits {
     }
     // The named fields first, so that the refusal names the one that is too large; the whole
     // node bounds everything else a client may put in it.
-    return atMost("node.id", node.getIdBytes().size(), MAX_NODE_ID_BYTES)
-        .or(() -> atMost("node.cluster", node.getClusterBytes().size(), MAX_NODE_CLUSTER_BYTES))
+    return atMost("node.id", utf8Bytes(node.getId()), MAX_NODE_ID_BYTES)
+        .or(() -> atMost("node.cluster", utf8Bytes(node.getCluster()), MAX_NODE_CLUSTER_BYTES))
         .or(() -> atMost("node.metadata", node.getMetadata().getSerializedSize(),
             MAX_NODE_METADATA_BYTES))
         .or(() -> atMost("node", node.getSerializedSize(), MAX_NODE_BYTES));
   }
 
-  /** A list of resource names: how many, and how long each. */
-  private static Optional<String> checkNames(
-      String field, int count, IntFunction<ByteString> name) {
+  /**
+   * A list of resource names: how many, and how long each. Every request of every stream passes
+   * here, so a name within the limit costs no allocation: the field is named only in a refusal.
+   */
+  private static Optional<String> checkNames(String field, int count, IntFunction<String> name) {
     return atMostNames(field, count).or(() -> {
       for (int i = 0; i < count; i++) {
-        Optional<String> tooLong = atMost(field + "[" + i + "]", name.apply(i).size(),
-            MAX_RESOURCE_NAME_BYTES);
-        if (tooLong.isPresent()) {
-          return tooLong;
+        int bytes = utf8Bytes(name.apply(i));
+        if (bytes > MAX_RESOURCE_NAME_BYTES) {
+          return atMost(field + "[" + i + "]", bytes, MAX_RESOURCE_NAME_BYTES);
         }
       }
       return Optional.empty();
@@ -134,8 +134,17 @@ public final class AdsRequestLimits {
         : Optional.empty();
   }
 
+  /**
+   * The UTF-8 size of a string field as the client sent it, counted without encoding it again
+   * ({@code getXBytes()} would allocate a copy on every request: the message holds the string).
+   */
   private static int utf8Bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8).length;
+    try {
+      return Utf8.encodedLength(s);
+    } catch (IllegalArgumentException unpairedSurrogate) {
+      // Not from the wire (protobuf refuses invalid UTF-8 there): encoded as protobuf would.
+      return s.getBytes(StandardCharsets.UTF_8).length;
+    }
   }
 
   private static Optional<String> checkTypeUrl(String typeUrl) {

@@ -64,6 +64,16 @@ class AdsRequestLimitsTest {
   }
 
   @Test
+  void check_whenAStringIsNotFromTheWire_countsItAsProtobufWouldEncodeIt() {
+    // An unpaired surrogate cannot arrive over the wire (protobuf refuses invalid UTF-8); built
+    // in-process, protobuf encodes it as one '?' byte.
+    String id = "\ud800" + "x".repeat(AdsRequestLimits.MAX_NODE_ID_BYTES);
+
+    assertThat(refusal(request().setNode(NODE.toBuilder().setId(id))))
+        .hasValue("node.id: must be at most 256 bytes, got 257");
+  }
+
+  @Test
   void check_whenNodeClusterIsTooLong_reportsNodeCluster() {
     assertThat(refusal(request().setNode(NODE.toBuilder().setCluster("c".repeat(300)))))
         .hasValue("node.cluster: must be at most 256 bytes, got 300");

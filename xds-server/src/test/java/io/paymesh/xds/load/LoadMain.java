@@ -12,6 +12,7 @@ import io.paymesh.config.store.WriteSteps;
 import io.paymesh.xds.bench.SyntheticPolicy;
 import io.paymesh.xds.status.ProxyStatusReader;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -125,6 +126,7 @@ public final class LoadMain implements Callable<Integer> {
               () -> problems.add("the server did not report SERVING within " + timeout));
         }
         long connectCpuBefore = server == null ? 0 : server.cpuNanos();
+        long toolCpuBefore = ownCpuNanos();
         System.err.printf(Locale.ROOT, "streams opening at %s%n", Instant.now());
         long connectStart = System.nanoTime();
         for (int i = 0; i < streams; i++) {
@@ -140,6 +142,7 @@ public final class LoadMain implements Callable<Integer> {
         report.initialConfig(connectedNanos, envoys,
             server == null ? -1 : server.cpuNanos() - connectCpuBefore,
             server == null ? -1 : server.peakResidentBytes());
+        report.connectTraffic(tally.responses(), streams, ownCpuNanos() - toolCpuBefore);
         launchedAtMs.ifPresent(at -> report.launchToAllAcked(connectedAtMs - at));
         if (status) {
           // From the moment the last stream ACKed, as an operator reading status would see it.
@@ -204,6 +207,12 @@ public final class LoadMain implements Callable<Integer> {
   }
 
   /** A RouteTable timeout no earlier change used, so every put is a real change. */
+  /** This process's CPU time (all its threads, user + system). */
+  private static long ownCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   private Duration nextTimeout() {
     timeoutOffset++;
     return Duration.ofMillis(1000 + timeoutOffset);

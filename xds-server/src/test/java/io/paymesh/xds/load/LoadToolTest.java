@@ -71,6 +71,11 @@ class LoadToolTest {
           .isGreaterThan(figure(report,
               "server process start -> gRPC health SERVING (etcd already holding the mesh)"))
           .isLessThanOrEqualTo(elapsedMs);
+      // Every stream read its four types at least; the tool spent CPU reading them.
+      assertThat(number(report, "responses per stream over the connect (mean)"))
+          .isGreaterThanOrEqualTo(4.0);
+      assertThat(figure(report, "load tool CPU over the connect (user + system)"))
+          .isPositive();
       await().atMost(Duration.ofSeconds(30)).until(() -> server.proxies().connected().isEmpty());
     }
   }
@@ -103,8 +108,17 @@ class LoadToolTest {
 
   /** The milliseconds of one row of the report. */
   private static double figure(String report, String row) {
-    Matcher value = Pattern.compile("\\| " + Pattern.quote(row) + " \\| ([0-9.]+) ms \\|")
-        .matcher(report);
+    return value(report, row, " ms");
+  }
+
+  /** The plain number of one row of the report. */
+  private static double number(String report, String row) {
+    return value(report, row, "");
+  }
+
+  private static double value(String report, String row, String unit) {
+    Matcher value = Pattern.compile("\\| " + Pattern.quote(row) + " \\| ([0-9.]+)"
+        + Pattern.quote(unit) + " \\|").matcher(report);
     assertThat(value.find()).as("row '%s' in%n%s", row, report).isTrue();
     return Double.parseDouble(value.group(1));
   }

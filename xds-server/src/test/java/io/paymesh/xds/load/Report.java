@@ -37,6 +37,17 @@ final class Report {
     }
   }
 
+  /**
+   * What the connect asked of the load tool, which shares the machine's cores with the server:
+   * how many responses each stream read on average (the four types at least; more when a server
+   * answers a type twice), and the tool's own CPU over the connect.
+   */
+  void connectTraffic(long responses, int streams, long toolCpuNanos) {
+    row("responses per stream over the connect (mean)",
+        String.format(Locale.ROOT, "%.2f", responses / (double) Math.max(1, streams)));
+    row("load tool CPU over the connect (user + system)", ms(toolCpuNanos));
+  }
+
   void coldStart(long millis) {
     row("server process start -> gRPC health SERVING (etcd already holding the mesh)",
         ms(TimeUnit.MILLISECONDS.toNanos(millis)));
