@@ -5,13 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every launcher of a replica runs it with C1 alone and its heap in transparent huge pages, as
  * docs/xds-server.md and docs/performance.md say: the image through JDK_JAVA_OPTIONS (which an
  * operator can set otherwise), the scripts through XDS_JVM_OPTS; and the load tool's reference
- * server with the same options, so that its comparison is not won by a JVM option.
+ * server with the same options, so that its comparison is not won by a JVM option. The load
+ * tool measures both with the same options of its own.
  */
 class LaunchOptionsTest {
   private static final String REPLICA_OPTIONS =
@@ -39,5 +41,20 @@ class LaunchOptionsTest {
         .contains("${XDS_JVM_OPTS} ${CLASS_DATA} ${XDS_JAVA_OPTS:-} -jar \"$SERVER_JAR\"")
         .contains("${XDS_JVM_OPTS} -cp \"$CP\" -Dlogback.configurationFile=logback-bench.xml \\\n"
             + "    io.paymesh.xds.load.ReferenceServer");
+  }
+
+  @Test
+  void theLoadToolMeasuresBothServersWithC1Alone_unlessToldOtherwise() throws IOException {
+    String load = Files.readString(Path.of("../scripts/load"));
+    assertThat(load).contains("TOOL_JVM_OPTS=\"-XX:TieredStopAtLevel=1\"");
+    // The run against paymesh and the one against the reference, the same way; the operator's
+    // LOAD_JAVA_OPTS last, so that they win, and in no other java command.
+    String tool = "java -Xmx4g ${TOOL_JVM_OPTS} ${LOAD_JAVA_OPTS:-} -cp \"$CP\"";
+    assertThat(occurrences(load, tool)).isEqualTo(2);
+    assertThat(occurrences(load, "${LOAD_JAVA_OPTS:-}")).isEqualTo(2);
+  }
+
+  private static int occurrences(String text, String part) {
+    return text.split(Pattern.quote(part), -1).length - 1;
   }
 }
