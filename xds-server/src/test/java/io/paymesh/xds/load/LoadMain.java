@@ -1,5 +1,6 @@
 package io.paymesh.xds.load;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.etcd.jetcd.Client;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -206,13 +207,13 @@ public final class LoadMain implements Callable<Integer> {
     return problems.isEmpty() ? 0 : 1;
   }
 
-  /** A RouteTable timeout no earlier change used, so every put is a real change. */
   /** This process's CPU time (all its threads, user + system). */
   private static long ownCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 
+  /** A RouteTable timeout no earlier change used, so every put is a real change. */
   private Duration nextTimeout() {
     timeoutOffset++;
     return Duration.ofMillis(1000 + timeoutOffset);
