@@ -85,9 +85,10 @@ final class Committer {
         Optional<Approval> approvedBy = approval.map(ProposalApproval::approval);
         for (Change change : changes) {
           Planned plan = new Planned(change, read.get(change.key()), rollback);
-          txn.add(change.key(), plan.before().modRevision(),
-              change.after().map(after -> documents.get(change.key())),
-              plan.audit(actor, approvedBy, at, codec));
+          // The canonical JSON validated above: stored, and recorded as the audit's "after".
+          Optional<String> json = change.after().map(after -> documents.get(change.key()));
+          txn.add(change.key(), plan.before().modRevision(), json,
+              plan.audit(actor, approvedBy, at, codec, json));
           planned.add(plan);
         }
         approval.ifPresent(txn::consume);
@@ -184,9 +185,10 @@ final class Committer {
       return before.exists() ? Operation.UPDATE : Operation.CREATE;
     }
 
-    AuditRecord audit(Actor actor, Optional<Approval> approval, Instant at, PolicyCodec codec) {
+    AuditRecord audit(Actor actor, Optional<Approval> approval, Instant at, PolicyCodec codec,
+        Optional<String> afterJson) {
       return new AuditRecord(actor.name(), at, actor.reasonOpt(), change.key(), operation(),
-          before.resource().map(codec::toJson), change.after().map(codec::toJson), approval);
+          before.resource().map(codec::toJson), afterJson, approval);
     }
 
     CommitSummary.Entry summary() {

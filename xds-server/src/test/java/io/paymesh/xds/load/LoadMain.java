@@ -76,6 +76,10 @@ public final class LoadMain implements Callable<Integer> {
   @Option(names = "--warmup-changes", defaultValue = "3", description = "RouteTable changes made "
       + "first, reported on their own row: the first changes a freshly started server compiles")
   int warmupChanges;
+  @Option(names = "--tool-warmup-puts", defaultValue = "400", description = "puts of the tool's"
+      + " own write path to a scratch prefix no server watches, before it times any change: its"
+      + " first hundreds run interpreted (0: none)")
+  int toolWarmupPuts;
   @Option(names = "--burst", defaultValue = "50", description = "puts in the one-second burst (0: none)")
   int burst;
   @Option(names = "--server-pid", description = "the xds-server's pid, for its CPU and heap")
@@ -158,6 +162,9 @@ public final class LoadMain implements Callable<Integer> {
           problems.add("the server did not become idle within " + timeout);
         }
 
+        if (toolWarmupPuts > 0) {
+          warmWritePath(client);
+        }
         ChangeTimer timer = new ChangeTimer(repository, envoys, tally, timeout, QUIET);
         if (warmupChanges > 0) {
           List<ChangeTimer.Change> firsts = new ArrayList<>();
@@ -217,6 +224,16 @@ public final class LoadMain implements Callable<Integer> {
   private Duration nextTimeout() {
     timeoutOffset++;
     return Duration.ofMillis(1000 + timeoutOffset);
+  }
+
+  /** On stderr: what the warm-up did to the tool's put call, first puts against last. */
+  private void warmWritePath(Client client) throws Exception {
+    List<Long> calls = WritePathWarmup.run(client, prefix, toolWarmupPuts, timeout);
+    int window = Math.max(1, calls.size() / 8);
+    System.err.printf(Locale.ROOT, "warmed the tool's write path with %d puts: the put call took"
+        + " %.1f ms at the median over the first %d, %.1f ms over the last %d%n", calls.size(),
+        Report.percentile(calls.subList(0, window), 50) / 1e6, window,
+        Report.percentile(calls.subList(calls.size() - window, calls.size()), 50) / 1e6, window);
   }
 
   private void writeMesh(Client client, PolicyRepository repository, SyntheticPolicy mesh)

@@ -48,6 +48,7 @@ class LoadToolTest {
       int exit = new CommandLine(tool).execute("--etcd", ETCD.endpoint(), "--prefix", "/load/",
           "--ads", "127.0.0.1:" + server.plaintextAdsPort(), "--services", "6", "--streams", "12",
           "--channels", "2", "--changes", "2", "--burst", "5", "--timeout", "PT60S",
+          "--tool-warmup-puts", "5",
           "--no-write-policy", "--started-at-ms", Long.toString(startedAt),
           "--launched-at-ms", Long.toString(startedAt));
       long elapsedMs = System.currentTimeMillis() - startedAt;
@@ -61,6 +62,8 @@ class LoadToolTest {
           .contains("| last stream ACKed -> every proxy status record in etcd shows its ACKs |")
           .containsPattern("one RouteTable put -> last push of each affected stream, p50 / p99 "
               + "\\(2 changes, [1-9][0-9]* affected streams each\\)")
+          .containsPattern("\\| \\.\\.\\. of which the put call \\(the repository's "
+              + "validation, read and transaction\\), p50 / max \\| [0-9.]+ ms / [0-9.]+ ms \\|")
           .contains("| burst: last put -> converged |")
           .doesNotContain("did not converge");
       // Launch -> all ACKed holds the connect and the start before it, and ended before now.
@@ -76,6 +79,8 @@ class LoadToolTest {
           .isGreaterThanOrEqualTo(4.0);
       assertThat(figure(report, "load tool CPU over the connect (user + system)"))
           .isPositive();
+      assertThat(WritePathWarmupTest.keysUnder(ETCD.client(), WritePathWarmup.SCRATCH_PREFIX))
+          .as("the tool's warm-up leaves nothing behind").isZero();
       await().atMost(Duration.ofSeconds(30)).until(() -> server.proxies().connected().isEmpty());
     }
   }

@@ -81,6 +81,11 @@ final class Report {
     row("one RouteTable put -> last push of each affected stream, p50 / p99 (" + changes.size()
         + " changes, " + affected + " affected streams each)",
         ms(percentile(latencies, 50)) + " / " + ms(percentile(latencies, 99)));
+    // The write path's own share, before etcd tells any server of the change.
+    List<Long> putCalls = changes.stream().map(ChangeTimer.Change::lastPutCallNanos).toList();
+    row("... of which the put call (the repository's validation, read and transaction), p50 / max",
+        ms(percentile(putCalls, 50)) + " / "
+        + ms(putCalls.stream().mapToLong(Long::longValue).max().orElse(0)));
     if (changes.stream().anyMatch(c -> !c.converged())) {
       row("changes that did not converge", Long.toString(
           changes.stream().filter(c -> !c.converged()).count()));

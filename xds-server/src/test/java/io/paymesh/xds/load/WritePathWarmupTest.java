@@ -1,0 +1,58 @@
+package io.paymesh.xds.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.GetOption;
+import io.paymesh.config.testing.EtcdExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The load tool's warm-up of its own write path, against a real etcd. */
+class WritePathWarmupTest {
+  @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  @Test
+  void putsUnderTheScratchPrefixOnly_andLeavesNothingBehind() throws Exception {
+    long before = revision();
+
+    List<Long> calls = WritePathWarmup.run(ETCD.client(), "/watched/", 7, TIMEOUT);
+
+    assertThat(calls).hasSize(7).allMatch(nanos -> nanos > 0);
+    // Seven commits (each a document and its audit record) and the clean-up: one revision each.
+    assertThat(revision() - before).isEqualTo(8);
+    assertThat(keysUnder(ETCD.client(), WritePathWarmup.SCRATCH_PREFIX)).isZero();
+    assertThat(keysUnder(ETCD.client(), "/watched/")).isZero();
+  }
+
+  @Test
+  void refusesAWatchedPrefixThatWouldSeeTheWarmup() {
+    for (String overlapping : List.of("/", "/paymesh", WritePathWarmup.SCRATCH_PREFIX,
+        WritePathWarmup.SCRATCH_PREFIX + "nested/")) {
+      assertThatThrownBy(() -> WritePathWarmup.run(ETCD.client(), overlapping, 1, TIMEOUT))
+          .as(overlapping)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("overlaps");
+    }
+  }
+
+  static long keysUnder(Client client, String prefix) throws Exception {
+    return client.getKVClient()
+        .get(ByteSequence.from(prefix, StandardCharsets.UTF_8),
+            GetOption.builder().isPrefix(true).withCountOnly(true).build())
+        .get(30, TimeUnit.SECONDS).getCount();
+  }
+
+  private static long revision() throws Exception {
+    return ETCD.client().getKVClient()
+        .get(ByteSequence.from("/", StandardCharsets.UTF_8))
+        .get(30, TimeUnit.SECONDS).getHeader().getRevision();
+  }
+}
