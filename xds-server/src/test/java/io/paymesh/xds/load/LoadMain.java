@@ -108,6 +108,9 @@ public final class LoadMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (toolWarmupPuts > 0) {
+      WritePathWarmup.requireApartFrom(prefix);
+    }
     List<String> problems = new ArrayList<>();
     try (Client client = Client.builder().endpoints(etcd).build()) {
       PolicyRepository repository = new PolicyRepository(client, prefix, new PolicyCodec());

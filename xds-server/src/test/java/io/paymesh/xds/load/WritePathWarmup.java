@@ -30,20 +30,27 @@ final class WritePathWarmup {
   private WritePathWarmup() {}
 
   /**
+   * Refuses a watched prefix that overlaps {@link #SCRATCH_PREFIX}: the servers would see the
+   * warm-up. The load tool checks it before it starts, not after the streams have connected.
+   */
+  static void requireApartFrom(String watchedPrefix) {
+    if (SCRATCH_PREFIX.startsWith(watchedPrefix) || watchedPrefix.startsWith(SCRATCH_PREFIX)) {
+      throw new IllegalArgumentException("the tool warms its write path under " + SCRATCH_PREFIX
+          + ", which the watched prefix " + watchedPrefix + " overlaps: choose another --prefix");
+    }
+  }
+
+  /**
    * Puts service 0's RouteTable {@code puts} times under {@link #SCRATCH_PREFIX}, each a real
    * change, then deletes everything under it.
    *
-   * @param watchedPrefix the prefix the measured servers watch: refused if it and the scratch
-   *     prefix overlap, since the server would then see the warm-up
+   * @param watchedPrefix the prefix the measured servers watch ({@link #requireApartFrom})
    * @return how long each put call took, in order
    */
   static List<Long> run(Client client, String watchedPrefix, int puts, Duration timeout)
       throws PolicyValidationException, InterruptedException, ExecutionException,
           TimeoutException {
-    if (SCRATCH_PREFIX.startsWith(watchedPrefix) || watchedPrefix.startsWith(SCRATCH_PREFIX)) {
-      throw new IllegalArgumentException("the tool warms its write path under " + SCRATCH_PREFIX
-          + ", which the watched prefix " + watchedPrefix + " overlaps: choose another --prefix");
-    }
+    requireApartFrom(watchedPrefix);
     PolicyRepository scratch = new PolicyRepository(client, SCRATCH_PREFIX, new PolicyCodec());
     List<Long> calls = new ArrayList<>(puts);
     try {

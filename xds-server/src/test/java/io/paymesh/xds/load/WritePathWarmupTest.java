@@ -7,12 +7,15 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;
 import io.paymesh.config.testing.EtcdExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
 
 /** The load tool's warm-up of its own write path, against a real etcd. */
 class WritePathWarmupTest {
@@ -30,6 +33,21 @@ class WritePathWarmupTest {
     assertThat(revision() - before).isEqualTo(8);
     assertThat(keysUnder(ETCD.client(), WritePathWarmup.SCRATCH_PREFIX)).isZero();
     assertThat(keysUnder(ETCD.client(), "/watched/")).isZero();
+  }
+
+  @Test
+  void theLoadToolRefusesSuchAPrefix_beforeItWritesOrConnectsAnything() throws Exception {
+    StringWriter err = new StringWriter();
+    CommandLine tool = new CommandLine(new LoadMain(System.out));
+    tool.setErr(new PrintWriter(err, true));
+
+    // It would write a mesh under "/" first, then connect to a port nothing listens on.
+    int exit = tool.execute("--etcd", ETCD.endpoint(), "--prefix", "/", "--ads", "127.0.0.1:1",
+        "--services", "2", "--streams", "1", "--timeout", "PT5S");
+
+    assertThat(exit).isNotZero();
+    assertThat(err.toString()).contains("overlaps: choose another --prefix");
+    assertThat(keysUnder(ETCD.client(), "/")).as("nothing written").isZero();
   }
 
   @Test
