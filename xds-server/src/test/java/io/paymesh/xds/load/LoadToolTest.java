@@ -49,6 +49,8 @@ class LoadToolTest {
           "--ads", "127.0.0.1:" + server.plaintextAdsPort(), "--services", "6", "--streams", "12",
           "--channels", "2", "--changes", "2", "--burst", "5", "--timeout", "PT60S",
           "--tool-warmup-puts", "5",
+          // The server runs in this JVM: the tool measures this process as it would the server's.
+          "--server-pid", Long.toString(ProcessHandle.current().pid()),
           "--no-write-policy", "--started-at-ms", Long.toString(startedAt),
           "--launched-at-ms", Long.toString(startedAt));
       long elapsedMs = System.currentTimeMillis() - startedAt;
@@ -65,6 +67,12 @@ class LoadToolTest {
           .containsPattern("\\| \\.\\.\\. of which the put call \\(the repository's "
               + "validation, read and transaction\\), p50 / max \\| [0-9.]+ ms / [0-9.]+ ms \\|")
           .contains("| burst: last put -> converged |")
+          .containsPattern(
+              "\\| server CPU over the connect \\(user \\+ system\\) \\| [0-9.]+ ms \\|")
+          .containsPattern("\\| server peak resident memory by the end of the connect \\(VmHWM\\) "
+              + "\\| [1-9][0-9]* MiB \\|")
+          .containsPattern("\\| server CPU per change \\| [0-9.]+ ms \\|")
+          .containsPattern("\\| server live heap after full GC \\| [1-9][0-9]* MiB \\|")
           .doesNotContain("did not converge");
       // Launch -> all ACKed holds the connect and the start before it, and ended before now.
       double launchToAcked = figure(report,
