@@ -72,7 +72,7 @@ final class Report {
     List<Long> latencies = changes.stream().flatMap(c -> c.latencies().stream()).toList();
     row("first " + changes.size() + " RouteTable puts after connect -> last push of each affected"
         + " stream, p50 / max", ms(percentile(latencies, 50)) + " / "
-        + ms(latencies.stream().mapToLong(Long::longValue).max().orElse(0)));
+        + ms(max(latencies)));
   }
 
   void singleChanges(List<ChangeTimer.Change> changes, long cpuNanosPerChange) {
@@ -85,7 +85,7 @@ final class Report {
     List<Long> putCalls = changes.stream().map(ChangeTimer.Change::lastPutCallNanos).toList();
     row("... of which the put call (the repository's validation, read and transaction), p50 / max",
         ms(percentile(putCalls, 50)) + " / "
-        + ms(putCalls.stream().mapToLong(Long::longValue).max().orElse(0)));
+        + ms(max(putCalls)));
     if (changes.stream().anyMatch(c -> !c.converged())) {
       row("changes that did not converge", Long.toString(
           changes.stream().filter(c -> !c.converged()).count()));
@@ -98,7 +98,7 @@ final class Report {
   void burst(ChangeTimer.Change burst) {
     List<Long> pushes = burst.pushes().stream().map(Integer::longValue).toList();
     row("burst of " + burst.puts() + " puts in 1 s: pushes per affected stream p50 / max",
-        percentile(pushes, 50) + " / " + pushes.stream().mapToLong(Long::longValue).max().orElse(0));
+        percentile(pushes, 50) + " / " + max(pushes));
     row("burst: last put -> converged", burst.converged() ? ms(burst.convergenceNanos())
         : "did not converge");
   }
@@ -117,6 +117,11 @@ final class Report {
 
   private static String ms(long nanos) {
     return String.format(Locale.ROOT, "%.1f ms", nanos / (double) TimeUnit.MILLISECONDS.toNanos(1));
+  }
+
+  /** The largest value; 0 for no values. */
+  private static long max(List<Long> values) {
+    return values.stream().mapToLong(Long::longValue).max().orElse(0);
   }
 
   /** Nearest-rank percentile; 0 for no values. */
