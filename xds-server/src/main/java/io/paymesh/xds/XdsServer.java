@@ -85,12 +85,16 @@ public final class XdsServer implements AutoCloseable {
   private final EtcdProxyStatusPublisher status;
   /** Serves {@link #metrics} over HTTP; null unless asked for. */
   private final PrometheusEndpoint metricsEndpoint;
+  private final boolean buildSidecarsAhead;
+  /** Whether the sidecar groups have been built ahead; read and set by onPolicy only. */
+  private boolean builtAhead;
   private boolean closed;
 
   private XdsServer(Builder b, AdsServerCredentials secureCredentials,
       List<ServerServiceDefinition> secureServices, PrometheusEndpoint metricsEndpoint) {
     this.metrics = b.metrics;
     this.metricsEndpoint = metricsEndpoint;
+    this.buildSidecarsAhead = b.buildSidecarsAhead;
     this.currentPolicy = b.currentPolicy;
     this.damagedDocuments = new DamagedDocumentReport(metrics);
     metrics.countConnectedProxies(() -> proxies.connected().stream().collect(
@@ -150,6 +154,7 @@ public final class XdsServer implements AutoCloseable {
     private IdentitySettings identity;
     private InetSocketAddress plaintextAddress;
     private InetSocketAddress metricsAddress;
+    private boolean buildSidecarsAhead = true;
     /** Set once the policy is being read (see {@link #startReadingPolicy}). */
     private EtcdPolicyWatcher watcher;
     /** The replica the watcher's snapshots go to, once {@link #start} has built it. */
@@ -227,6 +232,17 @@ public final class XdsServer implements AutoCloseable {
      */
     public Builder plaintextAds(InetSocketAddress address) {
       this.plaintextAddress = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /**
+     * Whether the replica builds the Envoy sidecar group of every service in the policy it starts
+     * with before their proxies ask (on by default; see {@link SnapshotPublisher#buildAhead}).
+     * Off, every group is built when its first proxy asks for it: for a mesh whose services are
+     * mostly proxyless gRPC apps, which would not use those groups.
+     */
+    public Builder buildSidecarsAhead(boolean buildSidecarsAhead) {
+      this.buildSidecarsAhead = buildSidecarsAhead;
       return this;
     }
 
@@ -318,10 +334,21 @@ public final class XdsServer implements AutoCloseable {
     }
   }
 
+  /** On the watcher's thread, one policy at a time. */
   private void onPolicy(PolicySnapshot policy) {
     damagedDocuments.update(policy);
     currentPolicy.set(policy);
     publisher.publish(policy);
+    if (buildSidecarsAhead && !builtAhead) {
+      builtAhead = true;
+      // The sidecars of a mesh reconnect together when a replica starts; their groups, built
+      // now on the first-build threads (behind any group a proxy asks for), are ready for them
+      // instead of being built while all of them connect (docs/performance.md). Queued before
+      // the replica says SERVING, so that they are ahead of every proxy sent to it.
+      publisher.buildAhead(
+          policy.services().keySet().stream().map(ProxyGroup::sidecar).toList(),
+          FIRST_BUILD_THREADS);
+    }
     if (secureAds != null) {
       secureAds.markServing();
     }

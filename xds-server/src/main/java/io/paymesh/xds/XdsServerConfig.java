@@ -18,8 +18,9 @@ import java.util.Optional;
 /**
  * The xds-server's YAML config file: where ADS listens (mTLS, and a plaintext port only if asked
  * for), the workload CA, which etcd to read and under which prefix, how long to coalesce bursts
- * of etcd events, the replica's name in the proxy status it publishes, and where it serves its
- * Prometheus metrics, if anywhere. Unknown keys are an error, not ignored.
+ * of etcd events, the replica's name in the proxy status it publishes, where it serves its
+ * Prometheus metrics, if anywhere, and whether it builds its sidecars' config ahead. Unknown keys
+ * are an error, not ignored.
  *
  * <pre>
  * ads: {host: 0.0.0.0, port: 18000}         # ADS and the workload identity API, mTLS
@@ -43,6 +44,8 @@ import java.util.Optional;
  * replicaId: xds-1      # optional, default &lt;hostname&gt;-&lt;pid&gt;
  * metrics: {host: 127.0.0.1, port: 9102}  # optional: Prometheus GET /metrics, plain HTTP;
  *                                         # host defaults to 127.0.0.1
+ * buildSidecarsAhead: true  # optional, default true: at start, build every service's Envoy
+ *                           # group before its sidecars ask (false: only when asked)
  * </pre>
  */
 public record XdsServerConfig(
@@ -52,7 +55,8 @@ public record XdsServerConfig(
     EtcdSettings etcd,
     String coalesceWindow,
     String replicaId,
-    Metrics metrics) {
+    Metrics metrics,
+    Boolean buildSidecarsAhead) {
   public record Ads(String host, int port) {}
 
   /**
@@ -220,6 +224,11 @@ public record XdsServerConfig(
       host = UNKNOWN_HOST;
     }
     return host + "-" + ProcessHandle.current().pid();
+  }
+
+  /** Whether to build the sidecar groups ahead: yes unless turned off. */
+  public boolean buildSidecarsAheadOrDefault() {
+    return buildSidecarsAhead == null || buildSidecarsAhead;
   }
 
   public Duration coalesceWindowDuration() {

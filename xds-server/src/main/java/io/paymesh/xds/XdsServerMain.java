@@ -74,6 +74,7 @@ public final class XdsServerMain {
         .prefix(config.etcd().prefix())
         .coalesceWindow(config.coalesceWindowDuration())
         .replicaId(config.replicaIdOrDefault())
+        .buildSidecarsAhead(config.buildSidecarsAheadOrDefault())
         .startReadingPolicy();
     CertificateAuthority ca;
     try {

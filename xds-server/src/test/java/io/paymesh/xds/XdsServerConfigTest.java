@@ -49,6 +49,7 @@ class XdsServerConfigTest {
     assertThat(config.replicaId()).isNull();
     assertThat(config.plaintextAds()).as("no plaintext ADS port unless asked for").isNull();
     assertThat(config.metrics()).as("no metrics endpoint unless asked for").isNull();
+    assertThat(config.buildSidecarsAheadOrDefault()).as("sidecar groups built ahead").isTrue();
     XdsServerConfig.Identity identity = config.identity();
     assertThat(identity.trustDomain()).isEqualTo("paymesh.local");
     assertThat(identity.settings().serverSpiffeId())
@@ -73,6 +74,32 @@ class XdsServerConfigTest {
         """);
 
     assertThat(XdsServerConfig.load(file).replicaIdOrDefault()).isEqualTo("xds-eu-1");
+  }
+
+  @Test
+  void load_whenBuildingAheadIsTurnedOff_readsIt() throws Exception {
+    Path file = writeWithIdentity("""
+        ads: {host: 0.0.0.0, port: 18000}
+        etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
+        coalesceWindow: 100ms
+        buildSidecarsAhead: false
+        """);
+
+    assertThat(XdsServerConfig.load(file).buildSidecarsAheadOrDefault()).isFalse();
+  }
+
+  @Test
+  void load_whenBuildingAheadIsNotABoolean_reportsItsPath() throws Exception {
+    Path file = writeWithIdentity("""
+        ads: {host: 0.0.0.0, port: 18000}
+        etcd: {endpoints: [http://127.0.0.1:2379], prefix: /paymesh/}
+        coalesceWindow: 100ms
+        buildSidecarsAhead: sometimes
+        """);
+
+    assertThatThrownBy(() -> XdsServerConfig.load(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(file + ": buildSidecarsAhead: ");
   }
 
   @Test

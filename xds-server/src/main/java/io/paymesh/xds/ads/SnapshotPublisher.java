@@ -25,12 +25,15 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +43,12 @@ import org.slf4j.LoggerFactory;
  * whose new config fails keeps serving its last good one; other groups are not held back.
  *
  * <p>On demand: a group is built only once a proxy has asked for it ({@link #demand}, called
- * through {@link OnDemandConfigWatcher} before the cache looks for the group's config), and from
- * then on kept up to date. First builds run on threads of their own, translated and checked
- * outside this publisher's lock; the proxy's watch is answered when its group's snapshot is set.
- * A replica serving only Envoy sidecars builds no gRPC groups, and a replica starting with a
- * large policy serves as soon as it has read it.
+ * through {@link OnDemandConfigWatcher} before the cache looks for the group's config), or once
+ * the replica has asked for it to be built ahead ({@link #buildAhead}), and from then on kept up
+ * to date. First builds run on threads of their own, translated and checked outside this
+ * publisher's lock; the proxy's watch is answered when its group's snapshot is set. A replica
+ * serving only Envoy sidecars builds no gRPC groups, and a replica starting with a large policy
+ * serves as soon as it has read it.
  *
  * <p>Incremental: translating and checking a group records what they read of the policy
  * ({@link PolicySnapshot#recording}), and a new policy rebuilds only the groups whose reads it
@@ -183,8 +187,8 @@ public final class SnapshotPublisher {
       decommissionRemovedServices(policy, pass);
     }
     // One line per change, not per group: at 1,000 services a change may push hundreds.
-    LOG.info("revision {}: rebuilt {} of {} groups asked for ({} endpoints only), {} with a new "
-        + "config", policy.revision(), rebuilt.size(), demanded.size(), endpointsOnly.size(),
+    LOG.info("revision {}: rebuilt {} of {} groups built ({} endpoints only), {} with a new "
+        + "config", policy.revision(), rebuilt.size(), reads.size(), endpointsOnly.size(),
         pass.pushed);
     metrics.rebuilt(pass.translateNanos, pass.gateNanos);
   }
@@ -232,34 +236,121 @@ public final class SnapshotPublisher {
   }
 
   /**
-   * A demanded group's first build, unless a publish has built it since it was asked for (a
-   * publish builds every demanded group it has no read log of) or there is nothing to build yet
-   * (no policy, or the service is not in it: the publish that brings it builds the group).
+   * Builds {@code groups} before any proxy asks for them, each as its first proxy would have it
+   * built ({@link #buildFirst}), and from then on keeps them up to date like any group asked for.
+   * A replica calls it once it has published the policy it starts with, so that the proxies that
+   * reconnect to it (a restart, a rollout) find their config ready instead of waiting for it to
+   * be built while all of them connect together.
+   *
+   * <p>Behind every group a proxy asks for: at most {@code parallelism} groups are in
+   * {@code firstBuilds}' queue at a time, and each one, when done, queues the next at the back,
+   * behind the first builds asked for meanwhile. A group already built, or whose service has
+   * left the policy, is skipped.
+   */
+  public void buildAhead(List<ProxyGroup> groups, int parallelism) {
+    if (groups.isEmpty()) {
+      return;
+    }
+    BuildAhead ahead = new BuildAhead(groups, metrics.convergence().now());
+    for (int i = 0; i < Math.min(parallelism, groups.size()); i++) {
+      queueNextAhead(ahead);
+    }
+  }
+
+  private void queueNextAhead(BuildAhead ahead) {
+    try {
+      firstBuilds.execute(() -> buildNextAhead(ahead));
+    } catch (RejectedExecutionException stopping) {
+      // The replica is closing: nobody will ask for these groups.
+    }
+  }
+
+  private void buildNextAhead(BuildAhead ahead) {
+    ProxyGroup group = ahead.queue.poll();
+    if (group == null) {
+      return;
+    }
+    FirstBuild outcome = buildFirst(group);
+    if (outcome == FirstBuild.OVERTAKEN) {
+      // A new policy came while it was built: once more from that one (it is rare that a build
+      // of milliseconds is overtaken twice; a group left unbuilt is built when it is asked for).
+      outcome = buildFirst(group);
+    }
+    if (outcome == FirstBuild.BUILT) {
+      ahead.built.incrementAndGet();
+    }
+    if (ahead.left.decrementAndGet() == 0) {
+      LOG.info("built {} of {} groups ahead of their proxies in {} ms (the others were asked for "
+          + "or built by then)", ahead.built.get(), ahead.size,
+          (metrics.convergence().now() - ahead.startNanos) / 1_000_000);
+    } else {
+      queueNextAhead(ahead);
+    }
+  }
+
+  /** The groups of one {@link #buildAhead} call not yet taken, and how it went. */
+  private static final class BuildAhead {
+    final Queue<ProxyGroup> queue;
+    final int size;
+    final long startNanos;
+    /** Groups not yet done: the last one done reports. */
+    final AtomicInteger left;
+    final AtomicInteger built = new AtomicInteger();
+
+    BuildAhead(List<ProxyGroup> groups, long startNanos) {
+      this.queue = new ConcurrentLinkedQueue<>(groups);
+      this.size = groups.size();
+      this.startNanos = startNanos;
+      this.left = new AtomicInteger(groups.size());
+    }
+  }
+
+  /**
+   * A group's first build, unless a publish has built it since it was asked for (a publish
+   * builds every demanded group it has no read log of) or there is nothing to build yet (no
+   * policy, or the service is not in it: the publish that brings it builds the group).
    *
    * <p>Translating and checking run outside the lock, so first builds use every thread
    * {@code firstBuilds} has while proxies connect together, and a publish is not held up by
    * them. The result is handed to the cache only if the policy it was built from is still the
    * latest: otherwise the publish that brought the newer one has built the group already.
    */
-  private void buildFirst(ProxyGroup group) {
+  private FirstBuild buildFirst(ProxyGroup group) {
     PolicySnapshot policy;
     synchronized (this) {
       policy = previous;
       if (policy == null || reads.contains(group)
           || !policy.services().containsKey(group.service())) {
-        return;
+        return FirstBuild.NOT_NEEDED;
       }
     }
     Pass pass = new Pass(policy.revision(), metrics.convergence().now());
     Build build = build(policy, group);
     synchronized (this) {
-      if (previous != policy || reads.contains(group)) {
-        return;
+      if (reads.contains(group)) {
+        return FirstBuild.NOT_NEEDED;
+      }
+      if (previous != policy) {
+        return FirstBuild.OVERTAKEN;
       }
       commit(group, build, pass);
     }
-    LOG.debug("group {} built at revision {} for its first proxy", group, policy.revision());
+    LOG.debug("group {} built at revision {}", group, policy.revision());
     metrics.rebuilt(pass.translateNanos, pass.gateNanos);
+    return FirstBuild.BUILT;
+  }
+
+  /** How a {@link #buildFirst} went. */
+  private enum FirstBuild {
+    /** Its config (or the Gate's refusal of it) was handed over. */
+    BUILT,
+    /** Built already, or nothing to build (no policy yet, or the service is not in it). */
+    NOT_NEEDED,
+    /**
+     * Dropped: a newer policy came while it was built and its publish did not build the group
+     * (a publish builds only the groups asked for).
+     */
+    OVERTAKEN
   }
 
   /**
@@ -403,6 +494,14 @@ public final class SnapshotPublisher {
   /** Those of {@link #lastRebuilt} that got new load assignments and nothing else. */
   public synchronized Set<ProxyGroup> lastRebuiltEndpointsOnly() {
     return lastRebuiltEndpointsOnly;
+  }
+
+  /**
+   * The groups this replica builds and keeps up to date: those asked for by a proxy or built
+   * ahead, and not taken out of the policy since.
+   */
+  public synchronized Set<ProxyGroup> builtGroups() {
+    return reads.readers();
   }
 
   /** Groups whose latest config the Gate refused, with the reasons. */
