@@ -86,8 +86,9 @@ public final class SnapshotPublisher {
   private final Executor firstBuilds;
 
   /**
-   * Groups some proxy has asked for since this replica started: the ones it builds. Also read
-   * without the lock, so that {@link #demand} of a known group costs no more than a lookup.
+   * Groups some proxy has asked for since this replica started (with those built ahead, the ones
+   * it builds). Also read without the lock, so that {@link #demand} of a known group costs no
+   * more than a lookup.
    */
   private final Set<ProxyGroup> demanded = ConcurrentHashMap.newKeySet();
   /**
@@ -313,7 +314,8 @@ public final class SnapshotPublisher {
    * <p>Translating and checking run outside the lock, so first builds use every thread
    * {@code firstBuilds} has while proxies connect together, and a publish is not held up by
    * them. The result is handed to the cache only if the policy it was built from is still the
-   * latest: otherwise the publish that brought the newer one has built the group already.
+   * latest: otherwise the publish that brought the newer one has built the group already if a
+   * proxy had asked for it, and the build is {@link FirstBuild#OVERTAKEN} if none had.
    */
   private FirstBuild buildFirst(ProxyGroup group) {
     PolicySnapshot policy;

@@ -9,8 +9,7 @@ import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.bench.SyntheticPolicy;
 import io.paymesh.xds.gate.Gate;
-import io.paymesh.xds.gate.CountingGate;
-import io.paymesh.xds.gate.PausingGate;
+import io.paymesh.xds.gate.TestGates;
 import io.paymesh.xds.metrics.XdsMetrics;
 import io.paymesh.xds.translate.GroupTranslator;
 import io.paymesh.xds.translate.ProxyGroup;
@@ -59,16 +58,16 @@ class BuildAheadTest {
           .until(() -> publisher.builtGroups().size() == sidecars.size());
       assertThat(publisher.builtGroups()).containsExactlyInAnyOrderElementsOf(sidecars);
       for (ProxyGroup group : sidecars) {
-        assertThat(versions(cache.getSnapshot(group))).as(group.toString())
-            .isEqualTo(versionsBuiltOnDemand(before, group));
+        assertThat(FirstBuildRaceTest.versions(cache.getSnapshot(group))).as(group.toString())
+            .isEqualTo(FirstBuildRaceTest.versionsBuiltAlone(before, group));
       }
 
       // No proxy has asked for the caller, yet the change reaches it like a group asked for.
       publisher.publish(after);
       assertThat(publisher.lastRebuilt()).contains(caller);
-      assertThat(versions(cache.getSnapshot(caller)))
-          .isEqualTo(versionsBuiltOnDemand(after, caller))
-          .isNotEqualTo(versionsBuiltOnDemand(before, caller));
+      assertThat(FirstBuildRaceTest.versions(cache.getSnapshot(caller)))
+          .isEqualTo(FirstBuildRaceTest.versionsBuiltAlone(after, caller))
+          .isNotEqualTo(FirstBuildRaceTest.versionsBuiltAlone(before, caller));
     } finally {
       firstBuilds.shutdownNow();
     }
@@ -108,7 +107,7 @@ class BuildAheadTest {
     ExecutorService firstBuilds = Executors.newSingleThreadExecutor();
     try {
       SnapshotPublisher publisher = new SnapshotPublisher(new GroupTranslator(),
-          PausingGate.pausingOnce(caller, building, resume), cache, XdsMetrics.standalone(),
+          TestGates.pausingOnce(caller, building, resume), cache, XdsMetrics.standalone(),
           firstBuilds);
       publisher.publish(before);
       publisher.buildAhead(List.of(caller), 1);
@@ -121,8 +120,8 @@ class BuildAheadTest {
       resume.countDown();
 
       await().atMost(Duration.ofSeconds(30)).until(() -> cache.getSnapshot(caller) != null);
-      assertThat(versions(cache.getSnapshot(caller)))
-          .isEqualTo(versionsBuiltOnDemand(after, caller));
+      assertThat(FirstBuildRaceTest.versions(cache.getSnapshot(caller)))
+          .isEqualTo(FirstBuildRaceTest.versionsBuiltAlone(after, caller));
     } finally {
       firstBuilds.shutdownNow();
     }
@@ -134,7 +133,8 @@ class BuildAheadTest {
     SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
     Map<ProxyGroup, Integer> checked = new ConcurrentHashMap<>();
     SnapshotPublisher publisher = new SnapshotPublisher(
-        new GroupTranslator(), CountingGate.counting(checked), cache, XdsMetrics.standalone(), firstBuilds);
+        new GroupTranslator(), TestGates.counting(checked), cache, XdsMetrics.standalone(),
+        firstBuilds);
     publisher.publish(before);
     publisher.demand(caller);
     firstBuilds.runAll();
@@ -146,20 +146,6 @@ class BuildAheadTest {
     assertThat(checked).as("neither translated nor checked again").containsExactly(
         Map.entry(caller, 1));
     assertThat(publisher.builtGroups()).containsExactly(caller);
-  }
-
-  private static List<String> versionsBuiltOnDemand(PolicySnapshot policy, ProxyGroup group) {
-    SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
-    SnapshotPublisher publisher =
-        new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, XdsMetrics.standalone());
-    publisher.publish(policy);
-    publisher.demand(group);
-    return versions(cache.getSnapshot(group));
-  }
-
-  private static List<String> versions(Snapshot snapshot) {
-    assertThat(snapshot).isNotNull();
-    return IncrementalPublishTest.versions(snapshot);
   }
 
   /** An executor the test drives: tasks run in the order queued, when the test says. */

@@ -8,7 +8,7 @@ import io.paymesh.config.model.Service;
 import io.paymesh.config.store.PolicySnapshot;
 import io.paymesh.xds.bench.SyntheticPolicy;
 import io.paymesh.xds.gate.Gate;
-import io.paymesh.xds.gate.PausingGate;
+import io.paymesh.xds.gate.TestGates;
 import io.paymesh.xds.metrics.XdsMetrics;
 import io.paymesh.xds.translate.ClientFamily;
 import io.paymesh.xds.translate.GroupTranslator;
@@ -42,7 +42,7 @@ class FirstBuildRaceTest {
     SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
     ExecutorService firstBuilds = Executors.newSingleThreadExecutor();
     SnapshotPublisher publisher = new SnapshotPublisher(new GroupTranslator(),
-        PausingGate.pausingOnce(caller, building, resume), cache, XdsMetrics.standalone(), firstBuilds);
+        TestGates.pausingOnce(caller, building, resume), cache, XdsMetrics.standalone(), firstBuilds);
     try {
       publisher.publish(before);
       publisher.demand(caller);
@@ -73,26 +73,26 @@ class FirstBuildRaceTest {
 
     for (String service : before.services().keySet()) {
       ProxyGroup group = new ProxyGroup(service, ClientFamily.ENVOY);
-      SimpleCache<ProxyGroup> alone = new SimpleCache<>(new ProxyGroups());
-      SnapshotPublisher reference = new SnapshotPublisher(
-          new GroupTranslator(), new Gate(), alone, XdsMetrics.standalone());
-      reference.publish(before);
-      reference.demand(group);
       assertThat(versions(cache.getSnapshot(group))).as(service)
-          .isEqualTo(versions(alone.getSnapshot(group)));
+          .isEqualTo(versionsBuiltAlone(before, group));
     }
   }
 
   private List<String> versionsBuiltFrom(PolicySnapshot policy) {
+    return versionsBuiltAlone(policy, caller);
+  }
+
+  /** The versions {@code group} gets from a publisher of its own that publishes {@code policy}. */
+  static List<String> versionsBuiltAlone(PolicySnapshot policy, ProxyGroup group) {
     SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
     SnapshotPublisher publisher =
         new SnapshotPublisher(new GroupTranslator(), new Gate(), cache, XdsMetrics.standalone());
     publisher.publish(policy);
-    publisher.demand(caller);
-    return versions(cache.getSnapshot(caller));
+    publisher.demand(group);
+    return versions(cache.getSnapshot(group));
   }
 
-  private static List<String> versions(Snapshot snapshot) {
+  static List<String> versions(Snapshot snapshot) {
     assertThat(snapshot).isNotNull();
     return IncrementalPublishTest.versions(snapshot);
   }
