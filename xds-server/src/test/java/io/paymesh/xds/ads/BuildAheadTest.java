@@ -35,6 +35,7 @@ class BuildAheadTest {
   private final SyntheticPolicy base = SyntheticPolicy.generate(6);
   private final PolicySnapshot before = base.snapshot(1);
   private final PolicySnapshot after = base.withChangedRouteTable().snapshot(2);
+  private final SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
   private final List<ProxyGroup> sidecars =
       before.services().keySet().stream().map(ProxyGroup::sidecar).toList();
   /** A caller of the host whose RouteTable changes: its config differs between the two. */
@@ -45,12 +46,9 @@ class BuildAheadTest {
   @Test
   void groupsBuiltAhead_haveTheConfigTheirFirstProxyWouldHaveBuilt_andFollowChanges()
       throws Exception {
-    SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
     ExecutorService firstBuilds = Executors.newFixedThreadPool(2);
     try {
-      SnapshotPublisher publisher = new SnapshotPublisher(
-          new GroupTranslator(), new Gate(), cache, XdsMetrics.standalone(), firstBuilds);
-      publisher.publish(before);
+      SnapshotPublisher publisher = publishedBefore(new Gate(), firstBuilds);
 
       publisher.buildAhead(sidecars, 2);
 
@@ -76,10 +74,7 @@ class BuildAheadTest {
   @Test
   void aGroupAProxyAsksFor_isBuiltBeforeTheGroupsStillWaitingToBeBuiltAhead() {
     TaskQueue firstBuilds = new TaskQueue();
-    SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
-    SnapshotPublisher publisher = new SnapshotPublisher(
-        new GroupTranslator(), new Gate(), cache, XdsMetrics.standalone(), firstBuilds);
-    publisher.publish(before);
+    SnapshotPublisher publisher = publishedBefore(new Gate(), firstBuilds);
 
     publisher.buildAhead(sidecars, 2);
     assertThat(firstBuilds.size()).as("no more builds ahead queued than asked to run together")
@@ -103,13 +98,10 @@ class BuildAheadTest {
   void aGroupBuiltAheadThatAPublishOvertakes_isBuiltFromTheNewerPolicy() throws Exception {
     CountDownLatch building = new CountDownLatch(1);
     CountDownLatch resume = new CountDownLatch(1);
-    SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
     ExecutorService firstBuilds = Executors.newSingleThreadExecutor();
     try {
-      SnapshotPublisher publisher = new SnapshotPublisher(new GroupTranslator(),
-          TestGates.pausingOnce(caller, building, resume), cache, XdsMetrics.standalone(),
-          firstBuilds);
-      publisher.publish(before);
+      SnapshotPublisher publisher =
+          publishedBefore(TestGates.pausingOnce(caller, building, resume), firstBuilds);
       publisher.buildAhead(List.of(caller), 1);
       assertThat(building.await(10, TimeUnit.SECONDS)).as("build ahead started").isTrue();
 
@@ -130,12 +122,8 @@ class BuildAheadTest {
   @Test
   void aGroupAlreadyBuilt_orOfAServiceNoLongerInThePolicy_isNotBuiltAhead() {
     TaskQueue firstBuilds = new TaskQueue();
-    SimpleCache<ProxyGroup> cache = new SimpleCache<>(new ProxyGroups());
     Map<ProxyGroup, Integer> checked = new ConcurrentHashMap<>();
-    SnapshotPublisher publisher = new SnapshotPublisher(
-        new GroupTranslator(), TestGates.counting(checked), cache, XdsMetrics.standalone(),
-        firstBuilds);
-    publisher.publish(before);
+    SnapshotPublisher publisher = publishedBefore(TestGates.counting(checked), firstBuilds);
     publisher.demand(caller);
     firstBuilds.runAll();
     assertThat(checked).containsExactly(Map.entry(caller, 1));
@@ -146,6 +134,14 @@ class BuildAheadTest {
     assertThat(checked).as("neither translated nor checked again").containsExactly(
         Map.entry(caller, 1));
     assertThat(publisher.builtGroups()).containsExactly(caller);
+  }
+
+  /** A publisher into {@link #cache} that has published {@link #before}. */
+  private SnapshotPublisher publishedBefore(Gate gate, Executor firstBuilds) {
+    SnapshotPublisher publisher = new SnapshotPublisher(
+        new GroupTranslator(), gate, cache, XdsMetrics.standalone(), firstBuilds);
+    publisher.publish(before);
+    return publisher;
   }
 
   /** An executor the test drives: tasks run in the order queued, when the test says. */
