@@ -33,10 +33,12 @@ USER 10001
 # would cost more to compile than it saves (docs/performance.md, "C1 alone"). The heap in
 # transparent huge pages where the node's kernel offers them on request (THP "madvise"): a
 # connect touches most of a gigabyte for the first time, and does so with less CPU in 2 MiB pages
-# (docs/performance.md, "huge pages"). An environment variable, so an operator can set either
-# otherwise, e.g. bring C2 back:
-#   JDK_JAVA_OPTIONS="-XX:TieredStopAtLevel=4 -XX:+UseTransparentHugePages"
-ENV JDK_JAVA_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseTransparentHugePages"
+# (docs/performance.md, "huge pages"). What survives a young collection goes straight to the old
+# generation: here it lives on (snapshots, streams), and copying it between survivor spaces first
+# made G1's pauses longer (docs/performance.md, "tenuring"). An environment variable, so an
+# operator can set any of them otherwise, e.g. bring C2 back:
+#   JDK_JAVA_OPTIONS="-XX:TieredStopAtLevel=4 -XX:+UseTransparentHugePages -XX:MaxTenuringThreshold=0"
+ENV JDK_JAVA_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseTransparentHugePages -XX:MaxTenuringThreshold=0"
 # ADS over gRPC.
 EXPOSE 18000
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:SharedArchiveFile=/opt/paymesh/xds-server.jsa", \

@@ -19,5 +19,8 @@ final class BenchJvm {
   /** The heap in transparent huge pages, as a replica's (scripts/lib/common.sh, the image). */
   static final String REPLICA_PAGES = "-XX:+UseTransparentHugePages";
 
+  /** Survivors of a young collection tenured at once, as a replica's (the same places). */
+  static final String REPLICA_TENURING = "-XX:MaxTenuringThreshold=0";
+
   private BenchJvm() {}
 }

@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", BenchJvm.LOGBACK, BenchJvm.REPLICA_JIT,
-    BenchJvm.REPLICA_PAGES})
+    BenchJvm.REPLICA_PAGES, BenchJvm.REPLICA_TENURING})
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class GroupBenchmark {

@@ -45,7 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", BenchJvm.LOGBACK, BenchJvm.REPLICA_JIT,
-    BenchJvm.REPLICA_PAGES})
+    BenchJvm.REPLICA_PAGES, BenchJvm.REPLICA_TENURING})
 // At 1000 services one publish takes seconds, so an iteration is one or two publishes: eight
 // warmup iterations let the JIT settle before measuring.
 @Warmup(iterations = 8, time = 2)
