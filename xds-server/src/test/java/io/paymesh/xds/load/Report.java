@@ -86,6 +86,13 @@ final class Report {
     row("... of which the put call (the repository's validation, read and transaction), p50 / max",
         ms(percentile(putCalls, 50)) + " / "
         + ms(max(putCalls)));
+    // The rest: from etcd having the change (the put call returned) to the last push, so that a
+    // slow write (an fsync of etcd's log) and a slow server are told apart.
+    List<Long> afterPutCall = changes.stream()
+        .flatMap(c -> c.latencies().stream().map(latency -> latency - c.lastPutCallNanos()))
+        .toList();
+    row("... from the put call's return to the last push, p50 / p99",
+        ms(percentile(afterPutCall, 50)) + " / " + ms(percentile(afterPutCall, 99)));
     if (changes.stream().anyMatch(c -> !c.converged())) {
       row("changes that did not converge", Long.toString(
           changes.stream().filter(c -> !c.converged()).count()));
