@@ -12,11 +12,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Every launcher of a replica runs it with C1 alone, its heap in transparent huge pages and
  * survivors of a young collection tenured at once, as docs/xds-server.md and docs/performance.md
- * say: the image through JDK_JAVA_OPTIONS (which an
- * operator can set otherwise), the scripts through XDS_JVM_OPTS; and the load tool's reference
- * server with the same options, so that its comparison is not won by a JVM option. The load
- * tool measures both with the same options of its own, and gives both the heap the Kubernetes
- * manifest gives a replica.
+ * say: the image through JDK_JAVA_OPTIONS (which an operator can set otherwise), the scripts
+ * through XDS_JVM_OPTS; and the load tool's reference server with the same options, so that its
+ * comparison is not won by a JVM option. The load tool measures both with the same options of
+ * its own, and gives both the heap the Kubernetes manifest gives a replica.
  */
 class LaunchOptionsTest {
   private static final String REPLICA_OPTIONS =
