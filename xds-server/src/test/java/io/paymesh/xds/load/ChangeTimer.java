@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * Puts changes of service 0's RouteTable into etcd and times what the simulated Envoys receive:
  * a change has converged when at least one stream got a push and then no stream received
  * anything for the quiet period. Affected streams are those that received something after the
- * first put; each one's latency runs from the put to its last response.
+ * first put; each one's latency runs from the put to its last response. The last put's etcd
+ * floor ({@link EtcdFloor}) is taken in the same change.
  */
 final class ChangeTimer {
   private final PolicyRepository repository;
@@ -22,19 +23,25 @@ final class ChangeTimer {
   private final StreamTally tally;
   private final Duration timeout;
   private final Duration quiet;
+  private final EtcdFloor floor;
 
   ChangeTimer(PolicyRepository repository, List<SimulatedEnvoy> envoys, StreamTally tally,
-      Duration timeout, Duration quiet) {
+      Duration timeout, Duration quiet, EtcdFloor floor) {
     this.repository = repository;
+    this.floor = floor;
     this.envoys = envoys;
     this.tally = tally;
     this.timeout = timeout;
     this.quiet = quiet;
   }
 
-  /** What one change, or one burst, did to the streams. */
+  /**
+   * What one change, or one burst, did to the streams. {@code lastPutEtcdFloorNanos} runs from the
+   * last put's start to the tool's watch hearing of it; negative if the watch did not.
+   */
   record Change(int puts, Instant firstPutAt, long firstPutNanos, long lastPutNanos,
-      long lastPutCallNanos, boolean converged, List<Long> latencies, List<Integer> pushes) {
+      long lastPutCallNanos, long lastPutEtcdFloorNanos, boolean converged, List<Long> latencies,
+      List<Integer> pushes) {
     /** Nanos from the last put to the last response any stream received. */
     long convergenceNanos() {
       return latencies.stream().mapToLong(Long::longValue).max().orElse(0)
@@ -54,6 +61,7 @@ final class ChangeTimer {
     long first = System.nanoTime();
     long last = first;
     long lastCall = 0;
+    long lastRevision = 0;
     for (int i = 0; i < puts; i++) {
       long due = first + over.toNanos() * i / puts;
       long wait = due - System.nanoTime();
@@ -61,12 +69,14 @@ final class ChangeTimer {
         TimeUnit.NANOSECONDS.sleep(wait);
       }
       last = System.nanoTime();
-      put(routeTimeouts.get());
+      lastRevision = put(routeTimeouts.get());
       lastCall = System.nanoTime() - last;
     }
     long lastPut = last;
     boolean converged = Waits.until(timeout, () -> tally.responses() > responsesBefore
         && System.nanoTime() - Math.max(lastPut, tally.latestResponseNanos()) > quiet.toNanos());
+    // Heard long before the change converged: the wait costs nothing.
+    long etcdFloor = floor.heardAt(lastRevision, timeout).map(at -> at - lastPut).orElse(-1L);
     List<Long> latencies = new ArrayList<>();
     List<Integer> pushes = new ArrayList<>();
     for (int i = 0; i < envoys.size(); i++) {
@@ -77,10 +87,12 @@ final class ChangeTimer {
         pushes.add(received);
       }
     }
-    return new Change(puts, firstAt, first, lastPut, lastCall, converged, latencies, pushes);
+    return new Change(puts, firstAt, first, lastPut, lastCall, etcdFloor, converged, latencies,
+        pushes);
   }
 
-  private void put(Duration routeTimeout) throws PolicyValidationException {
-    repository.put(SyntheticPolicy.firstRouteTable(routeTimeout));
+  /** Returns the put's etcd revision. */
+  private long put(Duration routeTimeout) throws PolicyValidationException {
+    return repository.put(SyntheticPolicy.firstRouteTable(routeTimeout));
   }
 }

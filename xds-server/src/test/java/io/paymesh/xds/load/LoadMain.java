@@ -8,6 +8,7 @@ import io.paymesh.config.codec.PolicyCodec;
 import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.store.Endpoint;
 import io.paymesh.config.store.EndpointRegistry;
+import io.paymesh.config.store.KeyLayout;
 import io.paymesh.config.store.PolicyRepository;
 import io.paymesh.config.store.WriteSteps;
 import io.paymesh.xds.bench.SyntheticPolicy;
@@ -168,29 +169,39 @@ public final class LoadMain implements Callable<Integer> {
         if (toolWarmupPuts > 0) {
           warmWritePath(client);
         }
-        ChangeTimer timer = new ChangeTimer(repository, envoys, tally, timeout, QUIET);
-        if (warmupChanges > 0) {
-          List<ChangeTimer.Change> firsts = new ArrayList<>();
-          for (int k = 1; k <= warmupChanges; k++) {
-            firsts.add(timer.single(nextTimeout()));
+        // The changed document's key, watched by the tool as the server watches it.
+        try (EtcdFloor floor = EtcdFloor.watching(client, new KeyLayout(prefix).policyKey(
+            SyntheticPolicy.firstRouteTable(Duration.ZERO).key()), timeout)) {
+          ChangeTimer timer = new ChangeTimer(repository, envoys, tally, timeout, QUIET, floor);
+          if (warmupChanges > 0) {
+            List<ChangeTimer.Change> firsts = new ArrayList<>();
+            for (int k = 1; k <= warmupChanges; k++) {
+              firsts.add(timer.single(nextTimeout()));
+            }
+            report.firstChanges(firsts);
           }
-          report.firstChanges(firsts);
-        }
-        List<ChangeTimer.Change> singles = new ArrayList<>();
-        long cpuBefore = server == null ? 0 : server.cpuNanos();
-        for (int k = 1; k <= changes; k++) {
-          ChangeTimer.Change single = timer.single(nextTimeout());
-          singles.add(single);
-          // On stderr, not in the report: which change was slow, and when (to set against the
-          // server's log or a GC log), and how much of it the put call itself took.
-          System.err.printf(Locale.ROOT, "change %d put at %s (the call took %.1f ms): %s ms%n", k,
-              single.firstPutAt(), single.lastPutCallNanos() / 1e6, single.latencies()
-              .stream().map(n -> String.format(Locale.ROOT, "%.1f", n / 1e6)).toList());
-        }
-        long cpuAfter = server == null ? 0 : server.cpuNanos();
-        report.singleChanges(singles, server == null ? -1 : (cpuAfter - cpuBefore) / Math.max(1, changes));
-        if (burst > 0) {
-          report.burst(timer.burst(burst, Duration.ofSeconds(1), this::nextTimeout));
+          List<ChangeTimer.Change> singles = new ArrayList<>();
+          long cpuBefore = server == null ? 0 : server.cpuNanos();
+          for (int k = 1; k <= changes; k++) {
+            ChangeTimer.Change single = timer.single(nextTimeout());
+            singles.add(single);
+            // On stderr, not in the report: which change was slow, and when (to set against the
+            // server's log or a GC log), and how much of it the put call and etcd took.
+            System.err.printf(Locale.ROOT, "change %d put at %s (the call took %.1f ms, etcd's"
+                + " watch event came after %.1f ms): %s ms%n", k, single.firstPutAt(),
+                single.lastPutCallNanos() / 1e6, single.lastPutEtcdFloorNanos() / 1e6,
+                single.latencies().stream()
+                    .map(n -> String.format(Locale.ROOT, "%.1f", n / 1e6)).toList());
+            if (single.lastPutEtcdFloorNanos() < 0) {
+              problems.add("the tool's watch did not hear change " + k + " within " + timeout);
+            }
+          }
+          long cpuAfter = server == null ? 0 : server.cpuNanos();
+          report.singleChanges(singles,
+              server == null ? -1 : (cpuAfter - cpuBefore) / Math.max(1, changes));
+          if (burst > 0) {
+            report.burst(timer.burst(burst, Duration.ofSeconds(1), this::nextTimeout));
+          }
         }
         if (server != null) {
           report.liveHeap(server.liveHeapBytes());

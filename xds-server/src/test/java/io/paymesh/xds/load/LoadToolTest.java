@@ -66,6 +66,8 @@ class LoadToolTest {
               + "\\(2 changes, [1-9][0-9]* affected streams each\\)")
           .containsPattern("\\| \\.\\.\\. of which the put call \\(the repository's "
               + "validation, read and transaction\\), p50 / max \\| [0-9.]+ ms / [0-9.]+ ms \\|")
+          .containsPattern("\\| \\.\\.\\. the etcd floor: put -> its watch event in the load "
+              + "tool, p50 / p99 \\| [0-9.]+ ms / [0-9.]+ ms \\|")
           .containsPattern("\\| \\.\\.\\. from the put call's return to the last push, p50 / p99 "
               + "\\| [0-9.]+ ms / [0-9.]+ ms \\|")
           .contains("| burst: last put -> converged |")

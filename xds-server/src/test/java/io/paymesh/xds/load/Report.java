@@ -86,6 +86,11 @@ final class Report {
     row("... of which the put call (the repository's validation, read and transaction), p50 / max",
         ms(percentile(putCalls, 50)) + " / "
         + ms(max(putCalls)));
+    // What etcd alone takes of a change: no server watching etcd can push before this.
+    List<Long> floors = changes.stream().map(ChangeTimer.Change::lastPutEtcdFloorNanos)
+        .filter(nanos -> nanos >= 0).toList();
+    row("... the etcd floor: put -> its watch event in the load tool, p50 / p99",
+        ms(percentile(floors, 50)) + " / " + ms(percentile(floors, 99)));
     // The rest: from etcd having the change (the put call returned) to the last push, so that a
     // slow write (an fsync of etcd's log) and a slow server are told apart.
     List<Long> afterPutCall = changes.stream()
