@@ -81,7 +81,7 @@ final class Report {
     row("one RouteTable put -> last push of each affected stream, p50 / p99 (" + changes.size()
         + " changes, " + affected + " affected streams each)",
         ms(percentile(latencies, 50)) + " / " + ms(percentile(latencies, 99)));
-    // The write path's own share, before etcd tells any server of the change.
+    // The write path's own share, until etcd's answer reaches the tool.
     List<Long> putCalls = changes.stream().map(ChangeTimer.Change::lastPutCallNanos).toList();
     row("... of which the put call (the repository's validation, read and transaction), p50 / max",
         ms(percentile(putCalls, 50)) + " / "
