@@ -28,11 +28,11 @@ final class ChangeTimer {
   ChangeTimer(PolicyRepository repository, List<SimulatedEnvoy> envoys, StreamTally tally,
       Duration timeout, Duration quiet, EtcdFloor floor) {
     this.repository = repository;
-    this.floor = floor;
     this.envoys = envoys;
     this.tally = tally;
     this.timeout = timeout;
     this.quiet = quiet;
+    this.floor = floor;
   }
 
   /**
