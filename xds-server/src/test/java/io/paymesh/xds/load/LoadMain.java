@@ -33,9 +33,9 @@ import picocli.CommandLine.Option;
  * services into etcd, opens {@code --streams} simulated Envoy ADS streams over {@code --channels}
  * connections to an xds-server, and measures, as Markdown on stdout: initial config time, the
  * latency from one RouteTable put to the last push of every affected stream and to etcd's watch
- * event for it (the etcd floor, {@link EtcdFloor}), pushes per stream
- * and convergence in a burst of puts, the server's CPU per change and live heap (given its pid),
- * and how long after the ACKs the proxy status records are all in etcd. Every wait is bounded by
+ * event for it (the etcd floor, {@link EtcdFloor}), pushes per stream and convergence in a burst
+ * of puts, the server's CPU per change and live heap (given its pid), and how long after the ACKs
+ * the proxy status records are all in etcd. Every wait is bounded by
  * {@code --timeout}; the tool exits 1 if a stream failed or a wait ran out.
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
