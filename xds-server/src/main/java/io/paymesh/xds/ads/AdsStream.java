@@ -129,9 +129,15 @@ final class AdsStream {
     return node;
   }
 
-  /** A response of the type left for the client. */
+  /** A response of the type is about to leave for the client, which is to ACK or NACK it. */
   void pushed(String type) {
     metrics.pushed(type);
+    registry.awaiting(id, type);
+  }
+
+  /** The client asked for resources of the type that it holds none of yet: a response is due. */
+  void requested(String type) {
+    registry.awaiting(id, type);
   }
 
   /** The client accepted the response of the type that carried {@code version}. */

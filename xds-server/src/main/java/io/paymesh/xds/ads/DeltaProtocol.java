@@ -74,8 +74,15 @@ final class DeltaProtocol implements AdsProtocol<DeltaDiscoveryRequest, DeltaDis
     String type = request.getTypeUrl();
     DeltaDiscoveryRequest.Builder forwarded = request.toBuilder().setNode(node);
     // initial_resource_versions means something on a type's first request of a stream only.
-    Map<String, String> heldOfType = held.computeIfAbsent(type,
-        t -> new HashMap<>(request.getInitialResourceVersionsMap()));
+    Map<String, String> heldOfType = held.get(type);
+    if (heldOfType == null) {
+      heldOfType = new HashMap<>(request.getInitialResourceVersionsMap());
+      held.put(type, heldOfType);
+      if (heldOfType.isEmpty()) {
+        // A client resuming may be up to date and sent nothing; one that holds nothing is not.
+        stream.requested(type);
+      }
+    }
     request.getResourceNamesUnsubscribeList().forEach(heldOfType::remove);
     if (!request.getResponseNonce().isEmpty()) {
       Sent sent = awaitedOf(type).remove(request.getResponseNonce());

@@ -6,10 +6,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -56,6 +58,9 @@ public final class ProxyStatusRegistry {
   /**
    * One ADS stream's state; immutable, replaced on every change. {@code ackedVersions} holds,
    * per type URL, the version the proxy ACKed or reported when it resumed on this stream.
+   * {@code unanswered} holds the types of which a response awaits the proxy's ACK or NACK, or a
+   * first request its response: while any does, the proxy's config is on its way and what it
+   * has ACKed is about to change.
    */
   public record ProxyStatus(
       long streamId,
@@ -65,21 +70,47 @@ public final class ProxyStatusRegistry {
       Optional<Nack> lastNack,
       long nackCount,
       Instant connectedAt,
-      Instant updatedAt) {
+      Instant updatedAt,
+      Set<String> unanswered) {
     public ProxyStatus {
       ackedVersions = Map.copyOf(ackedVersions);
+      unanswered = Set.copyOf(unanswered);
+    }
+
+    /** Whether config is on its way to the proxy: a response or request of a type unanswered. */
+    public boolean inTransit() {
+      return !unanswered.isEmpty();
     }
 
     ProxyStatus withAck(String typeUrl, String version, Instant at) {
       Map<String, String> acked = new HashMap<>(ackedVersions);
       acked.put(typeUrl, version);
-      return new ProxyStatus(
-          streamId, nodeId, group, acked, lastNack, nackCount, connectedAt, at);
+      return new ProxyStatus(streamId, nodeId, group, acked, lastNack, nackCount, connectedAt,
+          at, without(unanswered, typeUrl));
     }
 
     ProxyStatus withNack(Nack nack) {
       return new ProxyStatus(streamId, nodeId, group, ackedVersions, Optional.of(nack),
-          nackCount + 1, connectedAt, nack.at());
+          nackCount + 1, connectedAt, nack.at(), without(unanswered, nack.typeUrl()));
+    }
+
+    ProxyStatus awaiting(String typeUrl) {
+      if (unanswered.contains(typeUrl)) {
+        return this;
+      }
+      Set<String> types = new HashSet<>(unanswered);
+      types.add(typeUrl);
+      return new ProxyStatus(streamId, nodeId, group, ackedVersions, lastNack, nackCount,
+          connectedAt, updatedAt, types);
+    }
+
+    private static Set<String> without(Set<String> types, String typeUrl) {
+      if (!types.contains(typeUrl)) {
+        return types;
+      }
+      Set<String> rest = new HashSet<>(types);
+      rest.remove(typeUrl);
+      return rest;
     }
   }
 
@@ -94,8 +125,8 @@ public final class ProxyStatusRegistry {
 
   void opened(long streamId, String nodeId, ProxyGroup group) {
     Instant now = clock.instant();
-    streams.put(streamId,
-        new ProxyStatus(streamId, nodeId, group, Map.of(), Optional.empty(), 0, now, now));
+    streams.put(streamId, new ProxyStatus(
+        streamId, nodeId, group, Map.of(), Optional.empty(), 0, now, now, Set.of()));
     // compute() runs atomically per node, so two streams of a node opening at once both stay.
     streamsByNode.compute(nodeId, (node, ids) -> with(ids, streamId));
     notifyChanged(nodeId);
@@ -105,6 +136,15 @@ public final class ProxyStatusRegistry {
     Instant now = clock.instant();
     notifyChanged(
         streams.computeIfPresent(streamId, (id, status) -> status.withAck(typeUrl, version, now)));
+  }
+
+  /**
+   * The stream sent a response of the type, or the proxy a first request of it, that the other
+   * end has yet to answer (an ACK or NACK, a response). Listeners hear nothing: what the proxy has
+   * accepted has not changed, and the answer is what changes it.
+   */
+  void awaiting(long streamId, String typeUrl) {
+    streams.computeIfPresent(streamId, (id, status) -> status.awaiting(typeUrl));
   }
 
   void nacked(long streamId, String typeUrl, String version, String errorDetail) {

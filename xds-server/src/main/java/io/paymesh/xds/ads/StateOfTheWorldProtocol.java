@@ -48,9 +48,11 @@ final class StateOfTheWorldProtocol implements AdsProtocol<DiscoveryRequest, Dis
     DiscoveryRequest recorded = record(request);
     boolean subscribesToNewNames = subscribe(recorded);
     // A NACK keeps the version it was rewritten to: answering it would resend what failed.
-    return subscribesToNewNames && !recorded.hasErrorDetail()
-        ? recorded.toBuilder().clearVersionInfo().build()
-        : recorded;
+    if (subscribesToNewNames && !recorded.hasErrorDetail()) {
+      stream.requested(recorded.getTypeUrl());
+      return recorded.toBuilder().clearVersionInfo().build();
+    }
+    return recorded;
   }
 
   /**
@@ -82,7 +84,9 @@ final class StateOfTheWorldProtocol implements AdsProtocol<DiscoveryRequest, Dis
     }
     String type = request.getTypeUrl();
     if (request.getResponseNonce().isEmpty()) {
-      if (!request.getVersionInfo().isEmpty()) {
+      if (request.getVersionInfo().isEmpty()) {
+        stream.requested(type);
+      } else {
         stream.resumed(type, request.getVersionInfo());
       }
       return request;

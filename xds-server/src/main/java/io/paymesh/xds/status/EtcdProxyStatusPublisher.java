@@ -20,12 +20,18 @@ import io.paymesh.xds.ads.ProxyStatusRegistry;
 import io.paymesh.xds.ads.ProxyStatusRegistry.ProxyStatus;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,6 +54,14 @@ import org.slf4j.LoggerFactory;
  * proxies connecting are a hundred transactions, not 10,000 puts one after the other. Failed
  * writes are retried with backoff; a lost lease is replaced and every record written again under
  * the new one.
+ *
+ * <p>A record waits while its proxy's config is on its way ({@link ProxyStatus#inTransit}: a
+ * response not yet ACKed or NACKed, a first request not yet answered), for at most {@link
+ * #DEFAULT_SETTLE_LIMIT}: what the proxy has accepted is about to change, and when 10,000 proxies
+ * connect to a replica at once each one's four types arrive seconds apart, so written at every
+ * ACK a proxy took about five writes (its stream opening, then each ACK) where one shows where it
+ * ended up. The answer that settles it is written like any change; a proxy stuck in transit (a
+ * client that never answers, a name the policy lacks) is written once its wait is over.
  */
 public final class EtcdProxyStatusPublisher implements AutoCloseable {
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
@@ -59,12 +73,15 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
   static final int MAX_OPS_PER_TXN = 100;
   /** The least time from one flush to the next: how much later than its ACK a record may be. */
   public static final Duration FLUSH_INTERVAL = Duration.ofMillis(250);
+  /** The longest a record waits for its proxy's config to arrive before it is written anyway. */
+  public static final Duration DEFAULT_SETTLE_LIMIT = Duration.ofSeconds(5);
 
   private final Client client;
   private final ProxyStatusKeys keys;
   private final String replicaId;
   private final ProxyStatusRegistry registry;
   private final long ttlSeconds;
+  private final long settleLimitNanos;
   private final ScheduledThreadPoolExecutor writer;
   private final ProxyStatusRegistry.Listener listener = this::markDirty;
   /** Nodes whose record is to be written; a node is in here at most once: the coalescing. */
@@ -76,6 +93,10 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
   private volatile boolean closed;
 
   // Confined to the writer thread.
+  /** Nodes whose record waits for their config to arrive, by when it began to wait (nanoTime). */
+  private final Map<String, Long> waitingSince = new HashMap<>();
+  /** The flush queued for when the first of them has waited long enough, if any. */
+  private ScheduledFuture<?> settleCheck;
   private long leaseId;
   private CloseableClient keepAlive;
   private Duration retryDelay = MIN_RETRY;
@@ -89,6 +110,16 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
   public EtcdProxyStatusPublisher(
       Client client, String prefix, String replicaId, ProxyStatusRegistry registry,
       Duration ttl) {
+    this(client, prefix, replicaId, registry, ttl, DEFAULT_SETTLE_LIMIT);
+  }
+
+  /**
+   * @param settleLimit the longest a record waits while its proxy's config is in transit
+   * @see #EtcdProxyStatusPublisher(Client, String, String, ProxyStatusRegistry, Duration)
+   */
+  public EtcdProxyStatusPublisher(
+      Client client, String prefix, String replicaId, ProxyStatusRegistry registry,
+      Duration ttl, Duration settleLimit) {
     this.client = Objects.requireNonNull(client, "client");
     this.keys = new ProxyStatusKeys(prefix);
     this.replicaId = Objects.requireNonNull(replicaId, "replicaId");
@@ -98,6 +129,10 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
     }
     // etcd leases have whole-second TTLs; round up so records never expire early.
     this.ttlSeconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
+    if (settleLimit.isNegative()) {
+      throw new IllegalArgumentException("settleLimit must not be negative: " + settleLimit);
+    }
+    this.settleLimitNanos = settleLimit.toNanos();
     this.writer = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "paymesh-proxy-status");
       t.setDaemon(true);
@@ -148,33 +183,31 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
   }
 
   /**
-   * Publishes the current state of every dirty node: its newest open stream, or nothing if none is
-   * left.
+   * Publishes the current state of every dirty node, and of every node whose wait for its config
+   * is over: its newest open stream, or nothing if none is left. A node whose config is in transit
+   * waits, up to the settle limit.
    */
   private void flush() {
     // Set before the flag is cleared, so a flush queued from now on waits from this one.
-    lastFlushNanos = System.nanoTime();
+    long now = System.nanoTime();
+    lastFlushNanos = now;
     // Cleared before draining: a change from now on queues another flush.
     flushQueued.set(false);
     if (closed) {
       return;
     }
-    List<String> nodes = drainDirty();
-    if (nodes.isEmpty()) {
-      return;
-    }
-    try {
-      ensureLease();
-      List<ProxyStatusRecord> records = new ArrayList<>();
-      List<String> gone = new ArrayList<>();
-      for (String nodeId : nodes) {
-        registry.latestOf(nodeId).ifPresentOrElse(
-            status -> records.add(toRecord(status)), () -> gone.add(nodeId));
+    Set<String> nodes = drainDirty();
+    waitingSince.forEach((nodeId, since) -> {
+      if (now - since >= settleLimitNanos) {
+        nodes.add(nodeId);
       }
-      // Deletes first: once a later node's record is visible, an earlier close was handled.
-      delete(gone);
-      put(records);
+    });
+    try {
+      if (!nodes.isEmpty()) {
+        write(nodes, now);
+      }
       retryDelay = MIN_RETRY;
+      queueSettleCheck(now);
     } catch (RuntimeException e) {
       if (EtcdCalls.isLeaseNotFound(e)) {
         leaseLost(leaseId);
@@ -190,8 +223,52 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
     }
   }
 
-  private List<String> drainDirty() {
-    List<String> nodes = new ArrayList<>();
+  private void write(Set<String> nodes, long now) {
+    ensureLease();
+    List<ProxyStatusRecord> records = new ArrayList<>();
+    List<String> gone = new ArrayList<>();
+    for (String nodeId : nodes) {
+      Optional<ProxyStatus> latest = registry.latestOf(nodeId);
+      if (latest.isEmpty()) {
+        gone.add(nodeId);
+      } else if (latest.get().inTransit() && !waitIsOver(nodeId, now)) {
+        waitingSince.putIfAbsent(nodeId, now);
+        continue;
+      } else {
+        records.add(toRecord(latest.get()));
+      }
+      waitingSince.remove(nodeId);
+    }
+    // Deletes first: once a later node's record is visible, an earlier close was handled.
+    delete(gone);
+    put(records);
+  }
+
+  private boolean waitIsOver(String nodeId, long now) {
+    return now - waitingSince.getOrDefault(nodeId, now) >= settleLimitNanos;
+  }
+
+  /**
+   * Queues a flush for when the first waiting record's wait is over, unless one is due before.
+   * Not through {@link #queueFlush}, whose one queued flush would keep every change until then.
+   */
+  private void queueSettleCheck(long now) {
+    if (waitingSince.isEmpty() || (settleCheck != null && !settleCheck.isDone())) {
+      // A check due already is no later: records wait from when a flush first saw them.
+      return;
+    }
+    long first = Collections.min(waitingSince.values());
+    long delayMillis = TimeUnit.NANOSECONDS.toMillis(Math.max(0, first + settleLimitNanos - now));
+    try {
+      settleCheck = writer.schedule(
+          () -> queueFlush(Duration.ZERO), delayMillis + 1, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("proxy status publisher closed; no settle check", e);
+    }
+  }
+
+  private Set<String> drainDirty() {
+    Set<String> nodes = new LinkedHashSet<>();
     for (String nodeId : dirty) {
       if (dirty.remove(nodeId)) {
         nodes.add(nodeId);

@@ -228,6 +228,46 @@ class AdsProtocolTest {
     assertThat(names(next)).containsExactly("b");
   }
 
+  /**
+   * A stream's config is in transit (its status record waits, docs/xds-server.md) from a type's
+   * first request until the response to it is answered, and from each later push until its ACK
+   * or NACK; a client resuming at the current version is not waiting for anything.
+   */
+  @Test
+  void aStream_isInTransit_fromARequestOrAPush_untilTheProxyAnswersIt() throws Exception {
+    // No config yet: the request waits for one.
+    requests.onNext(DiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(CDS).build());
+    await().untilAsserted(() -> assertThat(registry.latestOf(NODE.getId()))
+        .hasValueSatisfying(status -> assertThat(status.unanswered()).containsExactly(CDS)));
+
+    cache.setSnapshot(GROUP, SnapshotPublisher.toSnapshot(named(CDS, "a")));
+    DiscoveryResponse first = nextResponse();
+    requests.onNext(ack(first));
+    await().untilAsserted(() -> assertThat(status().inTransit()).isFalse());
+    assertThat(status().ackedVersions()).containsEntry(CDS, first.getVersionInfo());
+
+    cache.setSnapshot(GROUP, SnapshotPublisher.toSnapshot(named(CDS, "b")));
+    DiscoveryResponse second = nextResponse();
+    // Recorded before the response left, so the client cannot have answered yet.
+    assertThat(status().unanswered()).containsExactly(CDS);
+    requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(CDS)
+        .setVersionInfo(first.getVersionInfo()).setResponseNonce(second.getNonce())
+        .setErrorDetail(Status.newBuilder().setCode(3).setMessage("cluster rejected"))
+        .build());
+    await().untilAsserted(() -> assertThat(status().inTransit()).isFalse());
+    assertThat(status().lastNack()).isPresent();
+
+    // Listeners, resumed at the version the client runs: the cache has nothing to send.
+    requests.onNext(DiscoveryRequest.newBuilder().setTypeUrl(LDS)
+        .setVersionInfo(SnapshotPublisher.toSnapshot(named(CDS, "b")).version(LDS)).build());
+    await().untilAsserted(() -> assertThat(status().ackedVersions()).containsKey(LDS));
+    assertThat(status().inTransit()).isFalse();
+  }
+
+  private ProxyStatusRegistry.ProxyStatus status() {
+    return registry.latestOf(NODE.getId()).orElseThrow();
+  }
+
   @Test
   void ackOfTheSameNames_isNotAnswered() throws Exception {
     publish("a", "b");

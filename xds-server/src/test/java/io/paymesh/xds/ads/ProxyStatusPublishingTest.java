@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -37,6 +38,7 @@ class ProxyStatusPublishingTest {
   private static final Duration CONVERGE = Duration.ofSeconds(30);
   private static final Duration TTL = Duration.ofSeconds(10);
   private static final String CDS = Resources.V3.CLUSTER_TYPE_URL;
+  private static final String LDS = Resources.V3.LISTENER_TYPE_URL;
   private static final ProxyGroup CHECKOUT = ProxyGroup.sidecar("checkout");
 
   private final ProxyStatusRegistry registry = new ProxyStatusRegistry(Clock.systemUTC());
@@ -58,8 +60,13 @@ class ProxyStatusPublishingTest {
   }
 
   private EtcdProxyStatusPublisher publisher(String replica, ProxyStatusRegistry source) {
-    EtcdProxyStatusPublisher publisher =
-        new EtcdProxyStatusPublisher(ETCD.client(), prefix, replica, source, TTL).start();
+    return publisher(replica, source, EtcdProxyStatusPublisher.DEFAULT_SETTLE_LIMIT);
+  }
+
+  private EtcdProxyStatusPublisher publisher(
+      String replica, ProxyStatusRegistry source, Duration settleLimit) {
+    EtcdProxyStatusPublisher publisher = new EtcdProxyStatusPublisher(
+        ETCD.client(), prefix, replica, source, TTL, settleLimit).start();
     started.push(publisher);
     return publisher;
   }
@@ -109,6 +116,56 @@ class ProxyStatusPublishingTest {
     long intervals = elapsed / EtcdProxyStatusPublisher.FLUSH_INTERVAL.toNanos();
     // One write per interval that began, the open's and the last one's.
     assertThat(key("node-a").getVersion()).isLessThanOrEqualTo(intervals + 3);
+  }
+
+  /**
+   * A record waits while its proxy's config is on its way, an ACK of one type while another is
+   * still unanswered included, and is written with the answer that settles it, ACK or NACK: one
+   * write where a connecting proxy's stream and each of its ACKs took one.
+   */
+  @Test
+  void aRecord_waitsWhileItsConfigIsInTransit_andIsWrittenWithTheAnswerThatSettlesIt()
+      throws Exception {
+    // Their first requests, unanswered; node-c has asked for nothing yet.
+    registry.opened(1, "node-a", CHECKOUT);
+    registry.awaiting(1, CDS);
+    registry.awaiting(1, LDS);
+    registry.opened(2, "node-b", CHECKOUT);
+    registry.awaiting(2, CDS);
+    registry.opened(3, "node-c", CHECKOUT);
+    publisher("replica-1", registry, Duration.ofHours(1));
+
+    // One writer thread, and the three were in its first flush.
+    await().atMost(CONVERGE).until(() -> reader.get("node-c").isPresent());
+    assertThat(reader.get("node-a")).isEmpty();
+    assertThat(reader.get("node-b")).isEmpty();
+
+    registry.acked(1, CDS, "v1");
+    registry.opened(4, "node-d", CHECKOUT);
+    // node-a was dirty before node-d: the flush that wrote node-d, or one before it, saw it.
+    await().atMost(CONVERGE).until(() -> reader.get("node-d").isPresent());
+    assertThat(reader.get("node-a")).isEmpty();
+
+    registry.acked(1, LDS, "v1");
+    registry.nacked(2, CDS, "v1", "cluster rejected");
+    await().atMost(CONVERGE).until(() -> reader.get("node-a")
+        .map(r -> r.ackedVersions().keySet()).orElse(Set.of()).equals(Set.of(CDS, LDS)));
+    await().atMost(CONVERGE).until(() -> reader.get("node-b")
+        .flatMap(ProxyStatusRecord::lastNack).isPresent());
+    assertThat(key("node-a").getVersion()).isEqualTo(1);
+    assertThat(key("node-b").getVersion()).isEqualTo(1);
+  }
+
+  /** A proxy that never answers is not left out: its record is written once its wait is over. */
+  @Test
+  void aRecordInTransit_isWrittenOnceItsWaitIsOver() {
+    registry.opened(1, "node-a", CHECKOUT);
+    registry.awaiting(1, CDS);
+    publisher("replica-1", registry, Duration.ofMillis(500));
+
+    await().atMost(CONVERGE).until(() -> reader.get("node-a").isPresent());
+    assertThat(registry.latestOf("node-a").orElseThrow().inTransit()).isTrue();
+    assertThat(ackedCds("node-a")).isEmpty();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.paymesh.xds.ads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.envoyproxy.controlplane.cache.Resources;
 import io.paymesh.xds.translate.ClientFamily;
 import io.paymesh.xds.translate.ProxyGroup;
 import java.time.Clock;
@@ -20,10 +21,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The registry finds a node's open streams in stream order whatever order they opened and
- * closed in, and its newest open stream is the one a reconnected proxy uses.
+ * closed in, and its newest open stream is the one a reconnected proxy uses; it knows which
+ * types of a stream await an answer.
  */
 class ProxyStatusRegistryTest {
   private static final ProxyGroup GROUP = new ProxyGroup("checkout", ClientFamily.ENVOY);
+  private static final String CDS = Resources.V3.CLUSTER_TYPE_URL;
+  private static final String LDS = Resources.V3.LISTENER_TYPE_URL;
 
   private final ProxyStatusRegistry registry = new ProxyStatusRegistry(Clock.systemUTC());
 
@@ -44,6 +48,28 @@ class ProxyStatusRegistryTest {
     assertThat(registry.byNode("checkout~pod-1")).isEmpty();
     assertThat(registry.latestOf("checkout~pod-1")).isEmpty();
     assertThat(registry.latestOf("checkout~pod-2")).map(s -> s.streamId()).contains(9L);
+  }
+
+  @Test
+  void aStream_isInTransit_whileARequestOrResponseIsUnanswered_andListenersHearOnlyTheAnswers() {
+    List<String> heard = new ArrayList<>();
+    registry.addListener(heard::add);
+    registry.opened(1, "checkout~pod-1", GROUP);
+    assertThat(registry.latestOf("checkout~pod-1").orElseThrow().inTransit()).isFalse();
+
+    registry.awaiting(1, CDS);
+    registry.awaiting(1, LDS);
+    registry.awaiting(1, CDS);
+    assertThat(registry.latestOf("checkout~pod-1").orElseThrow().unanswered())
+        .containsExactlyInAnyOrder(CDS, LDS);
+    assertThat(heard).containsExactly("checkout~pod-1");
+
+    registry.acked(1, CDS, "v1");
+    assertThat(registry.latestOf("checkout~pod-1").orElseThrow().unanswered())
+        .containsExactly(LDS);
+    registry.nacked(1, LDS, "v2", "listener rejected");
+    assertThat(registry.latestOf("checkout~pod-1").orElseThrow().inTransit()).isFalse();
+    assertThat(heard).hasSize(3);
   }
 
   @Test

@@ -126,6 +126,8 @@ class DeltaAdsProtocolTest {
     }
     assertThat(mesh.server().metrics().counter("xds.nacks").getCount()).isZero();
     stream.assertQuietFor(QUIET);
+    // Every request and response answered: its status record has nothing to wait for.
+    assertThat(statusOf("checkout~pod-1").inTransit()).isFalse();
   }
 
   @Test
@@ -293,6 +295,8 @@ class DeltaAdsProtocolTest {
       resumed.send(request.build());
     }
     resumed.assertQuietFor(QUIET);
+    // Up to date, it waits for nothing, so its status record does not wait either.
+    assertThat(statusOf("checkout~pod-2").inTransit()).isFalse();
 
     // The names it holds without having been sent them on this stream are still its to update
     // and to lose: a route change reaches it, and so does the removal of a cluster and its
