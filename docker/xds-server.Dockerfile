@@ -35,10 +35,12 @@ USER 10001
 # connect touches most of a gigabyte for the first time, and does so with less CPU in 2 MiB pages
 # (docs/performance.md, "huge pages"). What survives a young collection goes straight to the old
 # generation: here it lives on (snapshots, streams), and copying it between survivor spaces first
-# made G1's pauses longer (docs/performance.md, "tenuring"). An environment variable, so an
+# made G1's pauses longer (docs/performance.md, "tenuring"). A pause goal of 20 ms: young
+# collections stay short, so a policy change does not wait out one that copies a whole connect's
+# survivors at once (docs/performance.md, "settled status"). An environment variable, so an
 # operator can set any of them otherwise, e.g. bring C2 back:
-#   JDK_JAVA_OPTIONS="-XX:TieredStopAtLevel=4 -XX:+UseTransparentHugePages -XX:MaxTenuringThreshold=0"
-ENV JDK_JAVA_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseTransparentHugePages -XX:MaxTenuringThreshold=0"
+#   JDK_JAVA_OPTIONS="-XX:TieredStopAtLevel=4 -XX:+UseTransparentHugePages -XX:MaxTenuringThreshold=0 -XX:MaxGCPauseMillis=20"
+ENV JDK_JAVA_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseTransparentHugePages -XX:MaxTenuringThreshold=0 -XX:MaxGCPauseMillis=20"
 # ADS over gRPC.
 EXPOSE 18000
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:SharedArchiveFile=/opt/paymesh/xds-server.jsa", \

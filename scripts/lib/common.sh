@@ -179,8 +179,12 @@ process_gone() {
 #   their encodings; G1's default copies it between survivor spaces in up to 15 more collections
 #   first, which at 1,000 connecting proxies on 2 cores made the young pauses of a load run add up
 #   to 710-820 ms instead of 400-410 ms (docs/performance.md, "tenuring").
+# - A pause goal of 20 ms (MaxGCPauseMillis; G1's default is 200): G1 keeps the young generation
+#   small, so what a connect leaves live goes to the old generation in many short collections
+#   during the connect rather than in one of 42-262 ms after it, which a policy change put then
+#   waited out (docs/performance.md, "settled status").
 # shellcheck disable=SC2034 # used by the scripts that source this file
-XDS_JVM_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseTransparentHugePages -XX:MaxTenuringThreshold=0"
+XDS_JVM_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseTransparentHugePages -XX:MaxTenuringThreshold=0 -XX:MaxGCPauseMillis=20"
 
 # The xds-server's class-data archive (AppCDS): the classes a replica loads to start, serve its
 # first proxies and publish a change, listed in xds-server/src/main/cds/xds-server.classlist

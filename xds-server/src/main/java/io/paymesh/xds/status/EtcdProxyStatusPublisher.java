@@ -197,11 +197,7 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
       return;
     }
     Set<String> nodes = drainDirty();
-    waitingSince.forEach((nodeId, since) -> {
-      if (now - since >= settleLimitNanos) {
-        nodes.add(nodeId);
-      }
-    });
+    waitingSince.keySet().stream().filter(nodeId -> waitIsOver(nodeId, now)).forEach(nodes::add);
     try {
       if (!nodes.isEmpty()) {
         write(nodes, now);
