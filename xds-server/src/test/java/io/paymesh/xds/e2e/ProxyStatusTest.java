@@ -146,7 +146,11 @@ class ProxyStatusTest {
         + "---\n" + CHARGES_TO_STRIPE);
 
     await().atMost(CONVERGE).untilAsserted(() -> {
-      ProxyStatusRecord record = reader.get(connected.nodeId()).orElseThrow();
+      // An assertion, not orElseThrow(): the record may not be written yet, and Awaitility
+      // retries only failed assertions.
+      Optional<ProxyStatusRecord> published = reader.get(connected.nodeId());
+      assertThat(published).as("the status record of %s", connected.nodeId()).isPresent();
+      ProxyStatusRecord record = published.get();
       assertThat(record.nackCount()).isPositive();
       assertThat(record.lastNack()).hasValueSatisfying(nack -> {
         assertThat(nack.typeUrl()).isEqualTo(Resources.V3.CLUSTER_TYPE_URL);
