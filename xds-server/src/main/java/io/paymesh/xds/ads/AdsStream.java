@@ -135,7 +135,7 @@ final class AdsStream {
     registry.awaiting(id, type);
   }
 
-  /** The client asked for resources of the type that it holds none of yet: a response is due. */
+  /** The client asked for resources of the type that it does not hold yet: a response is due. */
   void requested(String type) {
     registry.awaiting(id, type);
   }

@@ -79,7 +79,8 @@ final class DeltaProtocol implements AdsProtocol<DeltaDiscoveryRequest, DeltaDis
       heldOfType = new HashMap<>(request.getInitialResourceVersionsMap());
       held.put(type, heldOfType);
       if (heldOfType.isEmpty()) {
-        // A client resuming may be up to date and sent nothing; one that holds nothing is not.
+        // A client that holds nothing of the type is answered; one resuming with versions may
+        // already be up to date and be sent nothing.
         stream.requested(type);
       }
     }
