@@ -7,7 +7,6 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.paymesh.config.store.EtcdSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -81,8 +80,9 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    clientPort = freePort();
-    peerPort = freePort();
+    int[] ports = LoopbackPorts.distinct(2);
+    clientPort = ports[0];
+    peerPort = ports[1];
     dataDir = Files.createTempDirectory("paymesh-etcd-");
     Files.createDirectories(LOG_DIR);
     logFile = LOG_DIR.resolve(context.getRequiredTestClass().getSimpleName() + "-etcd.log");
@@ -291,13 +291,6 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
     if (dataDir == null) {
       throw new IllegalStateException(
           "EtcdExtension not started: register it with @RegisterExtension on a static field");
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName(LOOPBACK))) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paymesh.config.testing.EtcdExtension;
+import io.paymesh.config.testing.LoopbackPorts;
 import io.paymesh.xds.XdsServer;
 import io.paymesh.xds.identity.CertificateAuthority;
 import io.paymesh.xds.testing.SecureMesh;
@@ -43,7 +44,7 @@ class CaRotationTest {
   @Test
   void workloadsOfTheOldAndTheNewCa_talk_whileTheBundleHoldsBoth() throws Exception {
     mesh = SecureMesh.start(ETCD, dir, Duration.ofHours(1));
-    int port = XdsTestServer.freePort();
+    int port = LoopbackPorts.free();
     mesh.apply(MtlsMeshTest.policy(port));
     TestPki oldCa = mesh.pki();
     TestPki newCa = TestPki.create(dir.resolve("new-ca"), "mesh-2027", Instant.now());

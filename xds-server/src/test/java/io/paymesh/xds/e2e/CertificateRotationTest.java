@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.StatusRuntimeException;
 import io.paymesh.config.testing.EtcdExtension;
+import io.paymesh.config.testing.LoopbackPorts;
 import io.paymesh.xds.testing.SecureMesh;
 import io.paymesh.xds.testing.WorkloadBootstrap;
 import io.paymesh.xds.testing.XdsTestClient;
@@ -48,7 +49,7 @@ class CertificateRotationTest {
   @Test
   void renewals_underSteadyTraffic_failNoRpc() throws Exception {
     mesh = SecureMesh.start(ETCD, dir, LIFETIME);
-    int port = XdsTestServer.freePort();
+    int port = LoopbackPorts.free();
     mesh.apply(MtlsMeshTest.policy(port));
     SecureMesh.Workload payments = mesh.enrol("payments-v1");
     SecureMesh.Workload checkout = mesh.enrol("checkout");

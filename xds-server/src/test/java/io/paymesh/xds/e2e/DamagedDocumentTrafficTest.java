@@ -14,6 +14,7 @@ import io.paymesh.config.model.PolicyResource;
 import io.paymesh.config.store.KeyLayout;
 import io.paymesh.config.store.PolicyRepository;
 import io.paymesh.config.testing.EtcdExtension;
+import io.paymesh.config.testing.LoopbackPorts;
 import io.paymesh.xds.XdsServer;
 import io.paymesh.xds.testing.Mesh;
 import io.paymesh.xds.testing.Policies;
@@ -73,7 +74,7 @@ class DamagedDocumentTrafficTest {
   @Test
   void damagedAuthorizationPolicy_keepsItsRules() throws Exception {
     try (SecureMesh mesh = SecureMesh.start(ETCD, dir, Duration.ofHours(1))) {
-      int paymentsPort = XdsTestServer.freePort();
+      int paymentsPort = LoopbackPorts.free();
       mesh.apply(MtlsMeshTest.policy(paymentsPort));
       XdsTestServer payments = mesh.backend("payments-v1", "payments-v1-a", paymentsPort,
           mesh.enrol("payments-v1").dir());

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paymesh.config.testing.EtcdExtension;
+import io.paymesh.config.testing.LoopbackPorts;
 import io.paymesh.xds.ads.ProxyStatusRegistry.ProxyStatus;
 import io.paymesh.xds.testing.ExternalXdsClient;
 import io.paymesh.xds.testing.PaymentsRpc;
 import io.paymesh.xds.testing.SecureMesh;
 import io.paymesh.xds.testing.XdsTestClient;
-import io.paymesh.xds.testing.XdsTestServer;
 import io.paymesh.xds.translate.ClientFamily;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,8 +47,9 @@ class ExamplePolicyTrafficTest {
   @BeforeEach
   void startMesh() throws Exception {
     mesh = SecureMesh.startWithPlaintextAds(ETCD, dir, Duration.ofHours(1));
-    int v1 = XdsTestServer.freePort();
-    int v2 = XdsTestServer.freePort();
+    int[] ports = LoopbackPorts.distinct(2);
+    int v1 = ports[0];
+    int v2 = ports[1];
     mesh.apply(examplePolicy(Map.of("payments-v1", v1, "payments-v2", v2)));
     mesh.backend("payments-v1", "payments-v1-1", v1, mesh.enrol("payments-v1").dir());
     mesh.backend("payments-v2", "payments-v2-1", v2, mesh.enrol("payments-v2").dir());

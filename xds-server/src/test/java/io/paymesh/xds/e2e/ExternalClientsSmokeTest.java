@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paymesh.config.testing.EtcdExtension;
+import io.paymesh.config.testing.LoopbackPorts;
 import io.paymesh.xds.ads.ProxyStatusRegistry.ProxyStatus;
 import io.paymesh.xds.testing.ExternalXdsClient;
 import io.paymesh.xds.testing.ExternalXdsClient.Family;
@@ -48,8 +49,9 @@ class ExternalClientsSmokeTest {
   @BeforeEach
   void startMesh() throws Exception {
     mesh = SecureMesh.startWithPlaintextAds(ETCD, dir, Duration.ofHours(1));
-    int portA = XdsTestServer.freePort();
-    int portB = XdsTestServer.freePort();
+    int[] ports = LoopbackPorts.distinct(2);
+    int portA = ports[0];
+    int portB = ports[1];
     mesh.apply(policy(portA, portB));
     paymentsA = mesh.backend("payments-a", "payments-a-1", portA, mesh.enrol("payments-a").dir());
     paymentsB = mesh.backend("payments-b", "payments-b-1", portB, mesh.enrol("payments-b").dir());

@@ -15,6 +15,7 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.ClientCalls;
 import io.grpc.util.AdvancedTlsX509TrustManager;
 import io.paymesh.config.testing.EtcdExtension;
+import io.paymesh.config.testing.LoopbackPorts;
 import io.paymesh.xds.testing.PaymentsRpc;
 import io.paymesh.xds.testing.SecureMesh;
 import io.paymesh.xds.testing.TestIdentity;
@@ -51,7 +52,7 @@ class MtlsMeshTest {
   @BeforeEach
   void startMesh() throws Exception {
     mesh = SecureMesh.start(ETCD, dir, Duration.ofHours(1));
-    paymentsPort = XdsTestServer.freePort();
+    paymentsPort = LoopbackPorts.free();
     mesh.apply(policy(paymentsPort));
   }
 

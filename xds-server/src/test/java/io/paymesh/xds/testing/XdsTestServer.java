@@ -13,9 +13,7 @@ import io.grpc.xds.XdsServerCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -49,13 +47,6 @@ public final class XdsTestServer implements AutoCloseable {
     this.server = server;
     this.calls = calls;
     this.callerSerials = callerSerials;
-  }
-
-  /** A free loopback port, for a Service whose port must be known before its server starts. */
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   /**

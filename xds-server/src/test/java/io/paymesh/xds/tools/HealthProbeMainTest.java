@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paymesh.config.testing.EtcdExtension;
+import io.paymesh.config.testing.LoopbackPorts;
 import io.paymesh.xds.XdsServer;
-import io.paymesh.xds.testing.XdsTestServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -47,7 +47,7 @@ class HealthProbeMainTest {
 
   @Test
   void exitCode_whenNothingListens_isUnreachable() throws Exception {
-    String address = "127.0.0.1:" + XdsTestServer.freePort();
+    String address = "127.0.0.1:" + LoopbackPorts.free();
 
     assertThat(HealthProbeMain.run("--plaintext", "--live", "--address", address))
         .isEqualTo(HealthProbeMain.EXIT_UNREACHABLE);
