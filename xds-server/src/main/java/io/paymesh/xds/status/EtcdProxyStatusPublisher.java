@@ -225,15 +225,12 @@ public final class EtcdProxyStatusPublisher implements AutoCloseable {
     List<String> gone = new ArrayList<>();
     for (String nodeId : nodes) {
       Optional<ProxyStatus> latest = registry.latestOf(nodeId);
-      if (latest.isEmpty()) {
-        gone.add(nodeId);
-      } else if (latest.get().inTransit() && !waitIsOver(nodeId, now)) {
+      if (latest.isPresent() && latest.get().inTransit() && !waitIsOver(nodeId, now)) {
         waitingSince.putIfAbsent(nodeId, now);
         continue;
-      } else {
-        records.add(toRecord(latest.get()));
       }
       waitingSince.remove(nodeId);
+      latest.ifPresentOrElse(status -> records.add(toRecord(status)), () -> gone.add(nodeId));
     }
     // Deletes first: once a later node's record is visible, an earlier close was handled.
     delete(gone);
