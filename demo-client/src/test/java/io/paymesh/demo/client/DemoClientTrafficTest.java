@@ -13,14 +13,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,7 +67,10 @@ class DemoClientTrafficTest {
       if (client != null) {
         client.interrupt();
         client.join(TimeUnit.SECONDS.toMillis(10));
-        assertThat(client.isAlive()).as("the client stops when interrupted").isFalse();
+        assertThat(client.isAlive())
+            .as("the client stops when interrupted; it is at %s",
+                Arrays.toString(client.getStackTrace()))
+            .isFalse();
       }
     } finally {
       v1.close();
@@ -82,10 +88,8 @@ class DemoClientTrafficTest {
     client.start();
 
     // The example sends every charge to payments-v1.
-    await().atMost(CONVERGE).until(() -> lastWindow()
-        .filter(w -> w.getOrDefault("payments-v1-demo", 0L) > 0
-            && w.getOrDefault("payments-v2-demo", 0L) == 0 && w.get("failed") == 0)
-        .isPresent());
+    awaitWindow("only payments-v1 answers", w -> w.getOrDefault("payments-v1-demo", 0L) > 0
+        && w.getOrDefault("payments-v2-demo", 0L) == 0 && w.get("failed") == 0);
     long v2Before = v2.calls();
 
     String chargesToV2 = paymentsRouteTable()
@@ -93,10 +97,8 @@ class DemoClientTrafficTest {
     assertThat(chargesToV2).isNotEqualTo(paymentsRouteTable());
     mesh.apply(chargesToV2);
 
-    await().atMost(CONVERGE).until(() -> lastWindow()
-        .filter(w -> w.getOrDefault("payments-v2-demo", 0L) > 0
-            && w.getOrDefault("payments-v1-demo", 0L) == 0 && w.get("failed") == 0)
-        .isPresent());
+    awaitWindow("only payments-v2 answers", w -> w.getOrDefault("payments-v2-demo", 0L) > 0
+        && w.getOrDefault("payments-v1-demo", 0L) == 0 && w.get("failed") == 0);
     assertThat(v2.calls()).isGreaterThan(v2Before);
     assertThat(output.toString(StandardCharsets.UTF_8))
         .contains("calling payments.v1.Payments/Charge on xds:///payments 50 times a second")
@@ -105,6 +107,17 @@ class DemoClientTrafficTest {
     client.interrupt();
     client.join(TimeUnit.SECONDS.toMillis(10));
     assertThat(exitCode.get()).isZero();
+  }
+
+  /** Waits for a window that {@code matches}; a timeout shows what the client printed. */
+  private void awaitWindow(String what, Predicate<Map<String, Long>> matches) {
+    try {
+      await().atMost(CONVERGE).until(() -> lastWindow().filter(matches).isPresent());
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("no one-second window where " + what + " within " + CONVERGE
+          + "; the client thread is at " + Arrays.toString(client.getStackTrace())
+          + "\nand printed:\n" + output.toString(StandardCharsets.UTF_8), e);
+    }
   }
 
   /** The counts of the last complete one-second window: backend (or "failed") to calls. */
