@@ -95,10 +95,11 @@ final class PaymentsLoop {
 
   /**
    * One call, waited for at most its deadline plus {@link #closeGrace}. A grpc-java call should
-   * close by its deadline, but grpc-java has had bugs where one never did (in its retry code,
-   * grpc-java#12620), and a loop blocked on such a call would stop counting and ignore Ctrl-C.
-   * So a call still open by then is cancelled and counted as failed, and the loop goes on. An
-   * interrupt cancels the call in flight and returns at once, with the flag kept.
+   * close by its deadline, but grpc-java 1.85.1 can lose a call's close altogether (on a cluster
+   * with outlier detection, which paymesh no longer sends it: docs/clients.md, note 15), and a
+   * loop blocked on such a call would stop counting and ignore Ctrl-C. So a call still open by
+   * then is cancelled and counted as failed, and the loop goes on. An interrupt cancels the call
+   * in flight and returns at once, with the flag kept.
    */
   private void call(String merchant, TrafficCounts counts) {
     Metadata headers = new Metadata();

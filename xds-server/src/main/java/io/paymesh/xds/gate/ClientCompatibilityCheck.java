@@ -104,6 +104,10 @@ final class ClientCompatibilityCheck extends ResourceCheck {
           && !client.supports(ClientFeature.RING_HASH_LB)) {
         return Optional.of("crashes on lb_policy RING_HASH");
       }
+      if (c.hasOutlierDetection() && !client.supports(ClientFeature.OUTLIER_DETECTION)) {
+        return Optional.of("loses calls picked during a config update when a cluster has"
+            + " outlier_detection: they never complete");
+      }
     } else if (message instanceof HeaderMatcher h) {
       if (h.hasStringMatch() && !client.supports(ClientFeature.HEADER_STRING_MATCH)) {
         return Optional.of("refuses the header matcher string_match (header '" + h.getName()

@@ -3,6 +3,7 @@ package io.paymesh.xds.translate;
 import static io.paymesh.xds.translate.ClientFeature.HEADER_STRING_MATCH;
 import static io.paymesh.xds.translate.ClientFeature.LEAST_REQUEST_LB;
 import static io.paymesh.xds.translate.ClientFeature.MAX_STREAM_DURATION;
+import static io.paymesh.xds.translate.ClientFeature.OUTLIER_DETECTION;
 import static io.paymesh.xds.translate.ClientFeature.RING_HASH_LB;
 
 import java.util.EnumSet;
@@ -17,16 +18,19 @@ import java.util.Set;
 public enum ClientFamily {
   /** Envoy as a sidecar or gateway: the whole API paymesh emits. */
   ENVOY(ProxyForm.SIDECAR, EnumSet.allOf(ClientFeature.class)),
-  /** grpc-java ({@code gRPC Java}), the reference proxyless client. */
-  GRPC_JAVA(ProxyForm.PROXYLESS, EnumSet.allOf(ClientFeature.class)),
+  /**
+   * grpc-java ({@code gRPC Java}), the reference proxyless client; without outlier detection,
+   * which makes it lose calls (see {@link ClientFeature#OUTLIER_DETECTION}).
+   */
+  GRPC_JAVA(ProxyForm.PROXYLESS, EnumSet.complementOf(EnumSet.of(OUTLIER_DETECTION))),
   /** Node's {@code @grpc/grpc-js-xds} ({@code gRPC Node Pure JS}). */
   GRPC_JS(ProxyForm.PROXYLESS,
-      EnumSet.of(HEADER_STRING_MATCH, RING_HASH_LB, MAX_STREAM_DURATION)),
+      EnumSet.of(HEADER_STRING_MATCH, RING_HASH_LB, MAX_STREAM_DURATION, OUTLIER_DETECTION)),
   /**
    * gRPC C-core ({@code gRPC C-core}) and the languages that wrap it (Python, C++, Ruby, PHP);
    * also any gRPC library paymesh does not know, which gets the smallest subset.
    */
-  GRPC_CORE(ProxyForm.PROXYLESS, EnumSet.noneOf(ClientFeature.class));
+  GRPC_CORE(ProxyForm.PROXYLESS, EnumSet.of(OUTLIER_DETECTION));
 
   private final ProxyForm form;
   private final Set<ClientFeature> features;

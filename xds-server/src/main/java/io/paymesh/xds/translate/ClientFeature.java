@@ -19,5 +19,13 @@ public enum ClientFeature {
    * {@code RouteAction.max_stream_duration} as the call deadline of a gRPC client; C-core 1.51
    * ends calls about 1.9 s before it (a 1 s route fails at once), so it does not get one.
    */
-  MAX_STREAM_DURATION
+  MAX_STREAM_DURATION,
+  /**
+   * {@code Cluster.outlier_detection}. grpc-java 1.85 loses calls with it: a call picked while a
+   * config update passes through its outlier-detection balancer (each route, cluster or endpoint
+   * change does) may get no outlier tracker, and when that call ends the tracker's null pointer
+   * throws before the close reaches the call, which then never completes, deadline and cancel
+   * included (docs/clients.md, note 15).
+   */
+  OUTLIER_DETECTION
 }

@@ -80,7 +80,7 @@ final class ClusterTranslator {
       if (target != null) {
         clusters.add(serviceCluster(target, client));
       } else if (processor != null) {
-        clusters.add(processorCluster(processor));
+        clusters.add(processorCluster(processor, client));
       }
       // Anything else is a RouteTable host only: it is routed, never connected to directly.
     }
@@ -105,7 +105,9 @@ final class ClusterTranslator {
             .setLbPolicy(lbPolicy(target.spec().loadBalancing(), client));
     target.spec().circuitBreakers()
         .ifPresent(cb -> cluster.setCircuitBreakers(circuitBreakers(cb)));
-    target.spec().outlierDetection().ifPresent(od -> cluster.setOutlierDetection(outlier(od)));
+    if (client.supports(ClientFeature.OUTLIER_DETECTION)) {
+      target.spec().outlierDetection().ifPresent(od -> cluster.setOutlierDetection(outlier(od)));
+    }
     boolean grpc =
         target.spec().ports().stream().anyMatch(p -> p.protocol() == Service.Protocol.GRPC);
     if (grpc) {
@@ -139,7 +141,9 @@ final class ClusterTranslator {
             .setMetadata(splitMetadata(split));
     List<Service> sides = split.members().stream().map(StickySplit.Member::service).toList();
     summedCircuitBreakers(sides).ifPresent(cluster::setCircuitBreakers);
-    strictestOutlierDetection(sides).ifPresent(cluster::setOutlierDetection);
+    if (client.supports(ClientFeature.OUTLIER_DETECTION)) {
+      strictestOutlierDetection(sides).ifPresent(cluster::setOutlierDetection);
+    }
     boolean grpc = sides.stream().allMatch(s ->
         s.spec().ports().stream().anyMatch(p -> p.protocol() == Service.Protocol.GRPC));
     if (grpc) {
@@ -217,7 +221,7 @@ final class ClusterTranslator {
    * An external PSP: DNS-resolved unless every address is an IP literal; endpoints grouped per
    * (region, priority) so Envoy fails over to priority 1 only when priority 0 is unhealthy.
    */
-  Cluster processorCluster(PaymentProcessor processor) {
+  Cluster processorCluster(PaymentProcessor processor, ClientFamily client) {
     PaymentProcessor.Spec spec = processor.spec();
     boolean allLiterals =
         spec.endpoints().stream().allMatch(e -> InetAddresses.isInetAddress(e.address()));
@@ -229,7 +233,9 @@ final class ClusterTranslator {
             .setLoadAssignment(processorLoadAssignment(processor))
             .setTransportSocket(upstreamTls(spec.tls()));
     spec.circuitBreakers().ifPresent(cb -> cluster.setCircuitBreakers(circuitBreakers(cb)));
-    spec.outlierDetection().ifPresent(od -> cluster.setOutlierDetection(outlier(od)));
+    if (client.supports(ClientFeature.OUTLIER_DETECTION)) {
+      spec.outlierDetection().ifPresent(od -> cluster.setOutlierDetection(outlier(od)));
+    }
     return cluster.build();
   }
 

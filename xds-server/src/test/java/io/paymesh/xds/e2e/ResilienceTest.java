@@ -22,8 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A Service's circuit breakers and outlier detection, as a real grpc-java xDS client applies them
- * to real backends: failure percentage ejection moves traffic off a failing backend, while
- * consecutive5xx alone ejects nothing, and max requests is not enforced (no load reporting).
+ * to real backends: max requests is not enforced (no load reporting), and outlier detection is
+ * not sent to grpc-java at all, so a failing backend is not ejected.
  */
 class ResilienceTest {
   @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();
@@ -113,54 +113,27 @@ class ResilienceTest {
     }
   }
 
+  /**
+   * grpc-java 1.85 can lose a call picked while a config update passes through its outlier
+   * detection (docs/clients.md, note 15), so paymesh sends it none. A failure percentage that
+   * ejects the failing backend within a second or two in C-core and grpc-js
+   * (ExternalClientsResilienceTest) leaves it in grpc-java's round robin: over four detection
+   * intervals it keeps getting its share of every 10 calls.
+   */
   @Test
-  void failurePercentage_ejectsTheFailingBackend_soEveryCallReachesTheHealthyOne()
+  void outlierDetection_isNotSentToGrpcJava_theFailingBackendKeepsGettingCalls()
       throws Exception {
     TestBackend healthy = mesh.backend("payments-a", "healthy");
     TestBackend failing = mesh.backend("payments-a", "failing");
     applyWithPaymentsA("""
         outlierDetection:
-          consecutive5xx: 5
+          consecutive5xx: 1
           interval: 1s
           baseEjectionTime: 30s
           maxEjectionPercent: 50
           failurePercentage: {threshold: 50, minimumHosts: 2, requestVolume: 10}
         """);
     XdsTestClient client = mesh.client("checkout", "payments");
-    // Both backends take calls before one starts failing.
-    await().atMost(CONVERGE).until(() -> {
-      tryGetPayment(client);
-      return healthy.calls() > 0 && failing.calls() > 0;
-    });
-    int failingBefore = failing.calls();
-
-    failing.failWith(Status.UNAVAILABLE.withDescription("processor down"));
-
-    // Within a detection interval or two of enough calls, 20 calls in a row all succeed.
-    await().atMost(CONVERGE).until(() -> {
-      int failed = 0;
-      for (int i = 0; i < 20; i++) {
-        failed += tryGetPayment(client) == null ? 1 : 0;
-      }
-      return failed == 0;
-    });
-    int failingAfterEjection = failing.calls();
-    assertThat(failingAfterEjection).as("it was ejected for failing").isGreaterThan(failingBefore);
-    for (int i = 0; i < 50; i++) {
-      assertThat(getPayment(client)).isEqualTo("healthy");
-    }
-    assertThat(failing.calls()).isEqualTo(failingAfterEjection);
-  }
-
-  @Test
-  void consecutive5xxAlone_ejectsNothingInGrpcJava_theFailingBackendKeepsGettingCalls()
-      throws Exception {
-    TestBackend healthy = mesh.backend("payments-a", "healthy");
-    TestBackend failing = mesh.backend("payments-a", "failing");
-    applyWithPaymentsA("""
-        outlierDetection: {consecutive5xx: 1, interval: 1s, baseEjectionTime: 30s, maxEjectionPercent: 50}
-        """);
-    XdsTestClient client = mesh.client("checkout", "payments");
     await().atMost(CONVERGE).until(() -> {
       tryGetPayment(client);
       return healthy.calls() > 0 && failing.calls() > 0;
@@ -168,9 +141,6 @@ class ResilienceTest {
 
     failing.failWith(Status.UNAVAILABLE.withDescription("processor down"));
 
-    // Envoy would eject it after one error; grpc-java has no consecutive-errors ejection, and its
-    // success-rate and failure-percentage defaults need 5 hosts. Over 4 detection intervals it
-    // keeps getting a share of every 10 calls.
     await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() -> {
       int before = failing.calls();
       for (int i = 0; i < 10; i++) {

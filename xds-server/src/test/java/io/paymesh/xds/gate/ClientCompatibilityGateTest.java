@@ -159,10 +159,26 @@ class ClientCompatibilityGateTest {
                 + " success_rate_minimum_hosts, success_rate_request_volume,"
                 + " success_rate_stdev_factor as undefined, not the default, and dies at the"
                 + " first outlier detection interval: set them"));
-    assertThat(violations(PolicyFixtures.snapshot(), GRPC_JAVA, GateFixtures.editCluster(
-        GateFixtures.translate(GRPC_JAVA), "payments-v1", c -> c.setOutlierDetection(
+    // C-core reads unset fields as their defaults (gRFC A50).
+    assertThat(violations(PolicyFixtures.snapshot(), C_CORE, GateFixtures.editCluster(
+        GateFixtures.translate(C_CORE), "payments-v1", c -> c.setOutlierDetection(
             OutlierDetection.newBuilder().setConsecutive5Xx(
                 com.google.protobuf.UInt32Value.of(5)))))).isEmpty();
+  }
+
+  @Test
+  void anyOutlierDetection_forGrpcJava_isReported_itLosesCallsPickedDuringAnUpdate() {
+    GroupResources bad = GateFixtures.editCluster(GateFixtures.translate(GRPC_JAVA),
+        "payments-v1", c -> c.setOutlierDetection(GateFixtures.translate(C_CORE)
+            .clusters().stream().filter(e -> e.getName().equals("payments-v1")).findFirst()
+            .orElseThrow().getOutlierDetection()));
+
+    assertThat(GateFixtures.translate(GRPC_JAVA).clusters())
+        .noneMatch(Cluster::hasOutlierDetection);
+    assertThat(violations(PolicyFixtures.snapshot(), GRPC_JAVA, bad)).containsExactly(
+        new GateViolation("Cluster/payments-v1", "clients",
+            "GRPC_JAVA loses calls picked during a config update when a cluster has"
+                + " outlier_detection: they never complete"));
   }
 
   @Test
