@@ -21,8 +21,6 @@ import io.paymesh.xds.demo.DemoBackend;
 import io.paymesh.xds.testing.Mesh;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -46,8 +44,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ChargeRouteMoveSoak {
   @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();
-  private static final Path EXAMPLE =
-      Path.of("..", "envoy-configs", "examples", "payments-policy.yaml");
   private static final int MOVES = Integer.getInteger("soak.moves", 500);
   private static final int CALLS_PER_SECOND = Integer.getInteger("soak.rate", 1000);
   /** Calls each move must see reach its target before the next: the move took effect. */
@@ -58,10 +54,8 @@ class ChargeRouteMoveSoak {
 
   @Test
   void everyCallEnds_whileChargesMoveBetweenTwoBackends() throws Exception {
-    String policy = Files.readString(EXAMPLE);
-    String toV1 = paymentsRouteTable(policy);
-    String toV2 = toV1.replace("destination: {target: payments-v1}",
-        "destination: {target: payments-v2}");
+    String toV1 = ExamplePolicy.paymentsRouteTable();
+    String toV2 = ExamplePolicy.withChargesTo(toV1, "payments-v2");
     assertThat(toV2).isNotEqualTo(toV1);
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     OpenCalls open = new OpenCalls();
@@ -70,7 +64,7 @@ class ChargeRouteMoveSoak {
             "payments-v1-demo", 0, Duration.ofSeconds(10), quiet);
         DemoBackend v2 = DemoBackend.start(ETCD.client(), mesh.prefix(), "payments-v2",
             "payments-v2-demo", 0, Duration.ofSeconds(10), quiet)) {
-      mesh.apply(policy);
+      mesh.apply(ExamplePolicy.text());
       System.setProperty(DemoClientMain.BOOTSTRAP_CONFIG_PROPERTY,
           PlaintextBootstrap.json("127.0.0.1:" + mesh.server().plaintextAdsPort(), "checkout"));
       ManagedChannel channel =
@@ -97,16 +91,6 @@ class ChargeRouteMoveSoak {
       lost.forEach(call -> System.out.println("lost: " + call));
       assertThat(lost).as("calls that neither answered nor closed").isEmpty();
     }
-  }
-
-  /** The example's RouteTable of the host payments, as it is written there. */
-  private static String paymentsRouteTable(String policy) {
-    for (String document : policy.split("\n---\n")) {
-      if (document.startsWith("kind: RouteTable\nname: payments\n")) {
-        return document;
-      }
-    }
-    throw new AssertionError("the example has no RouteTable payments");
   }
 
   /** Tracks every call from start to close, and when it started relative to the last move. */

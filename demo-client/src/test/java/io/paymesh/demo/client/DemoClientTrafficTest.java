@@ -10,8 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -38,8 +36,6 @@ import picocli.CommandLine;
  */
 class DemoClientTrafficTest {
   @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();
-  private static final Path EXAMPLE =
-      Path.of("..", "envoy-configs", "examples", "payments-policy.yaml");
   private static final Duration CONVERGE = Duration.ofSeconds(30);
   private static final Pattern WINDOW = Pattern.compile("Charge last 1s: (.*?) failed=(\\d+)");
 
@@ -53,7 +49,7 @@ class DemoClientTrafficTest {
   @BeforeEach
   void startMesh() throws Exception {
     mesh = Mesh.start(ETCD);
-    mesh.apply(Files.readString(EXAMPLE));
+    mesh.apply(ExamplePolicy.text());
     PrintStream backendLog = new PrintStream(OutputStream.nullOutputStream());
     v1 = DemoBackend.start(ETCD.client(), mesh.prefix(), "payments-v1", "payments-v1-demo", 0,
         Duration.ofSeconds(10), backendLog);
@@ -92,9 +88,9 @@ class DemoClientTrafficTest {
         && w.getOrDefault("payments-v2-demo", 0L) == 0 && w.get("failed") == 0);
     long v2Before = v2.calls();
 
-    String chargesToV2 = paymentsRouteTable()
-        .replace("destination: {target: payments-v1}", "destination: {target: payments-v2}");
-    assertThat(chargesToV2).isNotEqualTo(paymentsRouteTable());
+    String chargesToV2 =
+        ExamplePolicy.withChargesTo(ExamplePolicy.paymentsRouteTable(), "payments-v2");
+    assertThat(chargesToV2).isNotEqualTo(ExamplePolicy.paymentsRouteTable());
     mesh.apply(chargesToV2);
 
     awaitWindow("only payments-v2 answers", w -> w.getOrDefault("payments-v2-demo", 0L) > 0
@@ -138,15 +134,5 @@ class DemoClientTrafficTest {
       }
     }
     return Optional.empty();
-  }
-
-  /** The example's RouteTable of the host payments, as it is written there. */
-  private static String paymentsRouteTable() throws Exception {
-    for (String document : Files.readString(EXAMPLE).split("\n---\n")) {
-      if (document.startsWith("kind: RouteTable\nname: payments\n")) {
-        return document;
-      }
-    }
-    throw new AssertionError("the example has no RouteTable payments");
   }
 }

@@ -10,6 +10,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.paymesh.config.testing.EtcdExtension;
+import io.paymesh.config.testing.LoopbackPorts;
 import io.paymesh.xds.XdsServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -92,10 +93,7 @@ class ReadinessTest {
   @Test
   void aReplicaThatCannotBindItsPort_failsToStartAndReleasesWhatItOpened() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      int metricsPort;
-      try (ServerSocket free = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-        metricsPort = free.getLocalPort();
-      }
+      int metricsPort = LoopbackPorts.free();
       XdsServer.Builder builder = XdsServer.builder(ETCD.client())
           .prefix("/readiness-port-taken/")
           .metrics(new InetSocketAddress("127.0.0.1", metricsPort))
